@@ -1,0 +1,51 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Kernel targets are compiled without bounds checks in release builds (their unsafe paths are
+/// tested against safe reference implementations); see PLATFORM.md in the design notes.
+let kernelSettings: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+let package = Package(
+    name: "rtcluster",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "rtcluster", targets: ["rtcluster"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // System-library bridges (shim.h holds static inline wrappers for C macros).
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        .target(name: "Core", swiftSettings: kernelSettings),
+        .target(name: "Phantoms", dependencies: ["Core"], swiftSettings: kernelSettings),
+        .target(name: "Store", dependencies: ["Core", "CHDF5", "CZlib"]),
+        .target(name: "Registry", dependencies: ["Core", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Jobs", dependencies: ["Core", "Yams"]),
+        .target(name: "Cluster", dependencies: ["Core", "CMPI", .product(name: "Logging", package: "swift-log")]),
+        .executableTarget(
+            name: "rtcluster",
+            dependencies: [
+                "Core", "Phantoms", "Store", "Registry", "Jobs", "Cluster", "CBLAS",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        .testTarget(name: "CoreTests", dependencies: ["Core"]),
+        .testTarget(name: "PhantomsTests", dependencies: ["Phantoms", "Core"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Core", "Phantoms"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Core"]),
+        .testTarget(name: "JobsTests", dependencies: ["Jobs", "Core"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Core"]),
+        .testTarget(name: "rtclusterTests", dependencies: ["rtcluster"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
