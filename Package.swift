@@ -26,6 +26,7 @@ let package = Package(
 
         .target(name: "Core", swiftSettings: kernelSettings),
         .target(name: "Phantoms", dependencies: ["Core"], swiftSettings: kernelSettings),
+        .target(name: "Segmentation", dependencies: ["Core"], swiftSettings: kernelSettings),
         .target(name: "Store", dependencies: ["Core", "CHDF5", "CZlib"]),
         .target(name: "Registry", dependencies: ["Core", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Jobs", dependencies: ["Core", "Yams"]),
@@ -41,6 +42,7 @@ let package = Package(
 
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
         .testTarget(name: "PhantomsTests", dependencies: ["Phantoms", "Core"]),
+        .testTarget(name: "SegmentationTests", dependencies: ["Segmentation", "Core", "Phantoms"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Core", "Phantoms"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Core"]),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "Core"]),
