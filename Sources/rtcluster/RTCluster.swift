@@ -1,0 +1,27 @@
+import ArgumentParser
+
+/// `rtcluster`: the command-line front end of the radiotherapy compute cluster.
+@main
+struct RTCluster: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rtcluster",
+        abstract: "Batch compute back end for remote radiotherapy: cases, jobs, MPI workers, results.",
+        discussion: """
+        Cases (CT + structures) are registered in a data directory; jobs (segment, dose, plan) are
+        queued against them and processed by MPI workers. Exit codes: 0 success, 1 a check failed,
+        64 usage error, 65 invalid input, 66 not found, 70 internal error.
+
+        Example:
+          rtcluster phantom thorax --out thorax.h5 --seed 3
+          rtcluster case add thorax.h5 --id thorax-3 --site demo
+          rtcluster submit thorax-3 jobs/segment.yaml --json
+        """,
+        version: RTClusterVersion.string,
+        subcommands: []
+    )
+}
+
+/// Software version recorded in result files and printed by `--version`.
+enum RTClusterVersion {
+    static let string = "0.1.0"
+}
