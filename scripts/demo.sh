@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The main job end to end on the embedded defaults: installs and builds what is missing, checks
+# the MPI world with 2 ranks, generates a synthetic thorax CT, registers it as a case, submits
+# the segmentation and lung-plan jobs and shows the queue.
+# Usage: scripts/demo.sh            (data in $RTCLUSTER_HOME or ./rtcluster-data)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+bin=.build/release/rtcluster
+work=${RTCLUSTER_DEMO_DIR:-$(mktemp -d)}
+case_id="thorax-demo-$(date +%Y%m%d%H%M%S)"
+
+echo "== MPI world with 2 ranks"
+scripts/mpirun.sh -n 2 "$bin" selftest
+
+echo "== synthetic thorax CT with ground-truth structures"
+"$bin" phantom thorax --out "$work/thorax.h5" --seed 7
+
+echo "== register the case"
+"$bin" case add "$work/thorax.h5" --id "$case_id" --site demo-hospital
+"$bin" case show "$case_id"
+
+echo "== submit jobs"
+"$bin" submit "$case_id" jobs/segment.yaml
+"$bin" submit "$case_id" jobs/lung-plan.yaml --priority 200
+
+echo "== queue"
+"$bin" status

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs all tests on a fresh Debian machine: installs what is missing, builds, runs the unit and
+# integration tests (swift test), the multi-rank MPI smoke tests and the demo end to end.
+# Usage: scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+step() { printf '\n== %s (%ds)\n' "$1" $(( $(date +%s) - start )); }
+
+step "setup: system packages and release build"
+scripts/setup.sh
+
+step "debug build of all targets and tests"
+if ! swift build --build-tests > .build/build-tests.log 2>&1; then
+  grep -E 'error' .build/build-tests.log | head -40 >&2
+  echo "test.sh: debug build failed (full log: .build/build-tests.log)" >&2
+  exit 1
+fi
+
+step "unit and integration tests (swift test)"
+if ! swift test --skip-build > .build/test-output.log 2>&1; then
+  grep -E '✘|recorded an issue|error:' .build/test-output.log | head -60 >&2
+  echo "test.sh: swift test failed (full log: .build/test-output.log)" >&2
+  exit 1
+fi
+grep -E 'Test run with|Executed .* tests' .build/test-output.log | tail -2
+grep -E '➜|skipped' .build/test-output.log | head -20 || true
+
+step "MPI layer under mpirun: collective self-test with 2 and 3 ranks"
+for n in 2 3; do
+  out=$(scripts/mpirun.sh -n "$n" .build/release/rtcluster selftest --json)
+  echo "$out" | python3 -c 'import json,sys; r=json.load(sys.stdin); assert r["ok"] and r["size"]=='"$n"', r; print(f"  {r[\"size\"]} ranks: {len(r[\"checks\"])} checks passed")'
+done
+
+step "demo end to end in a temporary data directory"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+RTCLUSTER_HOME="$tmp/data" RTCLUSTER_DEMO_DIR="$tmp" scripts/demo.sh > "$tmp/demo.log" 2>&1 || { cat "$tmp/demo.log"; exit 1; }
+tail -5 "$tmp/demo.log"
+
+step "all tests passed"
