@@ -68,7 +68,7 @@ extension Registry {
             return try expired.map { job in
                 let reason = "lease of \(job.leaseOwner ?? "?") expired at \((job.leaseExpiresAt ?? now).formatted(.iso8601))"
                 return try endAttempt(db, job: job, now: now, reason: reason,
-                                      finalError: "lease expired after \(job.attempts) attempts" + (job.error.map { "; last error: \($0)" } ?? ""),
+                                      finalError: "lease expired after \(Registry.attempts(job.attempts))" + (job.error.map { "; last error: \($0)" } ?? ""),
                                       retryError: job.error)
             }
         }
@@ -86,7 +86,7 @@ extension Registry {
                 throw RegistryError.leaseNotHeld(job: jobID, owner: owner, state: job.state, holder: job.leaseOwner)
             }
             return try endAttempt(db, job: job, now: now, reason: message,
-                                  finalError: "failed after \(job.attempts) attempts; last error: \(message)", retryError: message)
+                                  finalError: "failed after \(Registry.attempts(job.attempts)); last error: \(message)", retryError: message)
         }
     }
 
@@ -99,6 +99,9 @@ extension Registry {
         return try transition(db, job: job, to: .queued, owner: nil, now: now,
                               detail: "\(reason) (attempt \(job.attempts) of \(job.maxAttempts))") { $0.error = retryError }
     }
+
+    /// "1 attempt", "3 attempts".
+    private static func attempts(_ n: Int) -> String { n == 1 ? "1 attempt" : "\(n) attempts" }
 
     /// The job if it is running under `owner`, else `leaseNotHeld`.
     private static func fetchHeldJob(_ db: Database, id: Int64, owner: String) throws -> JobRecord {

@@ -6,8 +6,10 @@ import GRDB
 ///
 /// The file is opened as a GRDB `DatabasePool` in WAL mode: reads never block, writes are serialised
 /// by SQLite. Every write runs in one `BEGIN IMMEDIATE` transaction, so the write lock is taken at the
-/// start and a busy handler can wait for it; with the busy timeout (default 60 s) many processes can
-/// write at once without "database is locked" failures. Each operation is one transaction: it either
+/// start and the busy handler can wait for it; with the busy timeout (default 60 s) many processes can
+/// write at once without "database is locked" failures. The handler retries every 2 ms (SQLite's own
+/// timeout backs off to 100 ms naps and leaves the lock idle while writers sleep: 1000 submissions from
+/// 20 pools took 4.7-8 s with it, 1.9-2.7 s with 2 ms naps, on a loaded 2-core machine). Each operation is one transaction: it either
 /// happens entirely, with its audit event, or not at all. Only `RegistryError` is thrown.
 public final class Registry: Sendable {
     /// Default time a write waits for another process's write lock before failing.
@@ -25,7 +27,7 @@ public final class Registry: Sendable {
         }
         self.path = path
         var configuration = Configuration()
-        configuration.busyMode = .timeout(busyTimeoutSeconds)
+        configuration.busyMode = .callback(Registry.busyWait(timeoutSeconds: busyTimeoutSeconds))
         configuration.foreignKeysEnabled = true
         configuration.label = "rtcluster.registry"
         do {
@@ -51,6 +53,18 @@ public final class Registry: Sendable {
             } catch {
                 throw Registry.mapError(error, path: path)
             }
+        }
+    }
+
+    /// A busy handler that naps 2 ms between attempts to take a lock and gives up once the naps add up
+    /// to `timeoutSeconds` (the wall-clock wait is at least that).
+    static func busyWait(timeoutSeconds: Double) -> Database.BusyCallback {
+        let napMicroseconds: UInt32 = 2_000
+        let maximumNaps = Int((timeoutSeconds * 1e6 / Double(napMicroseconds)).rounded(.up))
+        return { naps in
+            guard naps < maximumNaps else { return false }
+            usleep(napMicroseconds)
+            return true
         }
     }
 
