@@ -81,10 +81,7 @@ extension Registry {
     public func requeueForRetry(jobID: Int64, owner: String, error: String, now: Date = Date()) throws -> JobRecord {
         let message = FieldValidation.storable(error)
         return try write { db in
-            let job = try Registry.fetchJob(db, id: jobID)
-            guard job.state == .running, job.leaseOwner == owner else {
-                throw RegistryError.leaseNotHeld(job: jobID, owner: owner, state: job.state, holder: job.leaseOwner)
-            }
+            let job = try Registry.fetchHeldJob(db, id: jobID, owner: owner)
             return try endAttempt(db, job: job, now: now, reason: message,
                                   finalError: "failed after \(Registry.attempts(job.attempts)); last error: \(message)", retryError: message)
         }
