@@ -1,0 +1,47 @@
+import Foundation
+
+/// Errors raised by the case registry. Every registry operation throws only this type.
+public enum RegistryError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// No case with this id is registered.
+    case caseNotFound(String)
+    /// No job with this id exists.
+    case jobNotFound(Int64)
+    /// A case with this id is already registered.
+    case duplicateCase(String)
+    /// The job state machine forbids going from `from` to `to` (see `JobState.canTransition(to:)`).
+    case illegalTransition(job: Int64, from: JobState, to: JobState)
+    /// The caller does not hold the job's lease: the job is not running, or it runs under another owner.
+    case leaseNotHeld(job: Int64, owner: String, state: JobState, holder: String?)
+    /// A case id, site or job kind does not follow the identifier grammar (see `Identifier`).
+    case invalidIdentifier(role: IdentifierRole, value: String, reason: String)
+    /// A value is out of range or malformed (priority, attempts, lease, path, checksum, text...).
+    case invalidValue(field: String, reason: String)
+    /// SQLite reported an error; `message` is the underlying SQLite message.
+    case database(path: String, message: String)
+
+    public var description: String {
+        switch self {
+        case .caseNotFound(let id):
+            return "case \(Identifier.quoted(id)) is not in the registry"
+        case .jobNotFound(let id):
+            return "job \(id) is not in the registry"
+        case .duplicateCase(let id):
+            return "case \(Identifier.quoted(id)) is already registered; choose another case id"
+        case .illegalTransition(let job, let from, let to):
+            if from.isTerminal {
+                return "job \(job) cannot go from \(from) to \(to): \(from) is a final state"
+            }
+            let allowed = JobState.allCases.filter { from.canTransition(to: $0) }.map(\.rawValue)
+            return "job \(job) cannot go from \(from) to \(to) (from \(from) only: \(allowed.joined(separator: ", ")))"
+        case .leaseNotHeld(let job, let owner, let state, let holder):
+            let now = state == .running ? "it runs under owner \(Identifier.quoted(holder ?? ""))" : "it is \(state)"
+            return "job \(job) is not leased by \(Identifier.quoted(owner)): \(now)"
+        case .invalidIdentifier(let role, let value, let reason):
+            return "invalid \(role.rawValue) \(Identifier.quoted(value)): \(reason)"
+        case .invalidValue(let field, let reason):
+            return "invalid \(field): \(reason)"
+        case .database(let path, let message):
+            return "registry database \(path): \(message)"
+        }
+    }
+}

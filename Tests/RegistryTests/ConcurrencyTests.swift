@@ -1,0 +1,163 @@
+import Foundation
+import GRDB
+import Testing
+@testable import Registry
+
+/// Collects results from threads; all access under a lock.
+final class Collector<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Value] = []
+    func append(_ value: Value) { lock.withLock { values.append(value) } }
+    func append(contentsOf more: [Value]) { lock.withLock { values.append(contentsOf: more) } }
+    var all: [Value] { lock.withLock { values } }
+}
+
+/// Releases all waiting threads once `count` of them have arrived.
+final class StartBarrier: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var waiting: Int
+    init(count: Int) { waiting = count }
+    func arriveAndWait() {
+        condition.lock()
+        waiting -= 1
+        if waiting == 0 { condition.broadcast() }
+        while waiting > 0 { condition.wait() }
+        condition.unlock()
+    }
+}
+
+/// Runs `body(index)` on `count` separate threads and waits for all of them.
+func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+    let group = DispatchGroup()
+    for index in 0..<count {
+        group.enter()
+        let thread = Thread {
+            body(index)
+            group.leave()
+        }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+    group.wait()
+}
+
+@Suite("Many writers on one file", .serialized)
+struct ConcurrencyTests {
+    @Test("20 threads, each with its own Registry (own DatabasePool, like separate processes), create the file and submit 50 jobs each at once: 1000 distinct jobs, no error")
+    func manyWriters() throws {
+        let directory = try makeScratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("registry.sqlite").path
+        let ids = Collector<Int64>()
+        let errors = Collector<String>()
+        let opened = StartBarrier(count: 20)
+        let submitting = StartBarrier(count: 20)
+        let start = Date()
+        onThreads(20) { thread in
+            var registry: Registry?
+            do {
+                registry = try Registry(path: path)
+            } catch {
+                errors.append("thread \(thread) opening: \(error)")
+            }
+            opened.arriveAndWait()
+            if thread == 0 {
+                do { try registry?.addCase(sampleCase()) } catch { errors.append("adding the case: \(error)") }
+            }
+            submitting.arriveAndWait()
+            guard let registry else { return }
+            for _ in 0..<50 {
+                do {
+                    ids.append(try registry.submitJob(caseID: "lung-001", kind: "dose", specText: "thread: \(thread)\n").id)
+                } catch {
+                    errors.append("thread \(thread): \(error)")
+                }
+            }
+        }
+        let seconds = Date().timeIntervalSince(start)
+        #expect(errors.all.isEmpty, "\(errors.all)")
+        #expect(ids.all.count == 1000)
+        #expect(Set(ids.all).count == 1000)
+        let registry = try Registry(path: path)
+        #expect(try registry.jobCounts()[.queued] == 1000)
+        #expect(try rowCounts(registry) == ["cases": 1, "jobs": 1000, "events": 1001])
+        print("20 writers × 50 submissions: \(String(format: "%.2f", seconds)) s")
+    }
+}
+
+@Suite("Claims and locks across connections", .serialized)
+struct ClaimRaceTests {
+    @Test("4 threads with their own Registry claim 200 jobs concurrently: each job is claimed exactly once")
+    func claimsAreExclusive() throws {
+        let directory = try makeScratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("registry.sqlite").path
+        let setup = try Registry(path: path)
+        try setup.addCase(sampleCase())
+        for _ in 0..<200 { _ = try setup.submitJob(caseID: "lung-001", kind: "dose", specText: "kind: dose") }
+        let claimed = Collector<Int64>()
+        let errors = Collector<String>()
+        let start = StartBarrier(count: 4)
+        onThreads(4) { thread in
+            do {
+                let registry = try Registry(path: path)
+                start.arriveAndWait()
+                while let job = try registry.claimNextJob(owner: "worker-\(thread)", leaseSeconds: 60) {
+                    claimed.append(job.id)
+                }
+            } catch {
+                errors.append("thread \(thread): \(error)")
+            }
+        }
+        #expect(errors.all.isEmpty, "\(errors.all)")
+        #expect(claimed.all.count == 200)
+        #expect(Set(claimed.all).count == 200)
+        #expect(try setup.jobCounts()[.running] == 200)
+    }
+
+    @Test("A write waits for another connection's write lock within the busy timeout, and fails with 'database is locked' past it")
+    func busyTimeout() throws {
+        let directory = try makeScratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("registry.sqlite").path
+        let patient = try Registry(path: path, busyTimeoutSeconds: 10)
+        let impatient = try Registry(path: path, busyTimeoutSeconds: 0.05)
+        try patient.addCase(sampleCase())
+        let holder = try DatabaseQueue(path: path)
+        let holdSeconds = 0.5
+        let locked = StartBarrier(count: 2)
+        let waited = Collector<Double>()
+        onThreads(2) { thread in
+            if thread == 0 {
+                try? holder.inDatabase { db in
+                    try db.execute(sql: "BEGIN IMMEDIATE TRANSACTION")
+                    locked.arriveAndWait()
+                    Thread.sleep(forTimeInterval: holdSeconds)
+                    try db.execute(sql: "COMMIT")
+                }
+            } else {
+                locked.arriveAndWait()
+                do {
+                    _ = try impatient.submitJob(caseID: "lung-001", kind: "dose", specText: "kind: dose")
+                    waited.append(-1)
+                } catch let RegistryError.database(_, message) {
+                    waited.append(message.contains("database is locked") ? -2 : -3)
+                } catch {
+                    waited.append(-3)
+                }
+                let begin = Date()
+                if (try? patient.submitJob(caseID: "lung-001", kind: "dose", specText: "kind: dose")) != nil {
+                    waited.append(Date().timeIntervalSince(begin))
+                }
+            }
+        }
+        // -2: the impatient write failed with "database is locked"; then the patient write waited
+        // for most of the 0.5 s hold (tolerance: at least 0.3 s, at most 5 s) and succeeded.
+        let results = waited.all
+        #expect(results.count == 2)
+        #expect(results.first == -2)
+        let wait = try #require(results.last)
+        #expect(wait >= 0.3 && wait < 5, "waited \(wait) s")
+        #expect(try patient.jobCounts()[.queued] == 1)
+    }
+}
