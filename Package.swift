@@ -24,13 +24,13 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
-        .target(name: "Core", swiftSettings: kernelSettings),
-        .target(name: "Phantoms", dependencies: ["Core"], swiftSettings: kernelSettings),
-        .target(name: "Segmentation", dependencies: ["Core"], swiftSettings: kernelSettings),
-        .target(name: "Store", dependencies: ["Core", "CHDF5", "CZlib"]),
-        .target(name: "Registry", dependencies: ["Core", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "Jobs", dependencies: ["Core", "Yams"]),
-        .target(name: "Cluster", dependencies: ["Core", "CMPI", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Core", exclude: ["README.md"], swiftSettings: kernelSettings),
+        .target(name: "Phantoms", dependencies: ["Core"], exclude: ["README.md"], swiftSettings: kernelSettings),
+        .target(name: "Segmentation", dependencies: ["Core"], exclude: ["README.md"], swiftSettings: kernelSettings),
+        .target(name: "Store", dependencies: ["Core", "CHDF5", "CZlib"], exclude: ["README.md"]),
+        .target(name: "Registry", dependencies: ["Core", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["README.md"]),
+        .target(name: "Jobs", dependencies: ["Core", "Yams"], exclude: ["README.md"]),
+        .target(name: "Cluster", dependencies: ["Core", "CMPI", .product(name: "Logging", package: "swift-log")], exclude: ["README.md"]),
         .executableTarget(
             name: "rtcluster",
             dependencies: [

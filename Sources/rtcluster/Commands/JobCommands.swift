@@ -1,0 +1,193 @@
+import ArgumentParser
+import Foundation
+import Registry
+
+/// `rtcluster status [JOB]`: one job in detail, or the queue.
+struct StatusCommand: ReportingCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show a job's state and progress, or a summary of the queue.",
+        discussion: """
+        Examples:
+          rtcluster status            # counts per state and the jobs not yet finished
+          rtcluster status 12 --json  # one job, machine-readable
+          rtcluster status --watch    # refresh every 2 s until interrupted
+        """
+    )
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Job id.") var job: Int64?
+    @Flag(help: "Refresh until interrupted (Ctrl-C).") var watch = false
+    @Option(help: "Refresh interval for --watch in seconds.") var interval: Double = 2
+
+    func validate() throws {
+        guard interval.isFinite, interval >= 0.1, interval <= 3600 else {
+            throw ValidationError("--interval must be between 0.1 and 3600 seconds")
+        }
+        if watch && global.json { throw ValidationError("--watch cannot be combined with --json") }
+    }
+
+    func execute() throws {
+        let registry = try global.dataDirectory.openRegistry()
+        repeat {
+            if watch { print("\u{1B}[2J\u{1B}[H" + Date().isoText) }
+            try show(registry)
+            if watch { Thread.sleep(forTimeInterval: interval) }
+        } while watch
+    }
+
+    private func show(_ registry: Registry) throws {
+        if let job {
+            let view = JobView(try registry.job(id: job))
+            if global.json { return try Output.json(view) }
+            let rows: [(String, String)] = [
+                ("job", "\(view.id)"), ("case", view.caseID), ("kind", view.kind), ("state", view.state),
+                ("priority", "\(view.priority)"), ("attempts", "\(view.attempts)/\(view.maxAttempts)"),
+                ("progress", view.progressText), ("submitted", view.submitted.isoText),
+                ("started", view.started?.isoText ?? "-"), ("finished", view.finished?.isoText ?? "-"),
+                ("elapsed", view.elapsedText), ("lease expires", view.leaseExpires?.isoText ?? "-"),
+                ("result", view.resultPath ?? "-"), ("error", view.error ?? "-"),
+            ]
+            for (k, v) in rows { print(k.padding(toLength: 14, withPad: " ", startingAt: 0) + v) }
+            return
+        }
+        let counts = try registry.jobCounts()
+        let active = try registry.jobs(state: .running) + registry.jobs(state: .queued)
+        let summary = QueueSummary(counts: Dictionary(uniqueKeysWithValues: JobState.allCases.map { ($0.rawValue, counts[$0] ?? 0) }), active: active.map { JobView($0) })
+        if global.json { return try Output.json(summary) }
+        print(JobState.allCases.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: "  "))
+        if !summary.active.isEmpty { print(""); printJobTable(summary.active) }
+    }
+}
+
+/// JSON shape of `status --json` without a job id.
+struct QueueSummary: Encodable {
+    let counts: [String: Int]
+    let active: [JobView]
+}
+
+/// Prints jobs as an aligned table.
+func printJobTable(_ jobs: [JobView]) {
+    Output.table(
+        ["JOB", "CASE", "KIND", "STATE", "PRIO", "TRIES", "PROGRESS", "ELAPSED", "SUBMITTED"],
+        jobs.map { [String($0.id), $0.caseID, $0.kind, $0.state, String($0.priority), "\($0.attempts)/\($0.maxAttempts)", $0.progressText, $0.elapsedText, $0.submitted.isoText] }
+    )
+}
+
+/// `rtcluster list [--state S]`: jobs, newest first.
+struct ListCommand: ReportingCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List jobs, newest first.",
+        discussion: """
+        Examples:
+          rtcluster list --state queued
+          rtcluster list --case thorax-7 --json
+        """
+    )
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Only jobs in this state (queued, running, succeeded, failed, cancelled).") var state: JobStateArgument?
+    @Option(name: .customLong("case"), help: "Only jobs of this case.") var caseID: String?
+    @Option(help: "At most this many jobs (1-10000).") var limit = 100
+
+    func validate() throws {
+        guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 10000") }
+    }
+
+    func execute() throws {
+        let registry = try global.dataDirectory.openRegistry()
+        let jobs = try registry.jobs(state: state?.state, caseID: caseID, limit: limit).map { JobView($0) }
+        if global.json { return try Output.json(jobs) }
+        printJobTable(jobs)
+    }
+}
+
+/// A job state given on the command line.
+struct JobStateArgument: ExpressibleByArgument {
+    let state: JobState
+    init?(argument: String) {
+        guard let s = JobState(rawValue: argument) else { return nil }
+        state = s
+    }
+    static var allValueStrings: [String] { JobState.allCases.map(\.rawValue) }
+}
+
+/// `rtcluster cancel JOB`.
+struct CancelCommand: ReportingCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cancel",
+        abstract: "Cancel a queued or running job.",
+        discussion: """
+        A running job's coordinator stops dispatching its tasks and drops partial results.
+        Example:
+          rtcluster cancel 12
+        """
+    )
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Job id.") var job: Int64
+
+    func execute() throws {
+        let view = JobView(try global.dataDirectory.openRegistry().cancel(jobID: job))
+        if global.json { return try Output.json(view) }
+        print("job \(view.id) \(view.state)")
+    }
+}
+
+/// `rtcluster events JOB`: the audit log of one job.
+struct EventsCommand: ReportingCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "events",
+        abstract: "Show the audit log of a job (submission, claims, state changes, errors).",
+        discussion: """
+        Example:
+          rtcluster events 12 --json
+        """
+    )
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Job id.") var job: Int64
+
+    func execute() throws {
+        let registry = try global.dataDirectory.openRegistry()
+        _ = try registry.job(id: job)
+        let events = try registry.events(jobID: job).map(EventView.init)
+        if global.json { return try Output.json(events) }
+        Output.table(["AT", "EVENT", "MESSAGE"], events.map { [$0.at.isoText, $0.kind, $0.message] })
+    }
+}
+
+/// `rtcluster results JOB --out DIR`: copies the job's result files.
+struct ResultsCommand: ReportingCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "results",
+        abstract: "Copy a finished job's result files into a directory.",
+        discussion: """
+        Copies what exists (today: result.h5). Fails with exit code 66 when the job has no results.
+        Example:
+          rtcluster results 12 --out results/job-12
+        """
+    )
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Job id.") var job: Int64
+    @Option(help: ArgumentHelp("Output directory (created when missing).", valueName: "dir")) var out: String
+
+    func execute() throws {
+        let data = global.dataDirectory
+        let record = try data.openRegistry().job(id: job)
+        guard let relative = record.resultPath else {
+            throw CLIError.notFound("job \(job) has no results (state: \(record.state))")
+        }
+        let source = data.root.appendingPathComponent(relative)
+        guard FileManager.default.fileExists(atPath: source.path) else {
+            throw CLIError.notFound("job \(job)'s result file \(source.path) is missing from the store")
+        }
+        let outDir = URL(fileURLWithPath: out, isDirectory: true)
+        try FileManager.default.createDirectory(at: outDir, withIntermediateDirectories: true)
+        let target = outDir.appendingPathComponent(source.lastPathComponent)
+        let temporary = outDir.appendingPathComponent(".\(source.lastPathComponent).tmp-\(getpid())")
+        try? FileManager.default.removeItem(at: temporary)
+        try FileManager.default.copyItem(at: source, to: temporary)
+        _ = try FileManager.default.replaceItemAt(target, withItemAt: temporary)
+        let copied = [target.path]
+        if global.json { return try Output.json(["files": copied]) }
+        copied.forEach { print($0) }
+    }
+}
