@@ -5,6 +5,8 @@ public struct JobSpecError: Error, Hashable, Sendable, CustomStringConvertible {
     public enum Reason: String, Hashable, Sendable {
         /// The spec text exceeds `JobSpec.maxSpecBytes`.
         case fileTooLarge
+        /// The spec file cannot be read or is not UTF-8.
+        case unreadableFile
         /// The text is not valid YAML (message carries libyaml's diagnosis).
         case syntax
         /// Valid YAML that job specs forbid: anchors, aliases, tags, block scalars, deep nesting.

@@ -13,7 +13,7 @@ struct JobFilesTests {
     static let thoraxStructures = ["body", "lung_left", "lung_right", "trachea", "bones", "spinal_canal", "heart", "gtv", "ptv"]
 
     static func load(_ file: String) throws -> JobSpec {
-        try JobSpec.parse(yaml: String(contentsOf: jobsDirectory.appendingPathComponent(file), encoding: .utf8))
+        try JobSpec.parse(contentsOfFile: jobsDirectory.appendingPathComponent(file).path)
     }
 
     @Test func everyFileParsesAndRoundTrips() throws {
@@ -80,5 +80,27 @@ struct JobFilesTests {
         let error = #expect(throws: JobSpecError.self) { try spec.validate(againstCaseStructures: ["gtv", "ptv"]) }
         #expect(error?.keyPath.hasPrefix("objectives[") == true)
         #expect(error?.description.contains("\"heart\"") == true)
+    }
+
+    @Test func everyExampleInTheReferenceParses() throws {
+        let doc = try String(contentsOf: Self.jobsDirectory.deletingLastPathComponent()
+            .appendingPathComponent("docs/job-spec.md"), encoding: .utf8)
+        let blocks = doc.components(separatedBy: "```yaml\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
+        #expect(blocks.count == 3)
+        #expect(try blocks.map { try JobSpec.parse(yaml: $0).kind } == [.segment, .dose, .plan])
+    }
+
+    @Test func unreadableAndOversizeFiles() throws {
+        let missing = #expect(throws: JobSpecError.self) { try JobSpec.parse(contentsOfFile: "/nonexistent/job.yaml") }
+        #expect(missing?.reason == .unreadableFile)
+        #expect(missing?.message.contains("/nonexistent/job.yaml") == true)
+        let big = FileManager.default.temporaryDirectory.appendingPathComponent("rtcluster-jobs-big-\(getpid()).yaml")
+        try Data(count: JobSpec.maxSpecBytes + 1).write(to: big)
+        defer { try? FileManager.default.removeItem(at: big) }
+        #expect((#expect(throws: JobSpecError.self) { try JobSpec.parse(contentsOfFile: big.path) })?.reason == .fileTooLarge)
+        let latin1 = FileManager.default.temporaryDirectory.appendingPathComponent("rtcluster-jobs-latin1-\(getpid()).yaml")
+        try Data([0x6b, 0x69, 0x6e, 0x64, 0x3a, 0x20, 0xe9, 0x0a]).write(to: latin1)
+        defer { try? FileManager.default.removeItem(at: latin1) }
+        #expect((#expect(throws: JobSpecError.self) { try JobSpec.parse(contentsOfFile: latin1.path) })?.reason == .unreadableFile)
     }
 }
