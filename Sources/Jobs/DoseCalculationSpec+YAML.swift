@@ -1,0 +1,41 @@
+extension DoseCalculationSpec {
+    /// Reads the dose keys (`target`, `beams`, `dose_grid`, statistics) of a `dose` or `plan` job.
+    init(reading m: SpecMapping, kind: JobKind) throws(JobSpecError) {
+        let target = try m.required("target", "the target structure the beamlets must cover").structureName()
+        let beams = try BeamSetSpec(reading: try m.required("beams", "the beam set (at least `gantry_deg`)"))
+        var spacing = SIMD3<Double>(repeating: 3)
+        if let grid = m.optional("dose_grid") {
+            let g = try grid.mapping(allowed: ["spacing_mm"])
+            if let s = g.optional("spacing_mm") {
+                let mm = Interval(1, 10)
+                if case .sequence = s.node { spacing = try s.vector3(in: mm) } else { spacing = SIMD3(repeating: try s.double(in: mm)) }
+            }
+        }
+        let histories = try m.int("histories_per_beamlet", default: 1000, in: 10...10_000_000)
+        let batches = try m.int("uncertainty_batches", default: 10, in: 2...100)
+        if batches > histories, let b = m.optional("uncertainty_batches") ?? m.optional("histories_per_beamlet") {
+            throw b.error(.invalidValue, "\(batches) uncertainty batches need at least \(batches) histories per beamlet; histories_per_beamlet is \(histories)")
+        }
+        self.init(
+            target: target,
+            beams: beams,
+            marginMM: try m.double("margin_mm", default: 5, in: Interval(0, 50)),
+            doseGridSpacingMM: spacing,
+            historiesPerBeamlet: histories,
+            uncertaintyBatches: batches,
+            thresholdRelative: try m.double("threshold_relative", default: 0.001, in: Interval(0, 0.1)),
+            storeInfluenceMatrix: try m.optional("store_influence_matrix")?.bool() ?? (kind == .dose))
+    }
+
+    /// Writes the dose keys at the top level.
+    func write(to w: inout YAMLWriter) {
+        w.line("target", YAMLWriter.quoted(target))
+        beams.write(to: &w)
+        w.line("margin_mm", YAMLWriter.number(marginMM))
+        w.block("dose_grid") { w in w.line("spacing_mm", YAMLWriter.vector(doseGridSpacingMM)) }
+        w.line("histories_per_beamlet", String(historiesPerBeamlet))
+        w.line("uncertainty_batches", String(uncertaintyBatches))
+        w.line("threshold_relative", YAMLWriter.number(thresholdRelative))
+        w.line("store_influence_matrix", storeInfluenceMatrix ? "true" : "false")
+    }
+}

@@ -1,0 +1,36 @@
+/// Everything needed to compute a Monte Carlo-lite beamlet dose influence matrix: the target the
+/// beamlets must cover, the beams, the dose grid and the statistics (a `dose` job, and part of a `plan` job).
+public struct DoseCalculationSpec: Hashable, Sendable {
+    /// Structure the beamlets must cover (its centre of mass is the default isocentre).
+    public var target: String
+    /// The beams.
+    public var beams: BeamSetSpec
+    /// Beamlets whose projection comes within this distance of the target are kept (default 5 mm, range [0, 50]).
+    public var marginMM: Double
+    /// Dose grid voxel size along x, y, z (default 3 mm each, range [1, 10]).
+    public var doseGridSpacingMM: SIMD3<Double>
+    /// Simulated histories per beamlet (default 1000, range [10, 10^7], at least `uncertaintyBatches`).
+    public var historiesPerBeamlet: Int
+    /// Independent batches per beamlet used to estimate the per-voxel statistical uncertainty
+    /// (default 10, range [2, 100]).
+    public var uncertaintyBatches: Int
+    /// Influence-matrix entries below this fraction of the beamlet's maximum are dropped
+    /// (default 0.001, range [0, 0.1]).
+    public var thresholdRelative: Double
+    /// Whether the influence matrix is written to the result file (default true for `dose`, false for `plan`).
+    public var storeInfluenceMatrix: Bool
+
+    /// Creates a dose calculation request; values are taken as given (ranges are checked by the parser).
+    public init(target: String, beams: BeamSetSpec, marginMM: Double = 5,
+                doseGridSpacingMM: SIMD3<Double> = SIMD3(repeating: 3), historiesPerBeamlet: Int = 1000,
+                uncertaintyBatches: Int = 10, thresholdRelative: Double = 0.001, storeInfluenceMatrix: Bool) {
+        self.target = target
+        self.beams = beams
+        self.marginMM = marginMM
+        self.doseGridSpacingMM = doseGridSpacingMM
+        self.historiesPerBeamlet = historiesPerBeamlet
+        self.uncertaintyBatches = uncertaintyBatches
+        self.thresholdRelative = thresholdRelative
+        self.storeInfluenceMatrix = storeInfluenceMatrix
+    }
+}

@@ -1,0 +1,64 @@
+extension PlanSpec {
+    /// Reads the plan keys of the top-level mapping of a `plan` job.
+    init(reading m: SpecMapping) throws(JobSpecError) {
+        let dose = try DoseCalculationSpec(reading: m, kind: .plan)
+        var segmentation: SegmentationSpec? = nil
+        if let s = m.optional("segmentation") {
+            segmentation = try SegmentationSpec(reading: try s.mapping(allowed: SegmentationSpec.keys))
+        }
+        let prescription = try PrescriptionSpec(reading: try m.required("prescription", "the prescription (dose_gy, fractions, normalise)"),
+                                                defaultTarget: dose.target)
+        let objectivesValue = try m.required("objectives", "a list of objectives, or from_case")
+        let objectives: ObjectiveSource
+        if case .sequence = objectivesValue.node {
+            var listed: [ObjectiveSpec] = []
+            for item in try objectivesValue.list(count: 1...JobSpec.maxListCount) { listed.append(try ObjectiveSpec(reading: item)) }
+            objectives = .listed(listed)
+        } else if case .scalar = objectivesValue.node, try objectivesValue.string() == "from_case" {
+            objectives = .fromCase
+        } else {
+            throw objectivesValue.error(.invalidValue, "expected a list of objectives or from_case, got \(objectivesValue.shown)")
+        }
+        var optimizer = OptimizerSpec()
+        if let o = m.optional("optimizer") {
+            let om = try o.mapping(allowed: ["max_iterations", "tolerance"])
+            optimizer = OptimizerSpec(maxIterations: try om.int("max_iterations", default: 500, in: 1...10_000),
+                                      tolerance: try om.double("tolerance", default: 1e-6, in: Interval(1e-12, 0.1)))
+        }
+        var goals: [GoalSpec] = []
+        if let g = m.optional("goals") {
+            for item in try g.list() { goals.append(try GoalSpec(reading: item)) }
+        }
+        var finalHistories: Int? = nil
+        if let f = m.optional("final_histories_per_beamlet") {
+            let n = try f.int(in: 10...10_000_000)
+            guard n > dose.historiesPerBeamlet else {
+                throw f.error(.invalidValue, "\(n) is not more than histories_per_beamlet (\(dose.historiesPerBeamlet)); the final recomputation must use more histories")
+            }
+            finalHistories = n
+        }
+        self.init(segmentation: segmentation, dose: dose, prescription: prescription, objectives: objectives,
+                  optimizer: optimizer, goals: goals, finalHistoriesPerBeamlet: finalHistories)
+    }
+
+    /// Writes the plan keys at the top level.
+    func write(to w: inout YAMLWriter) {
+        if let s = segmentation { w.block("segmentation") { w in s.write(to: &w) } }
+        dose.write(to: &w)
+        if let f = finalHistoriesPerBeamlet { w.line("final_histories_per_beamlet", String(f)) }
+        prescription.write(to: &w)
+        switch objectives {
+        case .fromCase: w.line("objectives", "from_case")
+        case .listed(let list): w.block("objectives") { w in for o in list { o.write(to: &w) } }
+        }
+        w.block("optimizer") { w in
+            w.line("max_iterations", String(optimizer.maxIterations))
+            w.line("tolerance", YAMLWriter.number(optimizer.tolerance))
+        }
+        if goals.isEmpty {
+            w.line("goals", "[]")
+        } else {
+            w.block("goals") { w in for g in goals { g.write(to: &w) } }
+        }
+    }
+}

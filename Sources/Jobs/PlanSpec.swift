@@ -1,0 +1,32 @@
+/// A full planning job: optional segmentation, beams and influence matrix, fluence optimisation
+/// against the objectives, normalisation to the prescription, evaluation of the goals.
+public struct PlanSpec: Hashable, Sendable {
+    /// Auto-contouring run first; its structures count as available to the rest of the plan.
+    public var segmentation: SegmentationSpec?
+    /// Beams, dose grid and Monte Carlo statistics of the influence matrix.
+    public var dose: DoseCalculationSpec
+    /// Prescription and normalisation.
+    public var prescription: PrescriptionSpec
+    /// Cost function terms.
+    public var objectives: ObjectiveSource
+    /// Optimiser stopping rules.
+    public var optimizer: OptimizerSpec
+    /// Goals reported after normalisation (may be empty).
+    public var goals: [GoalSpec]
+    /// When set, the final fluence is recomputed with this many histories per beamlet (more than
+    /// `dose.historiesPerBeamlet`, at most 10^7).
+    public var finalHistoriesPerBeamlet: Int?
+
+    /// Creates a plan request; values are taken as given (ranges are checked by the parser).
+    public init(segmentation: SegmentationSpec? = nil, dose: DoseCalculationSpec, prescription: PrescriptionSpec,
+                objectives: ObjectiveSource, optimizer: OptimizerSpec = OptimizerSpec(), goals: [GoalSpec] = [],
+                finalHistoriesPerBeamlet: Int? = nil) {
+        self.segmentation = segmentation
+        self.dose = dose
+        self.prescription = prescription
+        self.objectives = objectives
+        self.optimizer = optimizer
+        self.goals = goals
+        self.finalHistoriesPerBeamlet = finalHistoriesPerBeamlet
+    }
+}

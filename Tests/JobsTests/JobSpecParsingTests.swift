@@ -1,0 +1,104 @@
+import Testing
+@testable import Jobs
+
+/// Well-formed specs: defaults, accepted spellings and the canonical round trip.
+struct JobSpecParsingTests {
+    static let minimalDose = """
+        kind: dose
+        target: PTV
+        beams:
+          gantry_deg: [0]
+        """
+
+    @Test func defaultsOfAMinimalDoseJob() throws {
+        let spec = try JobSpec.parse(yaml: Self.minimalDose)
+        #expect(spec.name == nil && spec.priority == 100 && spec.seed == 1 && spec.maxAttempts == 3)
+        #expect(spec.kind == .dose)
+        let expected = DoseCalculationSpec(target: "PTV", beams: BeamSetSpec(gantryDeg: [0]), storeInfluenceMatrix: true)
+        #expect(spec.work == .dose(expected))
+        #expect(expected.beams.bixelMM == 5 && expected.beams.sadMM == 1000 && expected.marginMM == 5)
+        #expect(expected.doseGridSpacingMM == SIMD3(3, 3, 3) && expected.historiesPerBeamlet == 1000)
+        #expect(expected.uncertaintyBatches == 10 && expected.thresholdRelative == 0.001)
+    }
+
+    @Test func minimalPlanDefaultsPrescriptionTargetAndStoresNoMatrix() throws {
+        let spec = try JobSpec.parse(yaml: """
+            kind: plan
+            target: PTV
+            beams: {gantry_deg: [0, 180]}
+            prescription: {dose_gy: 2}
+            objectives: from_case
+            """)
+        guard case .plan(let p) = spec.work else { Issue.record("kind is \(spec.kind)"); return }
+        #expect(p.prescription == PrescriptionSpec(target: "PTV", doseGy: 2, fractions: 1, normalise: .none))
+        #expect(p.objectives == .fromCase)
+        #expect(p.optimizer == OptimizerSpec(maxIterations: 500, tolerance: 1e-6))
+        #expect(p.goals.isEmpty && p.segmentation == nil && p.finalHistoriesPerBeamlet == nil)
+        #expect(!p.dose.storeInfluenceMatrix)
+        #expect(spec.referencedStructures.map(\.keyPath) == ["target", "prescription.target"])
+    }
+
+    @Test func acceptedSpellings() throws {
+        let spec = try JobSpec.parse(yaml: """
+            kind: plan
+            name: "My plan 1.0_a-b"
+            seed: 18446744073709551615
+            target: PTV
+            beams: {gantry_deg: [0, 359.5], isocentre_mm: [1, -2.5, 3e1], couch_deg: 0.0}
+            dose_grid: {spacing_mm: [2, 2.5, 3]}
+            histories_per_beamlet: 1e6
+            prescription: {dose_gy: 60, fractions: 30}
+            objectives:
+              - {structure: PTV, type: eud, dose_gy: 60, eud_a: -10}
+              - {structure: OAR, type: min_dvh, dose_gy: 57, volume_pct: 95}
+            goals:
+              - {structure: PTV, metric: D99.5, comparator: ">=", value_gy: 57}
+              - {structure: PTV, metric: Dmin, comparator: ≥, value_gy: 50}
+              - {structure: OAR, metric: V2.5Gy, comparator: <=, value_pct: 50}
+              - {structure: OAR, metric: Dmax, comparator: ≤, value_gy: 45}
+            """)
+        #expect(spec.seed == UInt64.max)
+        #expect(spec.name == "My plan 1.0_a-b")
+        guard case .plan(let p) = spec.work else { Issue.record("kind is \(spec.kind)"); return }
+        #expect(p.dose.beams.isocentreMM == SIMD3(1, -2.5, 30))
+        #expect(p.dose.doseGridSpacingMM == SIMD3(2, 2.5, 3))
+        #expect(p.dose.historiesPerBeamlet == 1_000_000)
+        #expect(p.goals.map(\.comparator) == [.atLeast, .atLeast, .atMost, .atMost])
+        #expect(p.goals.map(\.metric.description) == ["D99.5", "Dmin", "V2.5Gy", "Dmax"])
+        #expect(try JobSpec.parse(yaml: spec.canonicalYAML()) == spec)
+    }
+
+    @Test func canonicalYAMLOfASegmentJobIsExact() throws {
+        let spec = try JobSpec.parse(yaml: "kind: segment\nstructures: [bones, body]\nhalo_mm: 7.5\n")
+        #expect(spec.canonicalYAML() == """
+            kind: segment
+            priority: 100
+            seed: 1
+            max_attempts: 3
+            structures: [bones, body]
+            body_threshold_hu: -350
+            lung_threshold_hu: -500
+            bone_threshold_hu: 250
+            halo_mm: 7.5
+
+            """)
+    }
+
+    @Test func canonicalRoundTripOfAFullPlan() throws {
+        let plan = PlanSpec(
+            segmentation: SegmentationSpec(structures: [.body, .spinalCanal], haloMM: 12.25),
+            dose: DoseCalculationSpec(target: "PTV 2", beams: BeamSetSpec(gantryDeg: [10.5, 0.1, 350], bixelMM: 2.5,
+                                                                            isocentreMM: SIMD3(-0.1, 1e-3, 1234.5)),
+                                      marginMM: 0, doseGridSpacingMM: SIMD3(1, 2, 10), historiesPerBeamlet: 10,
+                                      uncertaintyBatches: 2, thresholdRelative: 0, storeInfluenceMatrix: true),
+            prescription: PrescriptionSpec(target: "CTV", doseGy: 0.5, fractions: 100, normalise: .dmean),
+            objectives: .listed([ObjectiveSpec(structure: "Cord", type: .maxDVH, doseGy: 45, volumePct: 0.1, penalty: 1e6),
+                                 ObjectiveSpec(structure: "PTV 2", type: .eud, doseGy: 0.5, eudA: 0.25, penalty: 1e-9)]),
+            optimizer: OptimizerSpec(maxIterations: 1, tolerance: 1e-12),
+            goals: [GoalSpec(structure: "Cord", metric: .volumeAtDose(doseGy: 0.5), comparator: .atMost, value: 0)],
+            finalHistoriesPerBeamlet: 10_000_000)
+        let spec = JobSpec(name: "x", priority: 0, seed: 0, maxAttempts: 100, work: .plan(plan))
+        let text = spec.canonicalYAML()
+        #expect(try JobSpec.parse(yaml: text) == spec, "\(text)")
+    }
+}
