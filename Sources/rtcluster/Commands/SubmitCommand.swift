@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import Jobs
+import Registry
+
+/// `rtcluster submit CASE SPEC`: validates a job spec against a case and queues the job.
+struct SubmitCommand: ReportingCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submit",
+        abstract: "Validate a job spec (YAML) against a registered case and queue the job.",
+        discussion: """
+        The spec is checked completely before anything is written: unknown keys, types, ranges and
+        structure names (against the case's structures plus those the job segments itself).
+        The normalised spec is stored with the job. See docs/job-spec.md for the format.
+        Examples:
+          rtcluster submit thorax-7 jobs/segment.yaml
+          rtcluster submit tg119 jobs/tg119-plan.yaml --priority 800 --json
+        """
+    )
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Case id.") var caseID: String
+    @Argument(help: "Job spec file (YAML).") var spec: String
+    @Option(help: "Priority 0-1000 (higher runs first); overrides the spec's priority.") var priority: Int?
+
+    func validate() throws {
+        if let priority, !JobRecord.priorityRange.contains(priority) {
+            throw ValidationError("--priority must be between 0 and 1000, got \(priority)")
+        }
+    }
+
+    func execute() throws {
+        let parsed = try JobSpec.parse(contentsOfFile: spec)
+        let registry = try global.dataDirectory.openRegistry()
+        let record = try registry.caseRecord(id: caseID)
+        try parsed.validate(againstCaseStructures: record.structures)
+        let job = try registry.submitJob(
+            caseID: record.id, kind: parsed.kind.rawValue, specText: parsed.canonicalYAML(),
+            priority: priority ?? parsed.priority, maxAttempts: parsed.maxAttempts
+        )
+        if global.json { return try Output.json(JobView(job)) }
+        print("job \(job.id) queued: \(job.kind) on case \(job.caseID), priority \(job.priority)")
+    }
+}
