@@ -82,7 +82,7 @@ struct CaseLayout {
         let hu = try ctGroup.openDataset("hu")
         defer { hu.close() }
         let shape = try VolumeIO.checkedShape(hu, Int16.self, limits: limits)
-        let grid = try GridAttributes.read(shape: shape, from: [ctGroup, file], file: file.file)
+        let grid = try GridAttributes.read(shape: shape, from: [ctGroup, file], file: file.file, object: hu.path)
         let orientation = try firstString("orientation", in: [ctGroup, file]) ?? "HFS"
         let uid = try firstString("frame_of_reference_uid", in: [file, ctGroup])
         var names: [String] = []

@@ -9,7 +9,7 @@ enum H5ChildKind: Sendable {
 enum H5Layout: Sendable {
     /// One contiguous block (1-D arrays, sparse matrices: fast, uncompressed).
     case contiguous
-    /// Chunked with byte shuffle and deflate level 4 (volumes).
+    /// Chunked with byte shuffle and deflate level 4 (volumes). Chunk dimensions are clipped to the shape.
     case chunkedCompressed(chunk: [Int])
     /// Chunked without filters and without writing data (allocation is deferred; test fixtures).
     case chunked(chunk: [Int])
@@ -85,7 +85,7 @@ class H5Group: H5Object {
         case .contiguous:
             break
         case .chunkedCompressed(let chunk), .chunked(let chunk):
-            var chunkDims = chunk.map { hsize_t(max(1, $0)) }
+            var chunkDims = zip(chunk, shape).map { hsize_t(max(1, min($0, $1))) }
             try check(H5Pset_chunk(plist, Int32(chunkDims.count), &chunkDims), "set chunk size", object: object)
             if case .chunkedCompressed = layout {
                 try check(H5Pset_shuffle(plist), "set shuffle filter", object: object)

@@ -105,15 +105,21 @@ extension H5Object {
         return s
     }
 
-    /// Reads an integer attribute (an integral float is accepted).
+    /// Reads an integer attribute, scalar or one-element vector (an integral float is accepted).
     func readInt(_ name: String) throws -> Int {
-        let object = "\(path) attribute \(name)"
-        switch try readAttribute(name) {
+        let value = try readAttribute(name)
+        let number: Double?
+        switch value {
         case .int(let v): return v
         case .ints(let v) where v.count == 1: return v[0]
-        case .double(let v) where v.rounded() == v && abs(v) < 1e15: return Int(v)
-        case let other: throw invalid("expected an integer, found \(other)", object: object)
+        case .double(let v): number = v
+        case .doubles(let v) where v.count == 1: number = v[0]
+        default: number = nil
         }
+        guard let number, number.rounded() == number, abs(number) < 1e15 else {
+            throw invalid("expected an integer, found \(value)", object: "\(path) attribute \(name)")
+        }
+        return Int(number)
     }
 
     /// Writes (or replaces) attribute `name`. Strings are variable-length UTF-8 scalars,

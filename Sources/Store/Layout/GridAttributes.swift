@@ -12,7 +12,8 @@ enum GridAttributes {
 
     /// Reads the grid of a `[z, y, x]`-shaped array from the first of `sources` that carries the
     /// attributes; when several carry them they must agree (relative tolerance 1e-6).
-    static func read(shape: [Int], from sources: [H5Object], file: String) throws -> Grid {
+    /// `object` names the array in messages about its dimensions.
+    static func read(shape: [Int], from sources: [H5Object], file: String, object: String) throws -> Grid {
         let spacing = try vector("spacing_mm", from: sources, file: file)
         let origin = try vector("origin_mm", from: sources, file: file)
         for source in sources where source.hasAttribute("array_order") {
@@ -32,7 +33,7 @@ enum GridAttributes {
                             spacingMM: SIMD3(spacing.value[0], spacing.value[1], spacing.value[2]),
                             originMM: SIMD3(origin.value[0], origin.value[1], origin.value[2]))
         } catch {
-            throw StoreError.invalid(file: file, object: spacing.object, reason: "\(error)")
+            throw StoreError.invalid(file: file, object: object, reason: "\(error)")
         }
     }
 
@@ -42,7 +43,7 @@ enum GridAttributes {
             let object = "\(source.path) attribute \(name)"
             let value = try source.readDoubles(name, count: 3)
             if let first = found {
-                let agree = zip(first.value, value).allSatisfy { abs($0 - $1) <= 1e-6 * max(1, abs($0)) }
+                let agree = zip(first.value, value).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) || abs($0 - $1) <= 1e-6 * max(1, abs($0)) }
                 guard agree else {
                     throw StoreError.invalid(file: file, object: object, reason: "\(value) disagrees with \(first.object) \(first.value)")
                 }
