@@ -7,8 +7,9 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case io(file: String, reason: String)
     /// The file exists but is not an HDF5 file (or its superblock is damaged).
     case notHDF5(file: String)
-    /// An HDF5 library call returned an error (damaged or truncated file, disk full...).
-    case hdf5(file: String, object: String, operation: String)
+    /// An HDF5 library call returned an error (damaged or truncated file, disk full...);
+    /// `detail` is the library's innermost message (may be empty).
+    case hdf5(file: String, object: String, operation: String, detail: String)
     /// A required dataset, group or attribute is absent.
     case missing(file: String, object: String)
     /// An object is present but its type, shape or values are not acceptable.
@@ -22,7 +23,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .io(let f, let r): return "\(f): \(r)"
         case .notHDF5(let f): return "\(f): not an HDF5 file (missing or damaged HDF5 signature)"
-        case .hdf5(let f, let o, let op): return "\(f): \(o): HDF5 \(op) failed (file damaged, truncated or not writable)"
+        case .hdf5(let f, let o, let op, let d):
+            return "\(f): \(o): HDF5 \(op) failed (\(d.isEmpty ? "file damaged, truncated or not writable" : d))"
         case .missing(let f, let o): return "\(f): \(o) is missing"
         case .invalid(let f, let o, let r): return "\(f): \(o): \(r)"
         case .tooLarge(let f, let o, let n, let l):

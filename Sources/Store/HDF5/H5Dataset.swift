@@ -40,7 +40,7 @@ final class H5Dataset: H5Object {
         let space = try checkID(H5Dget_space(id), "get dataspace")
         defer { H5Sclose(space) }
         let rank = H5Sget_simple_extent_ndims(space)
-        guard rank >= 0 else { throw StoreError.hdf5(file: file, object: path, operation: "get rank") }
+        guard rank >= 0 else { throw H5Library.failure(file: file, object: path, operation: "get rank") }
         var dims = [hsize_t](repeating: 0, count: Int(rank))
         if rank > 0 { try check(H5Sget_simple_extent_dims(space, &dims, nil), "get dimensions") }
         return try dims.map { d in

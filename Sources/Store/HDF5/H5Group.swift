@@ -29,9 +29,11 @@ class H5Group: H5Object {
         var names: [String] = []
         for index in 0..<info.nlinks {
             let length = H5Lget_name_by_idx(id, ".", H5_INDEX_NAME, H5_ITER_INC, index, nil, 0, rt_h5p_default())
-            guard length >= 0 else { throw StoreError.hdf5(file: file, object: path, operation: "get link name #\(index)") }
+            guard length >= 0 else { throw H5Library.failure(file: file, object: path, operation: "get link name #\(index)") }
             var buffer = [CChar](repeating: 0, count: Int(length) + 1)
-            _ = H5Lget_name_by_idx(id, ".", H5_INDEX_NAME, H5_ITER_INC, index, &buffer, buffer.count, rt_h5p_default())
+            guard H5Lget_name_by_idx(id, ".", H5_INDEX_NAME, H5_ITER_INC, index, &buffer, buffer.count, rt_h5p_default()) >= 0 else {
+                throw H5Library.failure(file: file, object: path, operation: "get link name #\(index)")
+            }
             names.append(String(decoding: buffer.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self))
         }
         return names
@@ -111,7 +113,7 @@ final class H5File: H5Group {
         let fapl = try strongCloseAccessList(path)
         defer { H5Pclose(fapl) }
         let fid = H5Fopen(path, writable ? rt_h5f_acc_rdwr() : rt_h5f_acc_rdonly(), fapl)
-        guard fid >= 0 else { throw StoreError.hdf5(file: path, object: "/", operation: "file open") }
+        guard fid >= 0 else { throw H5Library.failure(file: path, object: "/", operation: "file open") }
         return H5File(id: fid, file: path, path: "/", closer: H5Fclose)
     }
 
@@ -121,7 +123,7 @@ final class H5File: H5Group {
         let fapl = try strongCloseAccessList(path)
         defer { H5Pclose(fapl) }
         let fid = H5Fcreate(path, rt_h5f_acc_excl(), rt_h5p_default(), fapl)
-        guard fid >= 0 else { throw StoreError.hdf5(file: path, object: "/", operation: "file create") }
+        guard fid >= 0 else { throw H5Library.failure(file: path, object: "/", operation: "file create") }
         return H5File(id: fid, file: path, path: "/", closer: H5Fclose)
     }
 
@@ -131,7 +133,7 @@ final class H5File: H5Group {
         let fapl = H5Pcreate(rt_h5p_file_access())
         guard fapl >= 0, H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) >= 0 else {
             if fapl >= 0 { H5Pclose(fapl) }
-            throw StoreError.hdf5(file: path, object: "/", operation: "file access property list")
+            throw H5Library.failure(file: path, object: "/", operation: "file access property list")
         }
         return fapl
     }

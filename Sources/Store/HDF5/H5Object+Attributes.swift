@@ -21,9 +21,11 @@ extension H5Object {
                 "open attribute #\(index)")
             defer { H5Aclose(attr) }
             let length = H5Aget_name(attr, 0, nil)
-            guard length >= 0 else { throw StoreError.hdf5(file: file, object: path, operation: "get attribute name") }
+            guard length >= 0 else { throw H5Library.failure(file: file, object: path, operation: "get attribute name") }
             var buffer = [CChar](repeating: 0, count: Int(length) + 1)
-            _ = H5Aget_name(attr, buffer.count, &buffer)
+            guard H5Aget_name(attr, buffer.count, &buffer) >= 0 else {
+                throw H5Library.failure(file: file, object: path, operation: "get attribute name")
+            }
             names.append(String(decoding: buffer.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self))
         }
         return names.sorted()

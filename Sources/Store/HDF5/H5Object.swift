@@ -1,12 +1,28 @@
 import CHDF5
 
-/// Process-wide HDF5 set-up: the library's own error printing is turned off once; every
-/// failure is reported as a ``StoreError`` instead.
+/// HDF5 error handling: the library's own error printing is turned off and failures become
+/// ``StoreError``s carrying the library's innermost message.
 enum H5Library {
-    private static let silenced: Void = { rt_h5_silence_errors() }()
+    /// Silences HDF5's automatic error printing. In the thread-safe build the setting belongs to
+    /// the calling thread, so every file open or create calls this (it only stores two pointers).
+    static func prepare() {
+        rt_h5_silence_errors()
+    }
 
-    /// Runs the one-time set-up (cheap after the first call).
-    static func prepare() { _ = silenced }
+    /// An ``StoreError/hdf5(file:object:operation:detail:)`` with the deepest message of the
+    /// calling thread's HDF5 error stack (e.g. "truncated file: eof = 1500, ...").
+    static func failure(file: String, object: String, operation: String) -> StoreError {
+        var messages: [String] = []
+        _ = withUnsafeMutablePointer(to: &messages) { pointer in
+            H5Ewalk2(hid_t(H5E_DEFAULT), H5E_WALK_DOWNWARD, { _, error, data in
+                if let text = error?.pointee.desc, let data {
+                    data.assumingMemoryBound(to: [String].self).pointee.append(String(cString: text))
+                }
+                return 0
+            }, pointer)
+        }
+        return .hdf5(file: file, object: object, operation: operation, detail: messages.last ?? "")
+    }
 }
 
 /// An open HDF5 file, group or dataset. The identifier is closed exactly once: by ``close()``
@@ -43,14 +59,14 @@ class H5Object {
         path == "/" ? "/" + name : path + "/" + name
     }
 
-    /// Throws a ``StoreError/hdf5(file:object:operation:)`` when `status` is negative.
+    /// Throws a ``StoreError/hdf5(file:object:operation:detail:)`` when `status` is negative.
     func check(_ status: herr_t, _ operation: String, object: String? = nil) throws {
-        if status < 0 { throw StoreError.hdf5(file: file, object: object ?? path, operation: operation) }
+        if status < 0 { throw H5Library.failure(file: file, object: object ?? path, operation: operation) }
     }
 
     /// Returns `id` or throws when it is negative (an HDF5 failure).
     func checkID(_ id: hid_t, _ operation: String, object: String? = nil) throws -> hid_t {
-        if id < 0 { throw StoreError.hdf5(file: file, object: object ?? path, operation: operation) }
+        if id < 0 { throw H5Library.failure(file: file, object: object ?? path, operation: operation) }
         return id
     }
 

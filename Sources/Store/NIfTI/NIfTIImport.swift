@@ -27,7 +27,12 @@ public enum NIfTIImport {
             throw StoreError.nifti(file: path, reason: "image \(header.dims) has \(count) voxels, more than the limit of \(limits.maxVoxels)")
         }
         let orientation = try NIfTIOrientation(header: header, file: path)
-        _ = try read(stream, count: header.voxelOffset - NIfTIHeader.size, path: path, what: "header extension")
+        var skipped = NIfTIHeader.size
+        while skipped < header.voxelOffset {
+            let step = min(header.voxelOffset - skipped, 1 << 16)
+            _ = try read(stream, count: step, path: path, what: "header extension (vox_offset \(header.voxelOffset))")
+            skipped += step
+        }
         let data = try read(stream, count: count * voxelType.bytes, path: path, what: "voxel data (\(header.dims) voxels at offset \(header.voxelOffset))")
         let reader = ByteReader(bytes: data, bigEndian: header.isBigEndian)
         let hu = try convert(reader, type: voxelType, header: header, count: count, file: path)
