@@ -1,0 +1,56 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes files so that they appear only whole: the content goes to a temporary name in the
+/// same directory (`.name.tmp-<pid>-<random>`), is fsync'ed, then renamed over the final name,
+/// and the directory is fsync'ed. On any error the temporary is removed and nothing is created
+/// under the final name (an existing file there is left untouched).
+enum AtomicFile {
+    /// Runs `body` with a temporary path to fill, then publishes it as `path`.
+    static func write(to path: String, _ body: (_ temporaryPath: String) throws -> Void) throws {
+        let (directory, name) = split(path)
+        guard !name.isEmpty else { throw StoreError.io(file: path, reason: "not a file name") }
+        let temporary = directory + "/." + name + ".tmp-\(getpid())-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        do {
+            try body(temporary)
+            try sync(temporary, finalPath: path)
+            guard rename(temporary, path) == 0 else {
+                throw StoreError.io(file: path, reason: "cannot rename temporary file into place: \(errnoText())")
+            }
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+        try? sync(directory, finalPath: path)
+    }
+
+    /// Directory and last component of `path` ("." when there is no directory part).
+    static func split(_ path: String) -> (directory: String, name: String) {
+        guard let slash = path.lastIndex(of: "/") else { return (".", path) }
+        let directory = String(path[..<slash])
+        return (directory.isEmpty ? "/" : directory, String(path[path.index(after: slash)...]))
+    }
+
+    private static func sync(_ path: String, finalPath: String) throws {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw StoreError.io(file: finalPath, reason: "cannot open \(path) to sync: \(errnoText())") }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw StoreError.io(file: finalPath, reason: "fsync failed: \(errnoText())") }
+    }
+}
+
+/// The current `errno` as text.
+func errnoText() -> String {
+    String(cString: strerror(errno))
+}
+
+/// True when `path` exists; `isDirectory` tells whether it is a directory.
+func fileExists(_ path: String, isDirectory: inout Bool) -> Bool {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return false }
+    isDirectory = (info.st_mode & S_IFMT) == S_IFDIR
+    return true
+}

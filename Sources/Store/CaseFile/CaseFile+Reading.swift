@@ -1,0 +1,112 @@
+import CHDF5
+import Core
+
+extension CaseFile {
+    /// Reads and validates a whole case file: `/ct/hu` int16 rank 3, geometry attributes
+    /// (finite positive spacing; `/ct` and root agree), every structure uint8 with the CT's
+    /// dimensions, element counts within `limits` (checked before allocating), schema ≤ 1.
+    public static func read(path: String, limits: StoreLimits = StoreLimits()) throws -> CaseFile {
+        let file = try H5File.open(path)
+        defer { file.close() }
+        let layout = try CaseLayout.inspect(file, limits: limits, includeStructures: true)
+        let hu = try CaseLayout.openCT(file)
+        defer { hu.close() }
+        let ct = try VolumeIO.read(hu, Int16.self, grid: layout.grid, limits: limits)
+        var structures: [Structure] = []
+        if !layout.structureNames.isEmpty {
+            let group = try file.openGroup("structures")
+            defer { group.close() }
+            for name in layout.structureNames {
+                let dataset = try group.openDataset(name)
+                defer { dataset.close() }
+                let mask = try VolumeIO.read(dataset, UInt8.self, grid: layout.grid, limits: limits)
+                structures.append(Structure(
+                    name: name, mask: mask,
+                    voiType: dataset.hasAttribute("voi_type") ? try dataset.readString("voi_type") : nil,
+                    overlapPriority: dataset.hasAttribute("overlap_priority") ? try dataset.readInt("overlap_priority") : nil,
+                    objectivesJSON: dataset.hasAttribute("objectives_json") ? try dataset.readString("objectives_json") : nil))
+            }
+        }
+        return try CaseFile(ct: ct, structures: structures, orientation: layout.orientation, frameOfReferenceUID: layout.frameOfReferenceUID)
+    }
+
+    /// Reads slices `zRange` of `/ct/hu` (an HDF5 hyperslab; only those slices are read) as a
+    /// volume on the slab's grid (origin moved to slice `zRange.lowerBound`).
+    public static func readCTSlab(path: String, zRange: Range<Int>, limits: StoreLimits = StoreLimits()) throws -> CTVolume {
+        let file = try H5File.open(path)
+        defer { file.close() }
+        let layout = try CaseLayout.inspect(file, limits: StoreLimits(maxVoxels: Int.max), includeStructures: false)
+        guard zRange.lowerBound >= 0, zRange.upperBound <= layout.grid.nz, !zRange.isEmpty else {
+            throw StoreError.invalid(file: path, object: "/ct/hu", reason: "slices \(zRange) requested, the CT has 0..<\(layout.grid.nz)")
+        }
+        let hu = try CaseLayout.openCT(file)
+        defer { hu.close() }
+        let voxels = try hu.readRows(Int16.self, zRange, limit: limits.maxVoxels)
+        return try CTVolume(grid: layout.grid.slab(zRange), voxels: voxels)
+    }
+
+    /// Geometry, structure names, schema and orientation, validated like ``read(path:limits:)``
+    /// but without reading voxel data.
+    public static func summary(path: String, limits: StoreLimits = StoreLimits()) throws -> CaseSummary {
+        let file = try H5File.open(path)
+        defer { file.close() }
+        let layout = try CaseLayout.inspect(file, limits: limits, includeStructures: true)
+        return CaseSummary(schema: layout.schema, grid: layout.grid, structureNames: layout.structureNames,
+                           orientation: layout.orientation, frameOfReferenceUID: layout.frameOfReferenceUID)
+    }
+}
+
+/// The validated metadata of an open case file.
+struct CaseLayout {
+    let schema: Int
+    let grid: Grid
+    let structureNames: [String]
+    let orientation: String
+    let frameOfReferenceUID: String?
+
+    /// Opens `/ct/hu` (the caller closes it).
+    static func openCT(_ file: H5File) throws -> H5Dataset {
+        let group = try file.openGroup("ct")
+        defer { group.close() }
+        return try group.openDataset("hu")
+    }
+
+    /// Checks schema, `/ct/hu` type/rank/size, geometry and (optionally) every structure's type and dims.
+    static func inspect(_ file: H5File, limits: StoreLimits, includeStructures: Bool) throws -> CaseLayout {
+        let schema = file.hasAttribute("schema") ? try file.readInt("schema") : 1
+        guard (1...CaseFile.schemaVersion).contains(schema) else {
+            throw file.invalid("case schema version \(schema) is not supported (this build reads 1...\(CaseFile.schemaVersion))", object: "/ attribute schema")
+        }
+        let ctGroup = try file.openGroup("ct")
+        defer { ctGroup.close() }
+        let hu = try ctGroup.openDataset("hu")
+        defer { hu.close() }
+        let shape = try VolumeIO.checkedShape(hu, Int16.self, limits: limits)
+        let grid = try GridAttributes.read(shape: shape, from: [ctGroup, file], file: file.file, object: hu.path)
+        let orientation = try firstString("orientation", in: [ctGroup, file]) ?? "HFS"
+        let uid = try firstString("frame_of_reference_uid", in: [file, ctGroup])
+        var names: [String] = []
+        if includeStructures, file.contains("structures") {
+            let group = try file.openGroup("structures")
+            defer { group.close() }
+            for name in try group.childNames() {
+                guard try group.childKind(name) == .dataset else {
+                    throw group.invalid("is not a dataset (structures are uint8 mask datasets)", object: group.childPath(name))
+                }
+                let dataset = try group.openDataset(name)
+                defer { dataset.close() }
+                let maskShape = try VolumeIO.checkedShape(dataset, UInt8.self, limits: limits)
+                try VolumeIO.requireShape(maskShape, of: dataset, matches: grid, reference: "/ct/hu")
+                names.append(name)
+            }
+        }
+        return CaseLayout(schema: schema, grid: grid, structureNames: names, orientation: orientation, frameOfReferenceUID: uid)
+    }
+
+    private static func firstString(_ name: String, in sources: [H5Object]) throws -> String? {
+        for source in sources where source.hasAttribute(name) {
+            return try source.readString(name)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,55 @@
+import CHDF5
+import Core
+
+/// A planning case: the CT in Hounsfield units with its geometry and the clinical structures.
+///
+/// HDF5 layout (schema 1): `/ct/hu` int16 `[z][y][x]` (chunked by slab, shuffle + deflate 4);
+/// attributes `spacing_mm`, `origin_mm` ([x, y, z] float64, origin = centre of voxel [0,0,0],
+/// LPS), `orientation` and `array_order` = "zyx" on `/ct` and on the root; root `schema` = 1
+/// (a file without it is version 1) and optional `frame_of_reference_uid`; `/structures/<name>`
+/// uint8 masks with optional `voi_type`, `overlap_priority`, `objectives_json`. Readers ignore
+/// attributes and datasets they do not know (e.g. `/ct/red`).
+public struct CaseFile: Sendable, Equatable {
+    /// The case layout version this code writes and the newest it reads.
+    public static let schemaVersion = 1
+
+    /// The CT in Hounsfield units.
+    public let ct: CTVolume
+    /// Structures on the CT grid, in name order.
+    public let structures: [Structure]
+    /// Patient orientation, e.g. "HFS" (head first supine).
+    public let orientation: String
+    /// DICOM Frame of Reference UID, when known.
+    public let frameOfReferenceUID: String?
+
+    /// A case; throws when a structure's grid differs from the CT's, or a name is empty,
+    /// contains "/", is "." or "..", or is used twice. Structures are sorted by name.
+    public init(ct: CTVolume, structures: [Structure] = [], orientation: String = "HFS", frameOfReferenceUID: String? = nil) throws {
+        var seen = Set<String>()
+        for s in structures {
+            try CaseFile.checkName(s.name, file: "(case in memory)")
+            guard seen.insert(s.name).inserted else {
+                throw StoreError.invalid(file: "(case in memory)", object: "/structures/\(s.name)", reason: "structure name used twice")
+            }
+            guard s.mask.grid == ct.grid else {
+                throw StoreError.invalid(file: "(case in memory)", object: "/structures/\(s.name)",
+                                         reason: "mask grid \(s.mask.grid) differs from CT grid \(ct.grid)")
+            }
+        }
+        self.ct = ct
+        self.structures = structures.sorted { $0.name < $1.name }
+        self.orientation = orientation
+        self.frameOfReferenceUID = frameOfReferenceUID
+    }
+
+    /// The structure called `name`, if any.
+    public func structure(named name: String) -> Structure? {
+        structures.first { $0.name == name }
+    }
+
+    static func checkName(_ name: String, file: String) throws {
+        guard !name.isEmpty, !name.contains("/"), name != ".", name != "..", !name.utf8.contains(0) else {
+            throw StoreError.invalid(file: file, object: "/structures/\(name)", reason: "invalid structure name \"\(name)\" (empty, \"/\", \".\" or \"..\")")
+        }
+    }
+}

@@ -1,0 +1,149 @@
+import CZlib
+import Core
+
+/// Import of CT images from NIfTI-1 single files (`.nii`, or gzip-compressed `.nii.gz`).
+///
+/// Supported voxel types: int16 (4), uint16 (512), int32 (8), float32 (16). Values are scaled
+/// by `scl_slope`/`scl_inter` (slope 0 = no scaling), rounded to the nearest integer (halves away
+/// from zero) and must fit Int16 HU. The image is re-ordered (flipped/permuted, never resampled)
+/// so that the result is `[z][y][x]` in LPS with positive spacing and the origin at the centre
+/// of voxel [0,0,0]; oblique images are rejected (see ``NIfTIOrientation``).
+public enum NIfTIImport {
+    /// Reads `path` as a CT volume in Hounsfield units; the voxel count is checked against
+    /// `limits` before the voxel data is allocated.
+    public static func readCT(path: String, limits: StoreLimits = StoreLimits()) throws -> CTVolume {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".img") || lower.hasSuffix(".hdr") || lower.hasSuffix(".img.gz") || lower.hasSuffix(".hdr.gz") {
+            throw StoreError.nifti(file: path, reason: "separate .hdr/.img pairs are not supported; convert to a single .nii or .nii.gz file")
+        }
+        var isDirectory = false
+        guard fileExists(path, isDirectory: &isDirectory), !isDirectory else { throw StoreError.io(file: path, reason: "no such file") }
+        guard let stream = gzopen(path, "rb") else { throw StoreError.io(file: path, reason: "cannot open: \(errnoText())") }
+        defer { gzclose(stream) }
+        let header = try NIfTIHeader(bytes: try read(stream, count: NIfTIHeader.size, path: path, what: "header"), file: path)
+        let voxelType = try VoxelType(header: header, file: path)
+        let count = header.dims.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
+        guard count <= limits.maxVoxels else {
+            throw StoreError.nifti(file: path, reason: "image \(header.dims) has \(count) voxels, more than the limit of \(limits.maxVoxels)")
+        }
+        let orientation = try NIfTIOrientation(header: header, file: path)
+        var skipped = NIfTIHeader.size
+        while skipped < header.voxelOffset {
+            let step = min(header.voxelOffset - skipped, 1 << 16)
+            _ = try read(stream, count: step, path: path, what: "header extension (vox_offset \(header.voxelOffset))")
+            skipped += step
+        }
+        let data = try read(stream, count: count * voxelType.bytes, path: path, what: "voxel data (\(header.dims) voxels at offset \(header.voxelOffset))")
+        let reader = ByteReader(bytes: data, bigEndian: header.isBigEndian)
+        let hu = try convert(reader, type: voxelType, header: header, count: count, file: path)
+        return try reorder(hu, header: header, orientation: orientation, file: path)
+    }
+
+    /// Reads exactly `count` bytes, or throws naming what was truncated.
+    private static func read(_ stream: gzFile, count: Int, path: String, what: String) throws -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var done = 0
+        while done < count {
+            let chunk = UInt32(min(count - done, 1 << 30))
+            let n = bytes.withUnsafeMutableBytes { gzread(stream, $0.baseAddress! + done, chunk) }
+            if n < 0 {
+                var code: Int32 = 0
+                let message = gzerror(stream, &code).map { String(cString: $0) } ?? "unknown error"
+                throw StoreError.nifti(file: path, reason: "cannot read \(what): \(message)")
+            }
+            if n == 0 {
+                throw StoreError.nifti(file: path, reason: "file is truncated: \(what) needs \(count) bytes, only \(done) present")
+            }
+            done += Int(n)
+        }
+        return bytes
+    }
+
+    /// Scaled, rounded, range-checked HU values in file order (i fastest).
+    private static func convert(_ reader: ByteReader, type: VoxelType, header: NIfTIHeader, count: Int, file: String) throws -> [Int16] {
+        guard header.sclSlope.isFinite, header.sclSlope == 0 || header.sclIntercept.isFinite else {
+            throw StoreError.nifti(file: file, reason: "scl_slope \(header.sclSlope) / scl_inter \(header.sclIntercept) are not finite")
+        }
+        let scaled = header.sclSlope != 0
+        var hu = [Int16](repeating: 0, count: count)
+        for n in 0..<count {
+            var value = type.value(reader, at: n * type.bytes)
+            if scaled { value = value * header.sclSlope + header.sclIntercept }
+            let rounded = value.rounded()
+            guard rounded.isFinite, rounded >= Double(Int16.min), rounded <= Double(Int16.max) else {
+                let (ni, nj) = (header.dims[0], header.dims[1])
+                throw StoreError.nifti(file: file, reason: "value \(value) at voxel (i, j, k) = (\(n % ni), \(n / ni % nj), \(n / (ni * nj))) does not fit Int16 HU (-32768...32767)")
+            }
+            hu[n] = Int16(rounded)
+        }
+        return hu
+    }
+
+    /// The voxels re-ordered so that array axes are LPS x, y, z with increasing coordinates.
+    private static func reorder(_ hu: [Int16], header: NIfTIHeader, orientation o: NIfTIOrientation, file: String) throws -> CTVolume {
+        let n = header.dims
+        let stride = [1, n[0], n[0] * n[1]]
+        let size = o.sourceAxis.map { n[$0] }
+        var base = 0
+        var step = [0, 0, 0]
+        for w in 0..<3 {
+            let a = o.sourceAxis[w]
+            step[w] = o.flipped[w] ? -stride[a] : stride[a]
+            if o.flipped[w] { base += (n[a] - 1) * stride[a] }
+        }
+        let grid: Grid
+        do {
+            grid = try Grid(nx: size[0], ny: size[1], nz: size[2], spacingMM: o.spacingMM, originMM: o.originMM)
+        } catch {
+            throw StoreError.nifti(file: file, reason: "\(error)")
+        }
+        var out = [Int16](repeating: 0, count: hu.count)
+        var index = 0
+        for z in 0..<size[2] {
+            for y in 0..<size[1] {
+                var source = base + z * step[2] + y * step[1]
+                for _ in 0..<size[0] {
+                    out[index] = hu[source]
+                    index += 1
+                    source += step[0]
+                }
+            }
+        }
+        return try CTVolume(grid: grid, voxels: out)
+    }
+}
+
+/// The supported NIfTI voxel types.
+private enum VoxelType {
+    case int16, uint16, int32, float32
+
+    init(header: NIfTIHeader, file: String) throws {
+        switch header.datatype {
+        case 4: self = .int16
+        case 512: self = .uint16
+        case 8: self = .int32
+        case 16: self = .float32
+        default:
+            throw StoreError.nifti(file: file, reason: "datatype code \(header.datatype) is not supported (supported: 4 int16, 512 uint16, 8 int32, 16 float32)")
+        }
+        guard header.bitsPerVoxel == bytes * 8 else {
+            throw StoreError.nifti(file: file, reason: "bitpix \(header.bitsPerVoxel) does not match datatype code \(header.datatype) (\(bytes * 8) bits)")
+        }
+    }
+
+    var bytes: Int {
+        switch self {
+        case .int16, .uint16: return 2
+        case .int32, .float32: return 4
+        }
+    }
+
+    func value(_ reader: ByteReader, at offset: Int) -> Double {
+        switch self {
+        case .int16: return Double(reader.int16(offset))
+        case .uint16: return Double(UInt16(truncatingIfNeeded: reader.uint(offset, 2)))
+        case .int32: return Double(reader.int32(offset))
+        case .float32: return Double(reader.float32(offset))
+        }
+    }
+}

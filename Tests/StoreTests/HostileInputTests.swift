@@ -1,0 +1,250 @@
+import CHDF5
+import Core
+import Foundation
+import Testing
+@testable import Store
+
+/// Opens a case written by ``makeCase()`` for writing and lets `body` damage it.
+private func damagedCase(_ dir: TemporaryDirectory, _ body: (H5File) throws -> Void) throws -> String {
+    let path = dir.file("case.h5")
+    try makeCase().write(to: path)
+    let file = try H5File.open(path, writable: true)
+    defer { file.close() }
+    try body(file)
+    try file.closeChecked()
+    return path
+}
+
+/// Replaces `/ct/hu` with a dataset of `fileType` and `shape` (nothing written: chunked storage
+/// is allocated lazily, so even a huge dataspace costs a few bytes).
+private func replaceCT(_ file: H5File, fileType: hid_t, shape: [Int]) throws {
+    let ct = try file.openGroup("ct")
+    defer { ct.close() }
+    #expect(H5Ldelete(ct.id, "hu", rt_h5p_default()) >= 0)
+    try ct.createDataset("hu", fileType: fileType, shape: shape, layout: .chunked(chunk: [1, 64, 64])).close()
+}
+
+/// Sets attribute `name` on `/ct` and on the root.
+private func setGeometry(_ file: H5File, _ name: String, _ value: AttributeValue) throws {
+    let ct = try file.openGroup("ct")
+    defer { ct.close() }
+    try ct.writeAttribute(name, value)
+    try file.writeAttribute(name, value)
+}
+
+/// The error message of reading the case at `path` (full read and summary must agree on failing).
+private func readFailure(_ path: String, limits: StoreLimits = StoreLimits()) -> String {
+    #expect(throws: StoreError.self) { _ = try CaseFile.summary(path: path, limits: limits) }
+    return errorText { _ = try CaseFile.read(path: path, limits: limits) } ?? "(no error)"
+}
+
+@Suite struct HostileInputTests {
+    @Test func truncatedFilesGiveCleanErrors() throws {
+        let dir = try TemporaryDirectory()
+        try makeCase().write(to: dir.file("case.h5"))
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: dir.file("case.h5")))
+        let n = bytes.count
+        let offsets = [0, 1, 8, 100, 500, 1500, n / 4, n / 2, 3 * n / 4, n - 1]
+        #expect(Set(offsets).count == 10)
+        for offset in offsets {
+            let path = dir.file("cut-\(offset).h5")
+            try bytes.prefix(offset).write(to: URL(fileURLWithPath: path))
+            let message = errorText { _ = try CaseFile.read(path: path) }
+            let text = message ?? "read succeeded"
+            #expect(text.contains(path), "truncated at \(offset) of \(n): \(text)")
+            // Measured: offsets < 8 lack the signature; from 100 bytes on HDF5 reports "truncated file: eof = …".
+            #expect(text.contains("not an HDF5 file") || text.contains("HDF5 file open failed"), "truncated at \(offset): \(text)")
+            if offset >= 100 { #expect(text.contains("truncated file: eof = \(offset)"), "\(text)") }
+        }
+    }
+
+    @Test func textFileNamedH5IsNotHDF5() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("notes.h5")
+        try Data("patient notes, not a volume\n".utf8).write(to: URL(fileURLWithPath: path))
+        let message = readFailure(path)
+        #expect(message.contains(path) && message.contains("not an HDF5 file"), "\(message)")
+    }
+
+    @Test func missingFileIsAnIOError() {
+        #expect(errorText { _ = try CaseFile.read(path: "/nonexistent/case.h5") }?.contains("no such file") == true)
+    }
+
+    @Test func ctStoredAsFloat32IsRejected() throws {
+        let dir = try TemporaryDirectory()
+        let path = try damagedCase(dir) { try replaceCT($0, fileType: rt_h5t_ieee_f32le(), shape: [9, 10, 12]) }
+        let message = readFailure(path)
+        #expect(message.contains("/ct/hu") && message.contains("float32") && message.contains("int16"), "\(message)")
+    }
+
+    @Test func ctOfRankTwoIsRejected() throws {
+        let dir = try TemporaryDirectory()
+        let path = try damagedCase(dir) { file in
+            let ct = try file.openGroup("ct")
+            defer { ct.close() }
+            #expect(H5Ldelete(ct.id, "hu", rt_h5p_default()) >= 0)
+            try ct.createDataset("hu", fileType: rt_h5t_std_i16le(), shape: [90, 12], layout: .contiguous).close()
+        }
+        let message = readFailure(path)
+        #expect(message.contains("/ct/hu") && message.contains("rank 2"), "\(message)")
+    }
+
+    @Test func missingCTIsNamed() throws {
+        let dir = try TemporaryDirectory()
+        let path = try damagedCase(dir) { file in
+            let ct = try file.openGroup("ct")
+            defer { ct.close() }
+            #expect(H5Ldelete(ct.id, "hu", rt_h5p_default()) >= 0)
+        }
+        #expect(readFailure(path).contains("/ct/hu is missing"))
+    }
+
+    @Test func structureWithOtherDimensionsIsRejected() throws {
+        let dir = try TemporaryDirectory()
+        let path = try damagedCase(dir) { file in
+            let group = try file.openGroup("structures")
+            defer { group.close() }
+            try group.createDataset("Spine", fileType: rt_h5t_std_u8le(), shape: [9, 10, 11], layout: .chunked(chunk: [8, 10, 11])).close()
+        }
+        let message = readFailure(path)
+        #expect(message.contains("/structures/Spine") && message.contains("9×10×11") && message.contains("9×10×12"), "\(message)")
+    }
+
+    @Test func spacingOfWrongLengthIsRejected() throws {
+        let dir = try TemporaryDirectory()
+        let path = try damagedCase(dir) { try setGeometry($0, "spacing_mm", .doubles([1.5, 2])) }
+        let message = readFailure(path)
+        #expect(message.contains("spacing_mm") && message.contains("expected 3 numbers"), "\(message)")
+    }
+
+    @Test(arguments: [0.0, -2.0, .nan, .infinity])
+    func nonPositiveOrNonFiniteSpacingIsRejected(bad: Double) throws {
+        let dir = try TemporaryDirectory()
+        let path = try damagedCase(dir) { try setGeometry($0, "spacing_mm", .doubles([1.5, bad, 3])) }
+        let message = readFailure(path)
+        #expect(message.contains("spacing_mm") && message.contains("finite and positive"), "\(message)")
+    }
+
+    @Test func disagreeingSpacingOnRootAndCTIsRejected() throws {
+        let dir = try TemporaryDirectory()
+        let path = try damagedCase(dir) { try $0.writeAttribute("spacing_mm", .doubles([1.5, 2, 2.5])) }
+        let message = readFailure(path)
+        #expect(message.contains("/ attribute spacing_mm") && message.contains("disagrees with /ct attribute spacing_mm"), "\(message)")
+    }
+
+    @Test func otherArrayOrderAndNewerSchemaAreRejected() throws {
+        let dir = try TemporaryDirectory()
+        let xyz = try damagedCase(dir) { try setGeometry($0, "array_order", .string("xyz")) }
+        #expect(readFailure(xyz).contains("array_order is \"xyz\""))
+        let newer = try damagedCase(dir) { try $0.writeAttribute("schema", .int(2)) }
+        #expect(readFailure(newer).contains("schema version 2 is not supported"))
+    }
+
+    @Test func hugeDataspaceIsRejectedBeforeAllocation() throws {
+        let dir = try TemporaryDirectory()
+        let path = try damagedCase(dir) { try replaceCT($0, fileType: rt_h5t_std_i16le(), shape: [10_000, 10_000, 10_000]) }
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0 < 1 << 20)
+        let message = readFailure(path)
+        #expect(message.contains("/ct/hu") && message.contains("1000000000000 elements"), "\(message)")
+        let slab = errorText { _ = try CaseFile.readCTSlab(path: path, zRange: 0..<10_000) } ?? ""
+        #expect(slab.contains("/ct/hu") && slab.contains("exceeds the limit"), "\(slab)")
+    }
+
+    @Test func voxelLimitAppliesToSmallFilesToo() throws {
+        let dir = try TemporaryDirectory()
+        try makeCase().write(to: dir.file("case.h5"))
+        let message = readFailure(dir.file("case.h5"), limits: StoreLimits(maxVoxels: 1000))
+        #expect(message.contains("1080 elements") && message.contains("limit of 1000"), "\(message)")
+        #expect(try CaseFile.readCTSlab(path: dir.file("case.h5"), zRange: 0..<2, limits: StoreLimits(maxVoxels: 1000)).voxels.count == 240)
+    }
+
+    @Test func nanInDoseIsRejectedOnRead() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("result.h5")
+        let result = try ResultFileTests.makeResult()
+        try result.write(to: path)
+        do {
+            let file = try H5File.open(path, writable: true)
+            defer { file.close() }
+            let dose = try file.openGroup("dose")
+            defer { dose.close() }
+            let total = try dose.openDataset("total")
+            defer { total.close() }
+            var voxels = try #require(result.doseGy).voxels
+            voxels[17] = .nan
+            try total.write(voxels)
+        }
+        let message = errorText { _ = try ResultFile.read(path: path) } ?? ""
+        #expect(message.contains("/dose/total") && message.contains("NaN") && message.contains("element 17"), "\(message)")
+    }
+
+    @Test func segmentationMasksOnDifferentGridsAreRejected() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("result.h5")
+        try ResultFileTests.makeResult().write(to: path)
+        do {
+            let file = try H5File.open(path, writable: true)
+            defer { file.close() }
+            let seg = try file.openGroup("segmentation")
+            defer { seg.close() }
+            let mask = try seg.openDataset("lung_left")
+            defer { mask.close() }
+            try mask.writeAttribute("origin_mm", .doubles([0, 0, 0]))
+        }
+        let message = errorText { _ = try ResultFile.read(path: path) } ?? ""
+        #expect(message.contains("/segmentation/lung_left") && message.contains("differs from /segmentation/body"), "\(message)")
+    }
+}
+
+@Suite struct AttributeToleranceTests {
+    /// Writes a float32 vector attribute with the raw HDF5 API (our writer only writes float64).
+    private func writeFloat32(_ object: H5Object, _ name: String, _ values: [Float]) {
+        _ = H5Adelete(object.id, name)
+        var dims = [hsize_t(values.count)]
+        let space = H5Screate_simple(1, &dims, nil)
+        let attr = H5Acreate2(object.id, name, rt_h5t_ieee_f32le(), space, rt_h5p_default(), rt_h5p_default())
+        #expect(H5Awrite(attr, rt_h5t_native_float(), values) >= 0)
+        H5Aclose(attr)
+        H5Sclose(space)
+    }
+
+    /// Writes a fixed-length, space-padded ASCII string attribute (our writer writes variable-length UTF-8).
+    private func writeFixedString(_ object: H5Object, _ name: String, _ value: String, size: Int) {
+        _ = H5Adelete(object.id, name)
+        let type = H5Tcopy(rt_h5t_c_s1())
+        H5Tset_size(type, size)
+        H5Tset_strpad(type, H5T_STR_SPACEPAD)
+        let space = H5Screate(H5S_SCALAR)
+        let attr = H5Acreate2(object.id, name, type, space, rt_h5p_default(), rt_h5p_default())
+        let bytes = Array(value.utf8) + [UInt8](repeating: 0x20, count: size - value.utf8.count)
+        #expect(H5Awrite(attr, type, bytes) >= 0)
+        H5Aclose(attr)
+        H5Sclose(space)
+        H5Tclose(type)
+    }
+
+    @Test func float32GeometryAndFixedLengthStringsAreRead() throws {
+        let dir = try TemporaryDirectory()
+        let path = try damagedCase(dir) { file in
+            let ct = try file.openGroup("ct")
+            defer { ct.close() }
+            for object in [ct, file] as [H5Object] {
+                writeFloat32(object, "spacing_mm", [1.5, 2, 3])
+                writeFloat32(object, "origin_mm", [-10, 20, -30])
+                writeFixedString(object, "orientation", "FFS", size: 8)
+                writeFixedString(object, "array_order", "zyx", size: 3)
+            }
+            let group = try file.openGroup("structures")
+            defer { group.close() }
+            let ptv = try group.openDataset("PTV")
+            defer { ptv.close() }
+            writeFixedString(ptv, "voi_type", "TARGET", size: 10)
+            writeFloat32(ptv, "overlap_priority", [4])
+        }
+        let c = try CaseFile.read(path: path)
+        #expect(c.ct.grid == (try makeCT()).grid)
+        #expect(c.orientation == "FFS")
+        #expect(c.structure(named: "PTV")?.voiType == "TARGET")
+        #expect(c.structure(named: "PTV")?.overlapPriority == 4)
+    }
+}
