@@ -17,7 +17,10 @@ struct RTCluster: ParsableCommand {
           rtcluster submit thorax-3 jobs/segment.yaml --json
         """,
         version: RTClusterVersion.string,
-        subcommands: []
+        subcommands: [
+            CaseCommand.self, SubmitCommand.self, StatusCommand.self, ListCommand.self,
+            CancelCommand.self, EventsCommand.self, ResultsCommand.self, SelfTestCommand.self,
+        ]
     )
 }
 

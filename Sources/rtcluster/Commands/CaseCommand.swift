@@ -1,0 +1,160 @@
+import ArgumentParser
+import Core
+import Foundation
+import Registry
+import Store
+
+/// `rtcluster case add|list|show`: the case registry.
+struct CaseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "case",
+        abstract: "Register and inspect cases (a CT with optional structures).",
+        subcommands: [CaseAddCommand.self, CaseListCommand.self, CaseShowCommand.self]
+    )
+}
+
+/// `rtcluster case add FILE`: validates a CT and copies it into the store as a case file.
+struct CaseAddCommand: ReportingCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract: "Register a CT (HDF5 case file or NIfTI-1 .nii/.nii.gz) as a case.",
+        discussion: """
+        The input is validated completely (layout, dtypes, dimensions, spacing, NaN, size limit),
+        then written into the store as an HDF5 case file; the registry records its SHA-256.
+        Nothing is registered when any check fails.
+        Examples:
+          rtcluster case add thorax.h5 --id thorax-7 --site hospital-a
+          rtcluster case add ct.nii.gz --id patient-0042 --json
+        """
+    )
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "CT file: .h5 case file or .nii / .nii.gz image.") var file: String
+    @Option(help: "Case id (default: the file name without extension).") var id: String?
+    @Option(help: "Site (hospital) the case comes from.") var site = "default"
+    @Option(help: "Largest accepted CT in voxels.") var maxVoxels = StoreLimits().maxVoxels
+
+    func validate() throws {
+        guard maxVoxels > 0 else { throw ValidationError("--max-voxels must be positive") }
+    }
+
+    func execute() throws {
+        let caseID = id ?? Self.defaultID(for: file)
+        try Identifier.validate(caseID, as: .caseID)
+        try Identifier.validate(site, as: .site)
+        let data = global.dataDirectory
+        let registry = try data.openRegistry()
+        if (try? registry.caseRecord(id: caseID)) != nil { throw RegistryError.duplicateCase(caseID) }
+
+        let caseFile = try Self.load(file, limits: StoreLimits(maxVoxels: maxVoxels))
+        let target = data.caseFileURL(id: caseID)
+        let fm = FileManager.default
+        try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try caseFile.write(to: target.path)
+        let record: CaseRecord
+        do {
+            let relative = String(target.path.dropFirst(data.root.path.count + 1))
+            record = try registry.addCase(CaseRecord(
+                id: caseID, site: site, created: Date(), casePath: relative,
+                sha256: try SHA256.hex(ofFile: target), grid: caseFile.ct.grid,
+                structures: caseFile.structures.map(\.name)
+            ))
+        } catch {
+            try? fm.removeItem(at: target.deletingLastPathComponent())
+            throw error
+        }
+        let view = CaseView(record, dataDirectory: data)
+        if global.json { return try Output.json(view) }
+        print("case \(view.id) registered: \(caseFile.ct.grid), \(view.structures.count) structures")
+    }
+
+    /// Reads an HDF5 case file or a NIfTI CT.
+    static func load(_ path: String, limits: StoreLimits) throws -> CaseFile {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw CLIError.notFound("no such file: \(path)")
+        }
+        if isDirectory.boolValue {
+            throw CLIError.invalidInput("\(path) is a directory; DICOM series import is not available yet — give an HDF5 case file or a NIfTI image")
+        }
+        let lower = path.lowercased()
+        if lower.hasSuffix(".nii") || lower.hasSuffix(".nii.gz") {
+            return try CaseFile(ct: NIfTIImport.readCT(path: path, limits: limits), structures: [])
+        }
+        if lower.hasSuffix(".h5") || lower.hasSuffix(".hdf5") {
+            return try CaseFile.read(path: path, limits: limits)
+        }
+        throw CLIError.invalidInput("\(path): unknown file type; expected .h5, .hdf5, .nii or .nii.gz")
+    }
+
+    /// The file name without directory and extension(s).
+    static func defaultID(for path: String) -> String {
+        var name = URL(fileURLWithPath: path).lastPathComponent
+        for ext in [".nii.gz", ".nii", ".hdf5", ".h5"] where name.lowercased().hasSuffix(ext) {
+            name = String(name.dropLast(ext.count))
+            break
+        }
+        return name
+    }
+}
+
+/// `rtcluster case list`.
+struct CaseListCommand: ReportingCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List registered cases, oldest first.",
+        discussion: """
+        Example:
+          rtcluster case list --site hospital-a --json
+        """
+    )
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Only cases of this site.") var site: String?
+
+    func execute() throws {
+        let data = global.dataDirectory
+        let cases = try data.openRegistry().cases(site: site).map { CaseView($0, dataDirectory: data) }
+        if global.json { return try Output.json(cases) }
+        Output.table(["CASE", "SITE", "DIMS", "SPACING MM", "STRUCTURES", "CREATED"], cases.map {
+            [$0.id, $0.site, $0.dims.map(String.init).joined(separator: "×"),
+             $0.spacingMM.map { String(format: "%g", $0) }.joined(separator: "×"),
+             String($0.structures.count), $0.created.isoText]
+        })
+    }
+}
+
+/// `rtcluster case show ID`.
+struct CaseShowCommand: ReportingCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show a case: geometry, structures, file fingerprint and its jobs.",
+        discussion: """
+        Example:
+          rtcluster case show thorax-7
+        """
+    )
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Case id.") var id: String
+
+    func execute() throws {
+        let data = global.dataDirectory
+        let registry = try data.openRegistry()
+        let view = CaseView(try registry.caseRecord(id: id), dataDirectory: data)
+        let jobs = try registry.jobs(caseID: id).map { JobView($0) }
+        if global.json { return try Output.json(CaseDetail(case: view, jobs: jobs)) }
+        print("case        \(view.id)")
+        print("site        \(view.site)")
+        print("created     \(view.created.isoText)")
+        print("dims        \(view.dims.map(String.init).joined(separator: " × ")) voxels")
+        print("spacing     \(view.spacingMM.map { String(format: "%g", $0) }.joined(separator: " × ")) mm")
+        print("structures  \(view.structures.isEmpty ? "-" : view.structures.joined(separator: ", "))")
+        print("file        \(view.caseFile)")
+        print("sha256      \(view.sha256)")
+        if !jobs.isEmpty { print(""); printJobTable(jobs) }
+    }
+}
+
+/// JSON shape of `case show --json`.
+struct CaseDetail: Encodable {
+    let `case`: CaseView
+    let jobs: [JobView]
+}
