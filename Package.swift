@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Core"]),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "Core"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Core"]),
-        .testTarget(name: "rtclusterTests", dependencies: ["rtcluster"]),
+        .testTarget(name: "rtclusterTests", dependencies: ["rtcluster", "Store", "Core", "Registry"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,158 @@
+import Core
+import Foundation
+import Store
+import Testing
+
+/// End-to-end checks of the `rtcluster` command line: exit codes, JSON output, and that bad
+/// input leaves the registry and store untouched.
+@Suite struct CLITests {
+    /// A small valid case file with one structure.
+    static func writeSmallCase(to path: String) throws {
+        let grid = try Grid(nx: 8, ny: 6, nz: 5, spacingMM: [2, 2, 3], originMM: [-8, -6, 0])
+        var ct = CTVolume(grid: grid, repeating: -1000)
+        var body = MaskVolume(grid: grid)
+        for z in 0..<5 { for y in 1..<5 { for x in 1..<7 { ct[x, y, z] = 20; body[x, y, z] = 1 } } }
+        try CaseFile(ct: ct, structures: [Structure(name: "body", mask: body)]).write(to: path)
+    }
+
+    static let segmentSpec = "kind: segment\nstructures: [body]\n"
+
+    @Test func everyCommandHasHelpWithAnExample() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        let commands = [["case", "add"], ["case", "list"], ["case", "show"], ["submit"], ["status"], ["list"],
+                        ["cancel"], ["events"], ["results"], ["selftest"], ["phantom"]]
+        for command in commands {
+            let r = try cli.run(command + ["--help"])
+            #expect(r.status == 0, "\(command) --help exited \(r.status)")
+            #expect(r.stdout.contains("Example"), "\(command.joined(separator: " ")) --help has no example")
+        }
+    }
+
+    @Test func caseAddSubmitStatusCancelRoundTrip() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        try Self.writeSmallCase(to: cli.path("small.h5"))
+        try Self.segmentSpec.write(toFile: cli.path("seg.yaml"), atomically: true, encoding: .utf8)
+
+        let added = try cli.run(["case", "add", cli.path("small.h5"), "--id", "small-1", "--site", "site-a", "--json"])
+        #expect(added.status == 0, "\(added.stderr)")
+        let caseJSON = try #require(try added.json() as? [String: Any])
+        #expect(caseJSON["dims"] as? [Int] == [8, 6, 5])
+        #expect(caseJSON["structures"] as? [String] == ["body"])
+        let stored = try #require(caseJSON["case_file"] as? String)
+        #expect(try SHA256.hex(ofFile: URL(fileURLWithPath: stored)) == caseJSON["sha256"] as? String)
+        #expect(try CaseFile.read(path: stored).ct.grid.nz == 5)
+
+        let submitted = try cli.run(["submit", "small-1", cli.path("seg.yaml"), "--priority", "700", "--json"])
+        #expect(submitted.status == 0, "\(submitted.stderr)")
+        let job = try #require(try submitted.json() as? [String: Any])
+        #expect(job["state"] as? String == "queued")
+        #expect(job["priority"] as? Int == 700)
+        let id = try #require(job["id"] as? Int)
+
+        let status = try cli.run(["status", "\(id)", "--json"])
+        #expect((try status.json() as? [String: Any])?["kind"] as? String == "segment")
+        #expect(try cli.run(["cancel", "\(id)"]).status == 0)
+        let again = try cli.run(["cancel", "\(id)", "--json"])
+        #expect(again.status == 65)
+        #expect((try again.json() as? [String: Any])?["ok"] as? Bool == false)
+        let events = try #require(try cli.run(["events", "\(id)", "--json"]).json() as? [[String: Any]])
+        #expect(events.map { $0["kind"] as? String } == ["job.submitted", "job.cancelled"])
+        #expect(try cli.run(["results", "\(id)", "--out", cli.path("out")]).status == 66)
+        #expect(try cli.run(["status", "999"]).status == 66)
+        #expect(try cli.run(["case", "show", "nope"]).status == 66)
+    }
+
+    /// Hostile or broken inputs: each fails with a clear message and a non-zero exit code, and
+    /// neither the registry nor the store gains anything.
+    @Test func badInputLeavesNothingBehind() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        try Self.writeSmallCase(to: cli.path("small.h5"))
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: cli.path("small.h5")))
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: cli.path("truncated.h5")))
+        try "just text".write(toFile: cli.path("text.h5"), atomically: true, encoding: .utf8)
+        #expect(try cli.run(["case", "add", cli.path("small.h5"), "--id", "good"]).status == 0)
+
+        let hostileIDs = ["../../x", "a/b", "'; DROP TABLE jobs;--", String(repeating: "x", count: 10_000), "", ".hidden"]
+        var attempts: [([String], Int32)] = hostileIDs.map { (["case", "add", cli.path("small.h5"), "--id", $0], 65) }
+        attempts += [
+            (["case", "add", cli.path("truncated.h5"), "--id", "trunc"], 65),
+            (["case", "add", cli.path("text.h5"), "--id", "text"], 65),
+            (["case", "add", cli.path("missing.h5"), "--id", "missing"], 66),
+            (["case", "add", cli.path("small.h5"), "--id", "good"], 65),
+            (["case", "add", cli.path("small.h5"), "--id", "big", "--max-voxels", "100"], 65),
+            (["case", "add", cli.path("small.h5"), "--id", "s", "--site", "x/../y"], 65),
+        ]
+        for (args, expected) in attempts {
+            let r = try cli.run(args + ["--json"])
+            #expect(r.status == expected, "\(args.suffix(3)) exited \(r.status), expected \(expected): \(r.stderr)")
+            #expect(r.stderr.hasPrefix("error: "), "no error message for \(args.suffix(3))")
+            #expect((try? r.json() as? [String: Any])?["ok"] as? Bool == false)
+        }
+        let cases = try #require(try cli.run(["case", "list", "--json"]).json() as? [[String: Any]])
+        #expect(cases.map { $0["id"] as? String } == ["good"])
+        let storeEntries = try FileManager.default.contentsOfDirectory(atPath: cli.dataDir.appendingPathComponent("store/cases").path)
+        #expect(storeEntries == ["good"])
+
+        let specs = [
+            "kind: segment\nstructures: [body]\nsurprise: 1\n",   // unknown key
+            "kind: segment\nstructures: body\n",                  // wrong type
+            "kind: segment\nstructures: [body]\npriority: -5\n",  // negative priority
+            "kind: segment\nstructures: [liver]\n",               // unknown structure
+            "kind: plan\n",                                       // missing keys
+            "kind: [",                                            // not YAML
+        ]
+        for (i, spec) in specs.enumerated() {
+            let file = cli.path("bad-\(i).yaml")
+            try spec.write(toFile: file, atomically: true, encoding: .utf8)
+            let r = try cli.run(["submit", "good", file])
+            #expect(r.status == 65, "spec \(i) exited \(r.status): \(r.stderr)")
+            #expect(r.stderr.contains("error: "))
+        }
+        #expect(try cli.run(["submit", "ghost", cli.path("bad-0.yaml")]).status == 65)
+        let jobs = try #require(try cli.run(["list", "--json"]).json() as? [Any])
+        #expect(jobs.isEmpty)
+    }
+
+    /// 20 processes submit 50 jobs each at the same time: exactly 1000 jobs, distinct ids,
+    /// no `database is locked` failure.
+    @Test func concurrentSubmittersFromTwentyProcesses() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        try Self.writeSmallCase(to: cli.path("small.h5"))
+        try Self.segmentSpec.write(toFile: cli.path("seg.yaml"), atomically: true, encoding: .utf8)
+        #expect(try cli.run(["case", "add", cli.path("small.h5"), "--id", "c"]).status == 0)
+        let script = """
+        for i in $(seq 50); do "\(CLIRunner.binary.path)" submit c "\(cli.path("seg.yaml"))" --json \
+          | grep '"id"' || echo FAILED; done
+        """
+        let group = DispatchGroup()
+        nonisolated(unsafe) var outputs = [String](repeating: "", count: 20)
+        let lock = NSLock()
+        for p in 0..<20 {
+            group.enter()
+            DispatchQueue.global().async {
+                let proc = Process()
+                proc.executableURL = URL(fileURLWithPath: "/bin/sh")
+                proc.arguments = ["-c", script]
+                var env = ProcessInfo.processInfo.environment.filter { k, _ in !["OMPI_", "PMIX_", "OPAL_"].contains { k.hasPrefix($0) } }
+                env["RTCLUSTER_HOME"] = cli.dataDir.path
+                proc.environment = env
+                let pipe = Pipe()
+                proc.standardOutput = pipe
+                proc.standardError = pipe
+                try? proc.run()
+                let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                proc.waitUntilExit()
+                lock.lock(); outputs[p] = text; lock.unlock()
+                group.leave()
+            }
+        }
+        group.wait()
+        let all = outputs.joined()
+        #expect(!all.contains("FAILED"), "failures: \(all.split(separator: "\n").filter { !$0.contains("\"id\"") }.prefix(5))")
+        let ids = all.split(separator: "\n").filter { $0.contains("\"id\"") }
+        #expect(ids.count == 1000)
+        #expect(Set(ids).count == 1000)
+        let counts = try #require(try cli.run(["status", "--json"]).json() as? [String: Any])
+        #expect((counts["counts"] as? [String: Int])?["queued"] == 1000)
+    }
+}
