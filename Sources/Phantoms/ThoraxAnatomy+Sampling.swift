@@ -171,15 +171,15 @@ extension ThoraxAnatomy {
 
     /// Which lung contains (u, v) once airways, vessels and heart are excluded: below the apex dome,
     /// lateral to the mediastinum (half-width 22–26 mm, ≈ 1 mm at the anterior junction) and away
-    /// from the spine. Patient's left (u > 0) is the left lung.
+    /// from the vertebral body and the paraspinal muscles (two ellipses). Patient's left (u > 0) is the left lung.
     private func lungSide(_ c: ThoraxSlice, _ u: Double, _ v: Double) -> ThoraxLabels? {
         let au = abs(u)
         let ad = au - 62, vd = v + 5
         guard c.s < 266 - 0.008 * (ad * ad + vd * vd) else { return nil }
         let w = v < -45 ? c.anteriorHalfWidth : (v < 28 ? 22 : 26)
         guard au > w else { return nil }
-        let bu = u / 26, bv = (v - 36) / 22
-        guard bu * bu + bv * bv > 1, !(au < 56 && v > 54) else { return nil }
+        let bu = u / 26, bv = (v - 36) / 22, pu = u / 58, pv = (v - 82) / 30
+        guard bu * bu + bv * bv > 1, pu * pu + pv * pv > 1 else { return nil }
         return u > 0 ? .lungLeft : .lungRight
     }
 
