@@ -18,7 +18,7 @@ struct RTCluster: ParsableCommand {
         """,
         version: RTClusterVersion.string,
         subcommands: [
-            CaseCommand.self, SubmitCommand.self, StatusCommand.self, ListCommand.self,
+            PhantomCommand.self, CaseCommand.self, SubmitCommand.self, StatusCommand.self, ListCommand.self,
             CancelCommand.self, EventsCommand.self, ResultsCommand.self, SelfTestCommand.self,
         ]
     )
