@@ -20,13 +20,8 @@ public enum DistanceTransform {
         let g = mask.grid
         mask.withUnsafeBufferPointer { m in
             out.withUnsafeMutableBufferPointer { d in
-                let base = d.baseAddress!
-                var i = 0
-                while i < m.count {
-                    base[i] = (m[i] != 0) == selectingNonZero ? 0 : .infinity
-                    i &+= 1
-                }
-                DistanceKernel.transform(base, nx: g.nx, ny: g.ny, nz: g.nz, spacingMM: g.spacingMM)
+                DistanceKernel.transform(mask: m.baseAddress!, selectingNonZero: selectingNonZero, into: d.baseAddress!,
+                                         nx: g.nx, ny: g.ny, nz: g.nz, spacingMM: g.spacingMM)
             }
         }
     }
