@@ -15,7 +15,7 @@ public struct ComponentSums: Sendable, Hashable, Codable {
     public var componentCount: Int { voxelCounts.count }
 
     /// Sums for `componentCount` empty components (counts 0, inverted boxes).
-    public init(componentCount: Int) {
+    init(componentCount: Int) {
         voxelCounts = [Int64](repeating: 0, count: componentCount)
         indexSums = [Int64](repeating: 0, count: 3 * componentCount)
         var box: [Int32] = []
