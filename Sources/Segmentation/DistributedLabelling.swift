@@ -1,0 +1,130 @@
+import Core
+
+/// Connected-component labelling of a volume split into z-slabs, exact for any number of slabs.
+///
+/// Protocol (each step is a pure function; only plain arrays cross slab boundaries):
+/// 1. each slab: ``labelSlab(_:slab:connectivity:)`` → local label map of its core slices and a
+///    ``SlabLabelSummary``;
+/// 2. one place: ``merge(_:grid:connectivity:)`` joins, by union-find, local labels that touch
+///    across each slab boundary (face neighbours for `.six`; also the 8 diagonal neighbours for
+///    `.twentySix`), numbers global components in raster order of their first voxel and sums
+///    their statistics;
+/// 3. each slab: ``relabel(_:with:)`` applies its relabel table.
+///
+/// The result equals ``ConnectedComponents/label(_:connectivity:)`` on the whole volume bit for
+/// bit: local labels already follow raster order inside a slab and slabs follow z order, so the
+/// smallest (slab, local label) piece of a component holds its first voxel, and statistics are
+/// integer sums until the final division.
+public enum DistributedLabelling {
+    /// Labels the core slices of one slab. `slabMask` holds the slab's extended slices
+    /// (`slab.extended`, as returned by ``SlabDecomposition/extract(_:from:)``); halo slices are
+    /// ignored, so a decomposition with halo 0 suffices. Returns the local labels on the core
+    /// sub-grid and the slab's summary.
+    public static func labelSlab(_ slabMask: MaskVolume, slab: Slab, connectivity: Connectivity) throws -> (labels: LabelVolume, summary: SlabLabelSummary) {
+        guard slabMask.grid.nz == slab.extended.count else {
+            throw SegmentationError.inconsistentSlabs("slab \(slab.index) mask has \(slabMask.grid.nz) slices, its extended range \(slab.extended) has \(slab.extended.count)")
+        }
+        let core = slabMask.slab(slab.coreOffset..<(slab.coreOffset + slab.core.count))
+        let g = core.grid
+        var labels = LabelVolume(grid: g)
+        let sums = try core.withUnsafeBufferPointer { m in
+            try labels.withUnsafeMutableBufferPointer { l in
+                try LabelKernel.run(mask: m.baseAddress!, labels: l.baseAddress!, nx: g.nx, ny: g.ny, nz: g.nz,
+                                    zOffset: slab.core.lowerBound, connectivity: connectivity)
+            }
+        }
+        let s = g.sliceCount
+        let summary = try SlabLabelSummary(
+            nx: g.nx, ny: g.ny, firstCoreSlice: slab.core.lowerBound, coreSliceCount: g.nz,
+            firstSliceLabels: Array(labels.voxels[0..<s]),
+            lastSliceLabels: Array(labels.voxels[(g.voxelCount - s)..<g.voxelCount]),
+            sums: sums)
+        return (labels, summary)
+    }
+
+    /// Merges the summaries of all slabs of `grid` (in increasing z, cores tiling `0..<grid.nz`)
+    /// into relabel tables and global component statistics. O(total labels + boundary voxels).
+    public static func merge(_ summaries: [SlabLabelSummary], grid: Grid, connectivity: Connectivity) throws -> LabelMerge {
+        var nextSlice = 0
+        var base: [Int] = []
+        var pieces = 0
+        for (s, summary) in summaries.enumerated() {
+            guard summary.nx == grid.nx, summary.ny == grid.ny else {
+                throw SegmentationError.inconsistentSlabs("slab \(s) is \(summary.nx)×\(summary.ny) per slice, grid is \(grid.nx)×\(grid.ny)")
+            }
+            guard summary.firstCoreSlice == nextSlice else {
+                throw SegmentationError.inconsistentSlabs("slab \(s) starts at slice \(summary.firstCoreSlice), expected \(nextSlice)")
+            }
+            nextSlice += summary.coreSliceCount
+            base.append(pieces)
+            pieces += summary.sums.componentCount
+        }
+        guard nextSlice == grid.nz else {
+            throw SegmentationError.inconsistentSlabs("slab cores cover \(nextSlice) slices, grid has \(grid.nz)")
+        }
+        guard pieces < Int(Int32.max) else { throw SegmentationError.labelOverflow(foregroundVoxels: pieces) }
+
+        // Union-find over global piece ids base[s] + local label; the smaller id becomes the root.
+        var parent = Array(0...pieces)
+        func find(_ a: Int) -> Int {
+            var r = a
+            while parent[r] != r { parent[r] = parent[parent[r]]; r = parent[r] }
+            return r
+        }
+        let reach = connectivity == .six ? 0 : 1
+        let nx = grid.nx, ny = grid.ny
+        for s in 0..<max(0, summaries.count - 1) {
+            let below = summaries[s].lastSliceLabels, above = summaries[s + 1].firstSliceLabels
+            for y in 0..<ny {
+                for x in 0..<nx {
+                    let a = below[y * nx + x]
+                    if a == 0 { continue }
+                    for yy in max(0, y - reach)...min(ny - 1, y + reach) {
+                        for xx in max(0, x - reach)...min(nx - 1, x + reach) {
+                            let b = above[yy * nx + xx]
+                            if b == 0 { continue }
+                            let ra = find(base[s] + Int(a)), rb = find(base[s + 1] + Int(b))
+                            if ra < rb { parent[rb] = ra } else if rb < ra { parent[ra] = rb }
+                        }
+                    }
+                }
+            }
+        }
+        // Roots in increasing id order are the components in raster order of their first voxel.
+        var global = [Int32](repeating: 0, count: pieces + 1)
+        var count: Int32 = 0
+        for p in stride(from: 1, through: pieces, by: 1) {
+            let r = find(p)
+            if r == p { count += 1; global[p] = count } else { global[p] = global[r] }
+        }
+        var sums = ComponentSums(componentCount: Int(count))
+        var tables: [[Int32]] = []
+        for (s, summary) in summaries.enumerated() {
+            var table: [Int32] = [0]
+            for l in 0..<summary.sums.componentCount {
+                let g = global[base[s] + l + 1]
+                table.append(g)
+                sums.accumulate(Int(g) - 1, from: summary.sums, l)
+            }
+            tables.append(table)
+        }
+        return LabelMerge(relabelTables: tables, components: ComponentStatistics.all(sums, grid: grid))
+    }
+
+    /// Replaces every local label `l` of `labels` by `table[l]`.
+    /// - Throws: ``SegmentationError/labelOutOfRange(label:tableCount:)`` for a label the table does not cover.
+    public static func relabel(_ labels: LabelVolume, with table: [Int32]) throws -> LabelVolume {
+        var out = labels
+        let n = Int32(table.count)
+        try table.withUnsafeBufferPointer { t in
+            try out.withUnsafeMutableBufferPointer { v in
+                for i in 0..<v.count {
+                    let l = v[i]
+                    guard l >= 0 && l < n else { throw SegmentationError.labelOutOfRange(label: l, tableCount: Int(n)) }
+                    v[i] = t[Int(l)]
+                }
+            }
+        }
+        return out
+    }
+}

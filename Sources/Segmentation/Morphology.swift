@@ -1,0 +1,140 @@
+import Core
+
+/// Binary morphology with a ball of radius r mm (``StructuringBall``) on anisotropic grids.
+///
+/// All operations go through the exact squared distance transform, so their cost is O(N)
+/// whatever the radius. Conventions (any non-zero input voxel is foreground; outputs are 0/1):
+/// - dilate(M) = { x : d(x, M) ≤ r }, with d the distance between voxel centres; nothing outside
+///   the volume is foreground.
+/// - erode(M) = complement of dilate(complement of M), where the complement **includes the
+///   lattice outside the volume**: a voxel survives only if its whole ball lies inside the volume
+///   and inside M, so masks touching the border are eroded from the border.
+/// - open(M) = dilate(erode(M)).
+/// - close(M) = erode(dilate(M)) computed on the volume padded with background by the ball's half
+///   extent and cropped back, i.e. the closing on the unbounded background-padded lattice. It is
+///   extensive (M ⊆ close(M)) and leaves structures touching the border intact.
+///
+/// On a z-slab with at least ``haloSlices(for:radiusMM:spacingMM:)`` halo slices, applying an
+/// operation to the extended slab gives exactly the whole-volume result on the core slices.
+public enum Morphology {
+    /// Voxels within `radiusMM` of the mask.
+    public static func dilate(_ mask: MaskVolume, radiusMM: Double) throws -> MaskVolume {
+        let ball = try StructuringBall(radiusMM: radiusMM, spacingMM: mask.grid.spacingMM)
+        return dilate(mask, ball: ball, selectingNonZero: true)
+    }
+
+    /// Voxels whose ball of `radiusMM` lies inside the mask and inside the volume.
+    public static func erode(_ mask: MaskVolume, radiusMM: Double) throws -> MaskVolume {
+        let ball = try StructuringBall(radiusMM: radiusMM, spacingMM: mask.grid.spacingMM)
+        return erode(mask, ball: ball)
+    }
+
+    /// Opening: dilate(erode(mask)).
+    public static func open(_ mask: MaskVolume, radiusMM: Double) throws -> MaskVolume {
+        let ball = try StructuringBall(radiusMM: radiusMM, spacingMM: mask.grid.spacingMM)
+        return dilate(erode(mask, ball: ball), ball: ball, selectingNonZero: true)
+    }
+
+    /// Closing on the background-padded lattice: erode(dilate(mask)) without border erosion.
+    public static func close(_ mask: MaskVolume, radiusMM: Double) throws -> MaskVolume {
+        let ball = try StructuringBall(radiusMM: radiusMM, spacingMM: mask.grid.spacingMM)
+        let e = ball.halfExtent
+        let padded = try pad(mask, by: e)
+        let closed = erode(dilate(padded, ball: ball, selectingNonZero: true), ball: ball)
+        return crop(closed, by: e, to: mask.grid)
+    }
+
+    /// Applies `operation` with a ball of `radiusMM`.
+    public static func apply(_ operation: MorphologyOperation, to mask: MaskVolume, radiusMM: Double) throws -> MaskVolume {
+        switch operation {
+        case .dilate: return try dilate(mask, radiusMM: radiusMM)
+        case .erode: return try erode(mask, radiusMM: radiusMM)
+        case .open: return try open(mask, radiusMM: radiusMM)
+        case .close: return try close(mask, radiusMM: radiusMM)
+        }
+    }
+
+    /// Halo depth in slices that makes `operation` exact on a slab's core: the ball's half extent
+    /// along z (⌊r / s_z⌋ up to the ball tolerance, never more than ⌈r / s_z⌉), twice that for
+    /// open and close.
+    public static func haloSlices(for operation: MorphologyOperation, radiusMM: Double, spacingMM: SIMD3<Double>) throws -> Int {
+        operation.passes * (try StructuringBall(radiusMM: radiusMM, spacingMM: spacingMM)).halfExtent.z
+    }
+
+    /// { x : d(x, S) ≤ r } where S is the set of voxels whose non-zero-ness equals `selectingNonZero`.
+    static func dilate(_ mask: MaskVolume, ball: StructuringBall, selectingNonZero: Bool) -> MaskVolume {
+        var distance = Volume<Double>(grid: mask.grid)
+        DistanceTransform.squaredDistances(to: mask, selectingNonZero: selectingNonZero, into: &distance)
+        let limit = ball.limitMM2
+        var out = MaskVolume(grid: mask.grid)
+        distance.withUnsafeBufferPointer { d in
+            out.withUnsafeMutableBufferPointer { o in
+                var i = 0
+                while i < d.count { o[i] = d[i] <= limit ? 1 : 0; i &+= 1 }
+            }
+        }
+        return out
+    }
+
+    /// Complement of the dilation of the background, the lattice outside the volume included:
+    /// a voxel within r of the volume's outside (one voxel beyond a face) is cleared.
+    static func erode(_ mask: MaskVolume, ball: StructuringBall) -> MaskVolume {
+        let g = mask.grid
+        var out = dilate(mask, ball: ball, selectingNonZero: false)
+        // The nearest outside lattice point lies straight across the nearest face: voxel i along an
+        // axis of n voxels is (i + 1) or (n − i) voxels from it.
+        let e = ball.halfExtent
+        out.withUnsafeMutableBufferPointer { o in
+            for z in 0..<g.nz {
+                let zNear = z < e.z || z >= g.nz - e.z
+                for y in 0..<g.ny {
+                    let row = (z &* g.ny &+ y) &* g.nx
+                    let yzNear = zNear || y < e.y || y >= g.ny - e.y
+                    for x in 0..<g.nx {
+                        let i = row &+ x
+                        let near = yzNear || x < e.x || x >= g.nx - e.x
+                        o[i] = (o[i] == 0 && !near) ? 1 : 0
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// `mask` with `e` background voxels added on both sides of each axis.
+    static func pad(_ mask: MaskVolume, by e: SIMD3<Int>) throws -> MaskVolume {
+        let g = mask.grid
+        let pg = try Grid(nx: g.nx + 2 * e.x, ny: g.ny + 2 * e.y, nz: g.nz + 2 * e.z, spacingMM: g.spacingMM,
+                           originMM: g.originMM - SIMD3(Double(e.x), Double(e.y), Double(e.z)) * g.spacingMM)
+        var out = MaskVolume(grid: pg)
+        mask.withUnsafeBufferPointer { m in
+            out.withUnsafeMutableBufferPointer { o in
+                for z in 0..<g.nz {
+                    for y in 0..<g.ny {
+                        let src = (z &* g.ny &+ y) &* g.nx
+                        let dst = pg.index(e.x, y &+ e.y, z &+ e.z)
+                        for x in 0..<g.nx { o[dst &+ x] = m[src &+ x] }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// The inverse of ``pad(_:by:)``: the voxels of `padded` that lie on `grid`.
+    static func crop(_ padded: MaskVolume, by e: SIMD3<Int>, to grid: Grid) -> MaskVolume {
+        var out = MaskVolume(grid: grid)
+        padded.withUnsafeBufferPointer { p in
+            out.withUnsafeMutableBufferPointer { o in
+                for z in 0..<grid.nz {
+                    for y in 0..<grid.ny {
+                        let src = padded.grid.index(e.x, y &+ e.y, z &+ e.z)
+                        let dst = (z &* grid.ny &+ y) &* grid.nx
+                        for x in 0..<grid.nx { o[dst &+ x] = p[src &+ x] }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}
