@@ -15,9 +15,8 @@ import Testing
     func selfTestPassesUnderMpirun(ranks: Int) throws {
         let run = try Self.launcher.run(ranks: ranks, arguments: ["selftest", "--json"])
         #expect(run.exitCode == 0, "mpirun exited \(run.exitCode); stderr: \(run.standardError.suffix(2000))")
-        let jsonLine = try #require(run.standardOutput.split(separator: "\n").last { $0.hasPrefix("{") },
-                                    "no JSON object on stdout: \(run.standardOutput.suffix(2000))")
-        let report = try JSONDecoder().decode(SelfTestReport.self, from: Data(jsonLine.utf8))
+        let start = try #require(run.standardOutput.range(of: "{"), "no JSON object on stdout: \(run.standardOutput.suffix(2000))")
+        let report = try JSONDecoder().decode(SelfTestReport.self, from: Data(run.standardOutput[start.lowerBound...].utf8))
         #expect(report.size == ranks)
         #expect(report.checks.map(\.name) == SelfTestExpectations.checkNames)
         for check in report.checks { #expect(check.ok, "\(check.name) with \(ranks) ranks: \(check.detail)") }
