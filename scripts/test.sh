@@ -23,13 +23,17 @@ if ! swift test --skip-build > .build/test-output.log 2>&1; then
   echo "test.sh: swift test failed (full log: .build/test-output.log)" >&2
   exit 1
 fi
-grep -E 'Test run with|Executed .* tests' .build/test-output.log | tail -2
+grep -E "Test run with" .build/test-output.log | tail -1
 grep -E '➜|skipped' .build/test-output.log | head -20 || true
 
 step "MPI layer under mpirun: collective self-test with 2 and 3 ranks"
 for n in 2 3; do
   out=$(scripts/mpirun.sh -n "$n" .build/release/rtcluster selftest --json)
-  echo "$out" | python3 -c 'import json,sys; r=json.load(sys.stdin); assert r["ok"] and r["size"]=='"$n"', r; print(f"  {r[\"size\"]} ranks: {len(r[\"checks\"])} checks passed")'
+  echo "$out" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+assert r["ok"] and r["size"] == int(sys.argv[1]), r
+print("  %d ranks: %d checks passed" % (r["size"], len(r["checks"])))' "$n"
 done
 
 step "demo end to end in a temporary data directory"
