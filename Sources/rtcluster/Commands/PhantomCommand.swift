@@ -59,7 +59,9 @@ struct PhantomCommand: ReportingCommand {
         )
         if global.json { return try Output.json(summary) }
         print("\(phantom.kind) phantom written to \(out): \(phantom.grid)")
-        for s in phantom.structures { print(String(format: "  %-13@ %9.1f cm³", s.name as NSString, s.volumeCC)) }
+        for s in phantom.structures {
+            print("  " + s.name.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: "%9.1f cm³", s.volumeCC))
+        }
     }
 }
 
