@@ -12,8 +12,8 @@ enum BoneRecipe {
     /// Smallest fraction of cortical voxels in a kept bone component.
     static let minimumCorticalFraction = 0.05
 
-    /// Bone candidates of an extended slab and the cortical mask (exact on the core with the
-    /// dilation halo).
+    /// Bone candidates of an extended slab and the cortical mask (exact on the core with
+    /// ``haloSlices(spacingMM:)``).
     static func candidates(_ ct: CTVolume, _ request: SegmentationRequest) throws -> (bone: MaskVolume, cortical: MaskVolume) {
         let cortical = MaskAlgebra.atLeast(ct, request.corticalThresholdHU)
         let near = try Morphology.dilate(cortical, radiusMM: nearCorticalMM(ct.grid.spacingMM))
@@ -21,6 +21,12 @@ enum BoneRecipe {
         let shell = MaskAlgebra.or(cortical, MaskAlgebra.and(boneRange, near))
         let marrow = try SliceHoles.select(in: shell, ct: ct) { _, meanHU in meanHU >= marrowMinimumHU }
         return (MaskAlgebra.or(shell, marrow), cortical)
+    }
+
+    /// Halo that makes ``candidates(_:_:)`` exact on a slab's core: the join dilation (the hole
+    /// filling is per slice).
+    static func haloSlices(spacingMM: SIMD3<Double>) throws -> Int {
+        try Morphology.haloSlices(for: .dilate, radiusMM: nearCorticalMM(spacingMM), spacingMM: spacingMM)
     }
 
     /// Class per global component (1 = bone): components with enough cortical voxels.
