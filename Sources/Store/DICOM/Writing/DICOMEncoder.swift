@@ -6,8 +6,8 @@ import CZlib
 /// little endian whose group length is computed. Sequences and items get defined lengths unless
 /// `undefinedLengths` is set (then they end with delimitation items).
 public struct DICOMEncoder: Sendable {
-    /// The implementation class UID written in the file meta group (under rtcluster's UID root).
-    public static let implementationClassUID = DICOMUID.root + ".1"
+    /// The implementation class UID written in the file meta group (a fixed UUID-derived UID).
+    public static let implementationClassUID = "2.25.187180178463365014517337327735594049329"
     /// The implementation version name written in the file meta group.
     public static let implementationVersionName = "RTCLUSTER_1"
 
