@@ -5,13 +5,13 @@ import Core
 /// The dose is a multi-frame image (one frame per z slice, Grid Frame Offset Vector relative to
 /// the first frame, Frame Increment Pointer → (3004,000C)), Image Orientation (Patient)
 /// 1\0\0\0\1\0, Image Position (Patient) = our grid origin (centre of voxel [0,0,0]).
-/// Pixels are unsigned integers (32 or 16 bits) with Dose Grid Scaling = max dose / max pixel,
+/// Pixels are unsigned integers (16 bits by default, which dciodvfy can check; or 32 bits) with Dose Grid Scaling = max dose / max pixel,
 /// so dose = pixel × scaling. DoseUnits GY, DoseType PHYSICAL, DoseSummationType PLAN with a
 /// Referenced RT Plan Sequence naming `planSOPInstanceUID` (no RT Plan object is written).
 public struct RTDoseWriter: Sendable {
     /// The patient, study and frame of reference of the CT the dose was computed on.
     public var reference: DICOMReference
-    /// Bits per dose pixel: 32 (default) or 16.
+    /// Bits per dose pixel: 16 (default; quantisation ≤ max dose / 131070) or 32.
     public var bitsAllocated: Int
     /// The SOP Instance UID of the plan the dose belongs to (generated when nil).
     public var planSOPInstanceUID: String?
@@ -19,7 +19,7 @@ public struct RTDoseWriter: Sendable {
     public var seriesDescription: String
 
     /// A writer for doses on the CT of `reference`.
-    public init(reference: DICOMReference, bitsAllocated: Int = 32, planSOPInstanceUID: String? = nil, seriesDescription: String = "rtcluster dose") {
+    public init(reference: DICOMReference, bitsAllocated: Int = 16, planSOPInstanceUID: String? = nil, seriesDescription: String = "rtcluster dose") {
         self.reference = reference
         self.bitsAllocated = bitsAllocated
         self.planSOPInstanceUID = planSOPInstanceUID

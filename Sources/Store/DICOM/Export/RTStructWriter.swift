@@ -50,6 +50,8 @@ public struct RTStructWriter: Sendable {
         var d = DICOMRTObject.base(file: file, sopClassUID: DICOMRTObject.rtStructureSetStorage, modality: "RTSTRUCT",
                                    reference: reference, seriesDescription: seriesDescription)
         let (date, time) = DICOMRTObject.now()
+        d.set(DICOMTags.frameOfReferenceUID, "UI", reference.frameOfReferenceUID)
+        d.set(DICOMTags.positionReferenceIndicator, "LO", "")
         d.set(DICOMTags.structureSetLabel, "SH", label)
         d.set(DICOMTags.structureSetDate, "DA", date)
         d.set(DICOMTags.structureSetTime, "TM", time)

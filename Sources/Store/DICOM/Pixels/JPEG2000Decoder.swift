@@ -1,8 +1,8 @@
 import COpenJPEG
 
 /// JPEG 2000 decoding through OpenJPEG, from memory: a stream whose read/skip/seek callbacks
-/// serve the bytes of the frame (a raw J2K codestream, or a JP2 file when it starts with the
-/// JP2 signature box). Library messages are collected and quoted in the error.
+/// serve the bytes of the frame (a raw J2K codestream, checked first by ``JPEG2000Codestream``).
+/// Library messages are collected and quoted in the error.
 enum JPEG2000Decoder {
     /// The `rows × columns` samples of a greyscale J2K frame, as integers.
     static func decode(_ frame: [UInt8], pixel: DICOMImagePixel, file: String) throws -> [Int32] {
@@ -14,9 +14,8 @@ enum JPEG2000Decoder {
 
     private static func decode(_ source: MemorySource, pixel: DICOMImagePixel, file: String) throws -> [Int32] {
         let tag = DICOMTags.pixelData
-        let jp2Signature: [UInt8] = [0, 0, 0, 0x0C, 0x6A, 0x50, 0x20, 0x20]
-        let isJP2 = source.bytes.count >= 8 && Array(source.bytes[0..<8]) == jp2Signature
-        guard let codec = opj_create_decompress(isJP2 ? OPJ_CODEC_JP2 : OPJ_CODEC_J2K) else {
+        try JPEG2000Codestream.validate(source.bytes, file: file)
+        guard let codec = opj_create_decompress(OPJ_CODEC_J2K) else {
             throw DICOMError(file: file, tag: tag, "OpenJPEG cannot create a decoder")
         }
         defer { opj_destroy_codec(codec) }
