@@ -145,9 +145,8 @@ import Testing
         let reference = Self.reference()
         try RTDoseWriter(reference: reference, bitsAllocated: 32).write(Self.dose(), to: dir.file("RTDOSE.dcm"))
         try RTStructWriter(reference: reference).write(Self.masks(), to: dir.file("RTSTRUCT.dcm"))
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../benchmarks/dicom/read_rt.py").standardized.path
-        guard let (status, output) = try run("python3", [script, dir.file("RTDOSE.dcm"), dir.file("RTSTRUCT.dcm")]) ?? run("env", ["python3", script, dir.file("RTDOSE.dcm"), dir.file("RTSTRUCT.dcm")]) else { return }
-        if status == 77 { return }
+        let (status, output) = try runPython([dir.file("RTDOSE.dcm"), dir.file("RTSTRUCT.dcm")], script: "read_rt.py")
+        if status == 77 { print("pydicom absent: \(output)"); return }
         #expect(status == 0, "\(output)")
         let maximum = Self.dose().voxels.max()!
         #expect(output.contains("dose shape=(6, 16, 20) origin=[-25.0, -16.0, -7.5] spacing=[2.5, 2.0, 3.0]"), "\(output)")

@@ -35,10 +35,10 @@ import Testing
     }
 }
 
-/// Runs benchmarks/dicom/compare_pydicom.py with `arguments`; returns exit status and output.
-func runPython(_ arguments: [String]) throws -> (Int32, String) {
+/// Runs benchmarks/dicom/`scriptName` with the `python3` of PATH; returns exit status and output.
+func runPython(_ arguments: [String], script scriptName: String = "compare_pydicom.py") throws -> (Int32, String) {
     let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../../benchmarks/dicom/compare_pydicom.py").standardized.path
+        .appendingPathComponent("../../../benchmarks/dicom/" + scriptName).standardized.path
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = ["python3", script] + arguments
