@@ -1,0 +1,196 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Core
+
+/// Import of an axial CT series from a directory of DICOM Part 10 files.
+///
+/// Files are grouped by Series Instance UID (files of other modalities, e.g. RT objects, are
+/// ignored; hidden files are skipped; any other unreadable file is an error naming it). With
+/// several CT series, `seriesUID` picks one, otherwise the error lists them. Slices are sorted
+/// along the slice normal and must be axial (row/column directions along ±x/±y within 1e-3),
+/// share orientation, rows, columns and pixel spacing, lie on one line through the volume (no
+/// in-plane shift: a tilted gantry is rejected), with no duplicates and uniform spacing within
+/// 1 % (a missing slice is a gap). The image plane is mapped onto ``Grid`` (LPS, z-major, origin
+/// at the centre of voxel [0,0,0]) by flipping or transposing rows/columns so that spacing is
+/// positive along +x, +y and +z. HU = round(stored × slope + intercept), which must fit Int16.
+public enum DICOMImport {
+    /// Reads the CT series in `directory` (the one with `seriesUID` when given).
+    public static func readCTSeries(directory: String, seriesUID: String? = nil, limits: StoreLimits = StoreLimits()) throws -> DICOMSeries {
+        let headers = try listFiles(directory).compactMap { path -> DICOMSlice? in
+            let file = try DICOMFile.read(path: path, stopBeforePixelData: true)
+            guard DICOMSlice.isCTImage(file) else { return nil }
+            return try DICOMSlice(file: file, maxPixels: limits.maxVoxels)
+        }
+        guard !headers.isEmpty else { throw DICOMError(file: directory, "no CT image files found") }
+        let slices = try selectSeries(headers, seriesUID: seriesUID, directory: directory)
+        return try assemble(slices, directory: directory, limits: limits)
+    }
+
+    /// The regular, non-hidden files of `directory`, sorted by name.
+    static func listFiles(_ directory: String) throws -> [String] {
+        guard let handle = opendir(directory) else { throw DICOMError(file: directory, "cannot open directory: \(errnoText())") }
+        defer { closedir(handle) }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard !name.hasPrefix(".") else { continue }
+            var isDirectory = false
+            let path = directory + "/" + name
+            if fileExists(path, isDirectory: &isDirectory), !isDirectory { names.append(path) }
+        }
+        return names.sorted()
+    }
+
+    /// The slices of the one series to import.
+    private static func selectSeries(_ slices: [DICOMSlice], seriesUID: String?, directory: String) throws -> [DICOMSlice] {
+        let groups = Dictionary(grouping: slices, by: \.seriesUID)
+        if let seriesUID {
+            guard let chosen = groups[seriesUID] else {
+                throw DICOMError(file: directory, "series \(seriesUID) is not in the directory; found: " + describe(groups))
+            }
+            return chosen
+        }
+        guard groups.count == 1 else {
+            throw DICOMError(file: directory, "\(groups.count) CT series found, choose one by its Series Instance UID: " + describe(groups))
+        }
+        return slices
+    }
+
+    private static func describe(_ groups: [String: [DICOMSlice]]) -> String {
+        groups.keys.sorted().map { uid in
+            let g = groups[uid]!
+            return "\(uid.isEmpty ? "(blank UID)" : uid) '\(g[0].seriesDescription)' (\(g.count) slices)"
+        }.joined(separator: "; ")
+    }
+
+    /// Sorts, checks and decodes the slices into a volume on our grid.
+    private static func assemble(_ unsorted: [DICOMSlice], directory: String, limits: StoreLimits) throws -> DICOMSeries {
+        let first = unsorted[0]
+        let iop = DICOMTags.imageOrientationPatient
+        guard let rowAxis = axis(of: first.row), let columnAxis = axis(of: first.column), rowAxis.index != columnAxis.index else {
+            throw DICOMError(file: first.file.path, tag: iop,
+                             "orientation \(first.orientation) is not axial (rows and columns must run along ±x/±y; tilted gantry or sagittal/coronal series are not supported)")
+        }
+        for s in unsorted {
+            guard simd_distance(s.row, first.row) < 1e-4, simd_distance(s.column, first.column) < 1e-4 else {
+                throw DICOMError(file: s.file.path, tag: iop, "orientation \(s.orientation) differs from \(first.orientation) in \(first.file.path)")
+            }
+            guard s.pixel == first.pixel else {
+                throw DICOMError(file: s.file.path, tag: DICOMTags.rows, "image pixel attributes (\(s.pixel.rows)×\(s.pixel.columns)) differ from \(first.file.path)")
+            }
+            guard simd_distance(SIMD3(s.pixelSpacingMM.x, s.pixelSpacingMM.y, 0), SIMD3(first.pixelSpacingMM.x, first.pixelSpacingMM.y, 0)) < 1e-4 else {
+                throw DICOMError(file: s.file.path, tag: DICOMTags.pixelSpacing, "pixel spacing differs from \(first.file.path)")
+            }
+        }
+        // Axial: the slice normal is ±z; slices are ordered by increasing z.
+        let normal = SIMD3<Double>(0, 0, 1)
+        let slices = unsorted.sorted { ($0.position * normal).sum() < ($1.position * normal).sum() }
+        let depth = slices.map { ($0.position * normal).sum() }
+        let spacingZ = try checkSpacing(slices, depth: depth, normal: normal)
+        let (rows, columns) = (first.pixel.rows, first.pixel.columns)
+        let (total, overflow) = (rows * columns).multipliedReportingOverflow(by: slices.count)
+        guard !overflow, total <= limits.maxVoxels else {
+            throw DICOMError(file: directory, "series of \(columns)×\(rows)×\(slices.count) voxels exceeds the limit of \(limits.maxVoxels) (StoreLimits.maxVoxels)")
+        }
+        // Voxel (column i, row j) of slice k lies at position + i·Δc·row + j·Δr·column.
+        var size = [0, 0, slices.count]
+        var spacing = SIMD3<Double>(0, 0, spacingZ)
+        size[rowAxis.index] = columns
+        size[columnAxis.index] = rows
+        spacing[rowAxis.index] = first.pixelSpacingMM.y
+        spacing[columnAxis.index] = first.pixelSpacingMM.x
+        var origin = slices[0].position
+        if rowAxis.sign < 0 { origin[rowAxis.index] -= Double(columns - 1) * first.pixelSpacingMM.y }
+        if columnAxis.sign < 0 { origin[columnAxis.index] -= Double(rows - 1) * first.pixelSpacingMM.x }
+        let grid: Grid
+        do { grid = try Grid(nx: size[0], ny: size[1], nz: size[2], spacingMM: spacing, originMM: origin) } catch {
+            throw DICOMError(file: directory, "\(error)")
+        }
+        var hu = [Int16](repeating: 0, count: grid.voxelCount)
+        for (k, slice) in slices.enumerated() {
+            let file = try DICOMFile.read(path: slice.file.path)
+            let values = try DICOMPixelDecoder.storedValues(file.dataSet, syntax: file.transferSyntax, pixel: slice.pixel)
+            for j in 0..<rows {
+                for i in 0..<columns {
+                    var voxel = [0, 0, k]
+                    voxel[rowAxis.index] = rowAxis.sign > 0 ? i : columns - 1 - i
+                    voxel[columnAxis.index] = columnAxis.sign > 0 ? j : rows - 1 - j
+                    let value = (Double(values[j * columns + i]) * slice.slope + slice.intercept).rounded()
+                    guard value >= Double(Int16.min), value <= Double(Int16.max) else {
+                        throw DICOMError(file: slice.file.path, tag: DICOMTags.rescaleSlope,
+                                         "HU \(value) at row \(j), column \(i) does not fit Int16 (-32768...32767)")
+                    }
+                    hu[grid.index(voxel[0], voxel[1], voxel[2])] = Int16(value)
+                }
+            }
+        }
+        let d = first.file.dataSet
+        let frames = Set(slices.map { $0.file.dataSet.string(DICOMTags.frameOfReferenceUID) ?? "" })
+        guard frames.count == 1 else {
+            throw DICOMError(file: directory, tag: DICOMTags.frameOfReferenceUID, "slices have different frames of reference: \(frames.sorted())")
+        }
+        return DICOMSeries(
+            ct: try CTVolume(grid: grid, voxels: hu),
+            frameOfReferenceUID: frames.first!,
+            studyInstanceUID: d.string(DICOMTags.studyInstanceUID) ?? "",
+            seriesInstanceUID: first.seriesUID,
+            seriesDescription: first.seriesDescription,
+            patientID: d.string(DICOMTags.patientID) ?? "",
+            patientName: d.string(DICOMTags.patientName) ?? "",
+            patientPosition: d.string(DICOMTags.patientPosition) ?? "",
+            imageOrientationPatient: first.orientation,
+            sopClassUID: nonEmpty(d.string(DICOMTags.sopClassUID)) ?? first.file.meta.string(DICOMTags.mediaStorageSOPClassUID) ?? "",
+            sopInstanceUIDs: slices.map { nonEmpty($0.file.dataSet.string(DICOMTags.sopInstanceUID)) ?? $0.file.meta.string(DICOMTags.mediaStorageSOPInstanceUID) ?? "" },
+            transferSyntax: first.file.transferSyntax)
+    }
+
+    /// The slice spacing; throws on duplicates, gaps, non-uniform spacing or in-plane shifts.
+    private static func checkSpacing(_ slices: [DICOMSlice], depth: [Double], normal: SIMD3<Double>) throws -> Double {
+        let ipp = DICOMTags.imagePositionPatient
+        if slices.count == 1 {
+            guard let thickness = try slices[0].file.dataSet.decimals(DICOMTags.sliceThickness)?.first, thickness > 0 else {
+                throw DICOMError(file: slices[0].file.path, tag: DICOMTags.sliceThickness, "a single-slice series needs a positive slice thickness")
+            }
+            return thickness
+        }
+        let steps = (1..<depth.count).map { depth[$0] - depth[$0 - 1] }
+        for (n, step) in steps.enumerated() where step < 1e-3 {
+            throw DICOMError(file: slices[n + 1].file.path, tag: ipp, "duplicate slice position \(slices[n + 1].position) (also in \(slices[n].file.path))")
+        }
+        let spacing = steps.sorted()[steps.count / 2]
+        for (n, step) in steps.enumerated() where abs(step - spacing) > 0.01 * spacing {
+            let kind = step > 1.5 * spacing ? "gap" : "non-uniform spacing"
+            throw DICOMError(file: slices[n + 1].file.path, tag: ipp,
+                             "\(kind): slice is \(step) mm from the previous one (\(slices[n].file.path)), the series spacing is \(spacing) mm (tolerance 1 %)")
+        }
+        let reference = slices[0].position - depth[0] * normal
+        let tolerance = 0.1 * min(slices[0].pixelSpacingMM.x, slices[0].pixelSpacingMM.y)
+        for (n, s) in slices.enumerated() {
+            let shift = simd_distance(s.position - depth[n] * normal, reference)
+            guard shift <= tolerance else {
+                throw DICOMError(file: s.file.path, tag: ipp, "slice origin is shifted in-plane by \(shift) mm from the first slice (tilted gantry?); tolerance \(tolerance) mm")
+            }
+        }
+        return spacing
+    }
+
+    /// The axis (0 x, 1 y) and sign of a direction along ±x or ±y, nil otherwise.
+    private static func axis(of v: SIMD3<Double>) -> (index: Int, sign: Double)? {
+        for a in 0..<2 where abs(abs(v[a]) - 1) < 1e-3 && abs(v[1 - a]) < 1e-3 && abs(v.z) < 1e-3 {
+            return (a, v[a] > 0 ? 1 : -1)
+        }
+        return nil
+    }
+
+    private static func nonEmpty(_ s: String?) -> String? {
+        guard let s, !s.isEmpty else { return nil }
+        return s
+    }
+
+    private static func simd_distance(_ a: SIMD3<Double>, _ b: SIMD3<Double>) -> Double {
+        ((a - b) * (a - b)).sum().squareRoot()
+    }
+}

@@ -1,0 +1,33 @@
+/// Generation of DICOM unique identifiers.
+///
+/// rtcluster generates UIDs under the root `2.25` (PS3.5 B.2: a UUID written as one unsigned
+/// decimal integer), from 122 random bits of a version 4 UUID, so no registered org root is needed.
+public enum DICOMUID {
+    /// The root of generated UIDs.
+    public static let root = "2.25"
+
+    /// A new UID "2.25.<random UUID as a decimal integer>" (at most 44 characters).
+    public static func generate() -> String {
+        var high = UInt64.random(in: 0...UInt64.max)
+        var low = UInt64.random(in: 0...UInt64.max)
+        high = (high & ~0xF000) | 0x4000                 // version 4
+        low = (low & ~(UInt64(0xC) << 60)) | (UInt64(0x8) << 60) // variant 10
+        return root + "." + decimal(high: high, low: low)
+    }
+
+    /// The decimal digits of the 128-bit number high·2^64 + low.
+    static func decimal(high: UInt64, low: UInt64) -> String {
+        var words = [UInt32(high >> 32), UInt32(high & 0xFFFF_FFFF), UInt32(low >> 32), UInt32(low & 0xFFFF_FFFF)]
+        var digits: [Character] = []
+        while words.contains(where: { $0 != 0 }) {
+            var remainder: UInt64 = 0
+            for k in 0..<words.count {
+                let value = remainder << 32 | UInt64(words[k])
+                words[k] = UInt32(value / 10)
+                remainder = value % 10
+            }
+            digits.append(Character(String(remainder)))
+        }
+        return digits.isEmpty ? "0" : String(digits.reversed())
+    }
+}
