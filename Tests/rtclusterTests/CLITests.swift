@@ -156,3 +156,22 @@ import Testing
         #expect((counts["counts"] as? [String: Int])?["queued"] == 1000)
     }
 }
+
+/// The real JPEG 2000 CT series of the reference data imports as a case (skipped without the data).
+@Suite struct DICOMCaseTests {
+    static let series = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../../shared/data/ct-abdomen-dicom/dicom").standardizedFileURL
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: series.path), "reference DICOM series absent"))
+    func dicomSeriesFolderBecomesACase() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        let r = try cli.run(["case", "add", Self.series.path, "--id", "abdomen", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(try r.json() as? [String: Any])
+        #expect(json["dims"] as? [Int] == [512, 512, 20])
+        #expect(json["spacing_mm"] as? [Double] == [0.9765625, 0.9765625, 2])
+        let stored = try CaseFile.read(path: try #require(json["case_file"] as? String))
+        #expect(stored.frameOfReferenceUID?.hasPrefix("1.3.12.2.1107.5.1.4") == true)
+        #expect(try cli.run(["case", "add", Self.series.path, "--id", "x", "--series", "1.2.3"]).status == 65)
+    }
+}

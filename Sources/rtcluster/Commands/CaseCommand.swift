@@ -17,7 +17,7 @@ struct CaseCommand: ParsableCommand {
 struct CaseAddCommand: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
-        abstract: "Register a CT (HDF5 case file or NIfTI-1 .nii/.nii.gz) as a case.",
+        abstract: "Register a CT (DICOM series folder, HDF5 case file or NIfTI-1 .nii/.nii.gz) as a case.",
         discussion: """
         The input is validated completely (layout, dtypes, dimensions, spacing, NaN, size limit),
         then written into the store as an HDF5 case file; the registry records its SHA-256.
@@ -25,13 +25,15 @@ struct CaseAddCommand: ReportingCommand {
         Examples:
           rtcluster case add thorax.h5 --id thorax-7 --site hospital-a
           rtcluster case add ct.nii.gz --id patient-0042 --json
+          rtcluster case add dicom/ --id patient-0043 --series 1.2.840.113619.2.55.3
         """
     )
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "CT file: .h5 case file or .nii / .nii.gz image.") var file: String
+    @Argument(help: "CT: a DICOM series folder, an .h5 case file or a .nii / .nii.gz image.") var file: String
     @Option(help: "Case id (default: the file name without extension).") var id: String?
     @Option(help: "Site (hospital) the case comes from.") var site = "default"
     @Option(help: "Largest accepted CT in voxels.") var maxVoxels = StoreLimits().maxVoxels
+    @Option(help: "DICOM only: the Series Instance UID to import when the folder holds several series.") var series: String?
 
     func validate() throws {
         guard maxVoxels > 0 else { throw ValidationError("--max-voxels must be positive") }
@@ -45,7 +47,7 @@ struct CaseAddCommand: ReportingCommand {
         let registry = try data.openRegistry()
         if (try? registry.caseRecord(id: caseID)) != nil { throw RegistryError.duplicateCase(caseID) }
 
-        let caseFile = try Self.load(file, limits: StoreLimits(maxVoxels: maxVoxels))
+        let caseFile = try Self.load(file, seriesUID: series, limits: StoreLimits(maxVoxels: maxVoxels))
         let target = data.caseFileURL(id: caseID)
         let fm = FileManager.default
         try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -67,15 +69,18 @@ struct CaseAddCommand: ReportingCommand {
         print("case \(view.id) registered: \(caseFile.ct.grid), \(view.structures.count) structures")
     }
 
-    /// Reads an HDF5 case file or a NIfTI CT.
-    static func load(_ path: String, limits: StoreLimits) throws -> CaseFile {
+    /// Reads a DICOM CT series, an HDF5 case file or a NIfTI CT.
+    static func load(_ path: String, seriesUID: String?, limits: StoreLimits) throws -> CaseFile {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw CLIError.notFound("no such file: \(path)")
         }
         if isDirectory.boolValue {
-            throw CLIError.invalidInput("\(path) is a directory; DICOM series import is not available yet — give an HDF5 case file or a NIfTI image")
+            let dicom = try DICOMImport.readCTSeries(directory: path, seriesUID: seriesUID, limits: limits)
+            return try CaseFile(ct: dicom.ct, structures: [], orientation: dicom.patientPosition.isEmpty ? "HFS" : dicom.patientPosition,
+                                frameOfReferenceUID: dicom.frameOfReferenceUID)
         }
+        if seriesUID != nil { throw CLIError.invalidInput("--series applies to DICOM folders only; \(path) is a file") }
         let lower = path.lowercased()
         if lower.hasSuffix(".nii") || lower.hasSuffix(".nii.gz") {
             return try CaseFile(ct: NIfTIImport.readCT(path: path, limits: limits), structures: [])

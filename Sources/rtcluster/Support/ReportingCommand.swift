@@ -49,7 +49,7 @@ extension ExitStatus {
             case .database: self = .internalError
             default: self = .invalidInput
             }
-        case is StoreError, is JobSpecError, is CoreError: self = .invalidInput
+        case is StoreError, is DICOMError, is JobSpecError, is CoreError: self = .invalidInput
         default: self = .internalError
         }
     }
