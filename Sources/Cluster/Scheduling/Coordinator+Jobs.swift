@@ -63,6 +63,8 @@ extension Coordinator {
     /// Writes the result file atomically, then marks the job succeeded (the file is removed again if the job
     /// was cancelled in between).
     private func finish(_ job: ActiveJob, outcome: JobOutcome) throws {
+        try storeProgress(job)
+        guard active.contains(where: { $0 === job }) else { return }
         remove(job)
         let wallSeconds = (clock.now - job.started).seconds
         var result = outcome.result

@@ -27,7 +27,8 @@ public final class Coordinator {
     var previousSite: String?
     var queueMayHaveJobs = true
     private var nextRegistryPoll: ContinuousClock.Instant
-    /// The task out on each busy worker, with its job run and message size (replies of dropped jobs are discarded).
+    /// The task out on each busy worker (by worker id), with its job run and message size (replies of dropped
+    /// jobs are discarded).
     private var outstanding: [Int: (address: TaskAddress, job: ActiveJob, bytesIn: Int)] = [:]
     /// What the run did, for the caller.
     public internal(set) var summary = CoordinatorSummary()
@@ -58,7 +59,7 @@ public final class Coordinator {
             }
             progressed = try fillIdleWorkers() || progressed
             while let reply = pool.nextReply() {
-                try handle(reply: reply.message, from: reply.rank)
+                try handle(reply: reply.message, worker: reply.worker, rank: reply.rank)
                 progressed = true
             }
             if active.isEmpty && outstanding.isEmpty && finishedAccepting() { break }
@@ -103,8 +104,8 @@ public final class Coordinator {
             guard let job = nextJobWithTasks() else { break }
             let task = job.takeTask()
             let address = TaskAddress(jobID: job.id, phase: job.phase, index: task.index)
-            let rank = pool.dispatch(task.message)
-            outstanding[rank] = (address, job, task.message.count)
+            let worker = pool.dispatch(task.message)
+            outstanding[worker] = (address, job, task.message.count)
             summary.tasksDispatched += 1
             progressed = true
         }
@@ -124,8 +125,8 @@ public final class Coordinator {
         return nil
     }
 
-    /// Handles one encoded reply from `rank`.
-    private func handle(reply bytes: [UInt8], from rank: Int) throws {
+    /// Handles one encoded reply of `worker`, computed on `rank`.
+    private func handle(reply bytes: [UInt8], worker: Int, rank: Int) throws {
         let message: ClusterMessage
         do {
             message = try ClusterMessage.decode(bytes)
@@ -137,7 +138,7 @@ public final class Coordinator {
         case .result(let a, _, _), .failure(let a, _): address = a
         case .task, .shutdown: throw CoordinatorError.protocolViolation("rank \(rank) sent a \(message.tag) message")
         }
-        guard let sent = outstanding.removeValue(forKey: rank), sent.address == address else {
+        guard let sent = outstanding.removeValue(forKey: worker), sent.address == address else {
             throw CoordinatorError.protocolViolation("rank \(rank) answered \(address), but was not given that task")
         }
         let job = sent.job

@@ -1,4 +1,4 @@
-/// Ranks 1…N-1 of an MPI world as workers of the coordinator on rank 0.
+/// Ranks 1…N-1 of an MPI world as workers of the coordinator on rank 0 (a worker's id is its rank).
 ///
 /// Tasks go out with `isend` (the coordinator never blocks on a slow worker); replies are found with `iprobe`
 /// on the result and failure tags from any rank, so whichever worker finishes first is served first.
@@ -24,13 +24,13 @@ public final class MPIWorkerPool: WorkerPool {
         return rank
     }
 
-    public func nextReply() -> (rank: Int, message: [UInt8])? {
+    public func nextReply() -> (worker: Int, rank: Int, message: [UInt8])? {
         for tag in [MessageTag.result, .failure] {
             guard let probed = communicator.iprobe(from: Communicator.anySource, tag: tag.rawValue) else { continue }
             let received = communicator.recv(UInt8.self, from: probed.source, tag: probed.tag)
             sends[received.source] = nil
             idle.append(received.source)
-            return (received.source, received.values)
+            return (received.source, received.source, received.values)
         }
         return nil
     }

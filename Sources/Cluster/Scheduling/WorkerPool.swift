@@ -7,10 +7,11 @@ public protocol WorkerPool: AnyObject {
     var idleCount: Int { get }
     /// Number of ranks in the world (for provenance).
     var worldSize: Int { get }
-    /// Gives `message` (an encoded task) to an idle worker and returns that worker's rank. Requires `idleCount > 0`.
+    /// Gives `message` (an encoded task) to an idle worker and returns that worker's id. Requires `idleCount > 0`.
     func dispatch(_ message: [UInt8]) -> Int
-    /// A reply from a busy worker if one is ready (that worker becomes idle), without waiting.
-    func nextReply() -> (rank: Int, message: [UInt8])?
+    /// A reply from a busy worker if one is ready (that worker becomes idle), without waiting: the worker's id,
+    /// the rank that ran the task and the encoded reply.
+    func nextReply() -> (worker: Int, rank: Int, message: [UInt8])?
     /// Ends every worker; call once, when all are idle.
     func shutdown()
 }
