@@ -25,17 +25,23 @@ public enum DistributedLabelling {
             throw SegmentationError.inconsistentSlabs("slab \(slab.index) mask has \(slabMask.grid.nz) slices, its extended range \(slab.extended) has \(slab.extended.count)")
         }
         let core = slabMask.slab(slab.coreOffset..<(slab.coreOffset + slab.core.count))
+        return try labelCore(core, firstCoreSlice: slab.core.lowerBound, connectivity: connectivity)
+    }
+
+    /// Labels `core` (the core slices of a slab whose first slice is global slice `firstCoreSlice`)
+    /// and summarises it for ``merge(_:grid:connectivity:)``.
+    static func labelCore(_ core: MaskVolume, firstCoreSlice: Int, connectivity: Connectivity) throws -> (labels: LabelVolume, summary: SlabLabelSummary) {
         let g = core.grid
         var labels = LabelVolume(grid: g)
         let sums = try core.withUnsafeBufferPointer { m in
             try labels.withUnsafeMutableBufferPointer { l in
                 try LabelKernel.run(mask: m.baseAddress!, labels: l.baseAddress!, nx: g.nx, ny: g.ny, nz: g.nz,
-                                    zOffset: slab.core.lowerBound, connectivity: connectivity)
+                                    zOffset: firstCoreSlice, connectivity: connectivity)
             }
         }
         let s = g.sliceCount
         let summary = try SlabLabelSummary(
-            nx: g.nx, ny: g.ny, firstCoreSlice: slab.core.lowerBound, coreSliceCount: g.nz,
+            nx: g.nx, ny: g.ny, firstCoreSlice: firstCoreSlice, coreSliceCount: g.nz,
             firstSliceLabels: Array(labels.voxels[0..<s]),
             lastSliceLabels: Array(labels.voxels[(g.voxelCount - s)..<g.voxelCount]),
             sums: sums)

@@ -10,6 +10,8 @@ public enum SegmentationError: Error, Equatable, CustomStringConvertible {
     case inconsistentSlabs(String)
     /// A label volume holds a label that its relabel table does not cover.
     case labelOutOfRange(label: Int32, tableCount: Int)
+    /// A segmentation request is unusable (no structure, value out of range).
+    case invalidRequest(String)
 
     public var description: String {
         switch self {
@@ -23,6 +25,8 @@ public enum SegmentationError: Error, Equatable, CustomStringConvertible {
             return "inconsistent slab labelling: \(m)"
         case .labelOutOfRange(let l, let n):
             return "label \(l) is outside the relabel table (\(n) entries, labels 0..<\(n))"
+        case .invalidRequest(let m):
+            return "invalid segmentation request: \(m)"
         }
     }
 }

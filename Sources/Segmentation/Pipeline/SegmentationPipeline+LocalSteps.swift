@@ -1,0 +1,111 @@
+import Core
+
+extension SegmentationPipeline {
+    /// Runs local step `step` on one slab. Pure: depends only on `input`, so it runs on any rank.
+    /// - Throws: ``SegmentationError`` when the input lacks a volume the step needs or is inconsistent.
+    public static func runLocal(step: LocalStepID, input: SlabStepInput) throws -> SlabStepOutput {
+        guard input.step == step, input.ct.grid.nz == input.extended.count,
+              input.core.lowerBound >= input.extended.lowerBound, input.core.upperBound <= input.extended.upperBound,
+              !input.core.isEmpty else {
+            throw SegmentationError.inconsistentSlabs("slab \(input.slabIndex): input for \(input.step.rawValue) with core \(input.core) and extended \(input.extended) (\(input.ct.grid.nz) slices) does not fit step \(step.rawValue)")
+        }
+        let structures = SegmentationStructure.allCases.filter { input.scalars["structure." + $0.rawValue] != nil }
+        let request = SegmentationRequest(structures: structures, scalars: input.scalars)
+        var context = LocalContext(input: input, request: request)
+        switch step {
+        case .bodyCandidates:
+            try context.label(bodyParts, try BodyRecipe.candidates(input.ct, request), connectivity: .twentySix)
+        case .tissues:
+            let body = try BodyRecipe.mask(input.ct, kept: try context.extended(bodyParts), request)
+            let coreBody = context.core(body)
+            context.output.masks[SegmentationStructure.body.rawValue] = coreBody
+            if request.wants(.trachea) || needsLungs(request) {
+                let air = AirwayRecipe.candidates(context.core(input.ct), body: coreBody, request)
+                try context.label(airwayCandidates, air, connectivity: .six, extended: false)
+            }
+            if request.wants(.bones) || request.wants(.spinalCanal) {
+                let bone = try BoneRecipe.candidates(input.ct, request)
+                let labels = try context.label(boneCandidates, bone.bone, connectivity: .twentySix)
+                context.count(boneCandidates + ".cortical", labels, where: context.core(bone.cortical))
+            }
+        case .organs:
+            let ct = context.core(input.ct)
+            if request.wants(.trachea) || needsLungs(request) {
+                let airway = try context.extended(airwayCandidates)
+                let coreAirway = context.core(airway)
+                if request.wants(.trachea) { context.output.masks[SegmentationStructure.trachea.rawValue] = coreAirway }
+                if needsLungs(request) {
+                    let near = context.core(try Morphology.dilate(airway, radiusMM: LungRecipe.airwayMarginMM))
+                    let lung = LungRecipe.candidates(ct, body: context.core(try context.extended(SegmentationStructure.body.rawValue)),
+                                                     airwayNear: near, request)
+                    let labels = try context.label(lungCandidates, lung, connectivity: .six, extended: false)
+                    context.count(lungCandidates + ".pureAir", labels, where: MaskAlgebra.atMost(ct, request.airThresholdHU))
+                }
+            }
+            if request.wants(.bones) || request.wants(.spinalCanal) {
+                let bones = context.core(try context.extended(boneCandidates))
+                if request.wants(.bones) { context.output.masks[SegmentationStructure.bones.rawValue] = bones }
+                if request.wants(.spinalCanal) {
+                    try context.label(canalCandidates, try SpinalCanalRecipe.candidates(ct, bones: bones), connectivity: .six, extended: false)
+                }
+            }
+        case .lungs:
+            if request.wants(.lungLeft) || request.wants(.lungRight) {
+                let classes = context.core(try context.extended(lungCandidates))
+                let lungs = try LungRecipe.masks(classes, splitXMM: input.scalars[lungSplitXMM] ?? 0)
+                if request.wants(.lungLeft) { context.output.masks[SegmentationStructure.lungLeft.rawValue] = lungs.left }
+                if request.wants(.lungRight) { context.output.masks[SegmentationStructure.lungRight.rawValue] = lungs.right }
+            }
+            if request.wants(.spinalCanal) {
+                context.output.masks[SegmentationStructure.spinalCanal.rawValue] = context.core(try context.extended(canalCandidates))
+            }
+        }
+        return context.output
+    }
+}
+
+/// Helpers of one local step: core extraction, labelling of core slices, per-label counts.
+struct LocalContext {
+    let input: SlabStepInput
+    let request: SegmentationRequest
+    var output: SlabStepOutput
+
+    init(input: SlabStepInput, request: SegmentationRequest) {
+        self.input = input
+        self.request = request
+        output = SlabStepOutput(step: input.step, slabIndex: input.slabIndex, core: input.core,
+                                masks: [:], labels: [:], summaries: [:], counts: [:])
+    }
+
+    /// Offset of the core inside the extended slab.
+    var coreOffset: Int { input.core.lowerBound - input.extended.lowerBound }
+
+    /// The core slices of an extended-slab volume.
+    func core<V>(_ v: Volume<V>) -> Volume<V> { MaskAlgebra.core(v, offset: coreOffset, count: input.core.count) }
+
+    /// The extended-slab mask `name` from the input.
+    func extended(_ name: String) throws -> MaskVolume {
+        guard let m = input.masks[name], m.grid.nz == input.extended.count else {
+            throw SegmentationError.inconsistentSlabs("slab \(input.slabIndex): step \(input.step.rawValue) needs '\(name)' on its extended slab")
+        }
+        return m
+    }
+
+    /// Labels the core of `mask` (extended slab, or already the core when `extended` is false)
+    /// as labelling `name`; returns the local labels.
+    @discardableResult
+    mutating func label(_ name: String, _ mask: MaskVolume, connectivity: Connectivity, extended: Bool = true) throws -> LabelVolume {
+        let c = extended ? core(mask) : mask
+        let result = try DistributedLabelling.labelCore(c, firstCoreSlice: input.core.lowerBound, connectivity: connectivity)
+        output.labels[name] = result.labels
+        output.summaries[name] = result.summary
+        return result.labels
+    }
+
+    /// Records, per local label, the number of its voxels inside `mask` (core) as counts `name`.
+    mutating func count(_ name: String, _ labels: LabelVolume, where mask: MaskVolume) {
+        let labelling = String(name.prefix { $0 != "." })
+        let n = output.summaries[labelling]?.sums.componentCount ?? 0
+        output.counts[name] = MaskAlgebra.countPerLabel(labels, componentCount: n, where: mask)
+    }
+}

@@ -1,0 +1,45 @@
+import Core
+
+extension SegmentationPipeline {
+    /// The final masks of the requested structures, the label map (``SegmentationStructure/labelValue``,
+    /// painted in declaration order) and the volumes in cm³.
+    public func finish(state: SegmentationState) -> SegmentationOutput {
+        var masks: [String: MaskVolume] = [:]
+        var volumes: [String: Double] = [:]
+        var labels = MaskVolume(grid: grid)
+        for structure in SegmentationStructure.allCases where request.wants(structure) {
+            let mask = state.masks[structure.rawValue] ?? MaskVolume(grid: grid)
+            masks[structure.rawValue] = mask
+            volumes[structure.rawValue] = Double(MaskAlgebra.count(mask)) * grid.voxelVolumeCC
+            let value = structure.labelValue
+            mask.withUnsafeBufferPointer { m in
+                labels.withUnsafeMutableBufferPointer { l in
+                    for i in 0..<m.count where m[i] != 0 { l[i] = value }
+                }
+            }
+        }
+        return SegmentationOutput(masks: masks, labels: labels, volumesCC: volumes)
+    }
+
+    /// Segments `ct` in this process exactly as a scheduler does with `slabCount` slabs per local
+    /// step: split with the step's halo, ``slabInput(step:slab:state:)``, ``runLocal(step:input:)``,
+    /// ``absorb(step:outputs:into:)``, ``runGlobal(step:state:)``, ``finish(state:)``.
+    /// The result is identical for every `slabCount`.
+    public static func run(ct: CTVolume, request: SegmentationRequest, slabCount: Int) throws -> SegmentationOutput {
+        let pipeline = try SegmentationPipeline(request: request, grid: ct.grid)
+        var state = SegmentationState(ct: ct)
+        for step in pipeline.steps {
+            switch step {
+            case .local(let id):
+                let split = try SlabDecomposition(nz: ct.grid.nz, parts: slabCount, halo: pipeline.haloSlices(forStep: id))
+                let outputs = try split.slabs.map { slab in
+                    try runLocal(step: id, input: try pipeline.slabInput(step: id, slab: slab, state: state))
+                }
+                try pipeline.absorb(step: id, outputs: outputs, into: &state)
+            case .global(let id):
+                try pipeline.runGlobal(step: id, state: &state)
+            }
+        }
+        return pipeline.finish(state: state)
+    }
+}

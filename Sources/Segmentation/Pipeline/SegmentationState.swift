@@ -1,0 +1,25 @@
+import Core
+
+/// What the coordinator holds between steps: the CT, the full-grid volumes produced so far,
+/// the per-slab summaries of the last local step and the global decisions.
+public struct SegmentationState: Sendable {
+    /// The CT being segmented.
+    public let ct: CTVolume
+    /// Full-grid masks by name.
+    public internal(set) var masks: [String: MaskVolume] = [:]
+    /// Full-grid label maps by labelling name; each slab's core holds that slab's local labels.
+    public internal(set) var labels: [String: LabelVolume] = [:]
+    /// Core slice ranges of the slabs that produced each labelling, in slab order.
+    var labelCores: [String: [Range<Int>]] = [:]
+    /// Per-slab summaries of each labelling, in slab order.
+    var summaries: [String: [SlabLabelSummary]] = [:]
+    /// Per-slab extra counts, in slab order.
+    var counts: [String: [[Int64]]] = [:]
+    /// Per-labelling, per-slab tables mapping a local label to its class (0 = dropped).
+    public internal(set) var classTables: [String: [[UInt8]]] = [:]
+    /// Scalar decisions (e.g. the x of the left/right split), by name.
+    public internal(set) var decisions: [String: Double] = [:]
+
+    /// The state before the first step.
+    public init(ct: CTVolume) { self.ct = ct }
+}

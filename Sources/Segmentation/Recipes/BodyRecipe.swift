@@ -1,0 +1,30 @@
+import Core
+
+/// External contour: threshold, an opening that cuts the couch, thin pads and their links,
+/// components kept from their global statistics, then the opened parts restored and the
+/// internal air filled slice by slice.
+enum BodyRecipe {
+    /// Opened body-threshold mask of an extended slab (exact on the core with the opening's halo).
+    static func candidates(_ ct: CTVolume, _ request: SegmentationRequest) throws -> MaskVolume {
+        try Morphology.open(MaskAlgebra.atLeast(ct, request.bodyThresholdHU), radiusMM: request.bodyOpeningRadiusMM)
+    }
+
+    /// Class per global component (1 = body): components of at least `bodyMinimumFraction` of the
+    /// largest one whose centroid is not posterior to the largest one's posterior edge (a couch or
+    /// table under the patient is).
+    static func select(_ components: [ComponentStatistics], grid: Grid, _ request: SegmentationRequest) -> [UInt8] {
+        guard let largest = components.max(by: { ($0.voxelCount, -$0.label) < ($1.voxelCount, -$1.label) }) else { return [] }
+        let backMM = grid.originMM.y + Double(largest.boundingBox.upper.y) * grid.spacingMM.y
+        let minimum = Double(largest.voxelCount) * request.bodyMinimumFraction
+        return components.map { c in
+            Double(c.voxelCount) >= minimum && c.centroidMM.y <= backMM ? 1 : 0
+        }
+    }
+
+    /// The body of an extended slab from the kept opened components (`kept`, extended): threshold
+    /// voxels within the opening radius of them, internal air filled in each slice.
+    static func mask(_ ct: CTVolume, kept: MaskVolume, _ request: SegmentationRequest) throws -> MaskVolume {
+        let near = try Morphology.dilate(kept, radiusMM: request.bodyOpeningRadiusMM)
+        return try HoleFilling.fill2D(MaskAlgebra.and(MaskAlgebra.atLeast(ct, request.bodyThresholdHU), near))
+    }
+}
