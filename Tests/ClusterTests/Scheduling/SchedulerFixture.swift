@@ -27,7 +27,7 @@ final class SchedulerFixture {
 
     /// Drains the queue in process with `kind`, on `slots` virtual workers.
     @discardableResult
-    func drain(kind: CountingKind = CountingKind(), slots: Int = 1, completion: LocalWorkerPool.Completion = .dispatchOrder,
+    func drain(kind: any JobKindPlugin = CountingKind(), slots: Int = 1, completion: LocalWorkerPool.Completion = .dispatchOrder,
                leaseSeconds: Double = 30, pollSeconds: Double = 0.01, maxJobsInFlight: Int = 4) throws -> CoordinatorSummary {
         let catalog = KindCatalog([kind])
         let coordinator = Coordinator(
