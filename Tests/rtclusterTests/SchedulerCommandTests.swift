@@ -39,13 +39,20 @@ import Testing
         let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let submitted = try cli.run(["submit", "c1", repository.appendingPathComponent("jobs/lung-plan.yaml").path])
         try #require(submitted.status == 0, "\(submitted.stderr)")
+        #expect(try cli.run(["submit", "c1", repository.appendingPathComponent("jobs/segment.yaml").path]).status == 0)
         let r = try cli.run(["worker", "--drain", "--poll-ms", "20", "--json"])
         #expect(r.status == 0, "\(r.stderr)")
         let report = try #require(try r.json() as? [String: Any])
-        #expect(report["failed"] as? Int == 1 && report["ranks"] as? Int == 1)
+        #expect(report["failed"] as? Int == 1 && report["succeeded"] as? Int == 1 && report["ranks"] as? Int == 1)
         let status = try #require(try cli.run(["status", "1", "--json"]).json() as? [String: Any])
         #expect(status["state"] as? String == "failed")
         #expect(status["error"] as? String == "job kind 'plan' is not implemented by this build")
         #expect(r.stderr.contains("rank=0 job=1 task=- job failed: job kind 'plan' is not implemented by this build"))
+        // The segment job's result can be copied out, also over an earlier copy.
+        for _ in 0..<2 {
+            let copy = try cli.run(["results", "2", "--out", cli.path("out")])
+            #expect(copy.status == 0, "\(copy.stderr)")
+        }
+        #expect(FileManager.default.fileExists(atPath: cli.path("out/result.h5")))
     }
 }
