@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "Store", dependencies: ["Core", "CHDF5", "CZlib"], exclude: ["README.md"]),
         .target(name: "Registry", dependencies: ["Core", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["README.md"]),
         .target(name: "Jobs", dependencies: ["Core", "Yams"], exclude: ["README.md"]),
-        .target(name: "Cluster", dependencies: ["Core", "CMPI", "Segmentation", "Store", "Registry", "Jobs", .product(name: "Logging", package: "swift-log")], exclude: ["README.md"]),
+        .target(name: "Cluster", dependencies: ["Core", "CMPI", "Segmentation", "Store", "Registry", "Jobs", .product(name: "Logging", package: "swift-log")], exclude: ["README.md", "Protocol.md"]),
         .executableTarget(
             name: "rtcluster",
             dependencies: [
