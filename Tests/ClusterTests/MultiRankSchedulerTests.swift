@@ -28,6 +28,9 @@ import Glibc
             #expect(status["state"] as? String == "succeeded", "\(ranks) ranks: \(status)")
             print(String(format: "segment job on %d ranks: %.2f s wall (mpirun included)", ranks, seconds))
             let arrays = try cli.segmentation(job)
+            let overhead = try cli.dispatchOverheads(job)
+            print(String(format: "  %d slab tasks; median dispatch overhead (round trip - compute) %.0f µs", overhead.count,
+                         overhead.sorted()[overhead.count / 2] * 1e6))
             #expect(arrays.keys.sorted() == ["body", "bones", "labels", "lung_left", "lung_right", "spinal_canal", "trachea"])
             if let reference {
                 for (name, values) in reference { #expect(arrays[name] == values, "\(name) differs on \(ranks) ranks") }

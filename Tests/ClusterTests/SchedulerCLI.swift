@@ -97,6 +97,14 @@ final class SchedulerCLI {
         return arrays
     }
 
+    /// Per task of a job's result: round-trip seconds minus compute seconds (messaging and queueing).
+    func dispatchOverheads(_ job: Int64) throws -> [Double] {
+        let file = try ResultFile.read(path: dataDir.appendingPathComponent("store/results/job-\(job)/result.h5").path)
+        guard let timings = file.arrays["/timings/tasks"], case .float64(let rows) = timings.values, timings.shape.count == 2 else { return [] }
+        let width = timings.shape[1]
+        return stride(from: 0, to: rows.count, by: width).map { rows[$0 + 4] - rows[$0 + 3] }
+    }
+
     /// Every file under the data directory whose name marks an unfinished atomic write.
     func temporaryFiles() -> [String] {
         let walker = FileManager.default.enumerator(atPath: dataDir.path)

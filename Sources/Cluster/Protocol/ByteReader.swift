@@ -33,17 +33,16 @@ struct ByteReader {
         return Array(bytes[offset..<offset + count])
     }
 
-    /// `count` little-endian elements; the byte length is checked before allocating.
-    mutating func readElements<T: FixedWidthInteger>(_ type: T.Type, count: Int, _ what: @autoclosure () -> String) throws -> [T] {
+    /// `count` little-endian elements (integers or IEEE floats), copied in one block (the host is little-endian,
+    /// see ByteWriter); the byte length is checked before allocating.
+    mutating func readElements<T: BitwiseCopyable & Numeric>(_ type: T.Type, count: Int, _ what: @autoclosure () -> String) throws -> [T] {
         let size = MemoryLayout<T>.size
         guard count >= 0, count <= remaining / size else { throw WireError.truncated(what: what()) }
         let start = offset
         offset += count * size
         return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             bytes.withUnsafeBytes { raw in
-                for i in 0..<count {
-                    buffer[i] = T(littleEndian: raw.loadUnaligned(fromByteOffset: start + i * size, as: T.self))
-                }
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[start..<start + count * size]))
             }
             initialized = count
         }

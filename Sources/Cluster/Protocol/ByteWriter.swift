@@ -1,3 +1,7 @@
+#if !_endian(little)
+#error("the cluster message encoding copies numeric arrays as they are in memory: it needs a little-endian host")
+#endif
+
 /// Appends little-endian numbers, length-prefixed strings and arrays to a byte buffer.
 struct ByteWriter {
     private(set) var bytes: [UInt8] = []
@@ -17,12 +21,8 @@ struct ByteWriter {
         bytes.append(contentsOf: utf8)
     }
 
-    /// The elements of `values` in little-endian order, without a count.
-    mutating func writeElements<T: FixedWidthInteger>(_ values: [T]) {
-        #if _endian(little)
+    /// The elements of `values` (integers or IEEE floats) as their little-endian bytes, without a count.
+    mutating func writeElements<T: BitwiseCopyable & Numeric>(_ values: [T]) {
         values.withUnsafeBytes { bytes.append(contentsOf: $0) }
-        #else
-        for v in values { write(v) }
-        #endif
     }
 }

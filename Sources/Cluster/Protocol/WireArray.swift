@@ -55,8 +55,8 @@ public enum WireArray: Sendable, Equatable {
         case .int16(let v): writer.write(UInt64(v.count)); writer.writeElements(v)
         case .int32(let v): writer.write(UInt64(v.count)); writer.writeElements(v)
         case .int64(let v): writer.write(UInt64(v.count)); writer.writeElements(v)
-        case .float32(let v): writer.write(UInt64(v.count)); writer.writeElements(v.map(\.bitPattern))
-        case .float64(let v): writer.write(UInt64(v.count)); writer.writeElements(v.map(\.bitPattern))
+        case .float32(let v): writer.write(UInt64(v.count)); writer.writeElements(v)
+        case .float64(let v): writer.write(UInt64(v.count)); writer.writeElements(v)
         case .text(let s):
             let utf8 = Array(s.utf8)
             writer.write(UInt64(utf8.count))
@@ -75,8 +75,8 @@ public enum WireArray: Sendable, Equatable {
         case 2: return .int16(try reader.readElements(Int16.self, count: count, field))
         case 3: return .int32(try reader.readElements(Int32.self, count: count, field))
         case 4: return .int64(try reader.readElements(Int64.self, count: count, field))
-        case 5: return .float32(try reader.readElements(UInt32.self, count: count, field).map(Float.init(bitPattern:)))
-        case 6: return .float64(try reader.readElements(UInt64.self, count: count, field).map(Double.init(bitPattern:)))
+        case 5: return .float32(try reader.readElements(Float.self, count: count, field))
+        case 6: return .float64(try reader.readElements(Double.self, count: count, field))
         case 7:
             let bytes = try reader.readElements(UInt8.self, count: count, field)
             guard let text = String(validating: bytes, as: UTF8.self) else { throw WireError.malformed("field \(field) is not UTF-8") }

@@ -29,7 +29,7 @@ public final class Coordinator {
     private var nextRegistryPoll: ContinuousClock.Instant
     /// The task out on each busy worker (by worker id), with its job run and message size (replies of dropped
     /// jobs are discarded).
-    private var outstanding: [Int: (address: TaskAddress, job: ActiveJob, bytesIn: Int)] = [:]
+    private var outstanding: [Int: (address: TaskAddress, job: ActiveJob, bytesIn: Int, sent: ContinuousClock.Instant)] = [:]
     /// What the run did, for the caller.
     public internal(set) var summary = CoordinatorSummary()
 
@@ -105,7 +105,7 @@ public final class Coordinator {
             let task = job.takeTask()
             let address = TaskAddress(jobID: job.id, phase: job.phase, index: task.index)
             let worker = pool.dispatch(task.message)
-            outstanding[worker] = (address, job, task.message.count)
+            outstanding[worker] = (address, job, task.message.count, clock.now)
             summary.tasksDispatched += 1
             progressed = true
         }
@@ -153,7 +153,7 @@ public final class Coordinator {
                 throw CoordinatorError.protocolViolation("duplicate result for \(address) from rank \(rank)")
             }
             job.timings.append(TaskTiming(phase: address.phase, index: address.index, rank: rank, seconds: seconds,
-                                          bytesIn: sent.bytesIn, bytesOut: bytes.count))
+                                          roundTripSeconds: (clock.now - sent.sent).seconds, bytesIn: sent.bytesIn, bytesOut: bytes.count))
             if job.phaseComplete { try advance(job, results: job.phaseResults()) }
         case .failure(_, let text):
             let error = SchedulerError.taskFailed(task: "task \(address.index) of phase \(address.phase)", rank: rank, message: text)
