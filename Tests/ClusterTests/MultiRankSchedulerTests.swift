@@ -62,6 +62,24 @@ import Glibc
         #expect(output.contains("job=\(victim) task=- stopped working on the job: job is cancelled"), "\(output.suffix(2000))")
     }
 
+    /// `--serve` picks up jobs submitted after the start and stops cleanly on SIGUSR1 (forwarded by mpirun).
+    @Test(.enabled(if: launcher.unavailableReason == nil, "\(launcher.unavailableReason ?? "")"))
+    func serveRunsNewJobsAndStopsOnSignal() throws {
+        let cli = try SchedulerCLI(launcher: Self.launcher)
+        try cli.addThoraxCase(id: "thorax")
+        let (process, log) = try cli.start(["run", "-n", "2", "--serve", "--timeout", "40", "--poll-ms", "50"])
+        usleep(500_000)
+        let job = try cli.submitSegment(caseID: "thorax")
+        let deadline = Date().addingTimeInterval(15)
+        while Date() < deadline, try cli.status(job)["state"] as? String != "succeeded" { usleep(50_000) }
+        #expect(process.isRunning, "serve mode keeps running with an empty queue")
+        kill(process.processIdentifier, SIGUSR1)
+        process.waitUntilExit()
+        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        #expect(process.terminationStatus == 0, "\(output.suffix(2000))")
+        #expect(output.contains("1 succeeded, 0 failed"), "\(output.suffix(2000))")
+    }
+
     /// kill -9 of mpirun mid-run loses no job and leaves no partial file; the next run completes everything
     /// with results equal to an uninterrupted run.
     @Test(.enabled(if: launcher.unavailableReason == nil, "\(launcher.unavailableReason ?? "")"))

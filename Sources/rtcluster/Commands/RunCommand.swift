@@ -20,7 +20,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(name: .customShort("n"), help: "Number of MPI ranks (1 coordinator + N-1 workers).") var ranks: Int
     @Option(help: "MPI hostfile for several nodes.") var hostfile: String?
-    @Flag(help: "--drain (default): stop when the queue is empty; --serve: until SIGTERM/SIGINT.") var mode: RunMode = .drain
+    @Flag(help: "--drain (default): stop when the queue is empty; --serve: until SIGUSR1 to mpirun (forwarded to every rank).") var mode: RunMode = .drain
     @Option(help: "mpirun --timeout in seconds (0: none); a hung world is killed after it.") var timeout = 3600
     @Option(name: .customLong("poll-ms"), help: "Passed to worker --poll-ms.") var pollMilliseconds: Int?
     @Option(help: "Passed to worker --lease-seconds.") var leaseSeconds: Double?
@@ -78,6 +78,11 @@ struct RunCommand: ParsableCommand {
         try global.dataDirectory.create()
         let cArguments = arguments.map { strdup($0) } + [nil]
         let cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        // mpirun must receive the signals it forwards (SIGUSR1 stops --serve) even when our parent blocked them.
+        var unblocked = sigset_t()
+        sigemptyset(&unblocked)
+        pthread_sigmask(SIG_SETMASK, &unblocked, nil)
+        for signalNumber in [SIGUSR1, SIGUSR2, SIGTERM, SIGINT] { signal(signalNumber, SIG_DFL) }
         execve(mpirun, cArguments, cEnvironment)
         Output.stderr("error: cannot start \(mpirun): \(String(cString: strerror(errno)))")
         throw ExitCode(ExitStatus.internalError.rawValue)

@@ -12,7 +12,7 @@ struct WorkerCommand: ParsableCommand {
         abstract: "Run the scheduler in this MPI world: rank 0 coordinates, the other ranks run tasks.",
         discussion: """
         --drain processes the queue until it is empty and exits 0; --serve keeps polling for new jobs
-        until SIGTERM/SIGINT, then finishes the jobs in flight and exits 0. Logs go to stderr as
+        until SIGTERM/SIGINT/SIGUSR1 (under mpirun send SIGUSR1: mpirun forwards it), then finishes the jobs in flight and exits 0. Logs go to stderr as
         `time level rank job task message`. An unrecoverable error on any rank aborts the MPI world.
         Examples:
           rtcluster worker --drain                                  # one process: coordinator runs tasks
@@ -21,7 +21,7 @@ struct WorkerCommand: ParsableCommand {
         """
     )
     @OptionGroup var global: GlobalOptions
-    @Flag(help: "When to stop: --drain when the queue is empty (default), --serve on SIGTERM/SIGINT.")
+    @Flag(help: "When to stop: --drain when the queue is empty (default), --serve on SIGTERM/SIGINT/SIGUSR1.")
     var mode: RunMode = .drain
     @Option(name: .customLong("poll-ms"), help: "Registry poll period in ms (cancellations, new jobs), 1-1000.")
     var pollMilliseconds = 250
@@ -105,14 +105,16 @@ struct WorkerReport: Encodable {
     }
 }
 
-/// SIGTERM/SIGINT in serve mode: set a flag the coordinator checks, instead of dying.
+/// SIGTERM/SIGINT/SIGUSR1 in serve mode: set a flag the coordinator checks, instead of dying. (mpirun ends the
+/// world on SIGTERM/SIGINT itself but forwards SIGUSR1 to every rank: `kill -USR1 <mpirun pid>` stops a served
+/// world cleanly; under srun or in one process SIGTERM works.)
 enum StopSignal {
     private static let flag = Atomic<Bool>(false)
 
     static var requested: Bool { flag.load(ordering: .relaxed) }
 
     static func install() {
-        for signalNumber in [SIGTERM, SIGINT] {
+        for signalNumber in [SIGTERM, SIGINT, SIGUSR1] {
             signal(signalNumber) { _ in StopSignal.flag.store(true, ordering: .relaxed) }
         }
     }
