@@ -82,10 +82,10 @@ extension Coordinator {
         }
         do {
             try registry.markSucceeded(jobID: job.id, owner: options.owner, resultPath: relative)
-        } catch RegistryError.leaseNotHeld, RegistryError.illegalTransition {
+        } catch let error as RegistryError where error.isLostLease {
             try? FileManager.default.removeItem(at: file)
             summary.jobsDropped += 1
-            logger.notice("job ended elsewhere (cancelled?) before its result was recorded; result removed", metadata: ["job": "\(job.id)"])
+            logger.notice("stopped working on the job: \(error); result removed", metadata: ["job": "\(job.id)"])
             return
         }
         let computeSeconds = job.timings.reduce(0) { $0 + $1.seconds }
@@ -125,8 +125,9 @@ extension Coordinator {
         do {
             try registry.markFailed(jobID: id, owner: options.owner, error: error)
             summary.jobsFailed += 1
-        } catch RegistryError.leaseNotHeld, RegistryError.illegalTransition {
+        } catch let error as RegistryError where error.isLostLease {
             summary.jobsDropped += 1
+            logger.notice("stopped working on the job: \(error)", metadata: ["job": "\(id)"])
         }
     }
 
@@ -150,8 +151,8 @@ extension Coordinator {
                 do {
                     try registry.renewLease(jobID: job.id, owner: options.owner, leaseSeconds: options.leaseSeconds)
                     job.lastRenewal = now
-                } catch RegistryError.leaseNotHeld, RegistryError.illegalTransition {
-                    drop(job, reason: "lease lost")
+                } catch let error as RegistryError where error.isLostLease {
+                    drop(job, reason: "\(error)")
                     continue
                 }
             }
@@ -172,8 +173,18 @@ extension Coordinator {
         do {
             try registry.updateProgress(jobID: job.id, owner: options.owner, done: job.tasksDone, total: job.tasksTotal)
             job.reportedProgress = (job.tasksDone, job.tasksTotal)
-        } catch RegistryError.leaseNotHeld, RegistryError.illegalTransition {
-            drop(job, reason: "lease lost")
+        } catch let error as RegistryError where error.isLostLease {
+            drop(job, reason: "\(error)")
+        }
+    }
+}
+
+extension RegistryError {
+    /// True when the error says this run no longer holds the job (cancelled, requeued or finished elsewhere).
+    var isLostLease: Bool {
+        switch self {
+        case .leaseNotHeld, .illegalTransition: return true
+        default: return false
         }
     }
 }
