@@ -40,6 +40,10 @@ let package = Package(
             ]
         ),
 
+        // Benchmarks (not products): accuracy and timing of the segmentation pipeline.
+        .executableTarget(name: "SegmentationBench", dependencies: ["Core", "Phantoms", "Segmentation", "Store"],
+                          path: "benchmarks/segmentation/SegmentationBench"),
+
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
         .testTarget(name: "PhantomsTests", dependencies: ["Phantoms", "Core"]),
         .testTarget(name: "SegmentationTests", dependencies: ["Segmentation", "Core", "Phantoms"]),

@@ -51,7 +51,7 @@ extension SegmentationPipeline {
         guard let summaries = state.summaries[name] else {
             throw SegmentationError.inconsistentSlabs("labelling '\(name)' was not produced by the previous local step")
         }
-        let connectivity: Connectivity = [Self.bodyParts, Self.boneCandidates].contains(name) ? .twentySix : .six
+        let connectivity: Connectivity = [Self.bodyParts, Self.boneCandidates, Self.airwayCandidates].contains(name) ? .twentySix : .six
         return try DistributedLabelling.merge(summaries, grid: grid, connectivity: connectivity)
     }
 

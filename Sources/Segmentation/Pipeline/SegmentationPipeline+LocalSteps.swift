@@ -21,7 +21,7 @@ extension SegmentationPipeline {
             context.output.masks[SegmentationStructure.body.rawValue] = coreBody
             if request.wants(.trachea) || needsLungs(request) {
                 let air = AirwayRecipe.candidates(context.core(input.ct), body: coreBody, request)
-                try context.label(airwayCandidates, air, connectivity: .six, extended: false)
+                try context.label(airwayCandidates, air, connectivity: .twentySix, extended: false)
             }
             if request.wants(.bones) || request.wants(.spinalCanal) {
                 let bone = try BoneRecipe.candidates(input.ct, request)

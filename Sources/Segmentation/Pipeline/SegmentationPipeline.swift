@@ -54,7 +54,7 @@ public struct SegmentationPipeline: Sendable {
             return try! Morphology.haloSlices(for: .open, radiusMM: request.bodyOpeningRadiusMM, spacingMM: s)
         case .tissues:
             return try! max(Morphology.haloSlices(for: .dilate, radiusMM: request.bodyOpeningRadiusMM, spacingMM: s),
-                            Morphology.haloSlices(for: .dilate, radiusMM: BoneRecipe.nearCorticalMM, spacingMM: s))
+                            BoneRecipe.haloSlices(spacingMM: s))
         case .organs:
             return try! Morphology.haloSlices(for: .dilate, radiusMM: LungRecipe.airwayMarginMM, spacingMM: s)
         case .lungs:

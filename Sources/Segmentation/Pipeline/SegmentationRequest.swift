@@ -9,7 +9,8 @@ public struct SegmentationRequest: Sendable, Equatable, Hashable, Codable {
     public var bodyThresholdHU: Double
     /// HU at or below which a voxel inside the body can be lung (default −500).
     public var lungThresholdHU: Double
-    /// HU at or above which a voxel can be bone marrow or cortex (default 250).
+    /// HU at or above which a voxel can be bone marrow or cortex (default 250); within the join
+    /// distance of cortical bone the recipe accepts from min(this, 120 HU) (fatty or coarse-sampled marrow).
     public var boneThresholdHU: Double
     /// HU at or above which a voxel is cortical bone; bone components need such voxels (default 600).
     public var corticalThresholdHU: Double

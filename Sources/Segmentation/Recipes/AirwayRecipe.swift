@@ -1,6 +1,7 @@
 import Core
 
-/// Trachea and main bronchi: pure-air voxels inside the body, 6-connected, and the component that
+/// Trachea and main bronchi: pure-air voxels inside the body, 26-connected (oblique bronchi stay
+/// joined on coarse grids), and the component that
 /// enters through the top slice near the body's midline, is long enough along z and has not
 /// leaked into the lungs (bounded volume).
 enum AirwayRecipe {

@@ -4,21 +4,29 @@ import Core
 /// slice (holes of low mean HU, such as the spinal canal, stay open), and only components holding
 /// cortical bone kept (contrast-filled vessels have none).
 enum BoneRecipe {
-    /// Distance from cortical bone within which bone-range voxels join it (mm).
-    static let nearCorticalMM = 4.0
+    /// Distance from cortical bone within which bone-range voxels join it: 4 mm, at least 1.5
+    /// in-plane voxels so that the join reaches the neighbouring voxels on coarse grids (mm).
+    static func nearCorticalMM(_ spacingMM: SIMD3<Double>) -> Double { max(4, 1.5 * max(spacingMM.x, spacingMM.y)) }
     /// Slice holes of the bone mask with at least this mean HU are marrow and get filled.
     static let marrowMinimumHU = 100.0
     /// Smallest fraction of cortical voxels in a kept bone component.
     static let minimumCorticalFraction = 0.05
 
-    /// Bone candidates of an extended slab and the cortical mask (exact on the core with the
-    /// dilation halo).
+    /// Bone candidates of an extended slab and the cortical mask (exact on the core with
+    /// ``haloSlices(spacingMM:)``).
     static func candidates(_ ct: CTVolume, _ request: SegmentationRequest) throws -> (bone: MaskVolume, cortical: MaskVolume) {
         let cortical = MaskAlgebra.atLeast(ct, request.corticalThresholdHU)
-        let near = try Morphology.dilate(cortical, radiusMM: nearCorticalMM)
-        let shell = MaskAlgebra.or(cortical, MaskAlgebra.and(MaskAlgebra.atLeast(ct, request.boneThresholdHU), near))
+        let near = try Morphology.dilate(cortical, radiusMM: nearCorticalMM(ct.grid.spacingMM))
+        let boneRange = MaskAlgebra.atLeast(ct, min(request.boneThresholdHU, marrowMinimumHU + 20))
+        let shell = MaskAlgebra.or(cortical, MaskAlgebra.and(boneRange, near))
         let marrow = try SliceHoles.select(in: shell, ct: ct) { _, meanHU in meanHU >= marrowMinimumHU }
         return (MaskAlgebra.or(shell, marrow), cortical)
+    }
+
+    /// Halo that makes ``candidates(_:_:)`` exact on a slab's core: the join dilation (the hole
+    /// filling is per slice).
+    static func haloSlices(spacingMM: SIMD3<Double>) throws -> Int {
+        try Morphology.haloSlices(for: .dilate, radiusMM: nearCorticalMM(spacingMM), spacingMM: spacingMM)
     }
 
     /// Class per global component (1 = bone): components with enough cortical voxels.
