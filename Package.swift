@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "Store", dependencies: ["Core", "CHDF5", "CZlib", "COpenJPEG"], exclude: ["README.md"]),
         .target(name: "Registry", dependencies: ["Core", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["README.md"]),
         .target(name: "Jobs", dependencies: ["Core", "Yams"], exclude: ["README.md"]),
-        .target(name: "Cluster", dependencies: ["Core", "CMPI", .product(name: "Logging", package: "swift-log")], exclude: ["README.md"]),
+        .target(name: "Cluster", dependencies: ["Core", "CMPI", "Segmentation", "Store", "Registry", "Jobs", .product(name: "Logging", package: "swift-log")], exclude: ["README.md", "Protocol.md"]),
         .executableTarget(
             name: "rtcluster",
             dependencies: [
@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "Core", "Phantoms"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Core"]),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "Core"]),
-        .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Core"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Core", "Registry", "Store", "Jobs", "Phantoms"]),
         .testTarget(name: "rtclusterTests", dependencies: ["rtcluster", "Store", "Core", "Registry"]),
     ],
     swiftLanguageModes: [.v6]

@@ -10,20 +10,29 @@ extension Registry {
     /// `now + leaseSeconds`, attempts + 1. Returns nil when no queued job qualifies. Safe when several
     /// processes claim at once: each job is handed to exactly one of them.
     public func claimNextJob(owner: String, leaseSeconds: Double, now: Date = Date(), excluding: Set<Int64> = []) throws -> JobRecord? {
-        try Registry.checkLease(owner: owner, leaseSeconds: leaseSeconds)
-        return try write { db in
-            guard let next = try JobRecord
+        try claimNextJob(owner: owner, leaseSeconds: leaseSeconds, now: now, excluding: excluding, choosing: { db in
+            try JobRecord
                 .filter(JobRecord.TableColumns.state == JobState.queued)
                 .filter(!excluding.contains(JobRecord.TableColumns.id))
                 .order(JobRecord.TableColumns.priority.desc, JobRecord.TableColumns.submittedAt, JobRecord.TableColumns.id)
-                .fetchOne(db)
-            else { return nil }
+                .fetchOne(db).map { ($0, ()) }
+        })?.job
+    }
+
+    /// Claims the queued job that `choose` picks (with a value it returns alongside), in one write
+    /// transaction: queued → running with a lease for `owner`, attempts + 1.
+    func claimNextJob<Extra>(owner: String, leaseSeconds: Double, now: Date, excluding: Set<Int64>,
+                             choosing choose: (Database) throws -> (JobRecord, Extra)?) throws -> (job: JobRecord, extra: Extra)? {
+        try Registry.checkLease(owner: owner, leaseSeconds: leaseSeconds)
+        return try write { db in
+            guard let (next, extra) = try choose(db) else { return nil }
             let expiry = now.addingTimeInterval(leaseSeconds)
-            return try transition(db, job: next, to: .running, owner: nil, now: now,
-                                  detail: "owner \(owner), attempt \(next.attempts + 1) of \(next.maxAttempts), lease until \(expiry.formatted(.iso8601))") { job in
+            let claimed = try transition(db, job: next, to: .running, owner: nil, now: now,
+                                         detail: "owner \(owner), attempt \(next.attempts + 1) of \(next.maxAttempts), lease until \(expiry.formatted(.iso8601))") { job in
                 job.leaseOwner = owner
                 job.leaseExpiresAt = expiry
             }
+            return (claimed, extra)
         }
     }
 

@@ -185,7 +185,11 @@ struct ResultsCommand: ReportingCommand {
         let temporary = outDir.appendingPathComponent(".\(source.lastPathComponent).tmp-\(getpid())")
         try? FileManager.default.removeItem(at: temporary)
         try FileManager.default.copyItem(at: source, to: temporary)
-        _ = try FileManager.default.replaceItemAt(target, withItemAt: temporary)
+        guard rename(temporary.path, target.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw CLIError.internalError("cannot move the copy into \(target.path): \(reason)")
+        }
         let copied = [target.path]
         if global.json { return try Output.json(["files": copied]) }
         copied.forEach { print($0) }

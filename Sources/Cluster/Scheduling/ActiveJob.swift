@@ -1,0 +1,68 @@
+import Foundation
+import Registry
+
+/// The coordinator's bookkeeping of one job in flight: its run, the current phase's tasks (sent, pending,
+/// results in task order), progress, timings and lease renewal time.
+final class ActiveJob {
+    let record: JobRecord
+    let run: any JobRun
+    let kind: String
+    let started: ContinuousClock.Instant
+    var phase = -1
+    /// Encoded task messages of the current phase not yet dispatched, in task order.
+    private(set) var undispatched: [(index: Int, message: [UInt8])] = []
+    private var nextUndispatched = 0
+    /// Results of the current phase by task index.
+    private var results: [TaskPayload?] = []
+    private var missing = 0
+    var tasksDone = 0
+    var tasksTotal = 0
+    var reportedProgress = (done: -1, total: -1)
+    var timings: [TaskTiming] = []
+    var lastRenewal: ContinuousClock.Instant
+
+    init(record: JobRecord, run: any JobRun, now: ContinuousClock.Instant) {
+        self.record = record
+        self.run = run
+        self.kind = record.kind
+        self.started = now
+        self.lastRenewal = now
+    }
+
+    var id: Int64 { record.id }
+    var hasUndispatched: Bool { nextUndispatched < undispatched.count }
+    var phaseComplete: Bool { missing == 0 }
+
+    /// Starts phase `phase + 1` with `tasks`.
+    func beginPhase(_ tasks: [TaskPayload]) {
+        phase += 1
+        undispatched = tasks.enumerated().map { index, input in
+            (index, ClusterMessage.task(address: TaskAddress(jobID: id, phase: phase, index: index), kind: kind, input: input).encoded())
+        }
+        nextUndispatched = 0
+        results = Array(repeating: nil, count: tasks.count)
+        missing = tasks.count
+        tasksTotal += tasks.count
+    }
+
+    /// The next task to send.
+    func takeTask() -> (index: Int, message: [UInt8]) {
+        defer {
+            undispatched[nextUndispatched].message = []
+            nextUndispatched += 1
+        }
+        return undispatched[nextUndispatched]
+    }
+
+    /// Records the result of task `index` of the current phase; false when it is not expected (duplicate).
+    func record(index: Int, output: TaskPayload) -> Bool {
+        guard results.indices.contains(index), results[index] == nil else { return false }
+        results[index] = output
+        missing -= 1
+        tasksDone += 1
+        return true
+    }
+
+    /// The results of the completed phase in task order.
+    func phaseResults() -> [TaskPayload] { results.map { $0! } }
+}

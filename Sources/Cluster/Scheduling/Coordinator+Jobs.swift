@@ -1,0 +1,190 @@
+import Foundation
+import Jobs
+import Logging
+import Registry
+import Store
+
+extension Coordinator {
+    /// Claims the next queued job (priority, then round-robin over sites, then oldest) and starts its run;
+    /// false when the queue is empty. A job whose kind is missing or whose input is bad fails at once.
+    func claimJob() throws -> Bool {
+        guard let claim = try registry.claimNextJob(owner: options.owner, leaseSeconds: options.leaseSeconds,
+                                                    rotatingAfterSite: previousSite) else {
+            queueMayHaveJobs = false
+            return false
+        }
+        previousSite = claim.site
+        summary.jobsClaimed += 1
+        let record = claim.job
+        logger.info("claimed \(record.kind) job on case \(record.caseID), attempt \(record.attempts) of \(record.maxAttempts)",
+                    metadata: ["job": "\(record.id)"])
+        let run: any JobRun
+        let first: JobStep
+        do {
+            let plugin = try catalog.plugin(record.kind)
+            let caseRecord = try registry.caseRecord(id: record.caseID)
+            let casePath = dataRoot.appendingPathComponent(caseRecord.casePath).path
+            run = try plugin.start(JobContext(job: record, caseFilePath: casePath, ranks: pool.worldSize))
+            first = try run.firstStep()
+        } catch {
+            try markFailed(record.id, error: String(describing: error))
+            return true
+        }
+        let job = ActiveJob(record: record, run: run, now: clock.now)
+        active.append(job)
+        try apply(first, to: job)
+        return true
+    }
+
+    /// Feeds a completed phase to the job's run and applies what it asks for next.
+    func advance(_ job: ActiveJob, results: [TaskPayload]) throws {
+        let step: JobStep
+        do {
+            step = try job.run.nextStep(after: results)
+        } catch {
+            return try fail(job, error: String(describing: error))
+        }
+        try apply(step, to: job)
+    }
+
+    /// Starts the step's phase (empty phases complete at once) or finishes the job.
+    private func apply(_ step: JobStep, to job: ActiveJob) throws {
+        switch step {
+        case .tasks(let tasks):
+            job.beginPhase(tasks)
+            logger.debug("phase \(job.phase): \(tasks.count) tasks", metadata: ["job": "\(job.id)"])
+            try storeProgress(job)
+            if tasks.isEmpty { try advance(job, results: []) }
+        case .finished(let outcome):
+            try finish(job, outcome: outcome)
+        }
+    }
+
+    /// Writes the result file atomically, then marks the job succeeded (the file is removed again if the job
+    /// was cancelled in between).
+    private func finish(_ job: ActiveJob, outcome: JobOutcome) throws {
+        try storeProgress(job)
+        guard active.contains(where: { $0 === job }) else { return }
+        remove(job)
+        let wallSeconds = (clock.now - job.started).seconds
+        var result = outcome.result
+        result.attributes.merge(provenance(of: job, wallSeconds: wallSeconds)) { _, coordinator in coordinator }
+        result.attributes["timings_tasks_columns"] = .string(TaskTiming.columns.joined(separator: ","))
+        let rows = job.timings.sorted { ($0.phase, $0.index) < ($1.phase, $1.index) }.flatMap(\.row)
+        result.arrays["/timings/tasks"] = try ResultArray(shape: [job.timings.count, TaskTiming.columns.count], values: .float64(rows))
+        let relative = "store/results/job-\(job.id)/result.h5"
+        let file = dataRoot.appendingPathComponent(relative)
+        do {
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try result.write(to: file.path)
+        } catch {
+            return try markFailed(job.id, error: "cannot write the result file: \(error)")
+        }
+        do {
+            try registry.markSucceeded(jobID: job.id, owner: options.owner, resultPath: relative)
+        } catch let error as RegistryError where error.isLostLease {
+            try? FileManager.default.removeItem(at: file)
+            summary.jobsDropped += 1
+            logger.notice("stopped working on the job: \(error); result removed", metadata: ["job": "\(job.id)"])
+            return
+        }
+        let computeSeconds = job.timings.reduce(0) { $0 + $1.seconds }
+        _ = try? registry.addNote(jobID: job.id, message: String(
+            format: "%@; %d tasks in %d phases on %d ranks; wall %.3f s, task compute %.3f s",
+            outcome.summary, job.timings.count, job.phase + 1, pool.worldSize, wallSeconds, computeSeconds))
+        summary.jobsSucceeded += 1
+        logger.info("succeeded in \(String(format: "%.3f", wallSeconds)) s: \(outcome.summary)", metadata: ["job": "\(job.id)"])
+    }
+
+    /// Root attributes recording where a result came from.
+    private func provenance(of job: ActiveJob, wallSeconds: Double) -> [String: AttributeValue] {
+        var attributes: [String: AttributeValue] = [
+            "software_version": .string(options.softwareVersion),
+            "job_id": .int(Int(job.id)),
+            "case_id": .string(job.record.caseID),
+            "kind": .string(job.kind),
+            "spec": .string(job.record.spec),
+            "attempt": .int(job.record.attempts),
+            "ranks": .int(pool.worldSize),
+            "wall_seconds": .double(wallSeconds),
+        ]
+        if let spec = try? JobSpec.parse(yaml: job.record.spec) {
+            attributes["seed"] = Int(exactly: spec.seed).map(AttributeValue.int) ?? .string(String(spec.seed))
+        }
+        return attributes
+    }
+
+    /// Fails a job in flight with `error` and forgets it; its outstanding replies will be discarded.
+    func fail(_ job: ActiveJob, error: String) throws {
+        remove(job)
+        try markFailed(job.id, error: error)
+    }
+
+    private func markFailed(_ id: Int64, error: String) throws {
+        logger.error("job failed: \(error)", metadata: ["job": "\(id)"])
+        do {
+            try registry.markFailed(jobID: id, owner: options.owner, error: error)
+            summary.jobsFailed += 1
+        } catch let error as RegistryError where error.isLostLease {
+            summary.jobsDropped += 1
+            logger.notice("stopped working on the job: \(error)", metadata: ["job": "\(id)"])
+        }
+    }
+
+    func remove(_ job: ActiveJob) {
+        active.removeAll { $0 === job }
+    }
+
+    /// Periodic registry work: drop jobs that were cancelled (or lost their lease), renew leases due for it,
+    /// store progress; and allow claiming again (new jobs may have been queued).
+    func pollRegistry() throws {
+        queueMayHaveJobs = true
+        let now = clock.now
+        let renewEvery = Duration.seconds(options.leaseSeconds / 3)
+        for job in active {
+            let current = try registry.job(id: job.id)
+            guard current.state == .running, current.leaseOwner == options.owner else {
+                drop(job, reason: "job is \(current.state) (lease owner \(current.leaseOwner ?? "none"))")
+                continue
+            }
+            if now - job.lastRenewal >= renewEvery {
+                do {
+                    try registry.renewLease(jobID: job.id, owner: options.owner, leaseSeconds: options.leaseSeconds)
+                    job.lastRenewal = now
+                } catch let error as RegistryError where error.isLostLease {
+                    drop(job, reason: "\(error)")
+                    continue
+                }
+            }
+            try storeProgress(job)
+        }
+    }
+
+    /// Stops working on a job another party ended: no more dispatch, partial results dropped.
+    private func drop(_ job: ActiveJob, reason: String) {
+        remove(job)
+        summary.jobsDropped += 1
+        logger.notice("stopped working on the job: \(reason); partial results dropped", metadata: ["job": "\(job.id)"])
+    }
+
+    /// Writes tasks done / total when they changed.
+    private func storeProgress(_ job: ActiveJob) throws {
+        guard job.reportedProgress != (job.tasksDone, job.tasksTotal) else { return }
+        do {
+            try registry.updateProgress(jobID: job.id, owner: options.owner, done: job.tasksDone, total: job.tasksTotal)
+            job.reportedProgress = (job.tasksDone, job.tasksTotal)
+        } catch let error as RegistryError where error.isLostLease {
+            drop(job, reason: "\(error)")
+        }
+    }
+}
+
+extension RegistryError {
+    /// True when the error says this run no longer holds the job (cancelled, requeued or finished elsewhere).
+    var isLostLease: Bool {
+        switch self {
+        case .leaseNotHeld, .illegalTransition: return true
+        default: return false
+        }
+    }
+}

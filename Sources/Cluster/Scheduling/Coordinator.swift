@@ -1,0 +1,187 @@
+import Foundation
+import Logging
+import Registry
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Rank 0's scheduler: claims jobs from the registry, splits them into tasks through their kind, hands tasks
+/// to idle workers dynamically, merges results in task order, writes result files atomically and records
+/// state, progress and events. The only part of a run that touches the registry and the store.
+///
+/// One loop, single-threaded: dispatch tasks to idle workers round-robin over the jobs in flight (so a small job
+/// is not stuck behind a large one), claim a new job while workers are idle and fewer than `maxJobsInFlight` run,
+/// collect replies, and every `pollSeconds` check for cancellations, renew leases and store progress.
+public final class Coordinator {
+    let registry: Registry
+    let dataRoot: URL
+    let catalog: KindCatalog
+    let pool: any WorkerPool
+    let options: CoordinatorOptions
+    let logger: Logger
+    let clock = ContinuousClock()
+
+    var active: [ActiveJob] = []
+    private var dispatchCursor = 0
+    var previousSite: String?
+    var queueMayHaveJobs = true
+    private var nextRegistryPoll: ContinuousClock.Instant
+    /// The task out on each busy worker (by worker id), with its job run and message size (replies of dropped
+    /// jobs are discarded).
+    private var outstanding: [Int: (address: TaskAddress, job: ActiveJob, bytesIn: Int, sent: ContinuousClock.Instant)] = [:]
+    /// What the run did, for the caller.
+    public internal(set) var summary = CoordinatorSummary()
+
+    /// A coordinator over the registry and store of the data directory `dataRoot`.
+    public init(registry: Registry, dataRoot: URL, catalog: KindCatalog, pool: any WorkerPool,
+                options: CoordinatorOptions, logger: Logger = Logger(label: "rtcluster.coordinator")) {
+        self.registry = registry
+        self.dataRoot = dataRoot
+        self.catalog = catalog
+        self.pool = pool
+        self.options = options
+        self.logger = logger
+        self.nextRegistryPoll = clock.now
+    }
+
+    /// Runs until the queue is drained (drain mode) or a stop is requested (serve mode), then shuts the workers
+    /// down. Throws only on registry or file-system errors that make going on pointless (the caller aborts).
+    @discardableResult
+    public func run() throws -> CoordinatorSummary {
+        try recover()
+        var idleSleepMicroseconds: UInt32 = 20
+        while true {
+            var progressed = false
+            if clock.now >= nextRegistryPoll {
+                try pollRegistry()
+                nextRegistryPoll = clock.now + .seconds(options.pollSeconds)
+            }
+            progressed = try fillIdleWorkers() || progressed
+            while let reply = pool.nextReply() {
+                try handle(reply: reply.message, worker: reply.worker, rank: reply.rank)
+                progressed = true
+            }
+            if active.isEmpty && outstanding.isEmpty && finishedAccepting() { break }
+            if progressed {
+                idleSleepMicroseconds = 20
+            } else {
+                usleep(idleSleepMicroseconds)
+                idleSleepMicroseconds = min(idleSleepMicroseconds * 2, 1000)
+            }
+        }
+        pool.shutdown()
+        return summary
+    }
+
+    /// True when no new job will be claimed: the queue was found empty (drain) or a stop was requested (serve).
+    private func finishedAccepting() -> Bool {
+        switch options.mode {
+        case .drain: return !queueMayHaveJobs
+        case .serve: return options.stopRequested()
+        }
+    }
+
+    /// Start of a run: expired leases go back to the queue (or fail after max attempts), stale temporaries go.
+    private func recover() throws {
+        for job in try registry.requeueExpiredLeases() {
+            logger.notice("job \(job.state == .queued ? "requeued" : "failed") after an expired lease (attempt \(job.attempts) of \(job.maxAttempts))",
+                          metadata: ["job": "\(job.id)"])
+        }
+        let resultsDirectory = dataRoot.appendingPathComponent("store/results", isDirectory: true)
+        for path in StaleFiles.removeTemporaries(under: resultsDirectory) {
+            logger.notice("removed stale temporary file \(path)")
+        }
+    }
+
+    /// Sends tasks to idle workers, claiming jobs when there is room; true when anything was sent or claimed.
+    private func fillIdleWorkers() throws -> Bool {
+        var progressed = false
+        while pool.idleCount > 0 {
+            if active.count < options.maxJobsInFlight, queueMayHaveJobs, !(options.mode == .serve && options.stopRequested()) {
+                if try claimJob() { progressed = true; continue }
+            }
+            guard let job = nextJobWithTasks() else { break }
+            let task = job.takeTask()
+            let address = TaskAddress(jobID: job.id, phase: job.phase, index: task.index)
+            let worker = pool.dispatch(task.message)
+            outstanding[worker] = (address, job, task.message.count, clock.now)
+            summary.tasksDispatched += 1
+            progressed = true
+        }
+        return progressed
+    }
+
+    /// The next job in round-robin order that has undispatched tasks.
+    private func nextJobWithTasks() -> ActiveJob? {
+        guard !active.isEmpty else { return nil }
+        for offset in 0..<active.count {
+            let job = active[(dispatchCursor + offset) % active.count]
+            if job.hasUndispatched {
+                dispatchCursor = (dispatchCursor + offset + 1) % active.count
+                return job
+            }
+        }
+        return nil
+    }
+
+    /// Handles one encoded reply of `worker`, computed on `rank`.
+    private func handle(reply bytes: [UInt8], worker: Int, rank: Int) throws {
+        let message: ClusterMessage
+        do {
+            message = try ClusterMessage.decode(bytes)
+        } catch {
+            throw CoordinatorError.protocolViolation("undecodable reply from rank \(rank): \(error)")
+        }
+        let address: TaskAddress
+        switch message {
+        case .result(let a, _, _), .failure(let a, _): address = a
+        case .task, .shutdown: throw CoordinatorError.protocolViolation("rank \(rank) sent a \(message.tag) message")
+        }
+        guard let sent = outstanding.removeValue(forKey: worker), sent.address == address else {
+            throw CoordinatorError.protocolViolation("rank \(rank) answered \(address), but was not given that task")
+        }
+        let job = sent.job
+        guard active.contains(where: { $0 === job }), job.phase == address.phase else {
+            summary.repliesDiscarded += 1
+            logger.debug("discarded a late reply of a dropped job", metadata: ["job": "\(address.jobID)", "task": "\(address.phase).\(address.index)"])
+            return
+        }
+        switch message {
+        case .result(_, let seconds, let output):
+            guard job.record(index: address.index, output: output) else {
+                throw CoordinatorError.protocolViolation("duplicate result for \(address) from rank \(rank)")
+            }
+            job.timings.append(TaskTiming(phase: address.phase, index: address.index, rank: rank, seconds: seconds,
+                                          roundTripSeconds: (clock.now - sent.sent).seconds, bytesIn: sent.bytesIn, bytesOut: bytes.count))
+            if job.phaseComplete { try advance(job, results: job.phaseResults()) }
+        case .failure(_, let text):
+            let error = SchedulerError.taskFailed(task: "task \(address.index) of phase \(address.phase)", rank: rank, message: text)
+            try fail(job, error: String(describing: error))
+        case .task, .shutdown:
+            break
+        }
+    }
+}
+
+/// Counts of what a coordinator run did.
+public struct CoordinatorSummary: Sendable, Equatable {
+    public var jobsClaimed = 0
+    public var jobsSucceeded = 0
+    public var jobsFailed = 0
+    public var jobsDropped = 0
+    public var tasksDispatched = 0
+    public var repliesDiscarded = 0
+}
+
+/// Errors that end a coordinator run (the caller aborts the world).
+public enum CoordinatorError: Error, CustomStringConvertible {
+    /// A worker broke the protocol.
+    case protocolViolation(String)
+
+    public var description: String {
+        switch self {
+        case .protocolViolation(let reason): return "scheduler protocol violation: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,17 @@
+import Registry
+
+/// What a job kind needs to start a run: the job record, where its case file is, and the world size.
+public struct JobContext: Sendable {
+    /// The claimed job (kind, verbatim spec, attempts...).
+    public let job: JobRecord
+    /// Absolute path of the job's case file (read on the coordinator only).
+    public let caseFilePath: String
+    /// Number of ranks in the MPI world (informational: results must not depend on it).
+    public let ranks: Int
+
+    public init(job: JobRecord, caseFilePath: String, ranks: Int) {
+        self.job = job
+        self.caseFilePath = caseFilePath
+        self.ranks = ranks
+    }
+}

@@ -1,0 +1,17 @@
+/// Errors of the scheduler that end one job (not the world).
+public enum SchedulerError: Error, Equatable, CustomStringConvertible {
+    /// No plugin for this job kind in this build.
+    case kindNotImplemented(String)
+    /// A task of the job threw on some rank.
+    case taskFailed(task: String, rank: Int, message: String)
+    /// The job's case is unknown or its file is missing.
+    case caseUnavailable(String)
+
+    public var description: String {
+        switch self {
+        case .kindNotImplemented(let kind): return "job kind '\(kind)' is not implemented by this build"
+        case .taskFailed(let task, let rank, let message): return "\(task) failed on rank \(rank): \(message)"
+        case .caseUnavailable(let reason): return reason
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Logging
+
+/// Runs one encoded task message on the current rank and encodes the reply: a `result`, or a `failure` naming
+/// the cause when the task throws or its kind is unknown. Shared by the MPI worker loop and the in-process pool.
+public struct TaskExecutor: Sendable {
+    /// The job kinds this rank can run.
+    public let catalog: KindCatalog
+    /// This rank's number (for logs).
+    public let rank: Int
+    let logger: Logger
+
+    public init(catalog: KindCatalog, rank: Int, logger: Logger = Logger(label: "rtcluster.worker")) {
+        self.catalog = catalog
+        self.rank = rank
+        self.logger = logger
+    }
+
+    /// Executes a task message; throws `WireError` only when the bytes are not a task message.
+    public func reply(to bytes: [UInt8]) throws -> ClusterMessage {
+        guard case .task(let address, let kind, let input) = try ClusterMessage.decode(bytes) else {
+            throw WireError.malformed("expected a task message")
+        }
+        return run(address: address, kind: kind, input: input)
+    }
+
+    /// Executes one task and returns its reply.
+    public func run(address: TaskAddress, kind: String, input: TaskPayload) -> ClusterMessage {
+        let metadata: Logger.Metadata = ["job": "\(address.jobID)", "task": "\(address.phase).\(address.index)"]
+        let start = ContinuousClock.now
+        do {
+            let output = try catalog.plugin(kind).execute(phase: address.phase, input: input)
+            let seconds = (ContinuousClock.now - start).seconds
+            logger.debug("task done in \(String(format: "%.4f", seconds)) s", metadata: metadata)
+            return .result(address: address, seconds: seconds, output: output)
+        } catch {
+            logger.warning("task failed: \(error)", metadata: metadata)
+            return .failure(address: address, message: String(describing: error))
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double {
+        let (s, attoseconds) = components
+        return Double(s) + Double(attoseconds) * 1e-18
+    }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+
+/// `rtcluster run -n N`: starts `mpirun … rtcluster worker` with the flags this kind of machine needs.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Start the MPI scheduler (mpirun -n N rtcluster worker) with the right flags for this machine.",
+        discussion: """
+        Replaces itself with mpirun, so signals and kill reach mpirun directly. Flags added: root
+        allowed, --oversubscribe (more ranks than cores), --bind-to none (shared machine), --timeout,
+        -x SWIFT_BACKTRACE=enable=no -x OPENBLAS_NUM_THREADS=1; inherited OMPI_/PMIX_/OPAL_ variables
+        are removed. --hostfile spreads the ranks over several nodes (rank 0 needs the data directory).
+        Examples:
+          rtcluster run -n 2 --drain
+          rtcluster run -n 8 --hostfile hosts.txt --serve --data-dir /srv/rtcluster
+          rtcluster run -n 4 --drain --dry-run      # print the mpirun command only
+        """
+    )
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .customShort("n"), help: "Number of MPI ranks (1 coordinator + N-1 workers).") var ranks: Int
+    @Option(help: "MPI hostfile for several nodes.") var hostfile: String?
+    @Flag(help: "--drain (default): stop when the queue is empty; --serve: until SIGUSR1 to mpirun (forwarded to every rank).") var mode: RunMode = .drain
+    @Option(help: "mpirun --timeout in seconds (0: none); a hung world is killed after it.") var timeout = 3600
+    @Option(name: .customLong("poll-ms"), help: "Passed to worker --poll-ms.") var pollMilliseconds: Int?
+    @Option(help: "Passed to worker --lease-seconds.") var leaseSeconds: Double?
+    @Option(help: "Passed to worker --max-jobs.") var maxJobs: Int?
+    @Option(help: "Passed to worker --log-level.") var logLevel: String?
+    @Flag(help: "Print the command and the environment changes instead of running them.") var dryRun = false
+
+    func validate() throws {
+        guard (1...4096).contains(ranks) else { throw ValidationError("-n must be between 1 and 4096") }
+        guard timeout >= 0 else { throw ValidationError("--timeout must be 0 or more seconds") }
+        if let hostfile, !FileManager.default.fileExists(atPath: hostfile) {
+            throw ValidationError("hostfile \(hostfile) does not exist")
+        }
+    }
+
+    /// The mpirun arguments (without the program name).
+    func mpirunArguments(executable: String) -> [String] {
+        var args = ["--oversubscribe", "--bind-to", "none"]
+        if timeout > 0 { args += ["--timeout", "\(timeout)"] }
+        args += ["-x", "SWIFT_BACKTRACE=enable=no", "-x", "OPENBLAS_NUM_THREADS=1"]
+        if let hostfile { args += ["--hostfile", hostfile] }
+        args += ["-n", "\(ranks)", executable, "worker", "--\(mode.rawValue)", "--data-dir", global.dataDirectory.root.path]
+        if let pollMilliseconds { args += ["--poll-ms", "\(pollMilliseconds)"] }
+        if let leaseSeconds { args += ["--lease-seconds", "\(leaseSeconds)"] }
+        if let maxJobs { args += ["--max-jobs", "\(maxJobs)"] }
+        if let logLevel { args += ["--log-level", logLevel] }
+        if global.json { args.append("--json") }
+        return args
+    }
+
+    /// The environment of mpirun: without inherited MPI launcher variables, root allowed, fast kill of ranks.
+    static func environment(from parent: [String: String]) -> [String: String] {
+        var environment = parent.filter { key, _ in !["OMPI_", "PMIX_", "OPAL_"].contains { key.hasPrefix($0) } }
+        environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
+        environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
+        environment["OMPI_MCA_odls_base_sigkill_timeout"] = "0"
+        return environment
+    }
+
+    func run() throws {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        guard let mpirun = path.split(separator: ":").map({ "\($0)/mpirun" }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            Output.stderr("error: mpirun not found in PATH (install openmpi-bin, or run `rtcluster worker --drain` for one process)")
+            throw ExitCode(ExitStatus.notFound.rawValue)
+        }
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+        let arguments = [mpirun] + mpirunArguments(executable: executable)
+        let environment = Self.environment(from: ProcessInfo.processInfo.environment)
+        if dryRun {
+            print("unset OMPI_* PMIX_* OPAL_*; OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_odls_base_sigkill_timeout=0")
+            print(arguments.joined(separator: " "))
+            return
+        }
+        try global.dataDirectory.create()
+        let cArguments = arguments.map { strdup($0) } + [nil]
+        let cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        // mpirun must receive the signals it forwards (SIGUSR1 stops --serve) even when our parent blocked them.
+        var unblocked = sigset_t()
+        sigemptyset(&unblocked)
+        pthread_sigmask(SIG_SETMASK, &unblocked, nil)
+        for signalNumber in [SIGUSR1, SIGUSR2, SIGTERM, SIGINT] { signal(signalNumber, SIG_DFL) }
+        execve(mpirun, cArguments, cEnvironment)
+        Output.stderr("error: cannot start \(mpirun): \(String(cString: strerror(errno)))")
+        throw ExitCode(ExitStatus.internalError.rawValue)
+    }
+}

@@ -1,0 +1,121 @@
+import ArgumentParser
+import Cluster
+import Foundation
+import Logging
+import Synchronization
+
+/// `rtcluster worker`: the MPI program. Rank 0 coordinates (registry, store, scheduling), ranks 1…N-1 run tasks;
+/// with one rank the coordinator runs the tasks itself.
+struct WorkerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Run the scheduler in this MPI world: rank 0 coordinates, the other ranks run tasks.",
+        discussion: """
+        --drain processes the queue until it is empty and exits 0; --serve keeps polling for new jobs
+        until SIGTERM/SIGINT/SIGUSR1 (under mpirun send SIGUSR1: mpirun forwards it), then finishes the jobs in flight and exits 0. Logs go to stderr as
+        `time level rank job task message`. An unrecoverable error on any rank aborts the MPI world.
+        Examples:
+          rtcluster worker --drain                                  # one process: coordinator runs tasks
+          scripts/mpirun.sh -n 4 .build/release/rtcluster worker --drain --data-dir /srv/rtcluster
+          srun rtcluster worker --serve --lease-seconds 120         # inside a Slurm allocation
+        """
+    )
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "When to stop: --drain when the queue is empty (default), --serve on SIGTERM/SIGINT/SIGUSR1.")
+    var mode: RunMode = .drain
+    @Option(name: .customLong("poll-ms"), help: "Registry poll period in ms (cancellations, new jobs), 1-1000.")
+    var pollMilliseconds = 250
+    @Option(help: "Lease length in seconds; renewed every third of it. An expired lease is requeued by the next run.")
+    var leaseSeconds = 60.0
+    @Option(help: "At most this many jobs in flight at once (1-64).")
+    var maxJobs = 4
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: LogLevelArgument = LogLevelArgument(level: .info)
+
+    func validate() throws {
+        guard (1...1000).contains(pollMilliseconds) else { throw ValidationError("--poll-ms must be between 1 and 1000") }
+        guard leaseSeconds.isFinite, leaseSeconds >= 0.1, leaseSeconds <= 7 * 86_400 else {
+            throw ValidationError("--lease-seconds must be between 0.1 and 604800")
+        }
+        guard (1...64).contains(maxJobs) else { throw ValidationError("--max-jobs must be between 1 and 64") }
+    }
+
+    func run() throws {
+        let world = MPIEnvironment.initialize()
+        let level = logLevel.level
+        LoggingSystem.bootstrap { _ in RankLogHandler(rank: world.rank, level: level) }
+        if mode == .serve { StopSignal.install() }
+        guard world.rank == 0 else {
+            WorkerLoop.run(communicator: world, catalog: .standard)
+            MPIEnvironment.finalize()
+            return
+        }
+        let summary: CoordinatorSummary
+        do {
+            let data = global.dataDirectory
+            let registry = try data.openRegistry()
+            let pool: any WorkerPool = world.size > 1 ? MPIWorkerPool(communicator: world) : LocalWorkerPool(catalog: .standard)
+            let options = CoordinatorOptions(
+                mode: mode == .serve ? .serve : .drain, leaseSeconds: leaseSeconds, pollSeconds: Double(pollMilliseconds) / 1000,
+                maxJobsInFlight: maxJobs, softwareVersion: RTClusterVersion.string, stopRequested: { StopSignal.requested })
+            Logger(label: "rtcluster.worker").info("coordinator \(options.owner) starts on \(world.size) ranks (\(mode.rawValue))")
+            summary = try Coordinator(registry: registry, dataRoot: data.root, catalog: .standard, pool: pool, options: options).run()
+        } catch {
+            MPIEnvironment.fatal("coordinator stopped: \(error)")
+        }
+        MPIEnvironment.finalize()
+        if global.json {
+            try Output.json(WorkerReport(summary: summary, ranks: world.size))
+        } else {
+            print("\(summary.jobsSucceeded) succeeded, \(summary.jobsFailed) failed, \(summary.jobsDropped) dropped (cancelled or lost), "
+                  + "\(summary.tasksDispatched) tasks on \(world.size) ranks")
+        }
+    }
+}
+
+/// `--drain` or `--serve`.
+enum RunMode: String, EnumerableFlag {
+    case drain, serve
+}
+
+/// A swift-log level given on the command line.
+struct LogLevelArgument: ExpressibleByArgument {
+    let level: Logger.Level
+    init(level: Logger.Level) { self.level = level }
+    init?(argument: String) {
+        guard let level = Logger.Level(rawValue: argument) else { return nil }
+        self.level = level
+    }
+    static var allValueStrings: [String] { Logger.Level.allCases.map(\.rawValue) }
+}
+
+/// JSON printed by `worker --json` on rank 0.
+struct WorkerReport: Encodable {
+    let ok = true
+    let ranks: Int
+    let claimed, succeeded, failed, dropped, tasks: Int
+
+    init(summary: CoordinatorSummary, ranks: Int) {
+        self.ranks = ranks
+        claimed = summary.jobsClaimed
+        succeeded = summary.jobsSucceeded
+        failed = summary.jobsFailed
+        dropped = summary.jobsDropped
+        tasks = summary.tasksDispatched
+    }
+}
+
+/// SIGTERM/SIGINT/SIGUSR1 in serve mode: set a flag the coordinator checks, instead of dying. (mpirun ends the
+/// world on SIGTERM/SIGINT itself but forwards SIGUSR1 to every rank: `kill -USR1 <mpirun pid>` stops a served
+/// world cleanly; under srun or in one process SIGTERM works.)
+enum StopSignal {
+    private static let flag = Atomic<Bool>(false)
+
+    static var requested: Bool { flag.load(ordering: .relaxed) }
+
+    static func install() {
+        for signalNumber in [SIGTERM, SIGINT, SIGUSR1] {
+            signal(signalNumber) { _ in StopSignal.flag.store(true, ordering: .relaxed) }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import Registry
+import Store
+@testable import Cluster
+
+/// A scratch data directory with a registry holding cases on two sites, for in-process coordinator runs.
+final class SchedulerFixture {
+    let root: URL
+    let registry: Registry
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("scheduler-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("store/results"), withIntermediateDirectories: true)
+        registry = try Registry(path: root.appendingPathComponent("registry.sqlite").path)
+        for (id, site) in [("case-a", "site-a"), ("case-b", "site-b")] {
+            _ = try registry.addCase(CaseRecord(id: id, site: site, created: Date(), casePath: "store/cases/\(id)/case.h5",
+                                                sha256: String(repeating: "0", count: 64), nx: 4, ny: 4, nz: 4,
+                                                spacingMM: SIMD3(1, 1, 1), structures: []))
+        }
+    }
+
+    deinit { try? FileManager.default.removeItem(at: root) }
+
+    func submit(_ spec: String, kind: String = "counting", caseID: String = "case-a", priority: Int = 500, maxAttempts: Int = 3) throws -> Int64 {
+        try registry.submitJob(caseID: caseID, kind: kind, specText: spec, priority: priority, maxAttempts: maxAttempts).id
+    }
+
+    /// Drains the queue in process with `kind`, on `slots` virtual workers.
+    @discardableResult
+    func drain(kind: any JobKindPlugin = CountingKind(), slots: Int = 1, completion: LocalWorkerPool.Completion = .dispatchOrder,
+               leaseSeconds: Double = 30, pollSeconds: Double = 0.01, maxJobsInFlight: Int = 4) throws -> CoordinatorSummary {
+        let catalog = KindCatalog([kind])
+        let coordinator = Coordinator(
+            registry: registry, dataRoot: root, catalog: catalog,
+            pool: LocalWorkerPool(catalog: catalog, slots: slots, completion: completion),
+            options: CoordinatorOptions(mode: .drain, leaseSeconds: leaseSeconds, pollSeconds: pollSeconds,
+                                        owner: "test-run", maxJobsInFlight: maxJobsInFlight, softwareVersion: "test"))
+        return try coordinator.run()
+    }
+
+    func resultURL(_ job: Int64) -> URL { root.appendingPathComponent("store/results/job-\(job)/result.h5") }
+
+    func values(_ job: Int64) throws -> [Int64] {
+        let file = try ResultFile.read(path: resultURL(job).path)
+        guard case .int64(let v) = file.arrays["/counting/values"]?.values else { return [] }
+        return v
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+
+/// `rtcluster worker` in one process (no mpirun) and `rtcluster run --dry-run`.
+@Suite struct SchedulerCommandTests {
+    @Test func workerAndRunHaveHelpWithExamples() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        for command in ["worker", "run"] {
+            let r = try cli.run([command, "--help"])
+            #expect(r.status == 0)
+            #expect(r.stdout.contains("Example"), "\(command) --help has no example")
+        }
+    }
+
+    @Test func runBuildsTheMpirunCommandForThisMachine() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        let hostfile = cli.path("hosts")
+        try "localhost slots=2\n".write(toFile: hostfile, atomically: true, encoding: .utf8)
+        let r = try cli.run(["run", "-n", "3", "--serve", "--hostfile", hostfile, "--timeout", "90", "--lease-seconds", "5", "--dry-run"])
+        guard r.status == 0 else {
+            // Without mpirun the command says so and exits 66.
+            #expect(r.status == 66 && r.stderr.contains("mpirun not found"), "\(r.stderr)")
+            return
+        }
+        let line = try #require(r.stdout.split(separator: "\n").last.map(String.init))
+        for part in ["--oversubscribe", "--bind-to none", "--timeout 90", "-x SWIFT_BACKTRACE=enable=no", "-x OPENBLAS_NUM_THREADS=1",
+                     "--hostfile \(hostfile)", "-n 3", "worker --serve --data-dir \(cli.dataDir.path)", "--lease-seconds 5.0"] {
+            #expect(line.contains(part), "missing \(part) in \(line)")
+        }
+        #expect(r.stdout.contains("OMPI_ALLOW_RUN_AS_ROOT=1"))
+        #expect(try cli.run(["run", "-n", "0"]).status == 64)
+        #expect(try cli.run(["run", "-n", "2", "--hostfile", cli.path("missing")]).status == 64)
+    }
+
+    @Test func workerDrainsInOneProcessAndFailsUnimplementedKindsCleanly() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        #expect(try cli.run(["phantom", "thorax", "--out", cli.path("ct.h5"), "--size", "small"]).status == 0)
+        #expect(try cli.run(["case", "add", cli.path("ct.h5"), "--id", "c1", "--site", "s1"]).status == 0)
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let submitted = try cli.run(["submit", "c1", repository.appendingPathComponent("jobs/lung-plan.yaml").path])
+        try #require(submitted.status == 0, "\(submitted.stderr)")
+        #expect(try cli.run(["submit", "c1", repository.appendingPathComponent("jobs/segment.yaml").path]).status == 0)
+        let r = try cli.run(["worker", "--drain", "--poll-ms", "20", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let report = try #require(try r.json() as? [String: Any])
+        #expect(report["failed"] as? Int == 1 && report["succeeded"] as? Int == 1 && report["ranks"] as? Int == 1)
+        let status = try #require(try cli.run(["status", "1", "--json"]).json() as? [String: Any])
+        #expect(status["state"] as? String == "failed")
+        #expect(status["error"] as? String == "job kind 'plan' is not implemented by this build")
+        #expect(r.stderr.contains("rank=0 job=1 task=- job failed: job kind 'plan' is not implemented by this build"))
+        // The segment job's result can be copied out, also over an earlier copy.
+        for _ in 0..<2 {
+            let copy = try cli.run(["results", "2", "--out", cli.path("out")])
+            #expect(copy.status == 0, "\(copy.stderr)")
+        }
+        #expect(FileManager.default.fileExists(atPath: cli.path("out/result.h5")))
+    }
+}
