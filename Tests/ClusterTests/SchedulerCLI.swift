@@ -30,7 +30,7 @@ final class SchedulerCLI {
         process.arguments = args + ["--data-dir", dataDir.path]
         process.environment = MultiRankLauncher.childEnvironment()
         let log = work.appendingPathComponent(logName + ".log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle
@@ -43,7 +43,7 @@ final class SchedulerCLI {
     func run(_ args: [String]) throws -> Output {
         let outURL = work.appendingPathComponent("out-\(UUID().uuidString)")
         let errURL = work.appendingPathComponent("err-\(UUID().uuidString)")
-        for url in [outURL, errURL] { FileManager.default.createFile(atPath: url.path, contents: nil) }
+        for url in [outURL, errURL] { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
         defer { for url in [outURL, errURL] { try? FileManager.default.removeItem(at: url) } }
         let process = Process()
         process.executableURL = binary
