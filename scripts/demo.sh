@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # The main job end to end on the embedded defaults: installs and builds what is missing, checks
 # the MPI world with 2 ranks, generates a synthetic thorax CT, registers it as a case, submits
-# the segmentation and lung-plan jobs, runs the queue on 2 MPI ranks (the segment job succeeds; the
-# plan job fails cleanly: its kind is not implemented by this build yet) and shows status and results.
+# the auto-contouring job, runs the queue on 2 MPI ranks and copies the result file out.
 # Usage: scripts/demo.sh            (data in $RTCLUSTER_HOME or ./rtcluster-data)
 set -euo pipefail
 cd "$(dirname "$0")/.."
