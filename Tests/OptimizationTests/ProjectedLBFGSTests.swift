@@ -58,7 +58,7 @@ import Optimization
     @Test func stopsOnIterationCapAndRelativeChange() throws {
         func rosen(_ x: [Double]) -> (objective: Double, gradient: [Double]) {
             let t = x[1] - x[0] * x[0]
-            return (100 * t * t + (1 - x[0]) * (1 - x[0]), [-400 * x[0] * t - 2 * (1 - x[0]), 200 * t])
+            return (1 + 100 * t * t + (1 - x[0]) * (1 - x[0]), [-400 * x[0] * t - 2 * (1 - x[0]), 200 * t])
         }
         let capped = try ProjectedLBFGS(options: QuasiNewtonOptions(maxIterations: 2)).minimize(start: [0, 0], evaluate: rosen)
         #expect(capped.iterations == 2 && capped.stopReason == .iterationLimit)
