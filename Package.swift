@@ -47,6 +47,9 @@ let package = Package(
         // Benchmarks (not products): accuracy and timing of the segmentation pipeline.
         .executableTarget(name: "SegmentationBench", dependencies: ["Core", "Phantoms", "Segmentation", "Store"],
                           path: "benchmarks/segmentation/SegmentationBench"),
+        // Benchmark (not a product): fluence-optimisation and gamma-index timing.
+        .executableTarget(name: "OptimizationBench", dependencies: ["Core", "Optimization", "Evaluation"],
+                          path: "benchmarks/optimization/OptimizationBench"),
 
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
         .testTarget(name: "PhantomsTests", dependencies: ["Phantoms", "Core"]),
