@@ -14,7 +14,7 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
 func f(_ v: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", v) }
 
 /// 100 × 100 × 20 voxels of 3 mm; 5 coplanar beams of 20 × 20 beamlets (5 voxels apart laterally, 1 slice in z);
-/// each beamlet a Gaussian pencil (σ = 2.5 voxels, cut at 7) attenuated by 3 %/voxel depth.
+/// each beamlet a Gaussian pencil (σ = 2.5 voxels, cut at 7.5) attenuated by 3 %/voxel depth.
 func syntheticMatrix() throws -> InfluenceMatrix {
     let nx = 100, ny = 100, nz = 20, beams = 5, lateral = 20, heights = 20
     var offsets = [0], cols: [Int32] = [], vals: [Float] = []
@@ -26,11 +26,13 @@ func syntheticMatrix() throws -> InfluenceMatrix {
             let ux = cos(a), uy = sin(a)
             let depth = px * ux + py * uy + 70, s = -px * uy + py * ux
             let sIndex = (s + 47.5) / 5
-            for l in max(0, Int((sIndex - 1.4).rounded(.up)))...min(lateral - 1, Int((sIndex + 1.4).rounded(.down))) where sIndex + 1.4 >= 0 {
+            let first = max(0, Int((sIndex - 1.5).rounded(.up))), last = min(lateral - 1, Int((sIndex + 1.5).rounded(.down)))
+            if first > last { continue }
+            for l in first...last {
                 let ds = s - (Double(l) * 5 - 47.5)
                 for h in max(0, z - 7)...min(heights - 1, z + 7) {
                     let dz = Double(z - h), r2 = ds * ds + dz * dz
-                    if r2 > 49 { continue }
+                    if r2 > 56.25 { continue }
                     cols.append(Int32((b * lateral + l) * heights + h))
                     vals.append(Float(exp(-r2 / 12.5) * exp(-0.03 * depth)))
                 }
@@ -78,7 +80,7 @@ var d = [Double](repeating: 0, count: matrix.rowCount), g = w1
 let doseTime = try seconds { for _ in 0..<5 { matrix.dose(weights: w1, into: &d) } } / 5
 let transposeTime = try seconds { for _ in 0..<5 { matrix.transposeProduct(d, into: &g) } } / 5
 let evaluationTime = try seconds { for _ in 0..<5 { _ = block.evaluate(weights: w1) } } / 5
-print("- D w: \(f(doseTime * 1000, 1)) ms (\(f(Double(matrix.nonZeroCount) * 12 / doseTime / 1e9, 1)) GB/s of matrix), Dᵀ v: \(f(transposeTime * 1000, 1)) ms, cost + gradient (4 terms incl. max-DVH): \(f(evaluationTime * 1000, 1)) ms")
+print("- D w: \(f(doseTime * 1000, 1)) ms (\(f(Double(matrix.nonZeroCount) * 8 / doseTime / 1e9, 1)) GB/s of CSR), Dᵀ v: \(f(transposeTime * 1000, 1)) ms, cost + gradient (4 terms incl. max-DVH): \(f(evaluationTime * 1000, 1)) ms")
 var result: OptimizationResult!
 let optimisationTime = try seconds {
     result = try ProjectedLBFGS(options: QuasiNewtonOptions(maxIterations: iterations, relativeObjectiveTolerance: 1e-7))
