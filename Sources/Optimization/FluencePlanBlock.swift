@@ -12,6 +12,8 @@ public typealias StatisticsReduction = (inout [Double]) -> Void
 /// same length): none when every term is a squared deviation/underdose/overdose; one reduction of
 /// one value per term (dose sum for mean dose, power sum for EUD) merged with the first of eight
 /// 256-bin histogram reductions that select the exact dose at volume for min/max-DVH terms.
+/// Every rank therefore holds the same list of terms in the same order (a term's voxel set may be
+/// empty on a rank) with the global `structureVoxelCount`.
 public struct FluencePlanBlock: Sendable {
     /// The rows of this rank.
     public let matrix: InfluenceMatrix
