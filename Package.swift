@@ -29,8 +29,8 @@ let package = Package(
         .target(name: "Phantoms", dependencies: ["Core"], exclude: ["README.md"], swiftSettings: kernelSettings),
         .target(name: "Segmentation", dependencies: ["Core"], exclude: ["README.md"], swiftSettings: kernelSettings),
         .target(name: "Dose", dependencies: ["Core"], swiftSettings: kernelSettings),
-        .target(name: "Optimization", dependencies: ["Core", "CBLAS"], swiftSettings: kernelSettings),
-        .target(name: "Evaluation", dependencies: ["Core"], swiftSettings: kernelSettings),
+        .target(name: "Optimization", dependencies: ["Core", "CBLAS"], exclude: ["README.md"], swiftSettings: kernelSettings),
+        .target(name: "Evaluation", dependencies: ["Core"], exclude: ["README.md"], swiftSettings: kernelSettings),
         .target(name: "Store", dependencies: ["Core", "CHDF5", "CZlib", "COpenJPEG"], exclude: ["README.md"]),
         .target(name: "Registry", dependencies: ["Core", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["README.md"]),
         .target(name: "Jobs", dependencies: ["Core", "Yams"], exclude: ["README.md"]),
@@ -47,6 +47,9 @@ let package = Package(
         // Benchmarks (not products): accuracy and timing of the segmentation pipeline.
         .executableTarget(name: "SegmentationBench", dependencies: ["Core", "Phantoms", "Segmentation", "Store"],
                           path: "benchmarks/segmentation/SegmentationBench"),
+        // Benchmark (not a product): fluence-optimisation and gamma-index timing.
+        .executableTarget(name: "OptimizationBench", dependencies: ["Core", "Optimization", "Evaluation"],
+                          path: "benchmarks/optimization/OptimizationBench"),
 
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
         .testTarget(name: "PhantomsTests", dependencies: ["Phantoms", "Core"]),

@@ -1,0 +1,53 @@
+import Core
+
+/// 3D gamma index (Low et al. 1998) between a reference and an evaluated dose grid.
+///
+/// For each reference voxel r above the low-dose threshold,
+/// γ(r) = min over points e of √(|e − r|² / DTA² + (D_e(e) − D_r(r))² / ΔD²), where D_e is the
+/// evaluated dose interpolated trilinearly at e (the grids may differ; points outside the evaluated
+/// grid are skipped). Search points lie on a cubic lattice of step `searchStepMM` around r within
+/// `searchRadiusMM`, visited in order of increasing distance; the search stops as soon as the
+/// distance term alone reaches the best γ found.
+public enum GammaIndex {
+    /// Compares `evaluated` with `reference` under `criteria`.
+    public static func compare(reference: DoseVolume, evaluated: DoseVolume, criteria: GammaCriteria = GammaCriteria()) throws -> GammaResult {
+        let dta = criteria.distanceToAgreementMM
+        let radius = criteria.searchRadiusMM ?? 3 * dta
+        let step = criteria.searchStepMM ?? dta / 5
+        guard dta > 0, criteria.doseDifferencePct > 0, radius >= 0, step > 0, criteria.lowDoseThresholdPct >= 0 else {
+            throw EvaluationError.invalidParameter("gamma criteria \(criteria)")
+        }
+        let norm = criteria.normalisationDoseGy ?? Double(reference.voxels.max() ?? 0)
+        guard norm > 0, norm.isFinite else { throw EvaluationError.invalidParameter("normalisation dose \(norm) Gy") }
+        let threshold = criteria.lowDoseThresholdPct / 100 * norm
+        let offsets = SearchOffsets(radiusMM: radius, stepMM: step, distanceToAgreementMM: dta, spacingMM: evaluated.grid.spacingMM)
+        let sampler = TrilinearSampler(evaluated)
+        let g = reference.grid, eg = evaluated.grid
+        var map = Volume<Float>(grid: g, repeating: -1)
+        var evaluatedCount = 0, passed = 0
+        var maxGamma = 0.0, sum = 0.0
+        reference.withUnsafeBufferPointer { ref in
+            map.withUnsafeMutableBufferPointer { out in
+                for k in 0..<g.nz {
+                    for j in 0..<g.ny {
+                        for i in 0..<g.nx {
+                            let index = g.index(i, j, k)
+                            let dr = Double(ref[index])
+                            if dr < threshold { continue }
+                            let dd = criteria.doseDifferencePct / 100 * (criteria.isGlobal ? norm : dr)
+                            let base = eg.voxelCoordinates(of: g.position(i, j, k))
+                            let gamma = offsets.minimumGamma(at: base, referenceDoseGy: dr, inverseDoseCriterion: 1 / dd, sampler: sampler)
+                            out[index] = Float(gamma)
+                            evaluatedCount += 1
+                            if gamma <= 1 { passed += 1 }
+                            maxGamma = max(maxGamma, gamma)
+                            sum += gamma
+                        }
+                    }
+                }
+            }
+        }
+        return GammaResult(gammaMap: map, evaluatedVoxelCount: evaluatedCount, passedVoxelCount: passed, maxGamma: maxGamma,
+                           meanGamma: evaluatedCount == 0 ? 0 : sum / Double(evaluatedCount))
+    }
+}

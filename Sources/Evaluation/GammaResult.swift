@@ -1,0 +1,20 @@
+import Core
+
+/// Outcome of a gamma comparison.
+public struct GammaResult: Sendable, Equatable {
+    /// Gamma per reference voxel; −1 where the voxel was not evaluated (below the low-dose threshold).
+    public let gammaMap: Volume<Float>
+    /// Reference voxels evaluated.
+    public let evaluatedVoxelCount: Int
+    /// Evaluated voxels with γ ≤ 1.
+    public let passedVoxelCount: Int
+    /// Largest gamma found.
+    public let maxGamma: Double
+    /// Mean gamma over the evaluated voxels.
+    public let meanGamma: Double
+
+    /// Percentage of evaluated voxels with γ ≤ 1 (100 when none was evaluated).
+    public var passRatePct: Double {
+        evaluatedVoxelCount == 0 ? 100 : 100 * Double(passedVoxelCount) / Double(evaluatedVoxelCount)
+    }
+}

@@ -1,0 +1,105 @@
+/// Sums a small vector element-wise over all ranks in place (an allreduce with MPI_SUM); on one
+/// process it does nothing. Every rank must receive identical sums.
+public typealias StatisticsReduction = (inout [Double]) -> Void
+
+/// The fluence-optimisation problem restricted to one rank's rows of the influence matrix: the
+/// voxels of its dose-grid slab and the objective terms on them.
+///
+/// Per iteration a rank calls ``evaluate(weights:reduceStatistics:)`` and the caller sums the
+/// returned objective and gradient over ranks with one allreduce of `beamletCount + 1` values.
+/// Terms that are not sums over voxels need global statistics first, which the block obtains
+/// through `reduceStatistics` (all ranks call it the same number of times, with vectors of the
+/// same length): none when every term is a squared deviation/underdose/overdose; one reduction of
+/// one value per term (dose sum for mean dose, power sum for EUD) merged with the first of eight
+/// 256-bin histogram reductions that select the exact dose at volume for min/max-DVH terms.
+/// Every rank therefore holds the same list of terms in the same order (a term's voxel set may be
+/// empty on a rank) with the global `structureVoxelCount`.
+public struct FluencePlanBlock: Sendable {
+    /// The rows of this rank.
+    public let matrix: InfluenceMatrix
+    /// Terms of the cost function, with voxel indices local to `matrix`.
+    public let objectives: [DoseObjective]
+
+    /// Creates a block after validating term parameters, penalties and voxel indices.
+    public init(matrix: InfluenceMatrix, objectives: [DoseObjective]) throws {
+        for (i, o) in objectives.enumerated() {
+            try o.function.validate()
+            guard o.penalty.isFinite, o.penalty > 0 else { throw OptimizationError.invalidObjective("term \(i): penalty \(o.penalty)") }
+            if let bad = o.voxels.first(where: { $0 < 0 || Int($0) >= matrix.rowCount }) {
+                throw OptimizationError.invalidObjective("term \(i): voxel \(bad) outside 0..<\(matrix.rowCount)")
+            }
+            guard o.structureVoxelCount >= o.voxels.count else {
+                throw OptimizationError.invalidObjective("term \(i): structure has \(o.structureVoxelCount) voxels, block \(o.voxels.count)")
+            }
+        }
+        self.matrix = matrix
+        self.objectives = objectives
+    }
+
+    /// True when some term needs global statistics (mean dose, EUD, DVH terms).
+    public var needsStatistics: Bool {
+        objectives.contains { o in
+            switch o.function {
+            case .squaredDeviation, .squaredUnderdose, .squaredOverdose: return false
+            default: return true
+            }
+        }
+    }
+
+    /// This rank's part of the cost and of its gradient at `weights` (length `beamletCount`).
+    public func evaluate(weights: [Double], reduceStatistics: StatisticsReduction = { _ in }) -> PartialEvaluation {
+        let doseGy = matrix.dose(weights: weights)
+        let stats = globalStatistics(doseGy: doseGy, reduce: reduceStatistics)
+        var doseGradient = [Double](repeating: 0, count: matrix.rowCount)
+        var terms = [Double](repeating: 0, count: objectives.count)
+        for (t, o) in objectives.enumerated() {
+            terms[t] = TermEvaluation.accumulate(o, statistics: stats[t], doseGy: doseGy, gradient: &doseGradient)
+        }
+        var gradient = [Double](repeating: 0, count: matrix.beamletCount)
+        matrix.transposeProduct(doseGradient, into: &gradient)
+        return PartialEvaluation(objective: terms.reduce(0, +), gradient: gradient, termObjectives: terms)
+    }
+
+    /// Global dose sum (or power sum for EUD) and dose at volume of every term.
+    private func globalStatistics(doseGy: [Double], reduce: StatisticsReduction) -> [TermStatistics] {
+        var result = objectives.map { TermStatistics(localCount: $0.voxels.count, count: $0.structureVoxelCount) }
+        guard needsStatistics else { return result }
+        let dvhTerms = objectives.indices.filter { objectives[$0].function.dvhVolumePct != nil }
+        let bins = DoseRankSelection.binCount
+        var vector = [Double](repeating: 0, count: objectives.count + bins * dvhTerms.count)
+        for (t, o) in objectives.enumerated() { vector[t] = TermEvaluation.localSum(o, doseGy: doseGy) }
+        var selections = dvhTerms.map { t in
+            DoseRankSelection(rank: DoseRankSelection.rank(volumePct: objectives[t].function.dvhVolumePct!, count: objectives[t].structureVoxelCount))
+        }
+        fillHistograms(&vector, offset: objectives.count, terms: dvhTerms, selections: selections, doseGy: doseGy)
+        reduce(&vector)
+        for t in objectives.indices { result[t].sum = vector[t] }
+        for round in 0..<DoseRankSelection.roundCount {
+            if round > 0 {
+                var histograms = [Double](repeating: 0, count: bins * dvhTerms.count)
+                fillHistograms(&histograms, offset: 0, terms: dvhTerms, selections: selections, doseGy: doseGy)
+                reduce(&histograms)
+                vector = histograms
+            }
+            let offset = round == 0 ? objectives.count : 0
+            for j in dvhTerms.indices {
+                let start = offset + bins * j
+                selections[j].advance(histogram: vector[start..<(start + bins)])
+            }
+        }
+        for (j, t) in dvhTerms.enumerated() { result[t].doseAtVolumeGy = selections[j].doseGy }
+        return result
+    }
+
+    private func fillHistograms(_ vector: inout [Double], offset: Int, terms: [Int], selections: [DoseRankSelection], doseGy: [Double]) {
+        let bins = DoseRankSelection.binCount
+        doseGy.withUnsafeBufferPointer { d in
+            vector.withUnsafeMutableBufferPointer { v in
+                for (j, t) in terms.enumerated() {
+                    let slice = UnsafeMutableBufferPointer(rebasing: v[(offset + bins * j)..<(offset + bins * (j + 1))])
+                    selections[j].accumulate(doseGy: d, voxels: objectives[t].voxels, into: slice)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Core
+import Testing
+import Evaluation
+
+/// Gamma on analytic 1-D field profiles (constant in y and z) on 1 mm grids: 0 below x = 10 mm, a
+/// 10 mm ramp at 0.2 Gy/mm up to 2 Gy, a plateau from 20 to 40 mm, a ramp down to 0 at 50 mm.
+/// Trilinear interpolation reproduces this piecewise-linear profile exactly between voxel centres.
+@Suite struct GammaIndexTests {
+    static func profile(_ x: Double) -> Double { 0.2 * min(max(x - 10, 0), 10) - 0.2 * min(max(x - 40, 0), 10) }
+
+    static func field(shiftMM: Double = 0, scale: Double = 1, spacingMM: Double = 1, originMM: Double = 0) -> DoseVolume {
+        let n = Int(60 / spacingMM)
+        let grid = try! Grid(nx: n, ny: 5, nz: 5, spacingMM: [spacingMM, 1, 1], originMM: [originMM, 0, 0])
+        var v = DoseVolume(grid: grid)
+        for z in 0..<5 { for y in 0..<5 { for x in 0..<n {
+            v[x, y, z] = Float(scale * profile(originMM + Double(x) * spacingMM - shiftMM))
+        } } }
+        return v
+    }
+
+    /// γ on the centre row (y = z = 2) at x = `mm`.
+    static func gamma(_ r: GammaResult, _ mm: Int) -> Float { r.gammaMap[mm, 2, 2] }
+
+    @Test func identicalGridsGiveZero() throws {
+        let r = try GammaIndex.compare(reference: Self.field(), evaluated: Self.field())
+        #expect(r.maxGamma == 0 && r.passRatePct == 100)
+        // 10 % threshold: voxels with x ≤ 10 and x ≥ 50 (dose < 0.2 Gy) are not evaluated.
+        #expect(r.evaluatedVoxelCount == 25 * 39 && Self.gamma(r, 5) == -1)
+    }
+
+    /// A shift by exactly the DTA (2 mm) passes everywhere (γ ≤ 1, with γ = 1 exactly on the ramps).
+    @Test func shiftByDTAPasses() throws {
+        let r = try GammaIndex.compare(reference: Self.field(), evaluated: Self.field(shiftMM: 2))
+        #expect(r.passRatePct == 100, "max γ \(r.maxGamma)")
+        #expect(r.maxGamma <= 1)
+    }
+
+    /// A 2.5 mm shift: on the ramps (0.2 Gy/mm, 3.3 ΔD per mm) the minimum of δ²/DTA² + (3.33 (2.5 − δ))² is
+    /// 1.53 (γ ≈ 1.24), so ramp voxels fail; plateau voxels far from the edges still match exactly (γ = 0).
+    @Test func shiftBeyondDTAFailsOnSteepGradient() throws {
+        let r = try GammaIndex.compare(reference: Self.field(), evaluated: Self.field(shiftMM: 2.5))
+        for x in Array(13...19) + Array(43...49) { #expect(Self.gamma(r, x) > 1.2, "x = \(x): γ = \(Self.gamma(r, x))") }
+        for x in 25...37 { #expect(Self.gamma(r, x) == 0) }
+        #expect(r.passRatePct < 100)
+    }
+
+    /// A 4 % scaling fails 3 % in the plateau (γ = 4/3); a 2 % scaling passes everywhere (γ ≤ 2/3).
+    @Test func doseScaling() throws {
+        let four = try GammaIndex.compare(reference: Self.field(), evaluated: Self.field(scale: 1.04))
+        let plateau = (22...38).filter { Self.gamma(four, $0) <= 1 }
+        #expect(plateau.isEmpty, "passing plateau voxels: \(plateau)")
+        #expect(abs(Double(Self.gamma(four, 30)) - 4.0 / 3) < 1e-5)
+        let two = try GammaIndex.compare(reference: Self.field(), evaluated: Self.field(scale: 1.02))
+        #expect(two.passRatePct == 100 && two.maxGamma <= 2.0 / 3 + 1e-5)
+    }
+
+    /// Different grids: the same profile on a 0.5 mm grid with another origin (knots still on grid nodes) interpolates back exactly.
+    @Test func differentGridsInterpolate() throws {
+        let r = try GammaIndex.compare(reference: Self.field(), evaluated: Self.field(spacingMM: 0.5, originMM: -0.5))
+        #expect(r.passRatePct == 100 && r.maxGamma < 1e-4, "max γ \(r.maxGamma)")
+    }
+
+    @Test func localCriterionAndValidation() throws {
+        let local = GammaCriteria(isGlobal: false)
+        let r = try GammaIndex.compare(reference: Self.field(), evaluated: Self.field(scale: 1.02), criteria: local)
+        #expect(abs(r.maxGamma - 2.0 / 3) < 1e-4)
+        #expect(throws: EvaluationError.self) {
+            try GammaIndex.compare(reference: Self.field(), evaluated: Self.field(), criteria: GammaCriteria(distanceToAgreementMM: 0))
+        }
+    }
+}
