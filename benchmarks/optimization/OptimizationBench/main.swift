@@ -77,9 +77,9 @@ let block = try FluencePlanBlock(matrix: matrix, objectives: [
 ])
 let w1 = [Double](repeating: 1, count: matrix.beamletCount)
 var d = [Double](repeating: 0, count: matrix.rowCount), g = w1
-let doseTime = try seconds { for _ in 0..<5 { matrix.dose(weights: w1, into: &d) } } / 5
-let transposeTime = try seconds { for _ in 0..<5 { matrix.transposeProduct(d, into: &g) } } / 5
-let evaluationTime = try seconds { for _ in 0..<5 { _ = block.evaluate(weights: w1) } } / 5
+let doseTime = seconds { for _ in 0..<5 { matrix.dose(weights: w1, into: &d) } } / 5
+let transposeTime = seconds { for _ in 0..<5 { matrix.transposeProduct(d, into: &g) } } / 5
+let evaluationTime = seconds { for _ in 0..<5 { _ = block.evaluate(weights: w1) } } / 5
 print("- D w: \(f(doseTime * 1000, 1)) ms (\(f(Double(matrix.nonZeroCount) * 8 / doseTime / 1e9, 1)) GB/s of CSR), Dᵀ v: \(f(transposeTime * 1000, 1)) ms, cost + gradient (4 terms incl. max-DVH): \(f(evaluationTime * 1000, 1)) ms")
 var result: OptimizationResult!
 let optimisationTime = try seconds {
