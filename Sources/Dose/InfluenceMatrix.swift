@@ -21,6 +21,9 @@ public struct InfluenceMatrix: Sendable, Hashable {
     /// `beamletID == j` (absent ids give empty columns).
     /// - Throws: ``DoseError`` for an id outside 0..<columnCount, a repeated id or rows outside the grid.
     public init(grid: Grid, columnCount: Int, columns: [BeamletColumn]) throws {
+        guard grid.voxelCount <= Int(Int32.max) + 1, columnCount >= 0 else {
+            throw DoseError.invalidParameter("\(grid.voxelCount) voxels do not fit Int32 row indices or column count \(columnCount) < 0")
+        }
         var slot = [Int?](repeating: nil, count: max(columnCount, 0))
         for (n, c) in columns.enumerated() {
             guard slot.indices.contains(c.beamletID), slot[c.beamletID] == nil else {
@@ -51,6 +54,12 @@ public struct InfluenceMatrix: Sendable, Hashable {
 
     /// Number of stored entries.
     public var nonZeroCount: Int { rowIndices.count }
+
+    /// Rows, doses and standard errors of column `j`.
+    public func column(_ j: Int) -> (rows: ArraySlice<Int32>, doseGy: ArraySlice<Float>, uncertaintyGy: ArraySlice<Float>) {
+        let range = Int(columnPointers[j])..<Int(columnPointers[j + 1])
+        return (rowIndices[range], doseGy[range], uncertaintyGy[range])
+    }
 
     /// Dose (Gy) of the beamlet weights `weights` (one per column), accumulated in double precision.
     public func dose(weights: [Double]) throws -> DoseVolume {

@@ -17,6 +17,7 @@ struct InfluenceMatrixTests {
         #expect(m.columnPointers == [0, 3, 3, 5, 5])
         #expect(m.rowIndices == [0, 1, 7, 1, 5])
         #expect(m.nonZeroCount == 5)
+        #expect(Array(m.column(2).rows) == [1, 5] && Array(m.column(2).uncertaintyGy) == [0.3, 0.4] && m.column(1).rows.isEmpty)
         let w = [2.0, 7.0, 0.5, 1.0]
         let dose = try m.dose(weights: w)
         #expect(dose.voxels == [2, 3, 0, 0, 0, 2, 0, 6])
