@@ -5,7 +5,7 @@ import Testing
 /// Columns depend only on (model, geometry, beamlet, seed, histories), not on who computes them or when.
 struct ReproducibilityTests {
     static func setup() throws -> (PatientModel, BeamGeometry) {
-        let phantom = try PhantomFactoryWaterBox.make()
+        let phantom = try WaterBoxFixture.make()
         let doseGrid = try PatientModel.doseGrid(covering: phantom.grid, spacingMM: SIMD3(repeating: 6))
         let patient = try PatientModel(ct: phantom.ct, doseGrid: doseGrid)
         let geometry = try BeamGeometry.openField(gantryDeg: [0, 90], isocentreMM: .zero, fieldSizeMM: SIMD2(20, 10), bixelMM: 10)

@@ -10,6 +10,8 @@ import Glibc
 let args = CommandLine.arguments
 let historiesPerBeamlet = args.count > 1 ? Int(args[1])! : 20_000
 let outputDir = args.count > 2 ? args[2] : "/tmp/dose-bench"
+/// "small-field": only a 2 × 2 cm² field in water and in the lung slab (lateral electronic disequilibrium).
+let fieldSizesMM: [Double] = args.count > 3 && args[3] == "small-field" ? [20] : [100, 50, 200]
 let spacing = 2.5
 let n = 120  // 300 mm of water in each direction, no air: the grid edge is the water surface.
 let grid = try Grid(nx: n, ny: n, nz: n, spacingMM: SIMD3(repeating: spacing), originMM: SIMD3(repeating: -150 + spacing / 2))
@@ -112,12 +114,12 @@ func write(_ name: String, _ header: String, _ rows: [[Double]]) {
 let water = try phantom(slab: nil)
 print("grid \(grid); histories per beamlet \(historiesPerBeamlet); 5 mm bixels, SSD 1000 mm, gantry 0")
 var pdds: [String: [Double]] = [:]
-var waterDmaxGy = 0.0
-for size in [100.0, 50.0, 200.0] {
+var waterDmaxGy: [Double: Double] = [:]
+for size in fieldSizesMM {
     // Equal histories per cm² of field: the 20 × 20 field has 4 times the beamlets.
     let h = size == 200 ? historiesPerBeamlet / 4 : historiesPerBeamlet
     let r = try field(water, sizeMM: size, histories: h)
-    let pdd = depthDose(r.dose, halfWidthMM: min(10, size / 10))
+    let pdd = depthDose(r.dose, halfWidthMM: min(10, max(2.5, size / 10)))
     let mx = maximum(pdd)
     pdds["\(Int(size / 10))x\(Int(size / 10))"] = pdd.map { $0 / mx.value * 100 }
     print("\n## \(Int(size / 10))×\(Int(size / 10)) cm² water: \(r.histories) histories in \(f(r.seconds, 2)) s = \(Int(Double(r.histories) / r.seconds)) histories/s")
@@ -125,8 +127,8 @@ for size in [100.0, 50.0, 200.0] {
     print("PDD: surface voxel (1.25 mm) \(f(pdd[0] / mx.value * 100)) %, 5 cm \(f(interpolate(pdd, atDepthMM: 50) / mx.value * 100)) %, 10 cm \(f(interpolate(pdd, atDepthMM: 100) / mx.value * 100)) %, 20 cm \(f(interpolate(pdd, atDepthMM: 200) / mx.value * 100)) %")
     print("energy: emitted \(r.balance.emittedMeV) MeV, deposited \(f(r.balance.depositedMeV / r.balance.emittedMeV * 100, 2)) %, escaped \(f(r.balance.escapedMeV / r.balance.emittedMeV * 100, 2)) %, imbalance \(r.balance.relativeImbalance)")
     print("median statistical standard error of single 2.5 mm voxels with dose > 50 % of max: \(f(r.medianRelativeError * 100, 2)) %")
+    waterDmaxGy[size] = mx.value
     if size == 100 {
-        waterDmaxGy = mx.value
         let p = profile(r.dose, depthMM: 100)
         let pen = penumbra(p)
         print("80–20 % penumbra at 10 cm depth: left \(f(pen.left, 2)) mm, right \(f(pen.right, 2)) mm")
@@ -134,16 +136,22 @@ for size in [100.0, 50.0, 200.0] {
         write("profile-10x10-10cm.csv", "x_mm,relative_dose", (0..<n).map { [grid.position($0, 0, 0).x, p[$0] / c * 100] })
     }
 }
-write("pdd-water.csv", "depth_mm,pdd_5x5,pdd_10x10,pdd_20x20", (0..<n).map { [depthMM($0), pdds["5x5"]![$0], pdds["10x10"]![$0], pdds["20x20"]![$0]] })
+let names = fieldSizesMM.map { "\(Int($0 / 10))x\(Int($0 / 10))" }
+write("pdd-water-\(names.joined(separator: "-")).csv", "depth_mm," + names.map { "pdd_" + $0 }.joined(separator: ","),
+      (0..<n).map { j in [depthMM(j)] + names.map { pdds[$0]![j] } })
 
 let lung = try phantom(slab: (50, 150, 0.26, .lung))
-let r = try field(lung, sizeMM: 100, histories: historiesPerBeamlet)
-let lungPDD = depthDose(r.dose).map { $0 / waterDmaxGy * 100 }
-let waterPDD = pdds["10x10"]!
-print("\n## 10×10 cm² water 0–5 / lung 0.26 g/cm³ 5–15 / water 15–30 cm: central-axis dose in % of the water dmax dose")
-print("depth cm | water % | slab %")
-for d in [1.5, 4.0, 6.0, 8.0, 10.0, 12.0, 14.0, 15.5, 16.5, 17.5, 20.0, 25.0] {
-    print("\(d) | \(f(interpolate(waterPDD, atDepthMM: d * 10))) | \(f(interpolate(lungPDD, atDepthMM: d * 10)))")
+for size in fieldSizesMM.filter({ $0 <= 100 }) {
+    let r = try field(lung, sizeMM: size, histories: historiesPerBeamlet)
+    let lungPDD = depthDose(r.dose, halfWidthMM: min(10, max(2.5, size / 10))).map { $0 / waterDmaxGy[size]! * 100 }
+    let name = "\(Int(size / 10))x\(Int(size / 10))"
+    let waterPDD = pdds[name]!
+    print("\n## \(name) cm² water 0–5 / lung 0.26 g/cm³ 5–15 / water 15–30 cm: central-axis dose in % of the water dmax dose")
+    print("depth cm | water % | slab % | slab / water")
+    for d in [1.5, 4.0, 4.9, 5.4, 6.0, 8.0, 10.0, 12.0, 14.0, 14.6, 15.1, 15.6, 16.5, 17.5, 20.0, 25.0] {
+        let w = interpolate(waterPDD, atDepthMM: d * 10), l = interpolate(lungPDD, atDepthMM: d * 10)
+        print("\(d) | \(f(w)) | \(f(l)) | \(f(l / w, 3))")
+    }
+    print("energy imbalance \(r.balance.relativeImbalance); \(r.histories) histories in \(f(r.seconds, 2)) s = \(Int(Double(r.histories) / r.seconds)) histories/s")
+    write("pdd-lung-\(name).csv", "depth_mm,slab_percent_of_water_dmax,water_pdd", (0..<n).map { [depthMM($0), lungPDD[$0], waterPDD[$0]] })
 }
-print("energy imbalance \(r.balance.relativeImbalance); \(r.histories) histories in \(f(r.seconds, 2)) s = \(Int(Double(r.histories) / r.seconds)) histories/s")
-write("pdd-lung.csv", "depth_mm,slab_percent_of_water_dmax,water_pdd", (0..<n).map { [depthMM($0), lungPDD[$0], waterPDD[$0]] })

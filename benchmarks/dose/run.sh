@@ -1,6 +1,6 @@
 #!/bin/sh
 # Release build of Core + Dose only (swiftc, -Ounchecked like the package's kernel targets) and the
-# dose validation benchmark. Usage: benchmarks/dose/run.sh [historiesPerBeamlet] [outputDir]
+# dose validation benchmark. Usage: benchmarks/dose/run.sh [historiesPerBeamlet] [outputDir] [small-field]
 set -e
 cd "$(dirname "$0")/../.."
 H=${1:-20000}
@@ -11,4 +11,4 @@ swiftc -Ounchecked -wmo -parse-as-library -module-name Core -emit-module -emit-m
 swiftc -Ounchecked -wmo -parse-as-library -module-name Dose -I "$OUT" -emit-module -emit-module-path "$OUT/Dose.swiftmodule" \
     -emit-library -static -o "$OUT/libDose.a" Sources/Dose/*.swift
 swiftc -O -I "$OUT" -L "$OUT" -lDose -lCore benchmarks/dose/main.swift -o "$OUT/dose-bench"
-"$OUT/dose-bench" "$H" "$OUT"
+"$OUT/dose-bench" "$H" "$OUT" "$3"
