@@ -6,7 +6,7 @@ import Core
 /// beamlet id, seed, histories, batches, threshold): the beamlet draws from
 /// `RandomStream(seed: seed, stream: beamletID)`, so any rank computing it in any order gets the same
 /// bits. The calculator keeps scratch tallies between calls, so use one per thread.
-public struct BeamletDoseCalculator {
+public struct BeamletDoseCalculator: Sendable {
     /// The patient on the dose grid.
     public let patient: PatientModel
     /// Beams and beamlets.

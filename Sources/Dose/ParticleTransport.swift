@@ -11,8 +11,8 @@ import Foundation
 /// Compton (Klein–Nishina), photoelectric absorption and pair production. Charged particles:
 /// straight CSDA steps through the voxels with a Highland multiple-scattering deflection between
 /// steps. Energy goes to the ``DoseScorer``; the ``EnergyBookkeeping`` closes the balance.
-struct ParticleTransport {
-    struct Photon {
+struct ParticleTransport: Sendable {
+    struct Photon: Sendable {
         var positionMM: SIMD3<Double>
         var direction: SIMD3<Double>
         var energyMeV: Double
