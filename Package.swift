@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "Core", exclude: ["README.md"], swiftSettings: kernelSettings),
         .target(name: "Phantoms", dependencies: ["Core"], exclude: ["README.md"], swiftSettings: kernelSettings),
         .target(name: "Segmentation", dependencies: ["Core"], exclude: ["README.md"], swiftSettings: kernelSettings),
-        .target(name: "Dose", dependencies: ["Core"], swiftSettings: kernelSettings),
+        .target(name: "Dose", dependencies: ["Core"], exclude: ["README.md"], swiftSettings: kernelSettings),
         .target(name: "Optimization", dependencies: ["Core", "CBLAS"], exclude: ["README.md"], swiftSettings: kernelSettings),
         .target(name: "Evaluation", dependencies: ["Core"], exclude: ["README.md"], swiftSettings: kernelSettings),
         .target(name: "Store", dependencies: ["Core", "CHDF5", "CZlib", "COpenJPEG"], exclude: ["README.md"]),

@@ -1,0 +1,90 @@
+import Core
+
+/// Monte Carlo-lite dose of single beamlets: the per-beamlet API that a scheduler shards across ranks.
+///
+/// A column is a pure function of (patient model, beam geometry, spectrum, settings, calibration,
+/// beamlet id, seed, histories, batches, threshold): the beamlet draws from
+/// `RandomStream(seed: seed, stream: beamletID)`, so any rank computing it in any order gets the same
+/// bits. The calculator keeps scratch tallies between calls, so use one per thread.
+public struct BeamletDoseCalculator: Sendable {
+    /// The patient on the dose grid.
+    public let patient: PatientModel
+    /// Beams and beamlets.
+    public let geometry: BeamGeometry
+    /// Primary photon spectrum.
+    public let spectrum: PhotonSpectrum
+    /// Transport cut-offs and steps.
+    public let settings: TransportSettings
+    /// Absolute dose scale.
+    public let calibration: DoseCalibration
+    var transport: ParticleTransport
+    let voxelMassG: [Double]
+
+    /// A calculator for `geometry` on `patient`.
+    public init(patient: PatientModel, geometry: BeamGeometry, spectrum: PhotonSpectrum = .mohan6MV,
+                settings: TransportSettings = TransportSettings(), calibration: DoseCalibration = .reference) throws {
+        try settings.validate()
+        self.patient = patient
+        self.geometry = geometry
+        self.spectrum = spectrum
+        self.settings = settings
+        self.calibration = calibration
+        self.transport = ParticleTransport(patient: patient, settings: settings)
+        let cc = patient.grid.voxelVolumeCC
+        self.voxelMassG = patient.densityGPerCC.map { $0 * cc }
+    }
+
+    /// The dose column of beamlet `beamletID`.
+    /// - Parameters:
+    ///   - seed: job seed; the beamlet uses stream `beamletID` of it.
+    ///   - histories: primary photons (≥ `batches`).
+    ///   - batches: independent batches for the standard error (≥ 2); histories are split evenly.
+    ///   - thresholdRelative: entries below this fraction of the column maximum are dropped (0…1).
+    public mutating func column(beamletID: Int, seed: UInt64, histories: Int, batches: Int = 10,
+                                thresholdRelative: Double = 0.001) throws -> BeamletColumn {
+        guard geometry.beamlets.indices.contains(beamletID) else {
+            throw DoseError.invalidParameter("beamlet \(beamletID) not in 0..<\(geometry.beamlets.count)")
+        }
+        guard batches >= 2, histories >= batches else {
+            throw DoseError.invalidParameter("need ≥ 2 batches and at least one history per batch, got \(histories) histories in \(batches) batches")
+        }
+        guard thresholdRelative >= 0, thresholdRelative <= 1 else {
+            throw DoseError.invalidParameter("relative threshold must be within 0…1, got \(thresholdRelative)")
+        }
+        let beamlet = geometry.beamlets[beamletID]
+        let beam = geometry.beams[beamlet.beamIndex]
+        let source = beam.sourceMM, u = beam.uAxis, v = beam.vAxis
+        let sigma = geometry.focalSpotSigmaMM, w = beamlet.widthMM
+        let corner = beam.isocentrePlanePoint(uMM: beamlet.uMM - w / 2, vMM: beamlet.vMM - w / 2)
+        transport.rng = RandomStream(seed: seed, stream: UInt64(beamletID))
+        transport.tally = EnergyBookkeeping()
+        for b in 0..<batches {
+            let n = histories / batches + (b < histories % batches ? 1 : 0)
+            for _ in 0..<n {
+                var s = source
+                if sigma > 0 { s += sigma * (transport.rng.normal() * u + transport.rng.normal() * v) }
+                let target = corner + (transport.rng.uniform() * w) * u + (transport.rng.uniform() * w) * v
+                let d = target - s
+                let e = spectrum.sampleEnergyMeV(using: &transport.rng)
+                transport.runPrimary(positionMM: s, direction: d / (d * d).sum().squareRoot(), energyMeV: e)
+            }
+            transport.scorer.endBatch(histories: n)
+        }
+        let tallies = transport.scorer.drain()
+        let total = Double(histories), nb = Double(batches)
+        var dose = [Double](), error = [Double](), rows = [Int32]()
+        dose.reserveCapacity(tallies.count); error.reserveCapacity(tallies.count); rows.reserveCapacity(tallies.count)
+        for t in tallies {
+            let gy = calibration.gyPerMeVPerHistory(widthMM: w, massG: voxelMassG[t.voxel])
+            let mean = t.sum / total
+            let variance = max(0, (t.sumSquares - total * mean * mean) / (total * (nb - 1)))
+            rows.append(Int32(t.voxel))
+            dose.append(mean * gy)
+            error.append(variance.squareRoot() * gy)
+        }
+        let cut = (dose.max() ?? 0) * thresholdRelative
+        let keep = dose.indices.filter { dose[$0] >= cut && dose[$0] > 0 }
+        return BeamletColumn(beamletID: beamletID, rowIndices: keep.map { rows[$0] }, doseGy: keep.map { Float(dose[$0]) },
+                             uncertaintyGy: keep.map { Float(error[$0]) }, bookkeeping: transport.tally)
+    }
+}

@@ -1,0 +1,237 @@
+import Core
+#if canImport(Glibc)
+import Glibc
+#else
+import Foundation
+#endif
+
+/// The 'lite' coupled photon–electron transport through one patient model (see the module README).
+///
+/// Photons: Woodcock (delta) tracking with the global majorant μ_max(E) = max(ρ·f) · μ_water(E);
+/// Compton (Klein–Nishina), photoelectric absorption and pair production. Charged particles:
+/// straight CSDA steps through the voxels with a Highland multiple-scattering deflection between
+/// steps. Energy goes to the ``DoseScorer``; the ``EnergyBookkeeping`` closes the balance.
+struct ParticleTransport: Sendable {
+    struct Photon: Sendable {
+        var positionMM: SIMD3<Double>
+        var direction: SIMD3<Double>
+        var energyMeV: Double
+        var primary: Bool
+    }
+
+    let nx: Int, ny: Int, nz: Int
+    let spacingMM: SIMD3<Double>
+    let inverseSpacing: SIMD3<Double>
+    let lowerMM: SIMD3<Double>
+    let upperMM: SIMD3<Double>
+    let scale: [Double]
+    let maxScale: Double
+    let settings: TransportSettings
+    let localDepositionMM: Double
+    var rng = RandomStream(seed: 0)
+    var scorer: DoseScorer
+    var tally = EnergyBookkeeping()
+    var stack: [Photon] = []
+
+    /// Radiation length of water, g/cm².
+    static let waterRadiationLengthGPerCM2 = 36.08
+
+    init(patient: PatientModel, settings: TransportSettings) {
+        let g = patient.grid
+        nx = g.nx; ny = g.ny; nz = g.nz
+        spacingMM = g.spacingMM
+        inverseSpacing = 1 / g.spacingMM
+        lowerMM = g.originMM - g.spacingMM / 2
+        upperMM = lowerMM + g.spacingMM * SIMD3(Double(g.nx), Double(g.ny), Double(g.nz))
+        scale = patient.attenuationScale
+        maxScale = patient.maximumAttenuationScale
+        self.settings = settings
+        localDepositionMM = settings.localDepositionFraction * g.spacingMM.min()
+        scorer = DoseScorer(voxelCount: g.voxelCount)
+    }
+
+    /// Linear index of the voxel containing `p`, or −1 outside the grid.
+    @inline(__always) func voxel(_ p: SIMD3<Double>) -> Int {
+        let q = (p - lowerMM) * inverseSpacing
+        guard q.x >= 0, q.y >= 0, q.z >= 0 else { return -1 }
+        let i = Int(q.x), j = Int(q.y), k = Int(q.z)
+        guard i < nx, j < ny, k < nz else { return -1 }
+        return (k &* ny &+ j) &* nx &+ i
+    }
+
+    @inline(__always) mutating func deposit(_ v: Int, _ energyMeV: Double) {
+        guard energyMeV > 0 else { return }
+        scorer.deposit(v, energyMeV)
+        tally.depositedMeV += energyMeV
+    }
+
+    /// Distance along `d` from outside point `p` to the grid box, nil when the ray misses it.
+    func entryDistance(_ p: SIMD3<Double>, _ d: SIMD3<Double>) -> Double? {
+        var tNear = 0.0, tFar = Double.infinity
+        for a in 0..<3 {
+            if d[a] == 0 {
+                if p[a] < lowerMM[a] || p[a] >= upperMM[a] { return nil }
+            } else {
+                let t1 = (lowerMM[a] - p[a]) / d[a], t2 = (upperMM[a] - p[a]) / d[a]
+                tNear = max(tNear, min(t1, t2)); tFar = min(tFar, max(t1, t2))
+            }
+        }
+        return tNear < tFar ? tNear : nil
+    }
+
+    /// Simulates one primary photon and everything it sets in motion.
+    mutating func runPrimary(positionMM: SIMD3<Double>, direction: SIMD3<Double>, energyMeV: Double) {
+        tally.emittedMeV += energyMeV
+        tally.histories += 1
+        stack.append(Photon(positionMM: positionMM, direction: direction, energyMeV: energyMeV, primary: true))
+        while let photon = stack.popLast() { track(photon) }
+    }
+
+    mutating func escape(_ energyMeV: Double, unscatteredPrimary: Bool) {
+        tally.escapedMeV += energyMeV
+        if unscatteredPrimary { tally.unscatteredPrimaries += 1 }
+    }
+
+    mutating func track(_ photon: Photon) {
+        var p = photon.positionMM, d = photon.direction, e = photon.energyMeV
+        var unscattered = photon.primary
+        if voxel(p) < 0 {
+            guard let t = entryDistance(p, d) else { return escape(e, unscatteredPrimary: unscattered) }
+            p += d * (t + 1e-9)
+        }
+        while true {
+            if e < settings.photonCutoffMeV {
+                let v = voxel(p)
+                if v >= 0 { deposit(v, e) } else { escape(e, unscatteredPrimary: false) }
+                return
+            }
+            let c = WaterPhotonCoefficients(energyMeV: e)
+            let muWater = c.totalCM2PerG
+            let majorantPerMM = muWater * maxScale / 10
+            var v: Int
+            repeat {
+                p += d * (-log(1 - rng.uniform()) / majorantPerMM)
+                v = voxel(p)
+                if v < 0 { return escape(e, unscatteredPrimary: unscattered) }
+            } while rng.uniform() * maxScale >= scale[v]
+            unscattered = false
+            let r = rng.uniform() * muWater
+            if r < c.comptonCM2PerG {
+                let (ratio, cosTheta) = KleinNishina.sample(energyMeV: e, using: &rng)
+                let scattered = rotate(d, cosTheta: cosTheta, phi: 2 * Double.pi * rng.uniform())
+                let eOut = e * ratio
+                let electron = e * d - eOut * scattered
+                let norm = (electron * electron).sum().squareRoot()
+                _ = transportCharged(from: p, direction: norm > 0 ? electron / norm : d, energyMeV: e - eOut)
+                e = eOut
+                d = scattered
+            } else if r < c.comptonCM2PerG + c.photoelectricCM2PerG {
+                _ = transportCharged(from: p, direction: d, energyMeV: e)
+                return
+            } else {
+                return pairProduction(at: p, direction: d, energyMeV: e)
+            }
+        }
+    }
+
+    /// Pair production: the kinetic energy E − 2mc² is shared uniformly between electron and positron,
+    /// both emitted along the photon; the positron annihilates at rest at the end of its track.
+    mutating func pairProduction(at p: SIMD3<Double>, direction d: SIMD3<Double>, energyMeV e: Double) {
+        let mc2 = KleinNishina.electronMassMeV
+        let kinetic = e - 2 * mc2
+        let share = rng.uniform()
+        _ = transportCharged(from: p, direction: d, energyMeV: kinetic * share)
+        guard let end = transportCharged(from: p, direction: d, energyMeV: kinetic * (1 - share)) else {
+            tally.escapedMeV += 2 * mc2
+            return
+        }
+        let cosTheta = 2 * rng.uniform() - 1
+        let dir = rotate(SIMD3(0, 0, 1), cosTheta: cosTheta, phi: 2 * Double.pi * rng.uniform())
+        stack.append(Photon(positionMM: end, direction: dir, energyMeV: mc2, primary: false))
+        stack.append(Photon(positionMM: end, direction: -dir, energyMeV: mc2, primary: false))
+    }
+
+    /// Transports an electron or positron of kinetic energy `energyMeV` from `p` (inside the grid);
+    /// returns where it stopped, or nil when it left the grid (its remaining energy escapes).
+    mutating func transportCharged(from start: SIMD3<Double>, direction: SIMD3<Double>, energyMeV: Double) -> SIMD3<Double>? {
+        guard energyMeV > 0 else { return start }
+        let v0 = voxel(start)
+        var residual = ElectronRangeTable.rangeGPerCM2(energyMeV: energyMeV)
+        if residual * 10 / scale[v0] < localDepositionMM {
+            deposit(v0, energyMeV)
+            return start
+        }
+        var p = start, d = direction, e = energyMeV
+        let minimumStep = settings.electronMinimumStepGPerCM2
+        while true {
+            let step = residual > 2 * minimumStep ? max(residual * settings.electronStepFraction, minimumStep) : residual
+            let eStart = e
+            if !walk(&p, d, step, &residual, &e) {
+                tally.escapedMeV += e
+                return nil
+            }
+            if residual <= 0 { return p }
+            d = rotate(d, cosTheta: cos(multipleScatteringAngle(energyMeV: (eStart + e) / 2, stepGPerCM2: step)),
+                       phi: 2 * Double.pi * rng.uniform())
+        }
+    }
+
+    /// Polar deflection after a step: a Rayleigh-distributed angle with the Highland width
+    /// θ0 = 13.6 MeV/(βcp)·√(x/X0)·(1 + 0.038 ln(x/X0)), limited to π.
+    mutating func multipleScatteringAngle(energyMeV t: Double, stepGPerCM2 x: Double) -> Double {
+        let mc2 = KleinNishina.electronMassMeV
+        let pc = (t * (t + 2 * mc2)).squareRoot()
+        let betaPC = pc * pc / (t + mc2)
+        let ratio = x / Self.waterRadiationLengthGPerCM2
+        let theta0 = 13.6 / betaPC * ratio.squareRoot() * max(0, 1 + 0.038 * log(ratio))
+        return min(Double.pi, theta0 * (-2 * log(1 - rng.uniform())).squareRoot())
+    }
+
+    /// Moves a charged particle `stepGPerCM2` (water-equivalent areal length) along `d`, depositing
+    /// in every voxel crossed the CSDA energy lost there; false when it leaves the grid.
+    mutating func walk(_ p: inout SIMD3<Double>, _ d: SIMD3<Double>, _ stepGPerCM2: Double,
+                       _ residual: inout Double, _ e: inout Double) -> Bool {
+        var remaining = stepGPerCM2
+        while remaining > 0 {
+            let v = voxel(p)
+            if v < 0 { return false }
+            let q = (p - lowerMM) * inverseSpacing
+            var exit = Double.infinity
+            for a in 0..<3 where d[a] != 0 {
+                let face = d[a] > 0 ? (q[a].rounded(.down) + 1) : q[a].rounded(.down)
+                exit = min(exit, (lowerMM[a] + face * spacingMM[a] - p[a]) / d[a])
+            }
+            exit = max(exit, 0) + 1e-7
+            let s = scale[v]
+            let areal = s * exit / 10
+            let used: Double
+            if areal >= remaining {
+                used = remaining
+                p += d * (remaining * 10 / s)
+            } else {
+                used = areal
+                p += d * exit
+            }
+            remaining -= used
+            residual -= used
+            if residual < 1e-12 { residual = 0 }
+            let eNew = ElectronRangeTable.energyMeV(rangeGPerCM2: residual)
+            deposit(v, e - eNew)
+            e = eNew
+        }
+        return true
+    }
+
+    /// `d` turned by polar angle acos(cosTheta) and azimuth `phi`.
+    @inline(__always) func rotate(_ d: SIMD3<Double>, cosTheta c: Double, phi: Double) -> SIMD3<Double> {
+        let s = max(0, 1 - c * c).squareRoot()
+        let cp = cos(phi), sp = sin(phi)
+        let t = max(0, 1 - d.z * d.z).squareRoot()
+        if t < 1e-10 {
+            return SIMD3(s * cp, s * sp, d.z < 0 ? -c : c)
+        }
+        return SIMD3(d.x * c + s * (d.x * d.z * cp - d.y * sp) / t,
+                     d.y * c + s * (d.y * d.z * cp + d.x * sp) / t,
+                     d.z * c - s * cp * t)
+    }
+}

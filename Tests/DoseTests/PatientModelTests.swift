@@ -1,0 +1,36 @@
+import Core
+@testable import Dose
+import Testing
+
+/// CT → patient model on a coarser dose grid.
+struct PatientModelTests {
+    @Test("Dose grid covers the CT extent with its own spacing, centred on the CT")
+    func doseGridGeometry() throws {
+        let ct = try Grid(nx: 12, ny: 10, nz: 7, spacingMM: SIMD3(1, 1, 2), originMM: SIMD3(-5.5, 0, 10))
+        let dose = try PatientModel.doseGrid(covering: ct, spacingMM: SIMD3(repeating: 3))
+        #expect(dose.nx == 4 && dose.ny == 4 && dose.nz == 5)
+        // CT centre (0, 4.5, 16); edges of the dose grid enclose the CT edges.
+        #expect(abs(dose.originMM.x - (0 - 4.5)) < 1e-9 && abs(dose.originMM.y - (4.5 - 4.5)) < 1e-9 && abs(dose.originMM.z - (16 - 6)) < 1e-9)
+    }
+
+    @Test("Resampling 1 mm water | bone CT onto 3 mm: pure voxels keep the table density, outside is air, majority material")
+    func resampling() throws {
+        let grid = try Grid(nx: 12, ny: 6, nz: 6, spacingMM: SIMD3(repeating: 1), originMM: .zero)
+        var ct = CTVolume(grid: grid, repeating: 0)
+        for k in 0..<6 { for j in 0..<6 { for i in 7..<12 { ct[i, j, k] = 1000 } } }
+        let doseGrid = try Grid(nx: 5, ny: 2, nz: 2, spacingMM: SIMD3(repeating: 3), originMM: SIMD3(1, 1, 1))
+        let model = try PatientModel(ct: ct, calibration: .schneider2000, doseGrid: doseGrid)
+        let water = CTCalibration.schneider2000.densityGPerCC(hu: 0), bone = CTCalibration.schneider2000.densityGPerCC(hu: 1000)
+        #expect(abs(model.densityGPerCC[doseGrid.index(0, 0, 0)] - water) < 1e-12)
+        #expect(abs(model.densityGPerCC[doseGrid.index(3, 1, 1)] - bone) < 1e-12)
+        #expect(model.materials[doseGrid.index(0, 0, 0)] == .softTissue && model.materials[doseGrid.index(3, 0, 0)] == .bone)
+        // Voxel 2 (subsamples at x = 6, 7, 8 mm): one water column, two bone columns.
+        #expect(abs(model.densityGPerCC[doseGrid.index(2, 0, 0)] - (water + 2 * bone) / 3) < 1e-12)
+        #expect(model.materials[doseGrid.index(2, 0, 0)] == .bone)
+        // Voxel 4 (subsamples at x = 12, 13, 14 mm) lies outside the CT: air.
+        let air = CTCalibration.schneider2000.densityGPerCC(hu: -1000)
+        #expect(abs(model.densityGPerCC[doseGrid.index(4, 0, 0)] - air) < 1e-12)
+        #expect(model.materials[doseGrid.index(4, 0, 0)] == .air)
+        #expect(throws: (any Error).self) { try PatientModel(grid: doseGrid, densityGPerCC: [1], materials: [.softTissue]) }
+    }
+}

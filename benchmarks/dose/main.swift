@@ -1,0 +1,157 @@
+// Dose validation benchmark (release): 6 MV fields on a 30 × 30 × 30 cm water box at SSD 100 cm,
+// PDD and 80–20 % penumbra, field-size trend, a water/lung/water slab, energy balance and speed.
+// Usage: dose-bench historiesPerBeamlet outputDir   (writes CSV files into outputDir, report to stdout)
+import Core
+import Dose
+#if canImport(Glibc)
+import Glibc
+#endif
+
+let args = CommandLine.arguments
+let historiesPerBeamlet = args.count > 1 ? Int(args[1])! : 20_000
+let outputDir = args.count > 2 ? args[2] : "/tmp/dose-bench"
+/// "small-field": only a 2 × 2 cm² field in water and in the lung slab (lateral electronic disequilibrium).
+let fieldSizesMM: [Double] = args.count > 3 && args[3] == "small-field" ? [20] : [100, 50, 200]
+let spacing = 2.5
+let n = 120  // 300 mm of water in each direction, no air: the grid edge is the water surface.
+let grid = try Grid(nx: n, ny: n, nz: n, spacingMM: SIMD3(repeating: spacing), originMM: SIMD3(repeating: -150 + spacing / 2))
+let surfaceY = -150.0
+
+/// Slab phantom: water, with `density` (material `material`) between depths `from`..<`to` mm.
+func phantom(slab: (from: Double, to: Double, density: Double, material: Material)?) throws -> PatientModel {
+    var density = [Double](repeating: 1, count: grid.voxelCount)
+    var material = [Material](repeating: .softTissue, count: grid.voxelCount)
+    if let slab {
+        for k in 0..<n { for j in 0..<n {
+            let depth = grid.position(0, j, 0).y - surfaceY
+            guard depth >= slab.from, depth < slab.to else { continue }
+            for i in 0..<n { density[grid.index(i, j, k)] = slab.density; material[grid.index(i, j, k)] = slab.material }
+        } }
+    }
+    return try PatientModel(grid: grid, densityGPerCC: density, materials: material)
+}
+
+struct FieldResult { var dose: [Double]; var seconds: Double; var histories: Int; var balance: EnergyBookkeeping; var medianRelativeError: Double }
+
+/// Forward dose of an open square field (all bixels weight 1) at SSD 100 cm (isocentre on the surface).
+func field(_ patient: PatientModel, sizeMM: Double, histories: Int) throws -> FieldResult {
+    let geometry = try BeamGeometry.openField(gantryDeg: [0], isocentreMM: SIMD3(0, surfaceY, 0), fieldSizeMM: SIMD2(sizeMM, sizeMM))
+    var calc = try BeamletDoseCalculator(patient: patient, geometry: geometry)
+    var columns: [BeamletColumn] = []
+    var balance = EnergyBookkeeping()
+    var t0 = timespec(); clock_gettime(CLOCK_MONOTONIC, &t0)
+    for b in geometry.beamlets {
+        let c = try calc.column(beamletID: b.id, seed: 2026, histories: histories, thresholdRelative: 0)
+        balance.emittedMeV += c.bookkeeping.emittedMeV; balance.depositedMeV += c.bookkeeping.depositedMeV
+        balance.escapedMeV += c.bookkeeping.escapedMeV; balance.histories += c.bookkeeping.histories
+        columns.append(c)
+    }
+    var t1 = timespec(); clock_gettime(CLOCK_MONOTONIC, &t1)
+    let matrix = try InfluenceMatrix(grid: grid, columnCount: geometry.beamlets.count, columns: columns)
+    let w = [Double](repeating: 1, count: matrix.columnCount)
+    let dose = try matrix.dose(weights: w).voxels.map(Double.init)
+    let sd = try matrix.doseUncertainty(weights: w).voxels.map(Double.init)
+    let peak = dose.max()!
+    let rel = zip(dose, sd).filter { $0.0 > 0.5 * peak }.map { $0.1 / $0.0 }.sorted()
+    let medianRel = rel.isEmpty ? 0 : rel[rel.count / 2]
+    return FieldResult(dose: dose, seconds: Double(t1.tv_sec - t0.tv_sec) + Double(t1.tv_nsec - t0.tv_nsec) * 1e-9,
+                       histories: balance.histories, balance: balance, medianRelativeError: medianRel)
+}
+
+/// Central-axis depth dose: mean of the voxel columns within x, z = ±`halfWidthMM` (±10 mm: 8 × 8 columns).
+func depthDose(_ dose: [Double], halfWidthMM: Double = 10) -> [Double] {
+    let h = Int(halfWidthMM / spacing), c = (60 - h)...(59 + h)
+    return (0..<n).map { j in c.reduce(0) { s, k in c.reduce(s) { $0 + dose[grid.index($1, j, k)] } } / Double(c.count * c.count) }
+}
+func depthMM(_ j: Int) -> Double { (Double(j) + 0.5) * spacing }
+
+/// Depth and value of the maximum from a parabola through the largest voxel and its neighbours (3 points each side, least squares).
+func maximum(_ pdd: [Double]) -> (depthMM: Double, value: Double) {
+    let jm = pdd.indices.max { pdd[$0] < pdd[$1] }!
+    let js = max(0, jm - 3)...min(n - 1, jm + 3)
+    // Least-squares quadratic in x = depth − depth(jm).
+    var s = [Double](repeating: 0, count: 5), t = [Double](repeating: 0, count: 3)
+    for j in js { let x = depthMM(j) - depthMM(jm); var p = 1.0
+        for q in 0..<5 { s[q] += p; if q < 3 { t[q] += p * pdd[j] }; p *= x } }
+    let m = [[s[0], s[1], s[2]], [s[1], s[2], s[3]], [s[2], s[3], s[4]]]
+    func det(_ a: [[Double]]) -> Double { a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) + a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]) }
+    let d = det(m)
+    let coef = (0..<3).map { c in det(m.enumerated().map { r, row in row.enumerated().map { $0.offset == c ? t[r] : $0.element } }) / d }
+    guard coef[2] < 0 else { return (depthMM(jm), pdd[jm]) }
+    let x = min(max(-coef[1] / (2 * coef[2]), -3 * spacing), 3 * spacing)
+    return (depthMM(jm) + x, coef[0] + coef[1] * x + coef[2] * x * x)
+}
+func interpolate(_ pdd: [Double], atDepthMM d: Double) -> Double {
+    let x = d / spacing - 0.5, j = Int(x), f = x - Double(j)
+    return pdd[j] * (1 - f) + pdd[j + 1] * f
+}
+/// Lateral profile along x at a depth (mean over z = ±10 mm and the two voxel rows around the depth).
+func profile(_ dose: [Double], depthMM d: Double) -> [Double] {
+    let j = Int(d / spacing - 0.5)
+    return (0..<n).map { i in (56...63).reduce(0) { s, k in s + dose[grid.index(i, j, k)] + dose[grid.index(i, j + 1, k)] } / 16 }
+}
+/// 80–20 % penumbra width (mm) of both edges, relative to the central value, linear interpolation.
+func penumbra(_ p: [Double]) -> (left: Double, right: Double) {
+    let centre = p[52...67].reduce(0, +) / 16
+    func crossing(_ level: Double, from: Int, step: Int) -> Double {
+        var i = from
+        while p[i + step] >= level * centre { i += step }
+        let f = (p[i] - level * centre) / (p[i] - p[i + step])
+        return grid.position(i, 0, 0).x + Double(step) * f * spacing
+    }
+    return (abs(crossing(0.2, from: 59, step: -1) - crossing(0.8, from: 59, step: -1)),
+            abs(crossing(0.2, from: 60, step: 1) - crossing(0.8, from: 60, step: 1)))
+}
+func f(_ x: Double, _ digits: Int = 1) -> String {
+    let p = pow(10, Double(digits)); return "\((x * p).rounded() / p)"
+}
+func write(_ name: String, _ header: String, _ rows: [[Double]]) {
+    let text = header + "\n" + rows.map { $0.map { "\($0)" }.joined(separator: ",") }.joined(separator: "\n") + "\n"
+    let fp = fopen(outputDir + "/" + name, "w")!
+    fputs(text, fp); fclose(fp)
+}
+
+let water = try phantom(slab: nil)
+print("grid \(grid); histories per beamlet \(historiesPerBeamlet); 5 mm bixels, SSD 1000 mm, gantry 0")
+var pdds: [String: [Double]] = [:]
+var waterDmaxGy: [Double: Double] = [:]
+for size in fieldSizesMM {
+    // Equal histories per cm² of field: the 20 × 20 field has 4 times the beamlets.
+    let h = size == 200 ? historiesPerBeamlet / 4 : historiesPerBeamlet
+    let r = try field(water, sizeMM: size, histories: h)
+    let pdd = depthDose(r.dose, halfWidthMM: min(10, max(2.5, size / 10)))
+    let mx = maximum(pdd)
+    pdds["\(Int(size / 10))x\(Int(size / 10))"] = pdd.map { $0 / mx.value * 100 }
+    print("\n## \(Int(size / 10))×\(Int(size / 10)) cm² water: \(r.histories) histories in \(f(r.seconds, 2)) s = \(Int(Double(r.histories) / r.seconds)) histories/s")
+    print("dmax \(f(mx.depthMM / 10, 2)) cm (max voxel \(f(depthMM(pdd.indices.max { pdd[$0] < pdd[$1] }!) / 10, 3)) cm); dose at dmax per unit weight \(mx.value) Gy")
+    print("PDD: surface voxel (1.25 mm) \(f(pdd[0] / mx.value * 100)) %, 5 cm \(f(interpolate(pdd, atDepthMM: 50) / mx.value * 100)) %, 10 cm \(f(interpolate(pdd, atDepthMM: 100) / mx.value * 100)) %, 20 cm \(f(interpolate(pdd, atDepthMM: 200) / mx.value * 100)) %")
+    print("energy: emitted \(r.balance.emittedMeV) MeV, deposited \(f(r.balance.depositedMeV / r.balance.emittedMeV * 100, 2)) %, escaped \(f(r.balance.escapedMeV / r.balance.emittedMeV * 100, 2)) %, imbalance \(r.balance.relativeImbalance)")
+    print("median statistical standard error of single 2.5 mm voxels with dose > 50 % of max: \(f(r.medianRelativeError * 100, 2)) %")
+    waterDmaxGy[size] = mx.value
+    if size == 100 {
+        let p = profile(r.dose, depthMM: 100)
+        let pen = penumbra(p)
+        print("80–20 % penumbra at 10 cm depth: left \(f(pen.left, 2)) mm, right \(f(pen.right, 2)) mm")
+        let c = p[52...67].reduce(0, +) / 16
+        write("profile-10x10-10cm.csv", "x_mm,relative_dose", (0..<n).map { [grid.position($0, 0, 0).x, p[$0] / c * 100] })
+    }
+}
+let names = fieldSizesMM.map { "\(Int($0 / 10))x\(Int($0 / 10))" }
+write("pdd-water-\(names.joined(separator: "-")).csv", "depth_mm," + names.map { "pdd_" + $0 }.joined(separator: ","),
+      (0..<n).map { j in [depthMM(j)] + names.map { pdds[$0]![j] } })
+
+let lung = try phantom(slab: (50, 150, 0.26, .lung))
+for size in fieldSizesMM.filter({ $0 <= 100 }) {
+    let r = try field(lung, sizeMM: size, histories: historiesPerBeamlet)
+    let lungPDD = depthDose(r.dose, halfWidthMM: min(10, max(2.5, size / 10))).map { $0 / waterDmaxGy[size]! * 100 }
+    let name = "\(Int(size / 10))x\(Int(size / 10))"
+    let waterPDD = pdds[name]!
+    print("\n## \(name) cm² water 0–5 / lung 0.26 g/cm³ 5–15 / water 15–30 cm: central-axis dose in % of the water dmax dose")
+    print("depth cm | water % | slab % | slab / water")
+    for d in [1.5, 4.0, 4.9, 5.4, 6.0, 8.0, 10.0, 12.0, 14.0, 14.6, 15.1, 15.6, 16.5, 17.5, 20.0, 25.0] {
+        let w = interpolate(waterPDD, atDepthMM: d * 10), l = interpolate(lungPDD, atDepthMM: d * 10)
+        print("\(d) | \(f(w)) | \(f(l)) | \(f(l / w, 3))")
+    }
+    print("energy imbalance \(r.balance.relativeImbalance); \(r.histories) histories in \(f(r.seconds, 2)) s = \(Int(Double(r.histories) / r.seconds)) histories/s")
+    write("pdd-lung-\(name).csv", "depth_mm,slab_percent_of_water_dmax,water_pdd", (0..<n).map { [depthMM($0), lungPDD[$0], waterPDD[$0]] })
+}
