@@ -2,7 +2,7 @@
 // timings. Usage:
 //   SegmentationBench phantom SIZE [SEED] [SLABS]   thorax phantom: Dice / HD95 per structure, time per step and per structure
 //   SegmentationBench nifti CT.nii.gz LABELS.nii.gz  real CT: body coverage of the labelled voxels, lungs found, bones Dice / HD95
-//   SegmentationBench speed SOURCE [REPEATS]        throughput on a large CT, SOURCE = phantom:NXxNYxNZ or nifti:CT.nii.gz:NZ
+//   SegmentationBench speed SOURCE [REPEATS] [CONFIGS] throughput on a large CT, SOURCE = phantom:NXxNYxNZ or nifti:CT.nii.gz:NZ
 //                                                   (the series tiled along z to NZ slices); SEGMENTATION_DUMP=DIR writes
 //                                                   ct.i16, body.u8 and grid.txt there for the plastimatch peer
 import Core
@@ -182,11 +182,16 @@ final class ResultBox: @unchecked Sendable {
 func speed(_ args: [String]) throws {
     let (ct, truth) = try speedSource(args.first ?? "phantom:512x512x160")
     let repeats = args.count > 1 ? Int(args[1])! : 3
+    // SLABSxTHREADS configurations, e.g. "1x1,2x2".
+    let configs = (args.count > 2 ? args[2] : "1x1,2x1,2x2").split(separator: ",").map { c in
+        let p = c.split(separator: "x").map { Int($0)! }
+        return (p[0], p[1])
+    }
     let mvox = Double(ct.grid.voxelCount) / 1e6
     print("## Speed: \(args.first ?? "phantom:512x512x160"), \(ct.grid), best of \(repeats)\n")
     let request = SegmentationRequest()
     var reference: SegmentationOutput?
-    for (slabs, threads) in [(1, 1), (2, 1), (2, 2), (4, 2)] {
+    for (slabs, threads) in configs {
         var runs: [[(String, Double)]] = []
         for _ in 0..<repeats {
             let (out, times) = try threadedRun(ct, request, slabs: slabs, threads: threads)
@@ -226,7 +231,7 @@ do {
     case "nifti": try nifti(Array(arguments.dropFirst()))
     case "speed": try speed(Array(arguments.dropFirst()))
     default:
-        print("usage: SegmentationBench phantom SIZE [SEED] [SLABS] | nifti CT.nii.gz LABELS.nii.gz | speed SOURCE [REPEATS]")
+        print("usage: SegmentationBench phantom SIZE [SEED] [SLABS] | nifti CT.nii.gz LABELS.nii.gz | speed SOURCE [REPEATS] [SLABSxTHREADS,…]")
         exit(2)
     }
 } catch {
