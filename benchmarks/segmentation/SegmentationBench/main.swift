@@ -114,6 +114,13 @@ func nifti(_ args: [String]) throws {
     print("| bones volume cm³ (reference) | \(format(out.volumesCC["bones"]!, 1)) (\(format(Double(refBones.voxels.reduce(0) { $0 + Int($1) }) * ct.grid.voxelVolumeCC, 1))) |")
 }
 
+/// CPU seconds used by this process so far (all threads).
+func processCPUSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
+
 /// The volume of a `speed` SOURCE and, for the phantom, its ground truth.
 func speedSource(_ source: String) throws -> (CTVolume, Phantom?) {
     let parts = source.split(separator: ":").map(String.init)
@@ -193,8 +200,11 @@ func speed(_ args: [String]) throws {
     var reference: SegmentationOutput?
     for (slabs, threads) in configs {
         var runs: [[(String, Double)]] = []
+        var cpu: [Double] = []
         for _ in 0..<repeats {
+            let c0 = processCPUSeconds()
             let (out, times) = try threadedRun(ct, request, slabs: slabs, threads: threads)
+            cpu.append(processCPUSeconds() - c0)
             if let r = reference {
                 guard r == out else { throw CoreError.invalidGrid("\(slabs) slabs on \(threads) threads differ from 1 slab") }
             } else { reference = out }
@@ -206,7 +216,8 @@ func speed(_ args: [String]) throws {
             print("| \(name) | \(format(ts.min()!)) | \(format(ts.min()!))–\(format(ts.max()!)) | \(format(mvox / ts.min()!, 0)) |")
         }
         let totals = runs.map { $0.reduce(0) { $0 + $1.1 } }
-        print("| **total** | \(format(totals.min()!)) | \(format(totals.min()!))–\(format(totals.max()!)) | \(format(mvox / totals.min()!, 1)) |\n")
+        print("| **total** | \(format(totals.min()!)) | \(format(totals.min()!))–\(format(totals.max()!)) | \(format(mvox / totals.min()!, 1)) |")
+        print("| process CPU time (all threads) | \(format(cpu.min()!)) | \(format(cpu.min()!))–\(format(cpu.max()!)) | \(format(mvox / cpu.min()!, 1)) |\n")
     }
     if let p = truth, let out = reference {
         print("| structure | Dice |\n|---|---|")
