@@ -3,7 +3,9 @@
 # Usage: benchmarks/segmentation/plastimatch_peer.sh [SOURCE ...]   (SOURCE as for `SegmentationBench speed`;
 # default: the 512×512×160 thorax phantom and, when the data folder exists, the real series tiled to 160 slices).
 # Needs: plastimatch (apt), python3 with numpy and nibabel (PYTHON=…; pydicom, pylibjpeg, pylibjpeg-openjpeg for the
-# real series), a release build of SegmentationBench. Prints a markdown table.
+# real series), a release build of SegmentationBench. PEER_OPTIONS: space-separated plastimatch option sets to
+# compare, "default" for none (e.g. PEER_OPTIONS="default --fill-holes"; --fill-holes ran over 4 minutes on the
+# 512×512×160 phantom here and was stopped). Prints a markdown table.
 set -eu
 cd "$(dirname "$0")/../.."
 PYTHON=${PYTHON:-python3}
@@ -34,14 +36,15 @@ for source in "$@"; do
     "$PYTHON" benchmarks/segmentation/plastimatch_peer.py nifti "$dir"
     read -r nx ny nz _ <"$dir/grid.txt"
     mvox=$(echo "$nx * $ny * $nz / 1000000" | bc -l)
-    for options in "" "--fill-holes"; do
+    for set in ${PEER_OPTIONS:-default}; do
+        options=$([ "$set" = default ] || echo "$set")
         t0=$(now)
         # shellcheck disable=SC2086
         plastimatch segment --input "$dir/ct.nii.gz" --output-img "$dir/peer.nii.gz" $options >"$dir/peer.log" 2>&1
         t1=$(now)
         t=$(echo "$t1 - $t0" | bc -l)
         d=$("$PYTHON" benchmarks/segmentation/plastimatch_peer.py dice "$dir" "$dir/peer.nii.gz")
-        printf '| %s (%sx%sx%s) | %s | %.2f | %.1f | %s | %s | %s |\n' "$source" "$nx" "$ny" "$nz" "${options:-default}" "$t" \
+        printf '| %s (%sx%sx%s) | %s | %.2f | %.1f | %s | %s | %s |\n' "$source" "$nx" "$ny" "$nz" "$set" "$t" \
             "$(echo "$mvox / $t" | bc -l)" "$ours" "$(echo "$d" | sed 's/.*dice=\([0-9.]*\).*/\1/')" \
             "$(echo "$d" | sed 's/.*ours_cc=\([0-9.]*\) peer_cc=\([0-9.]*\) ours_only_cc=\([0-9.]*\) peer_only_cc=\([0-9.]*\)/\1 \/ \2 \/ \3 \/ \4/')"
     done
