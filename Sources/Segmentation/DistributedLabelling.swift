@@ -33,11 +33,23 @@ public enum DistributedLabelling {
     static func labelCore(_ core: MaskVolume, firstCoreSlice: Int, connectivity: Connectivity) throws -> (labels: LabelVolume, summary: SlabLabelSummary) {
         let g = core.grid
         var labels = LabelVolume(grid: g)
+        // Labelled inside the foreground's box: raster order inside the box is the volume's, and
+        // the sums carry the box's offset.
         let sums = try core.withUnsafeBufferPointer { m in
-            try labels.withUnsafeMutableBufferPointer { l in
-                try LabelKernel.run(mask: m.baseAddress!, labels: l.baseAddress!, nx: g.nx, ny: g.ny, nz: g.nz,
-                                    zOffset: firstCoreSlice, connectivity: connectivity)
+            guard let box = ForegroundBox.of(m.baseAddress!, nx: g.nx, ny: g.ny, nz: g.nz) else {
+                return try ComponentSums(voxelCounts: [], indexSums: [], boundingBoxes: [])
             }
+            let size = box.size
+            let n = size.x * size.y * size.z
+            let crop = UnsafeMutablePointer<UInt8>.allocate(capacity: n)
+            let local = UnsafeMutablePointer<Int32>.allocate(capacity: n)
+            defer { crop.deallocate(); local.deallocate() }
+            ForegroundBox.extract(m.baseAddress!, nx: g.nx, ny: g.ny, box: box, into: crop)
+            let sums = try LabelKernel.run(mask: crop, labels: local, nx: size.x, ny: size.y, nz: size.z,
+                                           xOffset: box.lower.x, yOffset: box.lower.y, zOffset: firstCoreSlice + box.lower.z,
+                                           connectivity: connectivity)
+            labels.withUnsafeMutableBufferPointer { l in ForegroundBox.insert(local, nx: g.nx, ny: g.ny, box: box, into: l.baseAddress!) }
+            return sums
         }
         let s = g.sliceCount
         let summary = try SlabLabelSummary(

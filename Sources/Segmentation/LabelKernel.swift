@@ -7,10 +7,11 @@
 /// their first voxel. Pass 2 writes the final labels and accumulates ``ComponentSums``.
 enum LabelKernel {
     /// Labels the voxels of `mask` (`nx·ny·nz` values) whose non-zero-ness equals `labelNonZero`
-    /// into `labels` (same size, every entry written). z indices in the sums are offset by `zOffset`.
+    /// into `labels` (same size, every entry written). Indices in the sums are offset by `xOffset`,
+    /// `yOffset` and `zOffset` (the position of the block in a larger volume).
     static func run(
         mask: UnsafePointer<UInt8>, labels: UnsafeMutablePointer<Int32>,
-        nx: Int, ny: Int, nz: Int, zOffset: Int,
+        nx: Int, ny: Int, nz: Int, xOffset: Int = 0, yOffset: Int = 0, zOffset: Int,
         connectivity: Connectivity, labelNonZero: Bool = true
     ) throws -> ComponentSums {
         let n = nx &* ny &* nz
@@ -101,7 +102,8 @@ enum LabelKernel {
                 let gz32 = Int32(gz)
                 for y in 0..<ny {
                     let row = (z &* ny &+ y) &* nx
-                    let y32 = Int32(y)
+                    let gy = y &+ yOffset
+                    let y32 = Int32(gy)
                     for x in 0..<nx {
                         let i = row &+ x
                         let p = labels[i]
@@ -111,9 +113,10 @@ enum LabelKernel {
                         let c = Int(f) &- 1
                         count[c] &+= 1
                         let s = indexSum + 3 &* c
-                        s[0] &+= Int64(x); s[1] &+= Int64(y); s[2] &+= Int64(gz)
+                        let gx = x &+ xOffset
+                        s[0] &+= Int64(gx); s[1] &+= Int64(gy); s[2] &+= Int64(gz)
                         let b = box + 6 &* c
-                        let x32 = Int32(x)
+                        let x32 = Int32(gx)
                         if x32 < b[0] { b[0] = x32 }
                         if y32 < b[1] { b[1] = y32 }
                         if gz32 < b[2] { b[2] = gz32 }

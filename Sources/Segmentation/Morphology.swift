@@ -2,8 +2,10 @@ import Core
 
 /// Binary morphology with a ball of radius r mm (``StructuringBall``) on anisotropic grids.
 ///
-/// All operations go through the exact squared distance transform, so their cost is O(N)
-/// whatever the radius. Conventions (any non-zero input voxel is foreground; outputs are 0/1):
+/// On grids with square pixels (sx = sy) and in-plane half extents up to 120 voxels, dilation and
+/// erosion run through ``BallKernel`` inside the foreground's bounding box, O(N·(e_y + e_z));
+/// otherwise through the exact squared distance transform, O(N) whatever the radius. Both give
+/// the same masks. Conventions (any non-zero input voxel is foreground; outputs are 0/1):
 /// - dilate(M) = { x : d(x, M) ≤ r }, with d the distance between voxel centres; nothing outside
 ///   the volume is foreground.
 /// - erode(M) = complement of dilate(complement of M), where the complement **includes the
@@ -63,6 +65,7 @@ public enum Morphology {
 
     /// { x : d(x, S) ≤ r } where S is the set of voxels whose non-zero-ness equals `selectingNonZero`.
     static func dilate(_ mask: MaskVolume, ball: StructuringBall, selectingNonZero: Bool) -> MaskVolume {
+        if selectingNonZero, let plan = BallKernel.Plan(ball) { return boxed(mask, plan, eroding: false) }
         var distance = Volume<Double>(grid: mask.grid)
         DistanceTransform.squaredDistances(to: mask, selectingNonZero: selectingNonZero, into: &distance)
         let limit = ball.limitMM2
@@ -79,6 +82,7 @@ public enum Morphology {
     /// Complement of the dilation of the background, the lattice outside the volume included:
     /// a voxel within r of the volume's outside (one voxel beyond a face) is cleared.
     static func erode(_ mask: MaskVolume, ball: StructuringBall) -> MaskVolume {
+        if let plan = BallKernel.Plan(ball) { return boxed(mask, plan, eroding: true) }
         let g = mask.grid
         var out = dilate(mask, ball: ball, selectingNonZero: false)
         // The nearest outside lattice point lies straight across the nearest face: voxel i along an
@@ -97,6 +101,34 @@ public enum Morphology {
                     }
                 }
             }
+        }
+        return out
+    }
+
+    /// Dilation or erosion through ``BallKernel`` inside the foreground's box: grown by the ball's
+    /// half extent for a dilation (nothing beyond can be reached); as is for an erosion, whose
+    /// result lies inside the foreground and for which everything beyond the box is background or
+    /// outside the volume, i.e. selected.
+    static func boxed(_ mask: MaskVolume, _ plan: BallKernel.Plan, eroding: Bool) -> MaskVolume {
+        let g = mask.grid
+        var out = MaskVolume(grid: g)
+        mask.withUnsafeBufferPointer { m in
+            let src = m.baseAddress!
+            guard var box = ForegroundBox.of(src, nx: g.nx, ny: g.ny, nz: g.nz) else { return }
+            if !eroding { box = ForegroundBox.grown(box, by: SIMD3(plan.reach, plan.reach, plan.reachZ), nx: g.nx, ny: g.ny, nz: g.nz) }
+            let s = box.size
+            let n = s.x &* s.y &* s.z
+            let crop = UnsafeMutablePointer<UInt8>.allocate(capacity: n)
+            let reached = UnsafeMutablePointer<UInt8>.allocate(capacity: n)
+            defer { crop.deallocate(); reached.deallocate() }
+            ForegroundBox.extract(src, nx: g.nx, ny: g.ny, box: box, into: crop)
+            BallKernel.reach(mask: crop, selectingNonZero: !eroding, outsideSelected: eroding, into: reached,
+                             nx: s.x, ny: s.y, nz: s.z, plan: plan)
+            if eroding {
+                var i = 0
+                while i < n { reached[i] ^= 1; i &+= 1 }
+            }
+            out.withUnsafeMutableBufferPointer { o in ForegroundBox.insert(reached, nx: g.nx, ny: g.ny, box: box, into: o.baseAddress!) }
         }
         return out
     }

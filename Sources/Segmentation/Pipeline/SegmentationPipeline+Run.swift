@@ -14,7 +14,8 @@ extension SegmentationPipeline {
             let value = structure.labelValue
             mask.withUnsafeBufferPointer { m in
                 labels.withUnsafeMutableBufferPointer { l in
-                    for i in 0..<m.count where m[i] != 0 { l[i] = value }
+                    var i = 0
+                    while i < m.count { l[i] = m[i] != 0 ? value : l[i]; i &+= 1 }
                 }
             }
         }

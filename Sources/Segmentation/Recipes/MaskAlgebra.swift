@@ -3,11 +3,11 @@ import Core
 /// Voxel-wise combinations of masks and CT windows on the same grid (all outputs 0/1).
 enum MaskAlgebra {
     /// a AND b.
-    static func and(_ a: MaskVolume, _ b: MaskVolume) -> MaskVolume { combine(a, b) { $0 && $1 } }
+    static func and(_ a: MaskVolume, _ b: MaskVolume) -> MaskVolume { combine(a, b) { $0 & $1 } }
     /// a OR b.
-    static func or(_ a: MaskVolume, _ b: MaskVolume) -> MaskVolume { combine(a, b) { $0 || $1 } }
+    static func or(_ a: MaskVolume, _ b: MaskVolume) -> MaskVolume { combine(a, b) { $0 | $1 } }
     /// a AND NOT b.
-    static func minus(_ a: MaskVolume, _ b: MaskVolume) -> MaskVolume { combine(a, b) { $0 && !$1 } }
+    static func minus(_ a: MaskVolume, _ b: MaskVolume) -> MaskVolume { combine(a, b) { $0 & ($1 ^ 1) } }
 
     /// 1 where `classes` equals `value`.
     static func equal(_ classes: MaskVolume, _ value: UInt8) -> MaskVolume {
@@ -32,7 +32,12 @@ enum MaskAlgebra {
 
     /// Number of non-zero voxels.
     static func count(_ m: MaskVolume) -> Int {
-        m.withUnsafeBufferPointer { p in p.reduce(0) { $0 + ($1 != 0 ? 1 : 0) } }
+        m.withUnsafeBufferPointer { p in
+            var n = 0
+            var i = 0
+            while i < p.count { n &+= p[i] != 0 ? 1 : 0; i &+= 1 }
+            return n
+        }
     }
 
     /// The core slices `offset..<offset + count` of an extended-slab volume.
@@ -54,13 +59,19 @@ enum MaskAlgebra {
 
     private static func clampHU(_ hu: Double) -> Int16 { Int16(max(-32768, min(32767, hu))) }
 
-    private static func combine(_ a: MaskVolume, _ b: MaskVolume, _ f: (Bool, Bool) -> Bool) -> MaskVolume {
+    /// `f` applied to the 0/1 values of `a` and `b` (inlined so that the loop vectorises).
+    @inline(__always)
+    private static func combine(_ a: MaskVolume, _ b: MaskVolume, _ f: (UInt8, UInt8) -> UInt8) -> MaskVolume {
         precondition(a.grid == b.grid, "masks on different grids")
         var out = MaskVolume(grid: a.grid)
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 out.withUnsafeMutableBufferPointer { o in
-                    for i in 0..<pa.count { o[i] = f(pa[i] != 0, pb[i] != 0) ? 1 : 0 }
+                    var i = 0
+                    while i < pa.count {
+                        o[i] = f(pa[i] != 0 ? 1 : 0, pb[i] != 0 ? 1 : 0)
+                        i &+= 1
+                    }
                 }
             }
         }

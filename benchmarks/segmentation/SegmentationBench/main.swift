@@ -2,6 +2,9 @@
 // timings. Usage:
 //   SegmentationBench phantom SIZE [SEED] [SLABS]   thorax phantom: Dice / HD95 per structure, time per step and per structure
 //   SegmentationBench nifti CT.nii.gz LABELS.nii.gz  real CT: body coverage of the labelled voxels, lungs found, bones Dice / HD95
+//   SegmentationBench speed SOURCE [REPEATS] [CONFIGS] throughput on a large CT, SOURCE = phantom:NXxNYxNZ or nifti:CT.nii.gz:NZ
+//                                                   (the series tiled along z to NZ slices); SEGMENTATION_DUMP=DIR writes
+//                                                   ct.i16, body.u8 and grid.txt there for the plastimatch peer
 import Core
 import Foundation
 import Phantoms
@@ -111,13 +114,135 @@ func nifti(_ args: [String]) throws {
     print("| bones volume cm³ (reference) | \(format(out.volumesCC["bones"]!, 1)) (\(format(Double(refBones.voxels.reduce(0) { $0 + Int($1) }) * ct.grid.voxelVolumeCC, 1))) |")
 }
 
+/// CPU seconds used by this process so far (all threads).
+func processCPUSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
+
+/// The volume of a `speed` SOURCE and, for the phantom, its ground truth.
+func speedSource(_ source: String) throws -> (CTVolume, Phantom?) {
+    let parts = source.split(separator: ":").map(String.init)
+    if parts.first == "phantom", parts.count == 2 {
+        let p = try PhantomFactory.thorax(seed: 1, size: try PhantomSize(parsing: parts[1]))
+        return (p.ct, p)
+    }
+    guard parts.first == "nifti", parts.count == 3, let nz = Int(parts[2]), nz > 0 else {
+        throw CoreError.invalidGrid("SOURCE must be phantom:NXxNYxNZ or nifti:CT.nii.gz:NZ, got '\(source)'")
+    }
+    let series = try NIfTIImport.readCT(path: parts[1])
+    let g = series.grid
+    let grid = try Grid(nx: g.nx, ny: g.ny, nz: nz, spacingMM: g.spacingMM, originMM: g.originMM)
+    var voxels = [Int16]()
+    voxels.reserveCapacity(grid.voxelCount)
+    for z in 0..<nz {
+        // Tiled back and forth (0…19, 19…0, …) so that neighbouring slices stay continuous.
+        let period = z / g.nz, k = z % g.nz
+        let src = period % 2 == 0 ? k : g.nz - 1 - k
+        voxels += series.voxels[(src * g.sliceCount)..<((src + 1) * g.sliceCount)]
+    }
+    return (try CTVolume(grid: grid, voxels: voxels), nil)
+}
+
+/// Runs the pipeline with `threads` workers taking the slabs of each local step (the coordinator's
+/// global steps in between run on the calling thread), timing each step.
+func threadedRun(_ ct: CTVolume, _ request: SegmentationRequest, slabs: Int, threads: Int) throws -> (SegmentationOutput, [(String, Double)]) {
+    if threads == 1 { return try timedRun(ct, request, slabs: slabs) }
+    let pipeline = try SegmentationPipeline(request: request, grid: ct.grid)
+    var state = SegmentationState(ct: ct)
+    var times: [(String, Double)] = []
+    for step in pipeline.steps {
+        switch step {
+        case .local(let id):
+            let (_, t) = try seconds {
+                let split = try SlabDecomposition(nz: ct.grid.nz, parts: slabs, halo: pipeline.haloSlices(forStep: id))
+                let inputs = try split.slabs.map { try pipeline.slabInput(step: id, slab: $0, state: state) }
+                let results = ResultBox(count: inputs.count)
+                DispatchQueue.concurrentPerform(iterations: threads) { worker in
+                    for k in stride(from: worker, to: inputs.count, by: threads) {
+                        results.set(k, Result { try SegmentationPipeline.runLocal(step: id, input: inputs[k]) })
+                    }
+                }
+                try pipeline.absorb(step: id, outputs: try results.values(), into: &state)
+            }
+            times.append(("local " + id.rawValue, t))
+        case .global(let id):
+            let (_, t) = try seconds { try pipeline.runGlobal(step: id, state: &state) }
+            times.append(("global " + id.rawValue, t))
+        }
+    }
+    let (out, t) = seconds { pipeline.finish(state: state) }
+    times.append(("finish", t))
+    return (out, times)
+}
+
+/// Slab outputs written by worker threads (each slot by one thread).
+final class ResultBox: @unchecked Sendable {
+    private var slots: [Result<SlabStepOutput, any Error>?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ k: Int, _ r: Result<SlabStepOutput, any Error>) { lock.lock(); slots[k] = r; lock.unlock() }
+    func values() throws -> [SlabStepOutput] { try slots.map { try $0!.get() } }
+}
+
+func speed(_ args: [String]) throws {
+    let (ct, truth) = try speedSource(args.first ?? "phantom:512x512x160")
+    let repeats = args.count > 1 ? Int(args[1])! : 3
+    // SLABSxTHREADS configurations, e.g. "1x1,2x2".
+    let configs = (args.count > 2 ? args[2] : "1x1,2x1,2x2").split(separator: ",").map { c in
+        let p = c.split(separator: "x").map { Int($0)! }
+        return (p[0], p[1])
+    }
+    let mvox = Double(ct.grid.voxelCount) / 1e6
+    print("## Speed: \(args.first ?? "phantom:512x512x160"), \(ct.grid), best of \(repeats)\n")
+    let request = SegmentationRequest()
+    var reference: SegmentationOutput?
+    for (slabs, threads) in configs {
+        var runs: [[(String, Double)]] = []
+        var cpu: [Double] = []
+        for _ in 0..<repeats {
+            let c0 = processCPUSeconds()
+            let (out, times) = try threadedRun(ct, request, slabs: slabs, threads: threads)
+            cpu.append(processCPUSeconds() - c0)
+            if let r = reference {
+                guard r == out else { throw CoreError.invalidGrid("\(slabs) slabs on \(threads) threads differ from 1 slab") }
+            } else { reference = out }
+            runs.append(times)
+        }
+        print("### \(slabs) slab(s), \(threads) thread(s)\n\n| step | best s | spread s | Mvox/s (best) |\n|---|---|---|---|")
+        for (k, (name, _)) in runs[0].enumerated() {
+            let ts = runs.map { $0[k].1 }
+            print("| \(name) | \(format(ts.min()!)) | \(format(ts.min()!))–\(format(ts.max()!)) | \(format(mvox / ts.min()!, 0)) |")
+        }
+        let totals = runs.map { $0.reduce(0) { $0 + $1.1 } }
+        print("| **total** | \(format(totals.min()!)) | \(format(totals.min()!))–\(format(totals.max()!)) | \(format(mvox / totals.min()!, 1)) |")
+        print("| process CPU time (all threads) | \(format(cpu.min()!)) | \(format(cpu.min()!))–\(format(cpu.max()!)) | \(format(mvox / cpu.min()!, 1)) |\n")
+    }
+    if let p = truth, let out = reference {
+        print("| structure | Dice |\n|---|---|")
+        for s in SegmentationStructure.allCases {
+            print("| \(s.rawValue) | \(format(SegmentationMetrics.dice(out.masks[s.rawValue]!, p.mask(named: s.rawValue)!), 4)) |")
+        }
+        print()
+    }
+    if let dump = ProcessInfo.processInfo.environment["SEGMENTATION_DUMP"], let out = reference {
+        let g = ct.grid
+        try ct.voxels.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: dump + "/ct.i16")) }
+        try Data(out.masks["body"]!.voxels).write(to: URL(fileURLWithPath: dump + "/body.u8"))
+        let text = "\(g.nx) \(g.ny) \(g.nz) \(g.spacingMM.x) \(g.spacingMM.y) \(g.spacingMM.z) \(g.originMM.x) \(g.originMM.y) \(g.originMM.z)\n"
+        try text.write(toFile: dump + "/grid.txt", atomically: true, encoding: .utf8)
+    }
+}
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 do {
     switch arguments.first {
     case "phantom": try phantom(Array(arguments.dropFirst()))
     case "nifti": try nifti(Array(arguments.dropFirst()))
+    case "speed": try speed(Array(arguments.dropFirst()))
     default:
-        print("usage: SegmentationBench phantom SIZE [SEED] [SLABS] | nifti CT.nii.gz LABELS.nii.gz")
+        print("usage: SegmentationBench phantom SIZE [SEED] [SLABS] | nifti CT.nii.gz LABELS.nii.gz | speed SOURCE [REPEATS] [SLABSxTHREADS,…]")
         exit(2)
     }
 } catch {
