@@ -36,19 +36,23 @@ public enum SelftestWorkload {
     }
 
     /// `iterations` sweeps of the smoothing stencil u[i] ← ¼u[i−1] + ½u[i] + ¼u[i+1] over `voxels` (as Double,
-    /// in memory order, x fastest; the two end values stay fixed), then the sum of the values in index order.
-    /// A constant or a linear ramp is a fixed point; away from the ends a unit impulse becomes the binomial
-    /// weights C(2k, k+j) / 4^k after k sweeps. Deterministic: the same operations in the same order on any rank.
-    public static func stencilSum(voxels: [Int16], iterations: Int) -> Double {
+    /// in memory order, x fastest; the two end values stay fixed). A constant or a linear ramp is a fixed point;
+    /// away from the ends an impulse of height 4^k becomes the binomial weights C(2k, k+j) after k sweeps.
+    /// Deterministic: the same operations in the same order on any rank.
+    public static func stencil(voxels: [Int16], iterations: Int) -> [Double] {
         var u = voxels.map(Double.init)
-        if u.count > 2 {
-            var next = u
-            for _ in 0..<iterations {
-                for i in 1..<(u.count - 1) { next[i] = 0.25 * u[i - 1] + 0.5 * u[i] + 0.25 * u[i + 1] }
-                swap(&u, &next)
-            }
+        guard u.count > 2 else { return u }
+        var next = u
+        for _ in 0..<iterations {
+            for i in 1..<(u.count - 1) { next[i] = 0.25 * u[i - 1] + 0.5 * u[i] + 0.25 * u[i + 1] }
+            swap(&u, &next)
         }
-        return u.reduce(0, +)
+        return u
+    }
+
+    /// The sum, in index order, of `stencil(voxels:iterations:)`: what a task reports of its compute loop.
+    public static func stencilSum(voxels: [Int16], iterations: Int) -> Double {
+        stencil(voxels: voxels, iterations: iterations).reduce(0, +)
     }
 
     /// `count` pseudo-random bytes from stream 0 of `seed` (8 little-endian bytes per draw).
