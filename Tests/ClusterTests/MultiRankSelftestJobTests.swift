@@ -22,6 +22,17 @@ import Glibc
         return lines.joined(separator: "\n")
     }
 
+    /// Waits (at most 15 s) until no job of `jobs` is running under a lease that has not expired.
+    static func waitForExpiredLeases(of jobs: [Int64], in registry: Registry) throws {
+        let deadline = Date().addingTimeInterval(15)
+        while Date() < deadline {
+            let now = Date()
+            let held = try jobs.map { try registry.job(id: $0) }.filter { $0.state == .running && ($0.leaseExpiresAt ?? now) > now }
+            if held.isEmpty { return }
+            usleep(100_000)
+        }
+    }
+
     /// 20 selftest jobs of distinct priorities on 1, 2 and 4 ranks: all but the failing one succeed, results are
     /// identical across rank counts, jobs are claimed in priority order, the failure is in `status` and `events`.
     @Test(.enabled(if: launcher.unavailableReason == nil, "\(launcher.unavailableReason ?? "")"))
@@ -87,7 +98,7 @@ import Glibc
         let registry = try cli.registry()
         #expect(try registry.job(id: retried).state == .running, "the dead run still holds the lease")
         let plain = try cli.submitSelftest(caseID: "thorax", work)
-        usleep(2_200_000)  // the 2 s leases expire
+        try Self.waitForExpiredLeases(of: [retried, once], in: registry)
         let again = try cli.run(["run", "-n", "2", "--drain", "--lease-seconds", "2"] + Self.runFlags)
         #expect(again.status == 0, "\(again.stderr.suffix(2000))")
         let record = try registry.job(id: retried)
@@ -118,7 +129,9 @@ import Glibc
             let states = try jobs.map { try registry.job(id: $0).state }
             print("kill -9 after \(moment) s: \(states.map(\.rawValue))")
             interrupted += states.filter { $0 == .running }.count
-            usleep(2_200_000)  // the 2 s leases expire; orphaned ranks lose their mpirun
+            // Orphaned ranks go on for about a second after their mpirun died (renewing leases): wait until every
+            // lease has run out, as a later run would.
+            try Self.waitForExpiredLeases(of: jobs, in: registry)
         }
         #expect(interrupted > 0, "a kill interrupted a running job")
         let final = try cli.run(["run", "-n", "2", "--drain", "--lease-seconds", "2"] + Self.runFlags)
