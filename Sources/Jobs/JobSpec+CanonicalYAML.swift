@@ -13,6 +13,7 @@ extension JobSpec {
         case .segment(let s): s.write(to: &w)
         case .dose(let d): d.write(to: &w)
         case .plan(let p): p.write(to: &w)
+        case .selftest(let t): t.write(to: &w)
         }
         return w.text
     }

@@ -4,14 +4,14 @@ extension JobSpec {
         switch work {
         case .segment(let s): return s.structures.map(\.rawValue)
         case .plan(let p): return p.segmentation?.structures.map(\.rawValue) ?? []
-        case .dose: return []
+        case .dose, .selftest: return []
         }
     }
 
     /// Every structure name the job reads, with the key path that names it, in spec order.
     public var referencedStructures: [(keyPath: String, name: String)] {
         switch work {
-        case .segment:
+        case .segment, .selftest:
             return []
         case .dose(let d):
             return [("target", d.target)]

@@ -16,6 +16,7 @@ extension JobSpec {
         case .segment: return commonKeys + SegmentationSpec.keys
         case .dose: return commonKeys + doseKeys
         case .plan: return commonKeys + doseKeys + planOnlyKeys
+        case .selftest: return commonKeys + SelftestSpec.keys
         }
     }
 
@@ -51,6 +52,7 @@ extension JobSpec {
         case .segment: work = .segment(try SegmentationSpec(reading: m))
         case .dose: work = .dose(try DoseCalculationSpec(reading: m, kind: .dose))
         case .plan: work = .plan(try PlanSpec(reading: m))
+        case .selftest: work = .selftest(try SelftestSpec(reading: m))
         }
         return JobSpec(
             name: try m.optional("name")?.label(maxLength: 128, what: "job name"),

@@ -29,6 +29,7 @@ public struct JobSpec: Hashable, Sendable {
         case .segment: return .segment
         case .dose: return .dose
         case .plan: return .plan
+        case .selftest: return .selftest
         }
     }
 

@@ -6,4 +6,6 @@ public enum JobWork: Hashable, Sendable {
     case dose(DoseCalculationSpec)
     /// Plan: (segmentation) → beams → influence matrix → optimisation → evaluation.
     case plan(PlanSpec)
+    /// Run the scheduler's diagnostic workload.
+    case selftest(SelftestSpec)
 }

@@ -88,14 +88,18 @@ import Glibc
         try cli.addThoraxCase(id: "thorax")
         let jobs = try (0..<3).map { _ in try cli.submitSegment(caseID: "thorax") }
         let (process, _) = try cli.start(["run", "-n", "3", "--drain", "--timeout", "120", "--lease-seconds", "2", "--poll-ms", "50"])
+        let registry = try cli.registry()
         let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline, try !jobs.contains(where: { try cli.status($0)["state"] as? String == "running" }) { usleep(20_000) }
-        usleep(1_000_000)
+        while Date() < deadline, try !jobs.contains(where: { try registry.job(id: $0).state == .running }) { usleep(20_000) }
+        usleep(300_000)
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        let interrupted = try jobs.filter { try cli.status($0)["state"] as? String == "running" }
-        #expect(!interrupted.isEmpty, "the kill interrupted a running job")
-        sleep(3)  // let the 2 s leases expire (and orphaned ranks, if any, notice their lost mpirun)
+        let killed = try jobs.filter { try registry.job(id: $0).state == .running }
+        #expect(!killed.isEmpty, "the kill interrupted a running job")
+        // Orphaned ranks go on for about a second (renewing leases, possibly finishing a job): wait until every
+        // lease has run out; the jobs still running then are the ones the next run must retry.
+        try MultiRankSelftestJobs.waitForExpiredLeases(of: jobs, in: registry)
+        let interrupted = try jobs.filter { try registry.job(id: $0).state == .running }
         let again = try cli.run(["run", "-n", "2", "--drain", "--timeout", "120", "--lease-seconds", "2", "--poll-ms", "50"])
         #expect(again.status == 0, "\(again.stderr.suffix(2000))")
         for job in jobs {

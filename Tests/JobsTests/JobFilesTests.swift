@@ -19,7 +19,7 @@ struct JobFilesTests {
     @Test func everyFileParsesAndRoundTrips() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.jobsDirectory.path)
             .filter { $0.hasSuffix(".yaml") }.sorted()
-        #expect(files == ["dose.yaml", "lung-plan.yaml", "segment.yaml", "tg119-plan.yaml"])
+        #expect(files == ["dose.yaml", "lung-plan.yaml", "segment.yaml", "selftest-crash.yaml", "selftest.yaml", "tg119-plan.yaml"])
         for file in files {
             let spec = try Self.load(file)
             let canonical = spec.canonicalYAML()
@@ -33,6 +33,16 @@ struct JobFilesTests {
         guard case .segment(let s) = spec.work else { Issue.record("kind is \(spec.kind)"); return }
         #expect(s.structures == SegmentedStructure.allCases)
         try spec.validate(againstCaseStructures: [])
+    }
+
+    @Test func selftestFilesAreThousandTasksAndACrashAtTaskTen() throws {
+        let spec = try Self.load("selftest.yaml")
+        #expect(spec.work == .selftest(SelftestSpec(tasks: 1000, slicesPerTask: 1, computeIterations: 2)))
+        try spec.validate(againstCaseStructures: [])
+        let crash = try Self.load("selftest-crash.yaml")
+        guard case .selftest(let c) = crash.work else { Issue.record("kind is \(crash.kind)"); return }
+        #expect(c.crashTask == 10 && c.crashOnAttempt == 1 && c.failTask == nil)
+        #expect(crash.maxAttempts >= 2, "the retry after the crash can succeed")
     }
 
     @Test func doseFileValidatesAgainstTG119() throws {
@@ -86,8 +96,8 @@ struct JobFilesTests {
         let doc = try String(contentsOf: Self.jobsDirectory.deletingLastPathComponent()
             .appendingPathComponent("docs/job-spec.md"), encoding: .utf8)
         let blocks = doc.components(separatedBy: "```yaml\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
-        #expect(blocks.count == 3)
-        #expect(try blocks.map { try JobSpec.parse(yaml: $0).kind } == [.segment, .dose, .plan])
+        #expect(blocks.count == 4)
+        #expect(try blocks.map { try JobSpec.parse(yaml: $0).kind } == [.segment, .dose, .plan, .selftest])
     }
 
     @Test func unreadableAndOversizeFiles() throws {
