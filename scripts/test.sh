@@ -11,7 +11,9 @@ step "setup: system packages and release build"
 scripts/setup.sh
 
 step "Python helpers for independent cross-checks (pydicom, h5py; tests skip what is absent)"
-python3 -m pip install -q --disable-pip-version-check pydicom pylibjpeg pylibjpeg-openjpeg numpy h5py scipy 2>&1 | grep -v 'WARNING: Running pip as' || echo "test.sh: pip install failed; the cross-checks that need these packages will be skipped" >&2
+if ! python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore pydicom pylibjpeg pylibjpeg-openjpeg numpy h5py scipy; then
+  echo "test.sh: pip install failed; the cross-checks that need these packages will be skipped" >&2
+fi
 
 step "debug build of all targets and tests"
 if ! swift build --build-tests > .build/build-tests.log 2>&1; then
