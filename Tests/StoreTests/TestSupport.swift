@@ -50,18 +50,7 @@ func errorText(_ body: () throws -> Void) -> String? {
     do { try body(); return nil } catch { return "\(error)" }
 }
 
-/// Runs `/usr/bin/h5dump` with `arguments`; nil when h5dump is not installed.
+/// Runs `h5dump` with `arguments`; nil when h5dump is not installed.
 func h5dump(_ arguments: [String]) throws -> (status: Int32, output: String)? {
-    let tool = "/usr/bin/h5dump"
-    guard FileManager.default.isExecutableFile(atPath: tool) else { return nil }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: tool)
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    try run("h5dump", arguments)
 }
