@@ -34,7 +34,8 @@ let package = Package(
         .target(name: "Store", dependencies: ["Core", "CHDF5", "CZlib", "COpenJPEG"], exclude: ["README.md"]),
         .target(name: "Registry", dependencies: ["Core", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["README.md"]),
         .target(name: "Jobs", dependencies: ["Core", "Yams"], exclude: ["README.md"]),
-        .target(name: "Cluster", dependencies: ["Core", "CMPI", "Segmentation", "Store", "Registry", "Jobs", .product(name: "Logging", package: "swift-log")], exclude: ["README.md", "Protocol.md"]),
+        .target(name: "Planning", dependencies: ["Core", "Jobs", "Dose", "Optimization", "Evaluation"], exclude: ["README.md"]),
+        .target(name: "Cluster", dependencies: ["Core", "CMPI", "Segmentation", "Planning", "Store", "Registry", "Jobs", .product(name: "Logging", package: "swift-log")], exclude: ["README.md", "Protocol.md"]),
         .executableTarget(
             name: "rtcluster",
             dependencies: [
@@ -60,6 +61,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "Core", "Phantoms"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Core"]),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "Core"]),
+        .testTarget(name: "PlanningTests", dependencies: ["Planning", "Core", "Jobs", "Dose", "Phantoms"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Core", "Registry", "Store", "Jobs", "Phantoms"]),
         .testTarget(name: "rtclusterTests", dependencies: ["rtcluster", "Store", "Core", "Registry"]),
     ],
