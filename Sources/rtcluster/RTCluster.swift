@@ -19,7 +19,7 @@ struct RTCluster: ParsableCommand {
         version: RTClusterVersion.string,
         subcommands: [
             PhantomCommand.self, CaseCommand.self, SubmitCommand.self, StatusCommand.self, ListCommand.self,
-            CancelCommand.self, EventsCommand.self, ResultsCommand.self, SelfTestCommand.self, WorkerCommand.self, RunCommand.self,
+            CancelCommand.self, EventsCommand.self, ResultsCommand.self, CompareDoseCommand.self, SelfTestCommand.self, WorkerCommand.self, RunCommand.self,
         ]
     )
 }

@@ -1,0 +1,143 @@
+import ArgumentParser
+import Core
+import Evaluation
+import Foundation
+import Store
+
+/// `rtcluster compare-dose A B`: 3D gamma index of dose B (evaluated) against dose A (reference).
+struct CompareDoseCommand: ReportingCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare-dose",
+        abstract: "Dose QA: 3D gamma index between two dose grids (result files with /dose/total).",
+        discussion: """
+        A is the reference, B the evaluated dose; B is interpolated trilinearly, so the grids may
+        differ. Default: global 3 %/2 mm with a 10 % low-dose threshold (AAPM TG-218). Exit code 0
+        when the pass rate reaches --min-pass-rate, 1 when it does not, 65 for unreadable input.
+        Examples:
+          rtcluster compare-dose store/results/job-3/result.h5 store/results/job-4/result.h5
+          rtcluster compare-dose a.h5 b.h5 --dd 2 --dta 2 --local --gamma-map gamma.h5 --json
+        """
+    )
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Reference dose: an HDF5 result file with /dose/total.") var reference: String
+    @Argument(help: "Evaluated dose: an HDF5 result file with /dose/total.") var evaluated: String
+    @Option(help: "Dose-difference criterion in percent.") var dd: Double = 3
+    @Option(help: "Distance-to-agreement criterion in mm.") var dta: Double = 2
+    @Option(help: "Low-dose threshold in percent of the normalisation dose; lower reference voxels are not evaluated.")
+    var threshold: Double = 10
+    @Flag(help: "Local dose difference (percent of each reference voxel's dose) instead of global.") var local = false
+    @Option(help: "Normalisation dose in Gy for the global criterion (default: the reference maximum).")
+    var normalisationGy: Double?
+    @Option(help: "Search radius in mm (default 3 × DTA).") var searchRadiusMM: Double?
+    @Option(help: "Minimum pass rate in percent for exit code 0.") var minPassRate: Double = 95
+    @Option(help: ArgumentHelp("Write the gamma map (/gamma/map, -1 where not evaluated) to this HDF5 file.", valueName: "file"))
+    var gammaMap: String?
+
+    func validate() throws {
+        for (name, value) in [("--dd", dd), ("--dta", dta)] where !(value > 0 && value <= 100) {
+            throw ValidationError("\(name) must be in (0, 100], got \(value)")
+        }
+        guard threshold >= 0, threshold < 100 else { throw ValidationError("--threshold must be in [0, 100), got \(threshold)") }
+        guard minPassRate >= 0, minPassRate <= 100 else { throw ValidationError("--min-pass-rate must be in [0, 100]") }
+        if let n = normalisationGy, !(n > 0 && n.isFinite) { throw ValidationError("--normalisation-gy must be positive") }
+        if let r = searchRadiusMM, !(r >= 0 && r <= 50) { throw ValidationError("--search-radius-mm must be in [0, 50]") }
+    }
+
+    func execute() throws {
+        let referenceDose = try Self.dose(in: reference)
+        let evaluatedDose = try Self.dose(in: evaluated)
+        let criteria = GammaCriteria(doseDifferencePct: dd, distanceToAgreementMM: dta, lowDoseThresholdPct: threshold,
+                                     isGlobal: !local, normalisationDoseGy: normalisationGy, searchRadiusMM: searchRadiusMM)
+        let start = ContinuousClock.now
+        let result = try GammaIndex.compare(reference: referenceDose, evaluated: evaluatedDose, criteria: criteria)
+        let seconds = (ContinuousClock.now - start).seconds
+        if let gammaMap { try write(result, criteria: criteria, to: gammaMap) }
+        let report = GammaReport(reference: reference, evaluated: evaluated, criteria: criteria, result: result,
+                                 minPassRatePct: minPassRate, seconds: seconds, gammaMap: gammaMap)
+        if global.json {
+            try Output.json(report)
+        } else {
+            print(report.summary)
+        }
+        if !report.passed { throw ExitCode(ExitStatus.checkFailed.rawValue) }
+    }
+
+    /// The `/dose/total` volume of a result file; a file without dose is invalid input.
+    private static func dose(in path: String) throws -> DoseVolume {
+        guard FileManager.default.fileExists(atPath: path) else { throw CLIError.notFound("no file at \(path)") }
+        guard let dose = try ResultFile.read(path: path).doseGy else {
+            throw CLIError.invalidInput("\(path) has no /dose/total")
+        }
+        return dose
+    }
+
+    private func write(_ result: GammaResult, criteria: GammaCriteria, to path: String) throws {
+        let g = result.gammaMap.grid
+        let map = try ResultArray(shape: [g.nz, g.ny, g.nx], values: .float32(result.gammaMap.voxels))
+        let file = ResultFile(arrays: ["/gamma/map": map], attributes: [
+            "spacing_mm": .doubles([g.spacingMM.x, g.spacingMM.y, g.spacingMM.z]),
+            "origin_mm": .doubles([g.originMM.x, g.originMM.y, g.originMM.z]),
+            "array_order": .string("zyx"),
+            "reference": .string(reference), "evaluated": .string(evaluated),
+            "criteria": .string(GammaReport.describe(criteria)),
+            "pass_rate_pct": .double(result.passRatePct),
+        ])
+        try file.write(to: path)
+    }
+}
+
+/// What `compare-dose` reports (text or JSON).
+struct GammaReport: Encodable {
+    let reference: String
+    let evaluated: String
+    let criteria: String
+    let evaluatedVoxels: Int
+    let passedVoxels: Int
+    let passRatePct: Double
+    let maxGamma: Double
+    let meanGamma: Double
+    let minPassRatePct: Double
+    let passed: Bool
+    let seconds: Double
+    let gammaMap: String?
+
+    enum CodingKeys: String, CodingKey {
+        case reference, evaluated, criteria, passed, seconds
+        case evaluatedVoxels = "evaluated_voxels", passedVoxels = "passed_voxels", passRatePct = "pass_rate_pct"
+        case maxGamma = "max_gamma", meanGamma = "mean_gamma", minPassRatePct = "min_pass_rate_pct", gammaMap = "gamma_map"
+    }
+
+    init(reference: String, evaluated: String, criteria: GammaCriteria, result: GammaResult, minPassRatePct: Double,
+         seconds: Double, gammaMap: String?) {
+        self.reference = reference
+        self.evaluated = evaluated
+        self.criteria = Self.describe(criteria)
+        evaluatedVoxels = result.evaluatedVoxelCount
+        passedVoxels = result.passedVoxelCount
+        passRatePct = result.passRatePct
+        maxGamma = result.maxGamma
+        meanGamma = result.meanGamma
+        self.minPassRatePct = minPassRatePct
+        passed = result.evaluatedVoxelCount > 0 && result.passRatePct >= minPassRatePct
+        self.seconds = seconds
+        self.gammaMap = gammaMap
+    }
+
+    /// "global 3%/2mm, threshold 10%" style description of the criteria.
+    static func describe(_ c: GammaCriteria) -> String {
+        let f = { (v: Double) in v.formatted(.number.precision(.fractionLength(0...2))) }
+        return "\(c.isGlobal ? "global" : "local") \(f(c.doseDifferencePct))%/\(f(c.distanceToAgreementMM))mm, threshold \(f(c.lowDoseThresholdPct))%"
+    }
+
+    var summary: String {
+        let verdict = passed ? "PASS" : "FAIL"
+        let none = evaluatedVoxels == 0 ? " (no voxel above the threshold)" : ""
+        return String(format: "gamma %@: %.2f %% of %d voxels pass (max %.2f, mean %.3f), %@ at %.1f %%%@ [%.2f s]",
+                      criteria, passRatePct, evaluatedVoxels, maxGamma, meanGamma, verdict, minPassRatePct, none, seconds)
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
