@@ -5,8 +5,8 @@ import Core
 ///
 /// Layers, bottom to top: CT through a window (`levelHU ± widthHU/2` → black...white); dose as a
 /// jet colour wash with opacity `washOpacity` where dose ≥ `washThresholdFraction` × the dose
-/// maximum (transparent below); isodose lines (pixels at or above a level with a 4-neighbour
-/// below it); structure outlines (inside pixels with a 4-neighbour outside); R/L, A/P, S/I letters.
+/// maximum (transparent below); isodose lines, highest on top (pixels at or above a level with a row or column neighbour
+/// below it); structure outlines (inside pixels next to an outside one); R/L, A/P, S/I letters.
 public struct SliceRenderer: Sendable {
     /// CT window centre and width in HU (default: a soft-tissue window, 40 / 400).
     public var levelHU: Double = 40, widthHU: Double = 400
@@ -41,7 +41,7 @@ public struct SliceRenderer: Sendable {
             }
             image[column, row] = colour
         } }
-        for level in isodoses where level.doseGy > 0 {
+        for level in isodoses.sorted(by: { $0.doseGy < $1.doseGy }) where level.doseGy > 0 {
             drawBoundary(on: &image, colour: level.colour) { dose[$1 * w + $0] >= level.doseGy }
         }
         for s in structures {
@@ -58,12 +58,16 @@ public struct SliceRenderer: Sendable {
         return image
     }
 
-    /// Colours the pixels where `inside` holds and a 4-neighbour inside the image does not.
+    /// Colours the pixels where `inside` holds and a pixel up to the line half-width away along a
+    /// row or column (inside the image) does not; the width grows with the image (1 px per 160).
     private func drawBoundary(on image: inout RGBImage, colour: RGBColour, inside: (Int, Int) -> Bool) {
         let w = image.width, h = image.height
+        let reach = max(1, max(w, h) / 160)
         for row in 0..<h { for column in 0..<w where inside(column, row) {
-            let edge = (column > 0 && !inside(column - 1, row)) || (column + 1 < w && !inside(column + 1, row))
-                || (row > 0 && !inside(column, row - 1)) || (row + 1 < h && !inside(column, row + 1))
+            let edge = (1...reach).contains { d in
+                (column - d >= 0 && !inside(column - d, row)) || (column + d < w && !inside(column + d, row))
+                    || (row - d >= 0 && !inside(column, row - d)) || (row + d < h && !inside(column, row + d))
+            }
             if edge { image[column, row] = colour }
         } }
     }
