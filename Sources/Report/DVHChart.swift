@@ -9,13 +9,14 @@ enum DVHChart {
     /// SVG markup of `table` with curve colours `colours` (by structure name).
     static func svg(_ table: DVHTable, colours: [String: RGBColour]) -> String {
         let plotW = width - left - right, plotH = height - top - bottom
-        let maxDose = niceCeiling(table.doseGy.last ?? 1)
+        let doseStep = niceCeiling((table.doseGy.last ?? 1) / 5)
+        let ticks = max(1, Int(((table.doseGy.last ?? 1) / doseStep - 1e-9).rounded(.up)))
+        let maxDose = Double(ticks) * doseStep
         func x(_ d: Double) -> Double { left + d / maxDose * plotW }
         func y(_ v: Double) -> Double { top + (1 - v / 100) * plotH }
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"dvh\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
         s += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\" fill=\"#fff\" stroke=\"#333\"/>\n"
-        let doseStep = maxDose / 5
-        for k in 0...5 {
+        for k in 0...ticks {
             let d = Double(k) * doseStep, px = x(d)
             s += "<line x1=\"\(f(px))\" y1=\"\(f(top))\" x2=\"\(f(px))\" y2=\"\(f(top + plotH + 5))\" stroke=\"#ccc\"/>"
             s += "<text x=\"\(f(px))\" y=\"\(f(top + plotH + 18))\" text-anchor=\"middle\">\(DVHTable.number((d * 1000).rounded() / 1000))</text>\n"

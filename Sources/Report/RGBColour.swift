@@ -27,6 +27,7 @@ public struct RGBColour: Hashable, Sendable {
         RGBColour(230, 25, 75), RGBColour(60, 180, 75), RGBColour(255, 225, 25), RGBColour(0, 130, 200),
         RGBColour(245, 130, 48), RGBColour(145, 30, 180), RGBColour(70, 240, 240), RGBColour(240, 50, 230),
         RGBColour(210, 245, 60), RGBColour(250, 190, 212), RGBColour(0, 128, 128), RGBColour(170, 110, 40),
+        RGBColour(128, 0, 0), RGBColour(170, 255, 195), RGBColour(128, 128, 0), RGBColour(255, 215, 180),
     ]
 
     /// The palette colour for the structure at position `index`.

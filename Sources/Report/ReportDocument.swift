@@ -126,8 +126,9 @@ struct ReportDocument {
 
     private func e(_ s: String) -> String { HTMLText.escape(s) }
 
-    /// A number with up to 3 decimals (4 significant digits for small values), no trailing zeros.
+    /// A number with 3 decimals (4 significant digits below 1, 0 below 0.0005), no trailing zeros.
     private func fmt(_ v: Double) -> String {
-        abs(v) >= 1 || v == 0 ? DVHTable.number((v * 1000).rounded() / 1000) : String(format: "%.4g", v)
+        if abs(v) < 0.0005 { return "0" }
+        return abs(v) >= 1 ? DVHTable.number((v * 1000).rounded() / 1000) : String(format: "%.4g", v)
     }
 }

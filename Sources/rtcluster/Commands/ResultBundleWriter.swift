@@ -125,7 +125,7 @@ struct ResultBundleWriter {
         ]
         if let finished = job.finishedAt { rows.append(("finished", finished.isoText)) }
         if let ranks = attribute("ranks") { rows.append(("ranks", ranks)) }
-        if let wall = attribute("wall_seconds") { rows.append(("wall time (s)", wall)) }
+        if case .double(let wall)? = result.attributes["wall_seconds"] { rows.append(("wall time (s)", String(format: "%.3f", wall))) }
         return rows
     }
 
