@@ -24,6 +24,7 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "COpenJPEG", pkgConfig: "libopenjp2", providers: [.apt(["libopenjp2-7-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
 
         .target(name: "Core", exclude: ["README.md"], swiftSettings: kernelSettings),
         .target(name: "Phantoms", dependencies: ["Core"], exclude: ["README.md"], swiftSettings: kernelSettings),
@@ -34,12 +35,13 @@ let package = Package(
         .target(name: "Store", dependencies: ["Core", "CHDF5", "CZlib", "COpenJPEG"], exclude: ["README.md"]),
         .target(name: "Registry", dependencies: ["Core", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["README.md"]),
         .target(name: "Jobs", dependencies: ["Core", "Yams"], exclude: ["README.md"]),
+        .target(name: "Report", dependencies: ["Core", "Evaluation", "CPNG"], exclude: ["README.md"]),
         .target(name: "Planning", dependencies: ["Core", "Jobs", "Dose", "Optimization", "Evaluation"], exclude: ["README.md"]),
         .target(name: "Cluster", dependencies: ["Core", "CMPI", "Segmentation", "Planning", "Store", "Registry", "Jobs", .product(name: "Logging", package: "swift-log")], exclude: ["README.md", "Protocol.md"]),
         .executableTarget(
             name: "rtcluster",
             dependencies: [
-                "Core", "Phantoms", "Store", "Registry", "Jobs", "Cluster",
+                "Core", "Phantoms", "Store", "Registry", "Jobs", "Cluster", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -63,6 +65,7 @@ let package = Package(
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "Core"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "Core", "Jobs", "Dose", "Phantoms"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Core", "Registry", "Store", "Jobs", "Phantoms"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "CPNG", "Core", "Evaluation"]),
         .testTarget(name: "rtclusterTests", dependencies: ["rtcluster", "Store", "Core", "Registry"]),
     ],
     swiftLanguageModes: [.v6]

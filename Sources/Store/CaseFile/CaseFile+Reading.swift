@@ -27,7 +27,26 @@ extension CaseFile {
                     objectivesJSON: dataset.hasAttribute("objectives_json") ? try dataset.readString("objectives_json") : nil))
             }
         }
-        return try CaseFile(ct: ct, structures: structures, orientation: layout.orientation, frameOfReferenceUID: layout.frameOfReferenceUID)
+        return try CaseFile(ct: ct, structures: structures, orientation: layout.orientation, frameOfReferenceUID: layout.frameOfReferenceUID,
+                            seriesIdentity: try seriesIdentity(in: file))
+    }
+
+    /// The optional DICOM identity attributes of the root (see ``CTSeriesIdentity``).
+    private static func seriesIdentity(in file: H5File) throws -> CTSeriesIdentity? {
+        guard file.hasAttribute("study_instance_uid") else { return nil }
+        func text(_ name: String) throws -> String { file.hasAttribute(name) ? try file.readString(name) : "" }
+        var uids = ""
+        let ctGroup = try file.openGroup("ct")
+        defer { ctGroup.close() }
+        if ctGroup.contains("sop_instance_uids") {
+            let dataset = try ctGroup.openDataset("sop_instance_uids")
+            defer { dataset.close() }
+            uids = String(decoding: try dataset.read(UInt8.self, limit: 1 << 24), as: UTF8.self)
+        }
+        return CTSeriesIdentity(patientID: try text("patient_id"), patientName: try text("patient_name"),
+                                studyInstanceUID: try text("study_instance_uid"), seriesInstanceUID: try text("series_instance_uid"),
+                                sopClassUID: try text("sop_class_uid"),
+                                sopInstanceUIDs: uids.isEmpty ? [] : uids.split(separator: "\\", omittingEmptySubsequences: false).map(String.init))
     }
 
     /// Reads slices `zRange` of `/ct/hu` (an HDF5 hyperslab; only those slices are read) as a

@@ -17,10 +17,24 @@ extension CaseFile {
         try file.writeAttribute("schema", .int(CaseFile.schemaVersion))
         try writeCaseAttributes(on: file)
         if let frameOfReferenceUID { try file.writeAttribute("frame_of_reference_uid", .string(frameOfReferenceUID)) }
+        if let seriesIdentity {
+            for (name, value) in [("patient_id", seriesIdentity.patientID), ("patient_name", seriesIdentity.patientName),
+                                  ("study_instance_uid", seriesIdentity.studyInstanceUID), ("series_instance_uid", seriesIdentity.seriesInstanceUID),
+                                  ("sop_class_uid", seriesIdentity.sopClassUID)] {
+                try file.writeAttribute(name, .string(value))
+            }
+        }
         let ctGroup = try file.createGroup("ct")
         defer { ctGroup.close() }
         try writeCaseAttributes(on: ctGroup)
         try VolumeIO.write(ct, as: "hu", in: ctGroup, fileType: rt_h5t_std_i16le()).close()
+        if let uids = seriesIdentity?.sopInstanceUIDs, !uids.isEmpty {
+            // A dataset, not an attribute: a long series exceeds the 64 KiB of compact attribute storage.
+            let bytes = Array(uids.joined(separator: "\\").utf8)
+            let dataset = try ctGroup.createDataset("sop_instance_uids", fileType: rt_h5t_std_u8le(), shape: [bytes.count], layout: .contiguous)
+            defer { dataset.close() }
+            try dataset.write(bytes)
+        }
         let group = try file.createGroup("structures")
         defer { group.close() }
         for s in structures {

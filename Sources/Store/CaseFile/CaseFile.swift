@@ -6,7 +6,8 @@ import Core
 /// HDF5 layout (schema 1): `/ct/hu` int16 `[z][y][x]` (chunked by slab, shuffle + deflate 4);
 /// attributes `spacing_mm`, `origin_mm` ([x, y, z] float64, origin = centre of voxel [0,0,0],
 /// LPS), `orientation` and `array_order` = "zyx" on `/ct` and on the root; root `schema` = 1
-/// (a file without it is version 1) and optional `frame_of_reference_uid`; `/structures/<name>`
+/// (a file without it is version 1), optional `frame_of_reference_uid` and the optional DICOM
+/// identity attributes of ``CTSeriesIdentity``; `/structures/<name>`
 /// uint8 masks with optional `voi_type`, `overlap_priority`, `objectives_json`. Readers ignore
 /// attributes and datasets they do not know (e.g. `/ct/red`).
 public struct CaseFile: Sendable, Equatable {
@@ -21,10 +22,13 @@ public struct CaseFile: Sendable, Equatable {
     public let orientation: String
     /// DICOM Frame of Reference UID, when known.
     public let frameOfReferenceUID: String?
+    /// Patient, study and slice UIDs of the CT series the case was imported from, when known.
+    public let seriesIdentity: CTSeriesIdentity?
 
     /// A case; throws when a structure's grid differs from the CT's, or a name is empty,
     /// contains "/", is "." or "..", or is used twice. Structures are sorted by name.
-    public init(ct: CTVolume, structures: [Structure] = [], orientation: String = "HFS", frameOfReferenceUID: String? = nil) throws {
+    public init(ct: CTVolume, structures: [Structure] = [], orientation: String = "HFS", frameOfReferenceUID: String? = nil,
+                seriesIdentity: CTSeriesIdentity? = nil) throws {
         var seen = Set<String>()
         for s in structures {
             try CaseFile.checkName(s.name, file: "(case in memory)")
@@ -40,6 +44,7 @@ public struct CaseFile: Sendable, Equatable {
         self.structures = structures.sorted { $0.name < $1.name }
         self.orientation = orientation
         self.frameOfReferenceUID = frameOfReferenceUID
+        self.seriesIdentity = seriesIdentity
     }
 
     /// The structure called `name`, if any.

@@ -78,7 +78,7 @@ struct CaseAddCommand: ReportingCommand {
         if isDirectory.boolValue {
             let dicom = try DICOMImport.readCTSeries(directory: path, seriesUID: seriesUID, limits: limits)
             return try CaseFile(ct: dicom.ct, structures: [], orientation: dicom.patientPosition.isEmpty ? "HFS" : dicom.patientPosition,
-                                frameOfReferenceUID: dicom.frameOfReferenceUID)
+                                frameOfReferenceUID: dicom.frameOfReferenceUID, seriesIdentity: CTSeriesIdentity(series: dicom))
         }
         if seriesUID != nil { throw CLIError.invalidInput("--series applies to DICOM folders only; \(path) is a file") }
         let lower = path.lowercased()

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Jobs
 import Registry
+import Report
 import Store
 import Core
 
@@ -49,7 +50,7 @@ extension ExitStatus {
             case .database: self = .internalError
             default: self = .invalidInput
             }
-        case is StoreError, is DICOMError, is JobSpecError, is CoreError: self = .invalidInput
+        case is StoreError, is DICOMError, is JobSpecError, is CoreError, is ReportError: self = .invalidInput
         default: self = .internalError
         }
     }

@@ -28,6 +28,19 @@ public struct DICOMReference: Sendable {
         ctSOPInstanceUIDs = series.sopInstanceUIDs.contains("") ? [] : series.sopInstanceUIDs
     }
 
+    /// The reference of a case's CT from the identity kept in the case file; blank study or frame
+    /// of reference UIDs are replaced by the stable UIDs derived from `fallbackName` (see
+    /// ``DICOMUID/derived(from:)``), so repeated exports of one case agree.
+    public init(identity: CTSeriesIdentity, frameOfReferenceUID: String?, fallbackName: String) {
+        patientID = identity.patientID
+        patientName = identity.patientName
+        studyInstanceUID = identity.studyInstanceUID.isEmpty ? DICOMUID.derived(from: fallbackName + "/study") : identity.studyInstanceUID
+        self.frameOfReferenceUID = frameOfReferenceUID.flatMap { $0.isEmpty ? nil : $0 } ?? DICOMUID.derived(from: fallbackName + "/frame-of-reference")
+        ctSeriesInstanceUID = identity.seriesInstanceUID
+        ctSOPClassUID = identity.sopClassUID.isEmpty ? DICOMRTObject.ctImageStorage : identity.sopClassUID
+        ctSOPInstanceUIDs = identity.sopInstanceUIDs.contains("") ? [] : identity.sopInstanceUIDs
+    }
+
     /// A new study and frame of reference (e.g. for a phantom) without CT images.
     public init(patientID: String, patientName: String) {
         self.patientID = patientID

@@ -15,6 +15,17 @@ public enum DICOMUID {
         return root + "." + decimal(high: high, low: low)
     }
 
+    /// A stable UID "2.25.<n>" for `name`: n is the first 128 bits of SHA-256(name) with the
+    /// version 8 and variant bits of a name-based UUID (RFC 9562), so the same name always gives
+    /// the same UID (e.g. the study of a phantom case exported twice).
+    public static func derived(from name: String) -> String {
+        let hex = Array(SHA256.hex(of: Array(name.utf8)).utf8)
+        func word(_ range: Range<Int>) -> UInt64 { UInt64(String(decoding: hex[range], as: UTF8.self), radix: 16)! }
+        let high = (word(0..<16) & ~0xF000) | 0x8000
+        let low = (word(16..<32) & ~(UInt64(0xC) << 60)) | (UInt64(0x8) << 60)
+        return root + "." + decimal(high: high, low: low)
+    }
+
     /// The decimal digits of the 128-bit number high·2^64 + low.
     static func decimal(high: UInt64, low: UInt64) -> String {
         var words = [UInt32(high >> 32), UInt32(high & 0xFFFF_FFFF), UInt32(low >> 32), UInt32(low & 0xFFFF_FFFF)]

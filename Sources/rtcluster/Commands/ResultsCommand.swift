@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+
+/// `rtcluster results JOB --out DIR [--dicom]`: the result bundle of a finished job.
+struct ResultsCommand: ReportingCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "results",
+        abstract: "Write a finished job's result bundle: result.h5, PNG slices, DVH, metrics and an HTML report.",
+        discussion: """
+        DIR receives result.h5, axial.png, coronal.png, sagittal.png, dvh.csv (when the result has a
+        dose), metrics.json and report.html (self-contained; open it in a browser). With --dicom also
+        RTDOSE.dcm (when there is a dose) and RTSTRUCT.dcm, in the CT's study and frame of reference.
+        The bundle is written into a temporary directory and renamed to DIR at the end: after an error
+        nothing is left. An earlier bundle in DIR is replaced; any other non-empty DIR is refused.
+        Fails with exit code 66 when the job has no results.
+        Examples:
+          rtcluster results 12 --out results/job-12
+          rtcluster results 12 --out results/job-12 --dicom --json
+        """
+    )
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Job id.") var job: Int64
+    @Option(help: ArgumentHelp("Bundle directory (created; an earlier bundle there is replaced).", valueName: "dir")) var out: String
+    @Flag(help: "Also export RT Dose and RT Structure Set DICOM files.") var dicom = false
+
+    func execute() throws {
+        let data = global.dataDirectory
+        let registry = try data.openRegistry()
+        let record = try registry.job(id: job)
+        guard let relative = record.resultPath else {
+            throw CLIError.notFound("job \(job) has no results (state: \(record.state))")
+        }
+        let source = data.root.appendingPathComponent(relative)
+        guard FileManager.default.fileExists(atPath: source.path) else {
+            throw CLIError.notFound("job \(job)'s result file \(source.path) is missing from the store")
+        }
+        let caseRecord = try registry.caseRecord(id: record.caseID)
+        let writer = ResultBundleWriter(job: record, caseRecord: caseRecord, resultURL: source,
+                                        caseURL: data.root.appendingPathComponent(caseRecord.casePath), includesDICOM: dicom)
+        let files = try writer.write(to: URL(fileURLWithPath: out, isDirectory: true))
+        if global.json { return try Output.json(["files": files]) }
+        files.forEach { print($0) }
+    }
+}
