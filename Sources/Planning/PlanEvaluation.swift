@@ -13,6 +13,9 @@ import Jobs
 public struct PlanEvaluation: Sendable {
     /// Bin width of the reported cumulative DVHs.
     public static let dvhBinWidthGy = 0.1
+    /// A goal whose value lies within this fraction of its limit counts as met: after `d95`
+    /// normalisation the target's D95 equals the prescription only to rounding (1e-9 relative).
+    public static let goalToleranceRelative = 1e-9
     /// Isodose of the Paddick conformity index, as a fraction of the prescribed dose.
     public static let conformityIsodoseFraction = 0.95
 
@@ -77,7 +80,8 @@ public struct PlanEvaluation: Sendable {
         self.goals = try goals.enumerated().map { i, g in
             guard let s = scaled[g.structure] else { throw PlanningError("goals[\(i)]: structure \"\(g.structure)\" has no voxel on the dose grid") }
             let v = s.value(of: Self.metric(g.metric))
-            return GoalEvaluation(goal: g, value: v, passed: g.comparator.isMet(metric: v, value: g.value))
+            let atLimit = abs(v - g.value) <= Self.goalToleranceRelative * max(abs(g.value), 1)
+            return GoalEvaluation(goal: g, value: v, passed: atLimit || g.comparator.isMet(metric: v, value: g.value))
         }
     }
 

@@ -18,6 +18,12 @@ import Testing
         #expect(abs(doses[k - 1] - 60) <= 60 * 1e-5)
         #expect(result.iterations > 0 && result.objectiveFinal < result.objectiveInitial)
         #expect(evaluation.goals[0].passed && abs(evaluation.goals[0].value - 60) < 1e-6)
+        // D95 = 60 Gy to rounding meets both "≥ 60" and "≤ 60" (goal tolerance 1e-9 relative).
+        let atLimit = try PlanEvaluation(doseGy: try f.influence.dose(weights: result.weights), structures: f.doseGrid,
+                                         prescription: f.prescription, goals: [.atLeast, .atMost].map {
+                                             GoalSpec(structure: "ptv", metric: .doseAtVolume(volumePct: 95), comparator: $0, value: 60)
+                                         }, objectives: [])
+        #expect(atLimit.goals.map(\.passed) == [true, true])
     }
 
     @Test func weightsAreNonNegativeAndRunsRepeatExactly() throws {
