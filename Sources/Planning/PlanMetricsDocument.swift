@@ -46,7 +46,7 @@ struct PlanMetricsDocument: Encodable {
 
 extension PlanEvaluation {
     /// The `/dvh/<structure>` tables of every structure, in name order.
-    public func dvhTables() throws -> [DVHTable] { try dvhs().map(DVHTable.init) }
+    public func dvhTables() throws -> [DVHDataset] { try dvhs().map(DVHDataset.init) }
 
     /// The `metrics_json` string of the contract for this evaluation and the optimiser's run.
     /// - Throws: ``PlanningError`` when a value is not finite (JSON has no NaN).

@@ -2,7 +2,7 @@ import Evaluation
 
 /// A structure's cumulative DVH as the result file stores it under `/dvh/<structure>`: a float64
 /// array of shape (bins, 2), row-major, columns dose_gy and volume_pct (100 at 0 Gy).
-public struct DVHTable: Sendable, Equatable {
+public struct DVHDataset: Sendable, Equatable {
     /// Structure name (the dataset name).
     public let structure: String
     /// Number of rows (dose bins).
