@@ -53,6 +53,9 @@ let package = Package(
         // Benchmark (not a product): fluence-optimisation and gamma-index timing.
         .executableTarget(name: "OptimizationBench", dependencies: ["Core", "Optimization", "Evaluation"],
                           path: "benchmarks/optimization/OptimizationBench"),
+        // Benchmark (not a product): the TG-119 plan in process (influence, optimisation, evaluation).
+        .executableTarget(name: "PlanningBench", dependencies: ["Core", "Dose", "Jobs", "Optimization", "Evaluation", "Planning", "Store"],
+                          path: "benchmarks/planning/PlanningBench"),
 
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
         .testTarget(name: "PhantomsTests", dependencies: ["Phantoms", "Core"]),

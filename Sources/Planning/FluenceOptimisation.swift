@@ -1,0 +1,59 @@
+import Core
+import Dose
+import Jobs
+import Optimization
+
+/// Fluence optimisation of a plan in one process: the dose engine's CSC influence matrix becomes
+/// the optimiser's CSR block of all dose-grid rows, the objectives become cost terms on the
+/// overlap-resolved structures, and projected L-BFGS minimises the cost with w ≥ 0.
+///
+/// Start point (matRad's): every beamlet has the same weight, chosen so that the mean dose of the
+/// prescription target equals the prescribed dose. Stopping rules from `OptimizerSpec`: the
+/// iteration cap and the relative cost change per iteration; the projected-gradient tolerance stays
+/// at the kernel default. The method is deterministic: the same inputs give the same weights.
+public struct FluenceOptimisation: Sendable {
+    /// The optimiser's CSR block (all dose-grid voxels).
+    public let matrix: Optimization.InfluenceMatrix
+    /// The cost-function terms.
+    public let block: FluencePlanBlock
+    /// Uniform start weight per beamlet.
+    public let startWeight: Double
+
+    /// Sets up the problem for `influence` (on `structures.grid`), `objectives` and the prescription's target.
+    /// - Throws: ``PlanningError`` for unknown or empty structures, a grid mismatch or beams that
+    ///   deliver no dose to the target.
+    public init(influence: Dose.InfluenceMatrix, structures: DoseGridStructures, objectives: [ObjectiveSpec],
+                prescription: PrescriptionSpec) throws {
+        guard influence.grid == structures.grid else {
+            throw PlanningError("influence matrix grid \(influence.grid) differs from the structures' dose grid \(structures.grid)")
+        }
+        guard influence.columnCount > 0 else { throw PlanningError("the plan has no beamlets") }
+        let matrix = try Optimization.InfluenceMatrix(columnOffsets: influence.columnPointers.map { Int($0) }, rowIndices: influence.rowIndices,
+                                                      values: influence.doseGy, rows: 0..<influence.grid.voxelCount)
+        let target = try structures.mask(named: prescription.target, for: "prescription.target").voxels
+        let unitDose = matrix.dose(weights: [Double](repeating: 1, count: matrix.beamletCount))
+        var sum = 0.0, count = 0
+        for i in target.indices where target[i] != 0 { sum += unitDose[i]; count += 1 }
+        guard count > 0 else { throw PlanningError("prescription target \"\(prescription.target)\" has no voxel on the dose grid") }
+        guard sum > 0 else { throw PlanningError("the beamlets deliver no dose to \"\(prescription.target)\"") }
+        self.matrix = matrix
+        self.block = try FluencePlanBlock(matrix: matrix, objectives: CostFunction.terms(objectives, structures: structures))
+        self.startWeight = prescription.doseGy / (sum / Double(count))
+    }
+
+    /// Minimises the cost with the spec's stopping rules.
+    public func run(_ optimizer: OptimizerSpec) throws -> FluenceOptimisationResult {
+        let options = QuasiNewtonOptions(maxIterations: optimizer.maxIterations, relativeObjectiveTolerance: optimizer.tolerance)
+        let start = [Double](repeating: startWeight, count: matrix.beamletCount)
+        let clock = ContinuousClock()
+        let began = clock.now
+        let result = try ProjectedLBFGS(options: options).minimize(start: start) { w in
+            let e = block.evaluate(weights: w)
+            return (e.objective, e.gradient)
+        }
+        let elapsed = clock.now - began
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        return FluenceOptimisationResult(weights: result.weights, iterations: result.iterations, evaluations: result.evaluations,
+                                         objectiveHistory: result.objectiveHistory, stopReason: result.stopReason, seconds: seconds)
+    }
+}

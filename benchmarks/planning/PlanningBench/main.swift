@@ -1,0 +1,177 @@
+// TG-119 C-shape plan in one process: case file → dose grid and structures → beams → Monte Carlo-lite
+// influence matrix (one calculator per thread) → fluence optimisation → normalisation → evaluation,
+// with stage timings, peak memory and the TG-119 metrics beside pyRadPlan's.
+// Usage: PlanningBench [case.h5] [spec.yaml ...] [--histories N] [--threads N] [--no-final]
+// With final_histories_per_beamlet in the spec (and no --no-final) the optimised fluence is recomputed
+// with that many histories (beamlets of non-zero weight only, seed + 1 so that its histories are
+// independent of the optimisation's) and evaluated again.
+// Specs that share the dose part (beams, grid, histories, seed) reuse one influence matrix.
+import Core
+import Dose
+import Evaluation
+import Foundation
+import Jobs
+import Optimization
+import Planning
+import Store
+
+func seconds(_ from: DispatchTime) -> Double { Double(DispatchTime.now().uptimeNanoseconds - from.uptimeNanoseconds) / 1e9 }
+func f(_ v: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", v) }
+
+/// Peak resident set size of this process (VmHWM), MB.
+func peakRSSMB() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+          let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+    return kb / 1024
+}
+
+/// Columns of every beamlet, computed by `threads` workers that take chunks of 8 beamlets in turn.
+final class ColumnCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+    private var columns: [BeamletColumn] = []
+    private var failure: Error?
+
+    func run(calculator: BeamletDoseCalculator, ids: [Int], threads: Int, seed: UInt64, histories: Int,
+             spec: DoseCalculationSpec) throws -> [BeamletColumn] {
+        let count = ids.count
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            var calc = calculator
+            var local: [BeamletColumn] = []
+            while true {
+                lock.lock(); let start = next; next += 8; lock.unlock()
+                if start >= count { break }
+                do {
+                    for n in start..<min(start + 8, count) {
+                        local.append(try calc.column(beamletID: ids[n], seed: seed, histories: histories,
+                                                     batches: spec.uncertaintyBatches, thresholdRelative: spec.thresholdRelative))
+                    }
+                } catch {
+                    lock.lock(); failure = error; lock.unlock(); break
+                }
+            }
+            lock.lock(); columns += local; lock.unlock()
+        }
+        if let failure { throw failure }
+        return columns
+    }
+}
+
+/// Prints the metrics of an evaluation, with the TG-119 ones beside pyRadPlan's.
+func report(_ title: String, _ evaluation: PlanEvaluation) {
+    print("\(title): normalisation factor \(f(evaluation.normalisationFactor, 4))")
+    for s in evaluation.structures {
+        print("  \(s.name): Dmean \(f(s.meanGy)) D95 \(f(s.doseAtVolume(95))) D50 \(f(s.doseAtVolume(50))) D10 \(f(s.doseAtVolume(10))) D5 \(f(s.doseAtVolume(5))) D2 \(f(s.doseAtVolume(2))) Dmax \(f(s.maxGy)) Gy")
+    }
+    print("  HI \(f(evaluation.homogeneityIndex, 3)), Paddick CI at \(f(evaluation.ciIsodoseGy, 1)) Gy \(f(evaluation.paddickConformityIndex, 3))")
+    for g in evaluation.goals {
+        print("  goal \(g.goal.structure) \(g.goal.metric) \(g.goal.comparator.rawValue) \(f(g.goal.value, 1)) \(g.unit): \(f(g.value)) → \(g.passed ? "pass" : "FAIL")")
+    }
+    // pyRadPlan's plan is not normalised; scale ours back by 1/factor for the like-for-like column.
+    let unscaled = 1 / evaluation.normalisationFactor
+    if let ptv = evaluation.structure("OuterTarget"), let core = evaluation.structure("Core") {
+        print("  TG-119 side by side (ours normalised | ours as optimised | pyRadPlan as optimised):")
+        let rows: [(String, Double, Double)] = [("OuterTarget D95", ptv.doseAtVolume(95), 49.15), ("OuterTarget D10", ptv.doseAtVolume(10), 50.47),
+                                                ("OuterTarget Dmean", ptv.meanGy, 49.97), ("Core D10", core.doseAtVolume(10), 23.68),
+                                                ("Core Dmean", core.meanGy, 15.59)]
+        for (name, ours, peer) in rows { print("    \(name): \(f(ours)) | \(f(ours * unscaled)) | \(f(peer)) Gy") }
+        print("    HI \(f(evaluation.homogeneityIndex, 3)) | — | 0.031; Paddick CI \(f(evaluation.paddickConformityIndex, 3)) | — | 0.85")
+    }
+}
+
+var positional: [String] = []
+var historiesOverride: Int?
+var threads = 2
+var finalRecompute = true
+var arguments = CommandLine.arguments.dropFirst().makeIterator()
+while let a = arguments.next() {
+    switch a {
+    case "--histories": historiesOverride = arguments.next().flatMap { Int($0) }
+    case "--threads": threads = arguments.next().flatMap { Int($0) } ?? 2
+    case "--no-final": finalRecompute = false
+    default: positional.append(a)
+    }
+}
+let casePath = positional.first ?? "/work/shared/data/tg119/case.h5"
+let specPaths = positional.count > 1 ? Array(positional.dropFirst()) : ["jobs/tg119-plan.yaml"]
+guard FileManager.default.fileExists(atPath: casePath) else {
+    print("SKIP: \(casePath) is absent (TG-119 case not available)")
+    exit(0)
+}
+BLASThreads.set(1)
+
+let t0 = DispatchTime.now()
+let caseFile = try CaseFile.read(path: casePath)
+let readSeconds = seconds(t0)
+print("case \(casePath): CT \(caseFile.ct.grid), structures \(caseFile.structures.map { "\($0.name) (\($0.voxelCount))" }.joined(separator: ", ")); read \(f(readSeconds)) s")
+let contoured = caseFile.structures.map {
+    ContouredStructure(name: $0.name, mask: $0.mask, overlapPriority: $0.overlapPriority, objectivesJSON: $0.objectivesJSON)
+}
+
+struct Influence {
+    let key: DoseCalculationSpec, seed: UInt64, matrix: Dose.InfluenceMatrix, structures: DoseGridStructures
+    let calculator: BeamletDoseCalculator
+}
+var cached: Influence?
+
+for specPath in specPaths {
+    let job = try JobSpec.parse(contentsOfFile: specPath)
+    guard case .plan(var plan) = job.work else { print("\(specPath): not a plan job"); continue }
+    if let h = historiesOverride { plan.dose.historiesPerBeamlet = h }
+    print("\n== \(specPath) (\(job.name ?? "unnamed")), seed \(job.seed), \(plan.dose.historiesPerBeamlet) histories/beamlet, \(threads) threads")
+    let dose = plan.dose
+    if cached?.key != dose || cached?.seed != job.seed {
+        cached = nil
+        var t = DispatchTime.now()
+        let grid = try PatientModel.doseGrid(covering: caseFile.ct.grid, spacingMM: dose.doseGridSpacingMM)
+        let patient = try PatientModel(ct: caseFile.ct, doseGrid: grid)
+        let patientSeconds = seconds(t)
+        t = DispatchTime.now()
+        let structures = try DoseGridStructures(contoured, doseGrid: grid)
+        let structureSeconds = seconds(t)
+        guard let target = caseFile.structure(named: dose.target)?.mask else { print("target \(dose.target) missing"); exit(1) }
+        t = DispatchTime.now()
+        let geometry = try BeamGeometry.covering(target: target, gantryDeg: dose.beams.gantryDeg, isocentreMM: dose.beams.isocentreMM,
+                                                 sadMM: dose.beams.sadMM, bixelMM: dose.beams.bixelMM, marginMM: dose.marginMM)
+        let beamSeconds = seconds(t)
+        t = DispatchTime.now()
+        let calculator = try BeamletDoseCalculator(patient: patient, geometry: geometry)
+        let columns = try ColumnCollector().run(calculator: calculator, ids: Array(geometry.beamlets.indices), threads: threads,
+                                                seed: job.seed, histories: dose.historiesPerBeamlet, spec: dose)
+        let matrix = try Dose.InfluenceMatrix(grid: grid, columnCount: geometry.beamlets.count, columns: columns)
+        let influenceSeconds = seconds(t)
+        print("dose grid \(grid); patient model \(f(patientSeconds)) s; structures on dose grid \(f(structureSeconds)) s")
+        print("beams \(dose.beams.gantryDeg.count), beamlets \(geometry.beamlets.count) (\(f(beamSeconds, 3)) s); influence matrix \(matrix.nonZeroCount) non-zeros in \(f(influenceSeconds)) s (\(f(Double(geometry.beamlets.count * dose.historiesPerBeamlet) / influenceSeconds / 1e6, 3)) M histories/s)")
+        cached = Influence(key: dose, seed: job.seed, matrix: matrix, structures: structures, calculator: calculator)
+    }
+    let influence = cached!
+    var t = DispatchTime.now()
+    let objectives = try PlanObjectives.resolve(plan.objectives, structures: influence.structures)
+    let problem = try FluenceOptimisation(influence: influence.matrix, structures: influence.structures, objectives: objectives,
+                                          prescription: plan.prescription)
+    let setupSeconds = seconds(t)
+    let result = try problem.run(plan.optimizer)
+    t = DispatchTime.now()
+    let evaluation = try PlanEvaluation(doseGy: try influence.matrix.dose(weights: result.weights), structures: influence.structures,
+                                        prescription: plan.prescription, goals: plan.goals, objectives: objectives)
+    let metrics = try evaluation.metricsJSON(optimisation: result)
+    let tables = try evaluation.dvhTables()
+    let evaluationSeconds = seconds(t)
+    print("objectives: " + objectives.map { "\($0.structure) \($0.type.rawValue) \(f($0.doseGy, 1)) Gy ×\(f($0.penalty, 0))" }.joined(separator: "; "))
+    print("optimisation: setup \(f(setupSeconds)) s; \(result.iterations) iterations, \(result.evaluations) evaluations in \(f(result.seconds)) s (\(f(result.secondsPerIteration * 1000, 1)) ms/iteration), stop \(result.stopReason.rawValue), cost \(f(result.objectiveInitial, 1)) → \(f(result.objectiveFinal, 3)); \(result.weights.filter { $0 > 0 }.count) beamlets with weight > 0")
+    print("evaluation + metrics_json (\(metrics.utf8.count) bytes) + \(tables.count) DVH tables: \(f(evaluationSeconds)) s")
+    report("dose of the optimisation's influence matrix", evaluation)
+    if finalRecompute, let final = plan.finalHistoriesPerBeamlet {
+        t = DispatchTime.now()
+        let ids = result.weights.indices.filter { result.weights[$0] > 0 }
+        let columns = try ColumnCollector().run(calculator: influence.calculator, ids: ids, threads: threads, seed: job.seed &+ 1,
+                                                histories: final, spec: dose)
+        let matrix = try Dose.InfluenceMatrix(grid: influence.matrix.grid, columnCount: influence.matrix.columnCount, columns: columns)
+        let recomputed = try PlanEvaluation(doseGy: try matrix.dose(weights: result.weights), structures: influence.structures,
+                                            prescription: plan.prescription, goals: plan.goals, objectives: objectives)
+        print("final recomputation: \(ids.count) beamlets × \(final) histories, \(matrix.nonZeroCount) non-zeros in \(f(seconds(t))) s")
+        report("final dose recomputed with \(final) histories/beamlet", recomputed)
+    }
+    print("total so far \(f(seconds(t0))) s; peak RSS \(f(peakRSSMB(), 0)) MB")
+}
