@@ -1,8 +1,17 @@
 extension DoseCalculationSpec {
-    /// Reads the dose keys (`target`, `beams`, `dose_grid`, statistics) of a `dose` or `plan` job.
+    /// Reads the dose keys (`target` or `open_field`, `beams`, `dose_grid`, statistics) of a `dose` or `plan` job.
     init(reading m: SpecMapping, kind: JobKind) throws(JobSpecError) {
-        let target = try m.required("target", "the target structure the beamlets must cover").structureName()
         let beams = try BeamSetSpec(reading: try m.required("beams", "the beam set (at least `gantry_deg`)"))
+        let openField = try m.optional("open_field").map { v throws(JobSpecError) in try OpenFieldSpec(reading: v, beams: beams) }
+        let target: String?
+        if openField == nil {
+            target = try m.required("target", "the target structure the beamlets must cover (or an open_field)").structureName()
+        } else {
+            target = try m.optional("target")?.structureName()
+            if target == nil, beams.isocentreMM == nil, openField?.ssdMM == nil, let o = m.optional("open_field") {
+                throw o.error(.missingKey, "an open field needs open_field.ssd_mm, beams.isocentre_mm or a target (its centre of mass)")
+            }
+        }
         var spacing = SIMD3<Double>(repeating: 3)
         if let grid = m.optional("dose_grid") {
             let g = try grid.mapping(allowed: ["spacing_mm"])
@@ -18,6 +27,7 @@ extension DoseCalculationSpec {
         }
         self.init(
             target: target,
+            openField: openField,
             beams: beams,
             marginMM: try m.double("margin_mm", default: 5, in: Interval(0, 50)),
             doseGridSpacingMM: spacing,
@@ -29,7 +39,8 @@ extension DoseCalculationSpec {
 
     /// Writes the dose keys at the top level.
     func write(to w: inout YAMLWriter) {
-        w.line("target", YAMLWriter.quoted(target))
+        if let target { w.line("target", YAMLWriter.quoted(target)) }
+        openField?.write(to: &w)
         beams.write(to: &w)
         w.line("margin_mm", YAMLWriter.number(marginMM))
         w.block("dose_grid") { w in w.line("spacing_mm", YAMLWriter.vector(doseGridSpacingMM)) }

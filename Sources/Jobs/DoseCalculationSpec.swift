@@ -1,8 +1,12 @@
 /// Everything needed to compute a Monte Carlo-lite beamlet dose influence matrix: the target the
-/// beamlets must cover, the beams, the dose grid and the statistics (a `dose` job, and part of a `plan` job).
+/// beamlets must cover (or an open field), the beams, the dose grid and the statistics (a `dose` job,
+/// and part of a `plan` job).
 public struct DoseCalculationSpec: Hashable, Sendable {
-    /// Structure the beamlets must cover (its centre of mass is the default isocentre).
-    public var target: String
+    /// Structure the beamlets must cover (its centre of mass is the default isocentre); always set for a
+    /// `plan`, optional for a `dose` job with an open field.
+    public var target: String?
+    /// Forward open field (`dose` jobs only): its beamlets replace the target-covering ones, all at weight 1.
+    public var openField: OpenFieldSpec?
     /// The beams.
     public var beams: BeamSetSpec
     /// Beamlets whose projection comes within this distance of the target are kept (default 5 mm, range [0, 50]).
@@ -21,10 +25,11 @@ public struct DoseCalculationSpec: Hashable, Sendable {
     public var storeInfluenceMatrix: Bool
 
     /// Creates a dose calculation request; values are taken as given (ranges are checked by the parser).
-    public init(target: String, beams: BeamSetSpec, marginMM: Double = 5,
+    public init(target: String?, openField: OpenFieldSpec? = nil, beams: BeamSetSpec, marginMM: Double = 5,
                 doseGridSpacingMM: SIMD3<Double> = SIMD3(repeating: 3), historiesPerBeamlet: Int = 1000,
                 uncertaintyBatches: Int = 10, thresholdRelative: Double = 0.001, storeInfluenceMatrix: Bool) {
         self.target = target
+        self.openField = openField
         self.beams = beams
         self.marginMM = marginMM
         self.doseGridSpacingMM = doseGridSpacingMM

@@ -14,9 +14,10 @@ extension JobSpec {
         case .segment, .selftest:
             return []
         case .dose(let d):
-            return [("target", d.target)]
+            return d.target.map { [("target", $0)] } ?? []
         case .plan(let p):
-            var refs: [(keyPath: String, name: String)] = [("target", p.dose.target), ("prescription.target", p.prescription.target)]
+            var refs: [(keyPath: String, name: String)] = p.dose.target.map { [("target", $0)] } ?? []
+            refs.append(("prescription.target", p.prescription.target))
             if case .listed(let objectives) = p.objectives {
                 for (i, o) in objectives.enumerated() { refs.append(("objectives[\(i)].structure", o.structure)) }
             }

@@ -6,6 +6,8 @@ extension JobSpec {
     /// Keys of a `dose` job besides the common ones (a `plan` job accepts them too).
     static let doseKeys = ["target", "beams", "margin_mm", "dose_grid", "histories_per_beamlet",
                            "uncertainty_batches", "threshold_relative", "store_influence_matrix"]
+    /// Keys only a `dose` job accepts.
+    static let doseOnlyKeys = ["open_field"]
     /// Keys only a `plan` job accepts.
     static let planOnlyKeys = ["segmentation", "prescription", "objectives", "optimizer", "goals",
                                "final_histories_per_beamlet"]
@@ -14,7 +16,7 @@ extension JobSpec {
     static func topLevelKeys(_ kind: JobKind) -> [String] {
         switch kind {
         case .segment: return commonKeys + SegmentationSpec.keys
-        case .dose: return commonKeys + doseKeys
+        case .dose: return commonKeys + doseKeys + doseOnlyKeys
         case .plan: return commonKeys + doseKeys + planOnlyKeys
         case .selftest: return commonKeys + SelftestSpec.keys
         }

@@ -1,9 +1,15 @@
 extension PrescriptionSpec {
-    /// Reads a `prescription:` mapping; `target` defaults to the job's target.
-    init(reading value: SpecValue, defaultTarget: String) throws(JobSpecError) {
+    /// Reads a `prescription:` mapping; `target` defaults to the job's target (required when the job has none).
+    init(reading value: SpecValue, defaultTarget: String?) throws(JobSpecError) {
         let m = try value.mapping(allowed: ["target", "dose_gy", "fractions", "normalise"])
+        let target: String
+        if let named = try m.optional("target")?.structureName() ?? defaultTarget {
+            target = named
+        } else {
+            target = try m.required("target", "the structure the prescription applies to").structureName()
+        }
         self.init(
-            target: try m.optional("target")?.structureName() ?? defaultTarget,
+            target: target,
             doseGy: try m.required("dose_gy", "the prescribed total dose in Gy").double(in: Interval(0, 100, lowerOpen: true)),
             fractions: try m.int("fractions", default: 1, in: 1...100),
             normalise: try m.optional("normalise")?.choice(PrescriptionNormalisation.self, what: "normalisation") ?? .none)

@@ -19,7 +19,8 @@ struct JobFilesTests {
     @Test func everyFileParsesAndRoundTrips() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.jobsDirectory.path)
             .filter { $0.hasSuffix(".yaml") }.sorted()
-        #expect(files == ["dose.yaml", "lung-plan.yaml", "segment.yaml", "selftest-crash.yaml", "selftest.yaml", "tg119-plan.yaml"])
+        #expect(files == ["dose.yaml", "lung-plan.yaml", "lung-slab-10x10.yaml", "segment.yaml", "selftest-crash.yaml", "selftest.yaml",
+                          "tg119-plan.yaml", "water-10x10.yaml"])
         for file in files {
             let spec = try Self.load(file)
             let canonical = spec.canonicalYAML()
@@ -96,8 +97,8 @@ struct JobFilesTests {
         let doc = try String(contentsOf: Self.jobsDirectory.deletingLastPathComponent()
             .appendingPathComponent("docs/job-spec.md"), encoding: .utf8)
         let blocks = doc.components(separatedBy: "```yaml\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
-        #expect(blocks.count == 4)
-        #expect(try blocks.map { try JobSpec.parse(yaml: $0).kind } == [.segment, .dose, .plan, .selftest])
+        #expect(blocks.count == 5)
+        #expect(try blocks.map { try JobSpec.parse(yaml: $0).kind } == [.segment, .dose, .dose, .plan, .selftest])
     }
 
     @Test func unreadableAndOversizeFiles() throws {

@@ -10,7 +10,7 @@ public struct KindCatalog: Sendable {
     }
 
     /// The kinds shipped with rtcluster.
-    public static let standard = KindCatalog([SegmentKind(), SelftestKind()])
+    public static let standard = KindCatalog([SegmentKind(), SelftestKind(), DoseKind()])
 
     /// Kind names, sorted.
     public var names: [String] { plugins.keys.sorted() }

@@ -12,16 +12,19 @@ struct PhantomCommand: ReportingCommand {
         thorax: patient supine with arms, couch and pad, lungs, trachea and bronchi, vertebrae with
         spinal canal, ribs, heart, a lung tumour (gtv) and its ptv; realistic HU and noise.
         water: a water cylinder in air (or --box for a flat water tank), for dose checks.
+        slab: a 300×300×300 mm water tank with lung (0.26 g/cm³, −749 HU) from 5 to 15 cm depth below
+        its anterior face (water 0–5 cm / lung 5–15 cm / water 15–30 cm), for heterogeneity checks.
         Sizes: small (64x64x40), standard (128x128x64), large (256x256x120) or NXxNYxNZ.
         Examples:
           rtcluster phantom thorax --out thorax.h5 --seed 7
           rtcluster phantom water --box --out tank.h5 --size 64x64x64
+          rtcluster phantom slab --out slab.h5
         """
     )
-    enum Kind: String, ExpressibleByArgument, CaseIterable { case water, thorax }
+    enum Kind: String, ExpressibleByArgument, CaseIterable { case water, thorax, slab }
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "Phantom kind: water or thorax.") var kind: Kind
+    @Argument(help: "Phantom kind: water, thorax or slab.") var kind: Kind
     @Option(help: ArgumentHelp("Output case file (.h5).", valueName: "file")) var out: String
     @Option(help: "Random seed (tumour position, anatomy variations, noise).") var seed: UInt64 = 1
     @Option(help: "Grid size: small, standard, large or NXxNYxNZ.") var size = "standard"
@@ -45,9 +48,10 @@ struct PhantomCommand: ReportingCommand {
         case .thorax:
             phantom = try PhantomFactory.thorax(seed: seed, size: gridSize, noiseHU: noiseHU ?? 15)
         case .water:
-            let spacing = SIMD3<Double>(320 / Double(gridSize.nx), 320 / Double(gridSize.ny), 320 / Double(gridSize.nz))
             let shape: WaterShape = box ? .box(sizeMM: [300, 300, 300]) : .cylinder(diameterMM: 200)
-            phantom = try PhantomFactory.water(shape: shape, size: gridSize, spacingMM: spacing, noiseHU: noiseHU ?? 0, seed: seed)
+            phantom = try PhantomFactory.water(shape: shape, size: gridSize, spacingMM: tankSpacing(gridSize), noiseHU: noiseHU ?? 0, seed: seed)
+        case .slab:
+            phantom = try PhantomFactory.slab(size: gridSize, spacingMM: tankSpacing(gridSize), noiseHU: noiseHU ?? 0, seed: seed)
         }
         let caseFile = try CaseFile(ct: phantom.ct, structures: phantom.structures.map { Store.Structure(name: $0.name, mask: $0.mask) })
         try caseFile.write(to: out)
@@ -62,6 +66,13 @@ struct PhantomCommand: ReportingCommand {
         for s in phantom.structures {
             print("  " + s.name.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: "%9.1f cm³", s.volumeCC))
         }
+    }
+}
+
+extension PhantomCommand {
+    /// Voxel size that spreads `size` over a 320 mm cube (the water and slab tanks are 300 mm).
+    func tankSpacing(_ size: PhantomSize) -> SIMD3<Double> {
+        SIMD3(320 / Double(size.nx), 320 / Double(size.ny), 320 / Double(size.nz))
     }
 }
 

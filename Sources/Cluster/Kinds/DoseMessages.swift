@@ -1,0 +1,101 @@
+import Core
+import Dose
+import Planning
+
+/// The explicit mapping of beamlet batches and their columns onto task payloads (field names in Protocol.md).
+///
+/// Input: `patient.grid`, `patient.density` (float64 g/cm³), `patient.material` (uint8), `beams` (float64
+/// [gantry°, iso x, y, z mm, SAD mm] per beam), `beamlets` (float64 [beam index, u, v, width mm] per beamlet,
+/// id = position), `geometry` (float64 [bixel mm, focal spot σ mm]), `beamlet_ids` (int64 [first, end)),
+/// `statistics` (int64 [seed bits, histories, batches]), `threshold` (float64). Output: `beamlet_ids`
+/// (int64 per column), `counts` (int64 entries per column), `rows` (int32), `dose` and `sigma` (float32,
+/// Gy per unit weight) concatenated over the columns, and `bookkeeping` (float64 [emitted, deposited,
+/// escaped MeV, unscattered primaries, histories] per column).
+enum DoseMessages {
+    static func encode(_ batch: BeamletBatch) -> TaskPayload {
+        var payload = TaskPayload()
+        payload.setGrid(batch.patient.grid, as: "patient.grid")
+        payload["patient.density"] = .float64(batch.patient.densityGPerCC)
+        payload["patient.material"] = .uint8(batch.patient.materials.map(\.rawValue))
+        let g = batch.geometry
+        payload["beams"] = .float64(g.beams.flatMap { [$0.gantryDeg, $0.isocentreMM.x, $0.isocentreMM.y, $0.isocentreMM.z, $0.sadMM] })
+        payload["beamlets"] = .float64(g.beamlets.flatMap { [Double($0.beamIndex), $0.uMM, $0.vMM, $0.widthMM] })
+        payload["geometry"] = .float64([g.bixelMM, g.focalSpotSigmaMM])
+        payload["beamlet_ids"] = .int64([Int64(batch.beamletIDs.lowerBound), Int64(batch.beamletIDs.upperBound)])
+        let s = batch.statistics
+        payload["statistics"] = .int64([Int64(bitPattern: s.seed), Int64(s.historiesPerBeamlet), Int64(s.uncertaintyBatches)])
+        payload["threshold"] = .float64([s.thresholdRelative])
+        return payload
+    }
+
+    static func decodeBatch(_ payload: TaskPayload) throws -> BeamletBatch {
+        let grid = try payload.grid("patient.grid")
+        let materials = try payload.uint8s("patient.material").map { code in
+            guard let m = Material(rawValue: code) else { throw WireError.malformed("unknown material code \(code)") }
+            return m
+        }
+        let patient = try PatientModel(grid: grid, densityGPerCC: payload.float64s("patient.density"), materials: materials)
+        let beamValues = try records(payload, "beams", width: 5)
+        let beams = try beamValues.map { try Beam(gantryDeg: $0[0], isocentreMM: SIMD3($0[1], $0[2], $0[3]), sadMM: $0[4]) }
+        let beamlets = try records(payload, "beamlets", width: 4).enumerated().map { id, v in
+            guard v[0] >= 0, v[0] < Double(beams.count), v[0] == v[0].rounded() else { throw WireError.malformed("beamlet \(id) has no beam") }
+            return Beamlet(id: id, beamIndex: Int(v[0]), uMM: v[1], vMM: v[2], widthMM: v[3])
+        }
+        let shape = try payload.float64s("geometry")
+        guard shape.count == 2 else { throw WireError.malformed("field geometry is not [bixel, focal spot]") }
+        let geometry = try BeamGeometry(beams: beams, beamlets: beamlets, bixelMM: shape[0], focalSpotSigmaMM: shape[1])
+        let ids = try payload.int64s("beamlet_ids")
+        let statistics = try payload.int64s("statistics")
+        let threshold = try payload.float64s("threshold")
+        guard ids.count == 2, ids[0] <= ids[1], statistics.count == 3, threshold.count == 1 else {
+            throw WireError.malformed("fields beamlet_ids, statistics or threshold have the wrong length")
+        }
+        return try BeamletBatch(patient: patient, geometry: geometry, beamletIDs: Int(ids[0])..<Int(ids[1]),
+                                statistics: BeamletStatistics(seed: UInt64(bitPattern: statistics[0]), historiesPerBeamlet: Int(statistics[1]),
+                                                              uncertaintyBatches: Int(statistics[2]), thresholdRelative: threshold[0]))
+    }
+
+    static func encode(_ columns: [BeamletColumn]) -> TaskPayload {
+        var payload = TaskPayload()
+        payload["beamlet_ids"] = .int64(columns.map { Int64($0.beamletID) })
+        payload["counts"] = .int64(columns.map { Int64($0.rowIndices.count) })
+        payload["rows"] = .int32(columns.flatMap(\.rowIndices))
+        payload["dose"] = .float32(columns.flatMap(\.doseGy))
+        payload["sigma"] = .float32(columns.flatMap(\.uncertaintyGy))
+        payload["bookkeeping"] = .float64(columns.flatMap { c in
+            [c.bookkeeping.emittedMeV, c.bookkeeping.depositedMeV, c.bookkeeping.escapedMeV,
+             Double(c.bookkeeping.unscatteredPrimaries), Double(c.bookkeeping.histories)]
+        })
+        return payload
+    }
+
+    static func decodeColumns(_ payload: TaskPayload) throws -> [BeamletColumn] {
+        let ids = try payload.int64s("beamlet_ids"), counts = try payload.int64s("counts")
+        let rows = try payload.int32s("rows"), dose = try payload.float32s("dose"), sigma = try payload.float32s("sigma")
+        let balances = try records(payload, "bookkeeping", width: 5)
+        guard counts.count == ids.count, balances.count == ids.count, counts.allSatisfy({ $0 >= 0 }),
+              counts.reduce(0, +) == Int64(rows.count), dose.count == rows.count, sigma.count == rows.count else {
+            throw WireError.malformed("column fields of a dose result disagree in length")
+        }
+        var start = 0
+        return ids.indices.map { n in
+            let range = start..<(start + Int(counts[n]))
+            start = range.upperBound
+            var balance = EnergyBookkeeping()
+            balance.emittedMeV = balances[n][0]
+            balance.depositedMeV = balances[n][1]
+            balance.escapedMeV = balances[n][2]
+            balance.unscatteredPrimaries = Int(balances[n][3])
+            balance.histories = Int(balances[n][4])
+            return BeamletColumn(beamletID: Int(ids[n]), rowIndices: Array(rows[range]), doseGy: Array(dose[range]),
+                                 uncertaintyGy: Array(sigma[range]), bookkeeping: balance)
+        }
+    }
+
+    /// Field `name` as consecutive records of `width` float64 values.
+    private static func records(_ payload: TaskPayload, _ name: String, width: Int) throws -> [[Double]] {
+        let values = try payload.float64s(name)
+        guard values.count % width == 0 else { throw WireError.malformed("field \(name) is not a list of \(width)-value records") }
+        return stride(from: 0, to: values.count, by: width).map { Array(values[$0..<($0 + width)]) }
+    }
+}

@@ -1,0 +1,53 @@
+import Core
+import Dose
+import Foundation
+import Planning
+import Store
+
+/// The coordinator side of a `dose` job: the batch phase, then assembly, forward dose and the result bundle.
+final class DoseRun: JobRun {
+    private let stage: InfluenceStage
+    private let storeInfluenceMatrix: Bool
+
+    init(stage: InfluenceStage, storeInfluenceMatrix: Bool) {
+        self.stage = stage
+        self.storeInfluenceMatrix = storeInfluenceMatrix
+    }
+
+    func firstStep() throws -> JobStep { .tasks(stage.tasks) }
+
+    func nextStep(after results: [TaskPayload]) throws -> JobStep {
+        let (matrix, balance) = try stage.matrix(from: results)
+        let setup = stage.setup
+        let forward = try ForwardDose(matrix: matrix, weights: setup.weights)
+        var result = ResultFile(doseGy: forward.doseGy, doseUncertainty: forward.uncertaintyGy,
+                                arrays: try Self.planArrays(setup), attributes: Self.attributes(setup, matrix: matrix))
+        if storeInfluenceMatrix {
+            result.sparseMatrices["/influence"] = try SparseMatrixCSC(
+                rows: matrix.grid.voxelCount, columns: matrix.columnCount, values: matrix.doseGy,
+                rowIndices: matrix.rowIndices, columnStarts: matrix.columnPointers)
+        }
+        result.attributes["energy_imbalance_relative"] = .double(balance.relativeImbalance)
+        let peak = forward.doseGy.voxels.max() ?? 0
+        let summary = String(format: "%d beamlets × %d histories, %d non-zeros, max dose %.4g Gy", setup.geometry.beamlets.count,
+                             setup.statistics.historiesPerBeamlet, matrix.nonZeroCount, Double(peak))
+        return .finished(JobOutcome(result: result, summary: summary))
+    }
+
+    /// `/plan/beams` (beams × [gantry°, couch°, SAD mm, beamlet count]) and `/plan/weights`.
+    static func planArrays(_ setup: DoseSetup) throws -> [String: ResultArray] {
+        let g = setup.geometry
+        let beams = g.beams.enumerated().flatMap { b, beam -> [Double] in
+            [beam.gantryDeg, 0, beam.sadMM, Double(g.beamlets.filter { $0.beamIndex == b }.count)]
+        }
+        return ["/plan/beams": try ResultArray(shape: [g.beams.count, 4], values: .float64(beams)),
+                "/plan/weights": ResultArray(.float64(setup.weights))]
+    }
+
+    /// The contract's root attributes of a dose result.
+    static func attributes(_ setup: DoseSetup, matrix: InfluenceMatrix) -> [String: AttributeValue] {
+        let iso = setup.geometry.beams.first?.isocentreMM ?? .zero
+        return ["isocentre_mm": .doubles([iso.x, iso.y, iso.z]), "beamlet_count": .int(setup.geometry.beamlets.count),
+                "histories_per_beamlet": .int(setup.statistics.historiesPerBeamlet), "nonzeros": .int(matrix.nonZeroCount)]
+    }
+}

@@ -1,0 +1,91 @@
+import Core
+import Dose
+import Jobs
+
+/// A dose calculation resolved against a case: the patient on the dose grid, the beams and beamlets,
+/// the beamlet weights of the forward dose (1 each) and the Monte Carlo statistics.
+public struct DoseSetup: Sendable {
+    /// Density and material on the dose grid.
+    public let patient: PatientModel
+    /// Beams and beamlets (target-covering, or the open field).
+    public let geometry: BeamGeometry
+    /// Weight of every beamlet in the forward dose: 1 for the open field's or the target's beamlets.
+    public let weights: [Double]
+    /// Seed, histories, batches and threshold of every beamlet.
+    public let statistics: BeamletStatistics
+
+    /// Resolves `spec` on `ct` with the case's `structures` (masks on the CT grid, by name).
+    /// - Throws: ``PlanningError`` for an unknown or empty target, an open-field axis that misses the
+    ///   patient or beams that yield no beamlet; `DoseError`/`CoreError` for invalid geometry.
+    public init(spec: DoseCalculationSpec, seed: UInt64, ct: CTVolume, structures: [String: MaskVolume],
+                calibration: CTCalibration = .schneider2000) throws {
+        let target = try spec.target.map { try Self.targetMask(named: $0, in: structures) }
+        let beams = spec.beams
+        if let field = spec.openField {
+            let iso: SIMD3<Double>
+            if let given = beams.isocentreMM {
+                iso = given
+            } else if let atDepth = try Self.ssdIsocentre(field: field, beams: beams, ct: ct) {
+                iso = atDepth
+            } else if let target {
+                iso = Self.centreOfMass(target)
+            } else {
+                throw PlanningError("an open field needs open_field.ssd_mm, beams.isocentre_mm or a target")
+            }
+            geometry = try BeamGeometry.openField(gantryDeg: beams.gantryDeg, isocentreMM: iso, fieldSizeMM: field.fieldMM,
+                                                  sadMM: beams.sadMM, bixelMM: beams.bixelMM)
+        } else if let target {
+            geometry = try BeamGeometry.covering(target: target, gantryDeg: beams.gantryDeg, isocentreMM: beams.isocentreMM,
+                                                 sadMM: beams.sadMM, bixelMM: beams.bixelMM, marginMM: spec.marginMM)
+        } else {
+            throw PlanningError("the dose calculation names neither a target nor an open field")
+        }
+        guard !geometry.beamlets.isEmpty else { throw PlanningError("the beams have no beamlet") }
+        let doseGrid = try PatientModel.doseGrid(covering: ct.grid, spacingMM: spec.doseGridSpacingMM)
+        patient = try PatientModel(ct: ct, calibration: calibration, doseGrid: doseGrid)
+        weights = Array(repeating: 1, count: geometry.beamlets.count)
+        statistics = BeamletStatistics(seed: seed, historiesPerBeamlet: spec.historiesPerBeamlet,
+                                       uncertaintyBatches: spec.uncertaintyBatches, thresholdRelative: spec.thresholdRelative)
+    }
+
+    /// The mask of structure `name`; throws a ``PlanningError`` naming it and the known structures, or
+    /// saying it is empty.
+    public static func targetMask(named name: String, in structures: [String: MaskVolume]) throws -> MaskVolume {
+        guard let mask = structures[name] else {
+            let known = structures.keys.sorted().map { "\"\($0)\"" }.joined(separator: ", ")
+            throw PlanningError("target \"\(name)\" is not a structure of the case; known structures: \(known.isEmpty ? "none" : known)")
+        }
+        guard mask.voxels.contains(where: { $0 != 0 }) else {
+            throw PlanningError("target \"\(name)\" has no voxel")
+        }
+        return mask
+    }
+
+    /// The isocentre of an SSD set-up (`sad − ssd` beyond the skin along the central axis through the CT
+    /// centre), or nil when the field has no SSD.
+    static func ssdIsocentre(field: OpenFieldSpec, beams: BeamSetSpec, ct: CTVolume) throws -> SIMD3<Double>? {
+        guard let ssd = field.ssdMM, let gantry = beams.gantryDeg.first else { return nil }
+        let g = ct.grid
+        let centre = g.originMM + g.spacingMM * SIMD3(Double(g.nx - 1), Double(g.ny - 1), Double(g.nz - 1)) / 2
+        let direction = try Beam(gantryDeg: gantry, isocentreMM: centre, sadMM: beams.sadMM).directionLPS
+        guard let skin = PatientSurface.entryPoint(ct: ct, throughMM: centre, directionLPS: direction) else {
+            throw PlanningError("the central axis of the beam at gantry \(gantry)° through the CT centre misses the patient")
+        }
+        return skin + (beams.sadMM - ssd) * direction
+    }
+
+    /// Mean position (mm) of the nonzero voxels of a non-empty mask.
+    static func centreOfMass(_ mask: MaskVolume) -> SIMD3<Double> {
+        let g = mask.grid
+        var sum = SIMD3<Double>.zero, count = 0.0
+        for k in 0..<g.nz {
+            for j in 0..<g.ny {
+                for i in 0..<g.nx where mask[i, j, k] != 0 {
+                    sum += g.position(i, j, k)
+                    count += 1
+                }
+            }
+        }
+        return sum / count
+    }
+}

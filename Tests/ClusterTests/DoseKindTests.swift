@@ -1,0 +1,91 @@
+import Core
+import Foundation
+import Jobs
+import Phantoms
+import Planning
+import Store
+import Testing
+@testable import Cluster
+
+/// The `dose` kind: batch messages and whole jobs through the coordinator on 1, 2 and 4 in-process workers
+/// (small water box: 60 mm cube in a 72 mm grid of 4 mm voxels, a 20 × 20 mm open field = 16 beamlets).
+@Suite struct DoseKindTests {
+    static let phantom = try! PhantomFactory.water(shape: .box(sizeMM: SIMD3(repeating: 60)),
+                                                   size: PhantomSize(nx: 18, ny: 18, nz: 18), spacingMM: SIMD3(repeating: 4))
+    static let spec = """
+        kind: dose
+        seed: 9
+        open_field: {field_mm: [20, 20], ssd_mm: 1000}
+        beams: {gantry_deg: [0]}
+        dose_grid: {spacing_mm: 4}
+        histories_per_beamlet: 60
+        uncertainty_batches: 3
+
+        """
+
+    static func caseFixture() throws -> SchedulerFixture {
+        let fixture = try SchedulerFixture()
+        let caseURL = fixture.root.appendingPathComponent("store/cases/case-a/case.h5")
+        try FileManager.default.createDirectory(at: caseURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try CaseFile(ct: phantom.ct, structures: phantom.structures.map { Store.Structure(name: $0.name, mask: $0.mask) }).write(to: caseURL.path)
+        return fixture
+    }
+
+    static func setup() throws -> DoseSetup {
+        guard case .dose(let dose) = try JobSpec.parse(yaml: spec).work else { throw DoseKindError("not a dose spec") }
+        return try DoseSetup(spec: dose, seed: 9, ct: phantom.ct, structures: [:])
+    }
+
+    @Test func batchMessagesRoundTripExactly() throws {
+        let batch = try BeamletBatch.batches(of: Self.setup())[3]
+        let decoded = try DoseMessages.decodeBatch(DoseMessages.encode(batch))
+        #expect(decoded.geometry == batch.geometry && decoded.beamletIDs == batch.beamletIDs && decoded.statistics == batch.statistics)
+        #expect(decoded.patient.densityGPerCC == batch.patient.densityGPerCC && decoded.patient.materials == batch.patient.materials)
+        let columns = try batch.columns()
+        #expect(try DoseMessages.decodeColumns(DoseMessages.encode(columns)) == columns)
+        #expect(try DoseMessages.decodeColumns(DoseKind().execute(phase: 0, input: DoseMessages.encode(batch))) == columns)
+    }
+
+    /// /dose/total is bitwise identical for 1, 2 and 4 workers completing in scrambled order, and equals the
+    /// in-process forward dose; the bundle holds what the contract lists.
+    @Test func doseJobIsIdenticalForOneTwoAndFourWorkers() throws {
+        let fixture = try Self.caseFixture()
+        var jobs: [Int: Int64] = [:]
+        for slots in [1, 2, 4] {
+            jobs[slots] = try fixture.submit(Self.spec, kind: "dose")
+            try fixture.drain(kind: DoseKind(), slots: slots, completion: slots == 1 ? .dispatchOrder : .newestFirst)
+        }
+        let setup = try Self.setup()
+        let columns = try BeamletBatch.batches(of: setup).flatMap { try $0.columns() }
+        let matrix = try InfluenceAssembly.matrix(grid: setup.patient.grid, beamletCount: 16, columns: columns)
+        let expected = try ForwardDose(matrix: matrix, weights: setup.weights)
+        for slots in [1, 2, 4] {
+            let job = try #require(jobs[slots])
+            let record = try fixture.registry.job(id: job)
+            #expect(record.state == .succeeded, "\(record.error ?? "")")
+            #expect(record.progressDone == 16 && record.progressTotal == 16)
+            let file = try ResultFile.read(path: fixture.resultURL(job).path)
+            #expect(file.doseGy?.voxels == expected.doseGy.voxels, "\(slots) workers")
+            #expect(file.doseUncertainty?.voxels == expected.uncertaintyGy.voxels)
+            #expect(file.doseGy?.grid == setup.patient.grid)
+            let influence = try #require(file.sparseMatrices["/influence"])
+            #expect(influence.values == matrix.doseGy && influence.rowIndices == matrix.rowIndices && influence.columnStarts == matrix.columnPointers)
+            #expect(file.arrays["/plan/beams"] == (try ResultArray(shape: [1, 4], values: .float64([0, 0, 1000, 16]))))
+            #expect(file.arrays["/plan/weights"] == ResultArray(.float64(Array(repeating: 1, count: 16))))
+            #expect(file.attributes["beamlet_count"] == .int(16) && file.attributes["histories_per_beamlet"] == .int(60))
+            #expect(file.attributes["nonzeros"] == .int(matrix.nonZeroCount))
+            guard case .doubles(let iso) = file.attributes["isocentre_mm"] else { Issue.record("no isocentre"); continue }
+            #expect(iso.count == 3 && abs(iso[1] + 32) < 1e-5)
+        }
+    }
+
+    @Test func unknownTargetFailsTheJobNamingIt() throws {
+        let fixture = try Self.caseFixture()
+        let job = try fixture.submit("kind: dose\ntarget: ptv\nbeams: {gantry_deg: [0]}\nhistories_per_beamlet: 20\n", kind: "dose")
+        try fixture.drain(kind: DoseKind())
+        let record = try fixture.registry.job(id: job)
+        #expect(record.state == .failed && record.error?.contains("target \"ptv\" is not a structure of the case; known structures: \"body\"") == true,
+                "\(record.error ?? "")")
+        #expect(!FileManager.default.fileExists(atPath: fixture.resultURL(job).path))
+    }
+}

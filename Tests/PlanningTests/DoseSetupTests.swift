@@ -1,0 +1,73 @@
+import Core
+import Dose
+import Jobs
+import Phantoms
+import Testing
+@testable import Planning
+
+/// Resolving dose specs on a small water box (60 mm cube of water in a 72 mm grid of 4 mm voxels).
+@Suite struct DoseSetupTests {
+    static let phantom = try! PhantomFactory.water(shape: .box(sizeMM: SIMD3(repeating: 60)),
+                                                   size: PhantomSize(nx: 18, ny: 18, nz: 18), spacingMM: SIMD3(repeating: 4))
+    static var structures: [String: MaskVolume] { Dictionary(uniqueKeysWithValues: phantom.structures.map { ($0.name, $0.mask) }) }
+
+    static func openField(ssdMM: Double?, isocentreMM: SIMD3<Double>? = nil, gantry: [Double] = [0]) -> DoseCalculationSpec {
+        DoseCalculationSpec(target: nil, openField: OpenFieldSpec(fieldMM: SIMD2(20, 10), ssdMM: ssdMM),
+                            beams: BeamSetSpec(gantryDeg: gantry, isocentreMM: isocentreMM), doseGridSpacingMM: SIMD3(repeating: 4),
+                            historiesPerBeamlet: 100, uncertaintyBatches: 2, storeInfluenceMatrix: true)
+    }
+
+    /// The water starts at voxel centre y = −30 mm, so its anterior face (voxel edge) is at y = −32 mm.
+    @Test func ssdPutsTheIsocentreBelowTheSkin() throws {
+        let skin = try #require(PatientSurface.entryPoint(ct: Self.phantom.ct, throughMM: .zero, directionLPS: SIMD3(0, 1, 0)))
+        #expect(abs(skin.y + 32) < 1e-5 && skin.x == 0 && skin.z == 0, "\(skin)")
+        let atSurface = try DoseSetup(spec: Self.openField(ssdMM: 1000), seed: 1, ct: Self.phantom.ct, structures: [:])
+        #expect(abs(atSurface.geometry.beams[0].isocentreMM.y + 32) < 1e-5)
+        let deeper = try DoseSetup(spec: Self.openField(ssdMM: 900), seed: 1, ct: Self.phantom.ct, structures: [:])
+        #expect(abs(deeper.geometry.beams[0].isocentreMM.y - 68) < 1e-5)
+        // 20 × 10 mm of 5 mm bixels: 4 × 2 beamlets, all at weight 1; the dose grid covers the CT.
+        #expect(atSurface.geometry.beamlets.count == 8 && atSurface.weights == Array(repeating: 1, count: 8))
+        #expect(atSurface.patient.grid.nx == 18 && atSurface.patient.grid.spacingMM == SIMD3(repeating: 4))
+    }
+
+    @Test func explicitIsocentreWins() throws {
+        let setup = try DoseSetup(spec: Self.openField(ssdMM: nil, isocentreMM: SIMD3(1, 2, 3), gantry: [0, 90]), seed: 1,
+                                  ct: Self.phantom.ct, structures: [:])
+        #expect(setup.geometry.beams.map(\.isocentreMM) == [SIMD3(1, 2, 3), SIMD3(1, 2, 3)])
+        #expect(setup.geometry.beamlets.count == 16)
+    }
+
+    @Test func axisMissingThePatientIsAnError() throws {
+        let air = try CTVolume(grid: Self.phantom.grid, voxels: Array(repeating: -1000, count: Self.phantom.grid.voxelCount))
+        #expect(PatientSurface.entryPoint(ct: air, throughMM: .zero, directionLPS: SIMD3(0, 1, 0)) == nil)
+        #expect(throws: PlanningError.self) { try DoseSetup(spec: Self.openField(ssdMM: 1000), seed: 1, ct: air, structures: [:]) }
+    }
+
+    @Test func unknownTargetNamesItAndTheKnownStructures() throws {
+        let spec = DoseCalculationSpec(target: "ptv", beams: BeamSetSpec(gantryDeg: [0]), storeInfluenceMatrix: false)
+        let error = try #require(throws: PlanningError.self) {
+            try DoseSetup(spec: spec, seed: 1, ct: Self.phantom.ct, structures: Self.structures)
+        }
+        #expect(error.description.contains("\"ptv\"") && error.description.contains("known structures: \"body\""), "\(error)")
+    }
+
+    @Test func emptyTargetIsAnError() throws {
+        let empty = MaskVolume(grid: Self.phantom.grid)
+        let spec = DoseCalculationSpec(target: "gtv", beams: BeamSetSpec(gantryDeg: [0]), storeInfluenceMatrix: false)
+        let error = try #require(throws: PlanningError.self) {
+            try DoseSetup(spec: spec, seed: 1, ct: Self.phantom.ct, structures: ["gtv": empty])
+        }
+        #expect(error.description == "target \"gtv\" has no voxel")
+    }
+
+    /// A target job keeps the beamlets that cover the target, isocentre at its centre of mass (origin here).
+    @Test func targetBeamletsCoverTheTarget() throws {
+        var mask = MaskVolume(grid: Self.phantom.grid)
+        for k in 8...9 { for j in 8...9 { for i in 8...9 { mask[i, j, k] = 1 } } }
+        let spec = DoseCalculationSpec(target: "gtv", beams: BeamSetSpec(gantryDeg: [0, 180]), marginMM: 0,
+                                       doseGridSpacingMM: SIMD3(repeating: 4), storeInfluenceMatrix: false)
+        let setup = try DoseSetup(spec: spec, seed: 1, ct: Self.phantom.ct, structures: ["gtv": mask])
+        #expect(setup.geometry.beams[0].isocentreMM == .zero)
+        #expect(!setup.geometry.beamlets.isEmpty && setup.weights.count == setup.geometry.beamlets.count)
+    }
+}

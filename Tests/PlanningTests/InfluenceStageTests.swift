@@ -1,0 +1,78 @@
+import Core
+import Dose
+import Jobs
+import Phantoms
+import Testing
+@testable import Planning
+
+/// Batches, assembly and forward dose on the small water box (8 beamlets of 5 mm, 100 histories each).
+@Suite struct InfluenceStageTests {
+    static let setup = try! DoseSetup(spec: DoseSetupTests.openField(ssdMM: 1000), seed: 11, ct: DoseSetupTests.phantom.ct,
+                                      structures: [:])
+
+    @Test(arguments: [1, 63, 64, 65, 400, 4097, 100_000])
+    func batchesCoverEveryBeamletOnce(count: Int) {
+        let ranges = BeamletBatches.ranges(beamletCount: count)
+        #expect(ranges.flatMap { Array($0) } == Array(0..<count))
+        let size = BeamletBatches.batchSize(beamletCount: count)
+        #expect(ranges.dropLast().allSatisfy { $0.count == size } && (1...64).contains(size))
+        #expect(ranges.count <= max(64, (count + 63) / 64))
+    }
+
+    /// Columns computed in batches (in any order) assemble into the matrix of one sequential run.
+    @Test func batchedAssemblyEqualsOneSequentialRun() throws {
+        let setup = Self.setup
+        let batches = try BeamletBatch.batches(of: setup)
+        #expect(batches.count == 8 && batches.map(\.beamletIDs) == (0..<8).map { $0..<($0 + 1) })
+        let batched = try batches.reversed().flatMap { try $0.columns() }
+        var calculator = try BeamletDoseCalculator(patient: setup.patient, geometry: setup.geometry)
+        let sequential = try (0..<8).map {
+            try calculator.column(beamletID: $0, seed: 11, histories: 100, batches: 2, thresholdRelative: 0.001)
+        }
+        let assembled = try InfluenceAssembly.matrix(grid: setup.patient.grid, beamletCount: 8, columns: batched)
+        #expect(assembled == (try InfluenceMatrix(grid: setup.patient.grid, columnCount: 8, columns: sequential)))
+        #expect(assembled.nonZeroCount > 0)
+        let balance = InfluenceAssembly.bookkeeping(of: batched)
+        #expect(balance.histories == 800 && balance.relativeImbalance < 1e-9)
+    }
+
+    @Test func assemblyRejectsMissingAndRepeatedBeamlets() throws {
+        let columns = try BeamletBatch(patient: Self.setup.patient, geometry: Self.setup.geometry, beamletIDs: 0..<2,
+                                       statistics: Self.setup.statistics).columns()
+        let grid = Self.setup.patient.grid
+        #expect(throws: PlanningError("beamlet 2 has no column (1 of 3 missing)")) {
+            try InfluenceAssembly.matrix(grid: grid, beamletCount: 3, columns: columns)
+        }
+        #expect(throws: PlanningError("beamlet 1 arrived twice")) {
+            try InfluenceAssembly.matrix(grid: grid, beamletCount: 2, columns: columns + [columns[1]])
+        }
+        #expect(throws: PlanningError.self) {
+            try BeamletBatch(patient: Self.setup.patient, geometry: Self.setup.geometry, beamletIDs: 7..<9, statistics: Self.setup.statistics)
+        }
+    }
+
+    /// D·w and √(Σ w²σ²) against a direct double-precision sum over the columns (float32 output: 1e-6 relative).
+    @Test func forwardDoseIsTheWeightedColumnSum() throws {
+        let setup = Self.setup
+        let columns = try BeamletBatch.batches(of: setup).flatMap { try $0.columns() }
+        let matrix = try InfluenceAssembly.matrix(grid: setup.patient.grid, beamletCount: 8, columns: columns)
+        let weights = (0..<8).map { 0.5 + Double($0 % 3) }
+        let forward = try ForwardDose(matrix: matrix, weights: weights)
+        var dose = [Double](repeating: 0, count: setup.patient.grid.voxelCount), variance = dose
+        for c in columns {
+            let w = weights[c.beamletID]
+            for (n, row) in c.rowIndices.enumerated() {
+                dose[Int(row)] += w * Double(c.doseGy[n])
+                variance[Int(row)] += w * w * Double(c.uncertaintyGy[n]) * Double(c.uncertaintyGy[n])
+            }
+        }
+        let peak = try #require(dose.max())
+        #expect(peak > 0)
+        for i in dose.indices {
+            #expect(abs(Double(forward.doseGy.voxels[i]) - dose[i]) <= 1e-6 * peak)
+            #expect(abs(Double(forward.uncertaintyGy.voxels[i]) - variance[i].squareRoot()) <= 1e-6 * peak)
+        }
+        #expect(throws: PlanningError.self) { try ForwardDose(matrix: matrix, weights: [Double](repeating: .nan, count: 8)) }
+        #expect(throws: PlanningError.self) { try ForwardDose(matrix: matrix, weights: [1]) }
+    }
+}
