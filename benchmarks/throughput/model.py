@@ -1,0 +1,301 @@
+#!/usr/bin/env python3
+"""Scaling model of the rtcluster scheduler: a discrete-event simulation of one coordinator and its workers.
+
+What is simulated (mirrors Sources/Cluster/Scheduling/Coordinator.swift):
+- Rank 0 is a single FIFO server. Its work items: claiming a job (registry claim, case read, split: the measured
+  `setup`), handling one task message on dispatch and one on receipt (together `coordinator_msg_s`), the job's
+  global steps between phases (measured `global`) and merging + writing the result file (measured `finish`:
+  result-file I/O on the coordinator).
+- Up to `max_jobs` jobs are in flight (the worker's `--max-jobs`, default 4); a new job is claimed whenever a
+  worker is idle and there is room. Idle workers get the next task round-robin over the jobs in flight; a job's
+  next phase starts only when all tasks of the current phase are back (dynamic dispatch, phase barrier).
+- A task's compute time is the measured `/timings/tasks` seconds of that task; the worker also encodes and
+  decodes its messages (`codec_s_per_byte`, measured in the one-rank run where no MPI is involved).
+- Messages cost latency + bytes / bandwidth, and all of them pass rank 0's network link (one link each way, a
+  FIFO resource): the coordinator's link is shared by every worker.
+- One rank (`ranks = 1`): no MPI; rank 0 runs the tasks itself between its other work.
+- Oversubscription on the measuring machine: compute is stretched by max(1, (busy ranks + background load) /
+  cores); on a cluster every rank has its own core.
+
+Calibration uses the runs with at most 2 ranks: per task the smallest compute time seen (uncontended, after
+dividing out that run's oversubscription), per job the smallest coordinator times, and the coordinator's
+per-message time = median(round_trip - seconds - codec - wire) of the 2-rank run. That last number includes
+the coordinator's polling delay, so it is an upper bound on its CPU cost and the predicted knee a lower bound.
+
+Usage: model.py RESULTS.json   (re-evaluates the model on a recorded benchmark and prints the tables)
+"""
+import heapq
+import json
+import sys
+from collections import deque
+
+import numpy as np
+
+LOCAL = {"name": "this machine (shared memory)", "latency_s": 1e-6, "bandwidth_Bps": 5e9}
+NETWORKS = [{"name": "1.5 us / 10 GB/s", "latency_s": 1.5e-6, "bandwidth_Bps": 10e9},
+            {"name": "50 us / 1 GB/s", "latency_s": 50e-6, "bandwidth_Bps": 1e9}]
+SCALE_RANKS = [2, 4, 8, 16, 32, 64, 128, 256, 512]
+
+
+def compact_traces(run):
+    """The per-job inputs the model needs from one measured run (kept in the results JSON)."""
+    jobs = []
+    for trace in run["traces"]:
+        phases = {}
+        for row in trace["rows"]:
+            phases.setdefault(int(row["phase"]), []).append(
+                [row["seconds"], row["round_trip_seconds"], row["bytes_in"], row["bytes_out"]])
+        jobs.append({"job": trace["job"], "case": trace["case"], "kind": trace["kind"],
+                     "phases": [phases[k] for k in sorted(phases)], "coordinator": trace["coordinator"],
+                     "result_bytes": trace["result_bytes"]})
+    return {"ranks": run["ranks"], "background_cores": run["world"]["background_cores"], "jobs": jobs}
+
+
+def oversubscription(ranks, background, cores):
+    """Compute stretch factor when `ranks` ranks (1 computing at 1 rank, ranks-1 at more) share `cores` cores
+    with `background` cores' worth of other load."""
+    computing = 1 if ranks == 1 else ranks - 1
+    return max(1.0, (computing + background) / cores)
+
+
+def calibrate(traces, cores):
+    """The model's workload and constants from the recorded traces of the runs with at most 2 ranks."""
+    runs = [t for t in traces.values() if t["ranks"] <= 2] or list(traces.values())
+    one = next((t for t in runs if t["ranks"] == 1), None)
+    codec = 0.0
+    if one:
+        extra = sum(max(0.0, rt - s) for j in one["jobs"] for p in j["phases"] for s, rt, _, _ in p)
+        moved = sum(bi + bo for j in one["jobs"] for p in j["phases"] for _, _, bi, bo in p)
+        codec = extra / moved if moved else 0.0
+    two = next((t for t in runs if t["ranks"] == 2), None)
+    message = 0.0
+    if two:
+        wire = lambda b: 2 * LOCAL["latency_s"] + b / LOCAL["bandwidth_Bps"]
+        message = float(np.median([max(0.0, rt - s - codec * (bi + bo) - wire(bi + bo))
+                                   for j in two["jobs"] for p in j["phases"] for s, rt, bi, bo in p]))
+    jobs = {}
+    for run in runs:
+        stretch = oversubscription(run["ranks"], run["background_cores"], cores)
+        for job in run["jobs"]:
+            seen = jobs.setdefault(job["job"], {"kind": job["kind"], "case": job["case"], "phases": None,
+                                                "setup_s": np.inf, "global_s": None, "finish_s": np.inf,
+                                                "result_bytes": job["result_bytes"]})
+            phases = [[[s / stretch, bi, bo] for s, _, bi, bo in p] for p in job["phases"]]
+            if seen["phases"] is None:
+                seen["phases"] = phases
+            else:
+                seen["phases"] = [[[min(a[0], b[0]), a[1], a[2]] for a, b in zip(pa, pb)]
+                                  for pa, pb in zip(seen["phases"], phases)]
+            segments = job["coordinator"]
+            if segments:
+                seen["setup_s"] = min(seen["setup_s"], segments["setup_s"])
+                seen["finish_s"] = min(seen["finish_s"], segments["finish_s"])
+                gaps = segments["global_s"]
+                seen["global_s"] = gaps if seen["global_s"] is None else [min(a, b) for a, b in zip(seen["global_s"], gaps)]
+    for job in jobs.values():
+        job["setup_s"] = 0.0 if job["setup_s"] == np.inf else job["setup_s"]
+        job["finish_s"] = 0.0 if job["finish_s"] == np.inf else job["finish_s"]
+        job["global_s"] = job["global_s"] or [0.0] * (len(job["phases"]) - 1)
+    return {"jobs": [jobs[k] for k in sorted(jobs)], "codec_s_per_byte": codec, "coordinator_msg_s": message}
+
+
+class Simulation:
+    """One simulated drain of `jobs` with `ranks` ranks; `run()` returns makespan and utilisations."""
+
+    def __init__(self, workload, jobs, ranks, network, max_jobs, stretch):
+        self.w, self.queue, self.ranks, self.net = workload, deque(jobs), ranks, network
+        self.max_jobs, self.stretch = max_jobs, stretch
+        self.now, self.events, self.sequence = 0.0, [], 0
+        self.coordinator_work, self.coordinator_busy_until = deque(), None
+        self.busy = {"coordinator": 0.0, "messages": 0.0, "io": 0.0, "global": 0.0, "workers": 0.0, "link": 0.0}
+        self.link_free = {"out": 0.0, "in": 0.0}
+        self.idle = ranks - 1 if ranks > 1 else 1
+        self.active, self.cursor, self.finished = [], 0, 0
+
+    def at(self, time, action):
+        self.sequence += 1
+        heapq.heappush(self.events, (time, self.sequence, action))
+
+    def coordinator(self, seconds, action, category):
+        """Queues `seconds` of rank-0 work; `action` runs when it is done."""
+        self.coordinator_work.append((seconds, action, category))
+        if self.coordinator_busy_until is None:
+            self.next_coordinator_item()
+
+    def next_coordinator_item(self):
+        if not self.coordinator_work:
+            self.coordinator_busy_until = None
+            self.fill()
+            return
+        seconds, action, category = self.coordinator_work.popleft()
+        self.busy["coordinator"] += seconds
+        self.busy[category] += seconds
+        self.coordinator_busy_until = self.now + seconds
+
+        def done():
+            action()
+            self.next_coordinator_item()
+        self.at(self.now + seconds, done)
+
+    def fill(self):
+        """The coordinator's loop when it has nothing queued: claim jobs while there is room, dispatch tasks."""
+        while self.idle > 0 and self.coordinator_busy_until is None:
+            if len(self.active) < self.max_jobs and self.queue:
+                job = dict(self.queue.popleft(), phase=0, pending=None, remaining=0)
+                self.coordinator(job["setup_s"], lambda job=job: self.start_phase(job), "io")
+                return
+            job = self.next_job_with_tasks()
+            if job is None:
+                return
+            self.idle -= 1
+            self.dispatch(job, job["pending"].popleft())
+
+    def next_job_with_tasks(self):
+        for offset in range(len(self.active)):
+            job = self.active[(self.cursor + offset) % len(self.active)]
+            if job["pending"]:
+                self.cursor = (self.cursor + offset + 1) % len(self.active)
+                return job
+        return None
+
+    def start_phase(self, job):
+        if job not in self.active:
+            self.active.append(job)
+        job["pending"] = deque(job["phases"][job["phase"]])
+        job["remaining"] = len(job["pending"]) + 1
+        self.receive(job, worker_freed=False)
+
+    def transfer(self, direction, size, arrive):
+        """Sends `size` bytes over rank 0's link in `direction`; `arrive` runs on delivery."""
+        start = max(self.now, self.link_free[direction])
+        self.link_free[direction] = start + size / self.net["bandwidth_Bps"]
+        self.busy["link"] += size / self.net["bandwidth_Bps"]
+        self.at(self.link_free[direction] + self.net["latency_s"], arrive)
+
+    def dispatch(self, job, task):
+        compute, bytes_in, bytes_out = task
+        codec = self.w["codec_s_per_byte"] * (bytes_in + bytes_out)
+        if self.ranks == 1:
+            self.coordinator(compute * self.stretch + codec, lambda: self.receive(job), "workers")
+            return
+        half = self.w["coordinator_msg_s"] / 2
+
+        def on_worker():
+            seconds = compute * self.stretch + codec
+            self.busy["workers"] += seconds
+            self.at(self.now + seconds, lambda: self.transfer(
+                "in", bytes_out, lambda: self.coordinator(half, lambda: self.receive(job), "messages")))
+        self.coordinator(half, lambda: self.transfer("out", bytes_in, on_worker), "messages")
+
+    def receive(self, job, worker_freed=True):
+        """A task of `job` is back (or, with `worker_freed` false, its phase has just started)."""
+        self.idle += 1 if worker_freed else 0
+        job["remaining"] -= 1
+        if job["remaining"] > 0:
+            return
+        if job["phase"] + 1 < len(job["phases"]):
+            job["phase"] += 1
+            self.coordinator(job["global_s"][job["phase"] - 1], lambda: self.start_phase(job), "global")
+        else:
+            self.coordinator(job["finish_s"], lambda: self.complete(job), "io")
+
+    def complete(self, job):
+        self.active.remove(job)
+        self.finished += 1
+
+    def run(self):
+        self.fill()
+        while self.events:
+            self.now, _, action = heapq.heappop(self.events)
+            action()
+        workers = max(1, self.ranks - 1)
+        span = self.now or 1e-12
+        return {"makespan_s": self.now, "jobs": self.finished,
+                "coordinator_utilisation": self.busy["coordinator"] / span,
+                "coordinator_io_share": self.busy["io"] / max(self.busy["coordinator"], 1e-12),
+                "coordinator_message_share": self.busy["messages"] / max(self.busy["coordinator"], 1e-12),
+                "worker_utilisation": self.busy["workers"] / (workers * span),
+                "link_utilisation": self.busy["link"] / (2 * span)}
+
+
+def predict(workload, ranks, network, max_jobs=4, stretch=1.0, copies=1):
+    """Simulated drain of the workload (`copies` times the calibrated jobs) on `ranks` ranks."""
+    jobs = [job for _ in range(copies) for job in workload["jobs"]]
+    result = Simulation(workload, jobs, ranks, network, max_jobs, stretch).run()
+    cases = len({job["case"] for job in workload["jobs"]}) * copies
+    result["cases_per_hour"] = cases / result["makespan_s"] * 3600 if result["makespan_s"] > 0 else None
+    return result
+
+
+def bottleneck(point):
+    """What limits a simulated point most."""
+    if point["coordinator_utilisation"] > 0.8:
+        kind = "I/O on the coordinator" if point["coordinator_io_share"] > 0.5 else "coordinator CPU (messages, global steps)"
+        return kind
+    if point["link_utilisation"] > 0.8:
+        return "rank 0's network link"
+    if point["worker_utilisation"] < 0.5:
+        return "too few tasks in flight (--max-jobs x tasks per phase)"
+    return "workers (compute)"
+
+
+def evaluate(info):
+    """Calibrates on the recorded runs, validates against every measured rank count and predicts 8-512 ranks."""
+    cores = info["machine"]["nproc"]
+    workload = calibrate(info["traces"], cores)
+    validation = []
+    for summary in info["runs"]:
+        trace = info["traces"][str(summary["ranks"])]
+        stretch = oversubscription(summary["ranks"], trace["background_cores"], cores)
+        point = predict(workload, summary["ranks"], LOCAL, info["settings"]["max_jobs"], stretch)
+        measured = summary.get("makespan_s")
+        validation.append({"ranks": summary["ranks"], "stretch": stretch,
+                           "measured_makespan_s": measured, "predicted_makespan_s": point["makespan_s"],
+                           "measured_cases_per_hour": summary.get("cases_per_hour"),
+                           "predicted_cases_per_hour": point["cases_per_hour"],
+                           "makespan_error_pct": 100 * (point["makespan_s"] - measured) / measured if measured else None,
+                           "calibration_run": summary["ranks"] <= 2})
+    scaling = []
+    for network in NETWORKS:
+        for max_jobs in (4, 64):
+            points = []
+            for ranks in SCALE_RANKS:
+                copies = max(1, -(-2 * ranks // max(1, len(workload["jobs"]))))
+                point = predict(workload, ranks, network, max_jobs, 1.0, copies)
+                point.update(ranks=ranks, bottleneck=bottleneck(point))
+                points.append(point)
+            scaling.append({"network": network["name"], "max_jobs": max_jobs, "points": points,
+                            "knee_ranks": knee(points)})
+    return {"calibration": {k: v for k, v in workload.items() if k != "jobs"},
+            "calibrated_jobs": len(workload["jobs"]), "validation": validation, "scaling": scaling}
+
+
+def knee(points):
+    """The first rank count after which doubling the ranks gains less than 20 % throughput."""
+    for a, b in zip(points, points[1:]):
+        if b["cases_per_hour"] < 1.2 * a["cases_per_hour"]:
+            return a["ranks"]
+    return None
+
+
+def main():
+    if len(sys.argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 64
+    with open(sys.argv[1]) as handle:
+        info = json.load(handle)
+    result = evaluate(info)
+    print(json.dumps(result["calibration"]))
+    for row in result["validation"]:
+        print(f"{row['ranks']} ranks: measured {row['measured_makespan_s']:.1f} s, predicted {row['predicted_makespan_s']:.1f} s "
+              f"({row['makespan_error_pct']:+.1f} %)")
+    for curve in result["scaling"]:
+        print(f"{curve['network']}, max-jobs {curve['max_jobs']}: knee at {curve['knee_ranks']} ranks")
+        for p in curve["points"]:
+            print(f"  {p['ranks']:4d} ranks {p['cases_per_hour']:10.0f} cases/h  coord {p['coordinator_utilisation']:.2f} "
+                  f"workers {p['worker_utilisation']:.2f} link {p['link_utilisation']:.2f}  {p['bottleneck']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
