@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 # Grid sizes cycled through by the cohort: the CLI's named sizes plus two in between, so the cohort spans about
 # 0.16 M to 7.9 M voxels the way a clinic's CTs differ in field of view and slice count.
 FULL_SIZES = ["standard", "small", "160x160x80", "96x96x48", "large", "standard", "128x128x96", "small"]
-QUICK_SIZES = ["small", "96x96x48", "small", "96x96x48"]
+QUICK_SIZES = ["small", "96x96x48", "standard", "small"]
 UNAVAILABLE = "is not implemented by this build"
 
 

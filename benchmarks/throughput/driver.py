@@ -79,6 +79,7 @@ def main():
                   file=sys.stderr)
         info["skipped_kinds"] = {kind: "job kind not implemented by this build: left out of the mix"
                                  for kind in sorted(skipped)}
+        info["message_cost"] = runs.message_cost(binary, group, work, 1000 if args.quick else 5000, args.timeout)
         info["runs"] = [summary for _, summary in measured]
         info["traces"] = {str(run["ranks"]): model.compact_traces(run) for run, _ in measured}
         info["model"] = model.evaluate(info)
@@ -90,6 +91,7 @@ def main():
             print(f"written {path}", file=sys.stderr)
         for problem in problems:
             print(f"FAIL: {problem}", file=sys.stderr)
+        args.keep = args.keep or bool(problems)
         return 1 if problems else 0
     finally:
         if args.keep:

@@ -1,26 +1,33 @@
 #!/usr/bin/env python3
 """Scaling model of the rtcluster scheduler: a discrete-event simulation of one coordinator and its workers.
 
-What is simulated (mirrors Sources/Cluster/Scheduling/Coordinator.swift):
+What is simulated (mirrors Sources/Cluster/Scheduling/Coordinator.swift and MPIWorkerPool.swift):
 - Rank 0 is a single FIFO server. Its work items: claiming a job (registry claim, case read, split: the measured
-  `setup`), handling one task message on dispatch and one on receipt (together `coordinator_msg_s`), the job's
-  global steps between phases (measured `global`) and merging + writing the result file (measured `finish`:
-  result-file I/O on the coordinator).
-- Up to `max_jobs` jobs are in flight (the worker's `--max-jobs`, default 4); a new job is claimed whenever a
-  worker is idle and there is room. Idle workers get the next task round-robin over the jobs in flight; a job's
-  next phase starts only when all tasks of the current phase are back (dynamic dispatch, phase barrier).
-- A task's compute time is the measured `/timings/tasks` seconds of that task; the worker also encodes and
-  decodes its messages (`codec_s_per_byte`, measured in the one-rank run where no MPI is involved).
-- Messages cost latency + bytes / bandwidth, and all of them pass rank 0's network link (one link each way, a
-  FIFO resource): the coordinator's link is shared by every worker.
-- One rank (`ranks = 1`): no MPI; rank 0 runs the tasks itself between its other work.
-- Oversubscription on the measuring machine: compute is stretched by max(1, (busy ranks + background load) /
-  cores); on a cluster every rank has its own core.
+  `setup_s`), handling each task message on dispatch and on receipt (`coordinator_msg_s` per task, plus decoding
+  the reply), the job's global steps between phases (`global_s`) and merging + writing the result file
+  (`finish_s`: the result-file I/O on the coordinator).
+- Up to `max_jobs` jobs are in flight (the worker's `--max-jobs`, default 4); a job is claimed whenever a worker
+  slot is free and there is room. Free slots get the next task round-robin over the jobs in flight; a job's next
+  phase starts only when all tasks of the current phase are back (dynamic dispatch, phase barrier). A worker rank
+  holds up to 2 tasks (8 when tasks take under 0.5 ms), as MPIWorkerPool's prefetch does, and runs them in order.
+- A task's compute time is the measured `/timings/tasks` seconds of that task; encoding and decoding its messages
+  costs `codec_s_per_byte` per byte (worker side, the reply's decoding on rank 0).
+- Messages cost latency + bytes / bandwidth and all pass rank 0's network link (one FIFO link each way), which
+  every worker shares. A reply is noticed `reply_delay_s` after it is sent (polling sleeps, run-queue waits);
+  the worker meanwhile runs its next held task.
+- One rank: no MPI; rank 0 runs the tasks itself, one at a time, between its other work.
+- Oversubscription on the measuring machine: all work is stretched by max(1, (computing ranks + other users'
+  load in cores) / cores); on a cluster every rank has its own core (stretch 1).
 
-Calibration uses the runs with at most 2 ranks: per task the smallest compute time seen (uncontended, after
-dividing out that run's oversubscription), per job the smallest coordinator times, and the coordinator's
-per-message time = median(round_trip - seconds - codec - wire) of the 2-rank run. That last number includes
-the coordinator's polling delay, so it is an upper bound on its CPU cost and the predicted knee a lower bound.
+Calibration (no free parameter except the reply delay):
+- per task: the smallest compute time over the runs with at most 2 ranks, each divided by its run's stretch;
+- per job: the smallest coordinator times over the same runs (from the coordinator's debug log), likewise;
+- `coordinator_msg_s`: wall time per task of a 2-rank `selftest` job of empty tasks (no compute, no payload) —
+  an upper bound on rank 0's cost per task, so the predicted knee is a lower bound;
+- `codec_s_per_byte`: sum(round_trip - seconds) / sum(bytes) of the 1-rank run (in-process, no MPI);
+- `reply_delay_s`: fitted so that the simulated 2-rank drain lasts as long as the measured one; the 1-, 3- and
+  4-rank runs are predictions. Cluster predictions cap it at 1 ms (a dedicated node has no run queue; the
+  coordinator's longest idle sleep is 1 ms).
 
 Usage: model.py RESULTS.json   (re-evaluates the model on a recorded benchmark and prints the tables)
 """
@@ -34,6 +41,8 @@ import numpy as np
 LOCAL = {"name": "this machine (shared memory)", "latency_s": 1e-6, "bandwidth_Bps": 5e9}
 NETWORKS = [{"name": "1.5 us / 10 GB/s", "latency_s": 1.5e-6, "bandwidth_Bps": 10e9},
             {"name": "50 us / 1 GB/s", "latency_s": 50e-6, "bandwidth_Bps": 1e9}]
+# A dedicated node has no run queue: the wait for a reply is at most the coordinator's longest idle sleep.
+POLL_DELAY_CAP_S = 1e-3
 SCALE_RANKS = [2, 4, 8, 16, 32, 64, 128, 256, 512]
 
 
@@ -58,26 +67,21 @@ def oversubscription(ranks, background, cores):
     return max(1.0, (computing + background) / cores)
 
 
-def calibrate(traces, cores):
+def calibrate(traces, cores, message_cost):
     """The model's workload and constants from the recorded traces of the runs with at most 2 ranks."""
     runs = [t for t in traces.values() if t["ranks"] <= 2] or list(traces.values())
+    message = message_cost["per_task_s"] / oversubscription(2, message_cost["background_cores"], cores)
     one = next((t for t in runs if t["ranks"] == 1), None)
     codec = 0.0
     if one:
         extra = sum(max(0.0, rt - s) for j in one["jobs"] for p in j["phases"] for s, rt, _, _ in p)
         moved = sum(bi + bo for j in one["jobs"] for p in j["phases"] for _, _, bi, bo in p)
-        codec = extra / moved if moved else 0.0
-    two = next((t for t in runs if t["ranks"] == 2), None)
-    message = 0.0
-    if two:
-        wire = lambda b: 2 * LOCAL["latency_s"] + b / LOCAL["bandwidth_Bps"]
-        message = float(np.median([max(0.0, rt - s - codec * (bi + bo) - wire(bi + bo))
-                                   for j in two["jobs"] for p in j["phases"] for s, rt, bi, bo in p]))
+        codec = extra / moved / oversubscription(1, one["background_cores"], cores) if moved else 0.0
     jobs = {}
     for run in runs:
         stretch = oversubscription(run["ranks"], run["background_cores"], cores)
         for job in run["jobs"]:
-            seen = jobs.setdefault(job["job"], {"kind": job["kind"], "case": job["case"], "phases": None,
+            seen = jobs.setdefault((job["case"], job["kind"]), {"kind": job["kind"], "case": job["case"], "phases": None,
                                                 "setup_s": np.inf, "global_s": None, "finish_s": np.inf,
                                                 "result_bytes": job["result_bytes"]})
             phases = [[[s / stretch, bi, bo] for s, _, bi, bo in p] for p in job["phases"]]
@@ -88,15 +92,31 @@ def calibrate(traces, cores):
                                   for pa, pb in zip(seen["phases"], phases)]
             segments = job["coordinator"]
             if segments:
-                seen["setup_s"] = min(seen["setup_s"], segments["setup_s"])
-                seen["finish_s"] = min(seen["finish_s"], segments["finish_s"])
-                gaps = segments["global_s"]
+                seen["setup_s"] = min(seen["setup_s"], segments["setup_s"] / stretch)
+                seen["finish_s"] = min(seen["finish_s"], segments["finish_s"] / stretch)
+                gaps = [gap / stretch for gap in segments["global_s"]]
                 seen["global_s"] = gaps if seen["global_s"] is None else [min(a, b) for a, b in zip(seen["global_s"], gaps)]
     for job in jobs.values():
         job["setup_s"] = 0.0 if job["setup_s"] == np.inf else job["setup_s"]
         job["finish_s"] = 0.0 if job["finish_s"] == np.inf else job["finish_s"]
         job["global_s"] = job["global_s"] or [0.0] * (len(job["phases"]) - 1)
-    return {"jobs": [jobs[k] for k in sorted(jobs)], "codec_s_per_byte": codec, "coordinator_msg_s": message}
+    return {"jobs": [jobs[k] for k in sorted(jobs)], "codec_s_per_byte": codec, "coordinator_msg_s": message,
+            "reply_delay_s": 0.0}
+
+
+def fit_reply_delay(workload, run, cores, max_jobs):
+    """The per-reply wake-up delay (polling sleeps, run-queue waits) that makes the simulated drain of the
+    2-rank run as long as the measured one: bisection over 0-100 ms (the makespan grows with the delay)."""
+    stretch = oversubscription(run["ranks"], run["background_cores"], cores)
+    target = run["makespan_s"]
+    low, high = 0.0, 0.1
+    for _ in range(30):
+        middle = (low + high) / 2
+        if predict(dict(workload, reply_delay_s=middle), run["ranks"], LOCAL, max_jobs, stretch)["makespan_s"] < target:
+            low = middle
+        else:
+            high = middle
+    return (low + high) / 2
 
 
 class Simulation:
@@ -106,10 +126,13 @@ class Simulation:
         self.w, self.queue, self.ranks, self.net = workload, deque(jobs), ranks, network
         self.max_jobs, self.stretch = max_jobs, stretch
         self.now, self.events, self.sequence = 0.0, [], 0
-        self.coordinator_work, self.coordinator_busy_until = deque(), None
+        self.coordinator_work, self.coordinator_busy = deque(), False
         self.busy = {"coordinator": 0.0, "messages": 0.0, "io": 0.0, "global": 0.0, "workers": 0.0, "link": 0.0}
         self.link_free = {"out": 0.0, "in": 0.0}
-        self.idle = ranks - 1 if ranks > 1 else 1
+        computes = [task[0] for job in jobs for phase in job["phases"] for task in phase]
+        # MPIWorkerPool prefetch: a rank holds 2 tasks, 8 when its tasks take under 0.5 ms on average.
+        self.limit = 1 if ranks == 1 else (8 if computes and np.mean(computes) < 0.5e-3 else 2)
+        self.workers = [{"held": 0, "tasks": deque(), "running": False} for _ in range(max(1, ranks - 1))]
         self.active, self.cursor, self.finished = [], 0, 0
 
     def at(self, time, action):
@@ -119,36 +142,42 @@ class Simulation:
     def coordinator(self, seconds, action, category):
         """Queues `seconds` of rank-0 work; `action` runs when it is done."""
         self.coordinator_work.append((seconds, action, category))
-        if self.coordinator_busy_until is None:
+        if not self.coordinator_busy:
             self.next_coordinator_item()
 
     def next_coordinator_item(self):
         if not self.coordinator_work:
-            self.coordinator_busy_until = None
+            self.coordinator_busy = False
             self.fill()
             return
         seconds, action, category = self.coordinator_work.popleft()
+        seconds *= self.stretch
         self.busy["coordinator"] += seconds
         self.busy[category] += seconds
-        self.coordinator_busy_until = self.now + seconds
+        self.coordinator_busy = True
 
         def done():
             action()
             self.next_coordinator_item()
         self.at(self.now + seconds, done)
 
+    def idle_slots(self):
+        return sum(self.limit - worker["held"] for worker in self.workers)
+
     def fill(self):
         """The coordinator's loop when it has nothing queued: claim jobs while there is room, dispatch tasks."""
-        while self.idle > 0 and self.coordinator_busy_until is None:
+        while self.idle_slots() > 0 and not self.coordinator_busy:
             if len(self.active) < self.max_jobs and self.queue:
-                job = dict(self.queue.popleft(), phase=0, pending=None, remaining=0)
+                job = dict(self.queue.popleft(), phase=0, pending=deque(), remaining=0)
+                self.active.append(job)
                 self.coordinator(job["setup_s"], lambda job=job: self.start_phase(job), "io")
                 return
             job = self.next_job_with_tasks()
             if job is None:
                 return
-            self.idle -= 1
-            self.dispatch(job, job["pending"].popleft())
+            worker = min((w for w in self.workers if w["held"] < self.limit), key=lambda w: w["held"])
+            worker["held"] += 1
+            self.dispatch(job, job["pending"].popleft(), worker)
 
     def next_job_with_tasks(self):
         for offset in range(len(self.active)):
@@ -159,11 +188,9 @@ class Simulation:
         return None
 
     def start_phase(self, job):
-        if job not in self.active:
-            self.active.append(job)
         job["pending"] = deque(job["phases"][job["phase"]])
         job["remaining"] = len(job["pending"]) + 1
-        self.receive(job, worker_freed=False)
+        self.receive(job, None)
 
     def transfer(self, direction, size, arrive):
         """Sends `size` bytes over rank 0's link in `direction`; `arrive` runs on delivery."""
@@ -172,24 +199,40 @@ class Simulation:
         self.busy["link"] += size / self.net["bandwidth_Bps"]
         self.at(self.link_free[direction] + self.net["latency_s"], arrive)
 
-    def dispatch(self, job, task):
+    def dispatch(self, job, task, worker):
         compute, bytes_in, bytes_out = task
         codec = self.w["codec_s_per_byte"] * (bytes_in + bytes_out)
         if self.ranks == 1:
-            self.coordinator(compute * self.stretch + codec, lambda: self.receive(job), "workers")
+            self.coordinator(compute + codec, lambda: self.receive(job, worker), "workers")
             return
+        decode_reply = codec * bytes_out / (bytes_in + bytes_out) / 2 if bytes_in + bytes_out else 0.0
         half = self.w["coordinator_msg_s"] / 2
+        run = ((compute + codec - decode_reply) * self.stretch, bytes_out, half + decode_reply, job)
+        self.coordinator(half, lambda: self.transfer("out", bytes_in, lambda: self.arrive(worker, run)), "messages")
 
-        def on_worker():
-            seconds = compute * self.stretch + codec
-            self.busy["workers"] += seconds
-            self.at(self.now + seconds, lambda: self.transfer(
-                "in", bytes_out, lambda: self.coordinator(half, lambda: self.receive(job), "messages")))
-        self.coordinator(half, lambda: self.transfer("out", bytes_in, on_worker), "messages")
+    def arrive(self, worker, run):
+        worker["tasks"].append(run)
+        if not worker["running"]:
+            self.execute(worker)
 
-    def receive(self, job, worker_freed=True):
-        """A task of `job` is back (or, with `worker_freed` false, its phase has just started)."""
-        self.idle += 1 if worker_freed else 0
+    def execute(self, worker):
+        """The worker runs its next held task, then sends the reply (noticed after the wake-up delay)."""
+        seconds, bytes_out, handling, job = worker["tasks"].popleft()
+        worker["running"] = True
+        self.busy["workers"] += seconds
+
+        def finished():
+            self.at(self.now + self.w["reply_delay_s"], lambda: self.transfer(
+                "in", bytes_out, lambda: self.coordinator(handling, lambda: self.receive(job, worker), "messages")))
+            worker["running"] = False
+            if worker["tasks"]:
+                self.execute(worker)
+        self.at(self.now + seconds, finished)
+
+    def receive(self, job, worker):
+        """A task of `job` is back from `worker` (None: its phase has just started)."""
+        if worker is not None:
+            worker["held"] -= 1
         job["remaining"] -= 1
         if job["remaining"] > 0:
             return
@@ -242,7 +285,13 @@ def bottleneck(point):
 def evaluate(info):
     """Calibrates on the recorded runs, validates against every measured rank count and predicts 8-512 ranks."""
     cores = info["machine"]["nproc"]
-    workload = calibrate(info["traces"], cores)
+    workload = calibrate(info["traces"], cores, info["message_cost"])
+    two = next((r for r in info["runs"] if r["ranks"] == 2 and r.get("makespan_s")), None)
+    if two:
+        trace = info["traces"]["2"]
+        workload["reply_delay_s"] = fit_reply_delay(
+            workload, {"ranks": 2, "background_cores": trace["background_cores"], "makespan_s": two["makespan_s"]},
+            cores, info["settings"]["max_jobs"])
     validation = []
     for summary in info["runs"]:
         trace = info["traces"][str(summary["ranks"])]
@@ -259,9 +308,10 @@ def evaluate(info):
     for network in NETWORKS:
         for max_jobs in (4, 64):
             points = []
+            cluster = dict(workload, reply_delay_s=min(workload["reply_delay_s"], POLL_DELAY_CAP_S))
             for ranks in SCALE_RANKS:
                 copies = max(1, -(-2 * ranks // max(1, len(workload["jobs"]))))
-                point = predict(workload, ranks, network, max_jobs, 1.0, copies)
+                point = predict(cluster, ranks, network, max_jobs, 1.0, copies)
                 point.update(ranks=ranks, bottleneck=bottleneck(point))
                 points.append(point)
             scaling.append({"network": network["name"], "max_jobs": max_jobs, "points": points,

@@ -12,6 +12,7 @@ from cohort import UNAVAILABLE, register
 HERE = os.path.dirname(os.path.abspath(__file__))
 # Phase labels of job kinds whose result files carry no `timings_phase_names` attribute: a segment job's phases
 # are the Segmentation pipeline's local steps in order (jobs/segment.yaml requests every structure).
+SCHEDULING = "scheduling: round trip - compute (messages, prefetch queue, wake-up)"
 PHASE_LABELS = {"segment": ["bodyCandidates", "tissues", "organs", "lungs"]}
 
 
@@ -86,8 +87,7 @@ def summarise(run):
         for row in trace["rows"]:
             label = phase_label(trace["kind"], int(row["phase"]), trace["phase_names"])
             stages[label] = stages.get(label, 0.0) + row["seconds"]
-            stages["messaging (round trip - compute)"] = stages.get("messaging (round trip - compute)", 0.0) + \
-                max(0.0, row["round_trip_seconds"] - row["seconds"])
+            stages[SCHEDULING] = stages.get(SCHEDULING, 0.0) + max(0.0, row["round_trip_seconds"] - row["seconds"])
             busy[int(row["rank"])] = busy.get(int(row["rank"]), 0.0) + row["seconds"]
             moved += row["bytes_in"] + row["bytes_out"]
         per_kind_bytes.setdefault(trace["kind"], []).append(moved)
@@ -131,3 +131,25 @@ def summarise(run):
         "unavailable_kinds": run["unavailable_kinds"],
         "failed_jobs": [{"id": j["id"], "kind": j["kind"], "state": j["state"], "error": j["error"]} for j in run["failed"]],
     }
+
+
+def message_cost(binary, cohort, work_dir, tasks, timeout_s):
+    """Coordinator cost of one task message, measured with a 2-rank `selftest` job of `tasks` empty tasks
+    (no compute, no payload): the job's wall time per task is an upper bound on what rank 0 spends per task."""
+    run_dir = os.path.join(work_dir, "message-cost")
+    data_dir = os.path.join(run_dir, "data")
+    os.makedirs(run_dir, exist_ok=True)
+    case = cohort.cases[0]
+    spec = os.path.join(run_dir, "empty.yaml")
+    with open(spec, "w") as handle:
+        handle.write(f"kind: selftest\nname: empty tasks\ntasks: {tasks}\nslices_per_task: 0\ncompute_iterations: 0\n")
+    from cohort import run_cli
+    run_cli(binary, "case", "add", case.path, "--id", case.case_id, data_dir=data_dir)
+    job = run_cli(binary, "submit", case.case_id, spec, data_dir=data_dir)
+    world = drain(binary, 2, data_dir, run_dir, timeout_s)
+    record = next(j for j in measure.registry_jobs(binary, data_dir) if j["id"] == job["id"])
+    if record["state"] != "succeeded":
+        raise RuntimeError(f"message-cost selftest job {record['state']}: {record['error']} (log {world['log']})")
+    _, attributes, _ = measure.result_timings(os.path.join(data_dir, record["result_path"]))
+    return {"tasks": tasks, "wall_s": attributes["wall_seconds"], "per_task_s": attributes["wall_seconds"] / tasks,
+            "background_cores": world["background_cores"]}
