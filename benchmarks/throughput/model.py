@@ -16,12 +16,15 @@ What is simulated (mirrors Sources/Cluster/Scheduling/Coordinator.swift and MPIW
   every worker shares. A reply is noticed `reply_delay_s` after it is sent (polling sleeps, run-queue waits);
   the worker meanwhile runs its next held task.
 - One rank: no MPI; rank 0 runs the tasks itself, one at a time, between its other work.
-- Oversubscription on the measuring machine: all work is stretched by max(1, (computing ranks + other users'
-  load in cores) / cores); on a cluster every rank has its own core (stretch 1).
+- Shared cores on the measuring machine: a work item starting while k other ranks are computing is stretched by
+  max(1, (k + 1 + other users' load in cores) / cores) (processor sharing, fixed at the item's start); on a
+  cluster every rank has its own core (no stretch).
 
 Calibration (no free parameter except the reply delay):
-- per task: the smallest compute time over the runs with at most 2 ranks, each divided by its run's stretch;
-- per job: the smallest coordinator times over the same runs (from the coordinator's debug log), likewise;
+- per task: the mean compute time over the runs with at most 2 ranks, each divided by its run's stretch
+  max(1, (1 + other load) / cores) (one rank computes at a time in those runs);
+- per job: the coordinator times of the 2-rank run (from the coordinator's debug log; in the 1-rank run the gaps
+  between a job's phases also hold other jobs' tasks), likewise divided by the stretch;
 - `coordinator_msg_s`: wall time per task of a 2-rank `selftest` job of empty tasks (no compute, no payload) —
   an upper bound on rank 0's cost per task, so the predicted knee is a lower bound;
 - `codec_s_per_byte`: sum(round_trip - seconds) / sum(bytes) of the 1-rank run (in-process, no MPI);
@@ -43,6 +46,8 @@ NETWORKS = [{"name": "1.5 us / 10 GB/s", "latency_s": 1.5e-6, "bandwidth_Bps": 1
             {"name": "50 us / 1 GB/s", "latency_s": 50e-6, "bandwidth_Bps": 1e9}]
 # A dedicated node has no run queue: the wait for a reply is at most the coordinator's longest idle sleep.
 POLL_DELAY_CAP_S = 1e-3
+# Several coordinators: one MPI world (one coordinator) per this many ranks, all draining the same registry.
+WORLD_RANKS = 8
 SCALE_RANKS = [2, 4, 8, 16, 32, 64, 128, 256, 512]
 
 
@@ -61,10 +66,14 @@ def compact_traces(run):
 
 
 def oversubscription(ranks, background, cores):
-    """Compute stretch factor when `ranks` ranks (1 computing at 1 rank, ranks-1 at more) share `cores` cores
-    with `background` cores' worth of other load."""
-    computing = 1 if ranks == 1 else ranks - 1
-    return max(1.0, (computing + background) / cores)
+    """Stretch of the calibration runs (`ranks` ≤ 2: one rank computes at a time) on `cores` cores shared with
+    `background` cores' worth of other load."""
+    return max(1.0, (1 + background) / cores)
+
+
+def two_or_one(runs):
+    """The 2-rank run among `runs`, else the first one."""
+    return next((run for run in runs if run["ranks"] == 2), runs[0])
 
 
 def calibrate(traces, cores, message_cost):
@@ -77,28 +86,26 @@ def calibrate(traces, cores, message_cost):
         extra = sum(max(0.0, rt - s) for j in one["jobs"] for p in j["phases"] for s, rt, _, _ in p)
         moved = sum(bi + bo for j in one["jobs"] for p in j["phases"] for _, _, bi, bo in p)
         codec = extra / moved / oversubscription(1, one["background_cores"], cores) if moved else 0.0
+    # Task times: mean over the calibration runs. Coordinator times: from the 2-rank run when there is one (in a
+    # 1-rank run the gaps between a job's phases also hold other jobs' tasks, which rank 0 runs itself).
+    coordinator_run = two_or_one(runs)
     jobs = {}
     for run in runs:
         stretch = oversubscription(run["ranks"], run["background_cores"], cores)
         for job in run["jobs"]:
-            seen = jobs.setdefault((job["case"], job["kind"]), {"kind": job["kind"], "case": job["case"], "phases": None,
-                                                "setup_s": np.inf, "global_s": None, "finish_s": np.inf,
-                                                "result_bytes": job["result_bytes"]})
-            phases = [[[s / stretch, bi, bo] for s, _, bi, bo in p] for p in job["phases"]]
-            if seen["phases"] is None:
-                seen["phases"] = phases
-            else:
-                seen["phases"] = [[[min(a[0], b[0]), a[1], a[2]] for a, b in zip(pa, pb)]
-                                  for pa, pb in zip(seen["phases"], phases)]
+            seen = jobs.setdefault((job["case"], job["kind"]), {
+                "kind": job["kind"], "case": job["case"], "samples": [], "setup_s": 0.0, "global_s": None,
+                "finish_s": 0.0, "result_bytes": job["result_bytes"]})
+            seen["samples"].append([[[s / stretch, bi, bo] for s, _, bi, bo in p] for p in job["phases"]])
             segments = job["coordinator"]
-            if segments:
-                seen["setup_s"] = min(seen["setup_s"], segments["setup_s"] / stretch)
-                seen["finish_s"] = min(seen["finish_s"], segments["finish_s"] / stretch)
-                gaps = [gap / stretch for gap in segments["global_s"]]
-                seen["global_s"] = gaps if seen["global_s"] is None else [min(a, b) for a, b in zip(seen["global_s"], gaps)]
+            if run is coordinator_run and segments:
+                seen["setup_s"] = segments["setup_s"] / stretch
+                seen["finish_s"] = segments["finish_s"] / stretch
+                seen["global_s"] = [gap / stretch for gap in segments["global_s"]]
     for job in jobs.values():
-        job["setup_s"] = 0.0 if job["setup_s"] == np.inf else job["setup_s"]
-        job["finish_s"] = 0.0 if job["finish_s"] == np.inf else job["finish_s"]
+        samples = job.pop("samples")
+        job["phases"] = [[[float(np.mean([sample[k][i][0] for sample in samples])), task[1], task[2]]
+                          for i, task in enumerate(phase)] for k, phase in enumerate(samples[0])]
         job["global_s"] = job["global_s"] or [0.0] * (len(job["phases"]) - 1)
     return {"jobs": [jobs[k] for k in sorted(jobs)], "codec_s_per_byte": codec, "coordinator_msg_s": message,
             "reply_delay_s": 0.0}
@@ -107,12 +114,11 @@ def calibrate(traces, cores, message_cost):
 def fit_reply_delay(workload, run, cores, max_jobs):
     """The per-reply wake-up delay (polling sleeps, run-queue waits) that makes the simulated drain of the
     2-rank run as long as the measured one: bisection over 0-100 ms (the makespan grows with the delay)."""
-    stretch = oversubscription(run["ranks"], run["background_cores"], cores)
-    target = run["makespan_s"]
     low, high = 0.0, 0.1
     for _ in range(30):
         middle = (low + high) / 2
-        if predict(dict(workload, reply_delay_s=middle), run["ranks"], LOCAL, max_jobs, stretch)["makespan_s"] < target:
+        point = predict(dict(workload, reply_delay_s=middle), run["ranks"], LOCAL, max_jobs, (cores, run["background_cores"]))
+        if point["makespan_s"] < run["makespan_s"]:
             low = middle
         else:
             high = middle
@@ -122,9 +128,9 @@ def fit_reply_delay(workload, run, cores, max_jobs):
 class Simulation:
     """One simulated drain of `jobs` with `ranks` ranks; `run()` returns makespan and utilisations."""
 
-    def __init__(self, workload, jobs, ranks, network, max_jobs, stretch):
+    def __init__(self, workload, jobs, ranks, network, max_jobs, sharing):
         self.w, self.queue, self.ranks, self.net = workload, deque(jobs), ranks, network
-        self.max_jobs, self.stretch = max_jobs, stretch
+        self.max_jobs, self.sharing, self.stretched = max_jobs, sharing, [0.0, 0.0]
         self.now, self.events, self.sequence = 0.0, [], 0
         self.coordinator_work, self.coordinator_busy = deque(), False
         self.busy = {"coordinator": 0.0, "messages": 0.0, "io": 0.0, "global": 0.0, "workers": 0.0, "link": 0.0}
@@ -151,7 +157,7 @@ class Simulation:
             self.fill()
             return
         seconds, action, category = self.coordinator_work.popleft()
-        seconds *= self.stretch
+        seconds = self.stretch(seconds, on_coordinator=True)
         self.busy["coordinator"] += seconds
         self.busy[category] += seconds
         self.coordinator_busy = True
@@ -160,6 +166,19 @@ class Simulation:
             action()
             self.next_coordinator_item()
         self.at(self.now + seconds, done)
+
+    def stretch(self, seconds, on_coordinator=False):
+        """`seconds` of work starting now (on rank 0 or a worker) on cores shared with the other ranks computing
+        now and with other users."""
+        if self.sharing is None:
+            return seconds
+        cores, background = self.sharing
+        running = sum(1 for worker in self.workers if worker["running"])
+        running += 1 if self.coordinator_busy and not on_coordinator else 0
+        stretched = seconds * max(1.0, (running + 1 + background) / cores)
+        self.stretched[0] += seconds
+        self.stretched[1] += stretched
+        return stretched
 
     def idle_slots(self):
         return sum(self.limit - worker["held"] for worker in self.workers)
@@ -207,7 +226,7 @@ class Simulation:
             return
         decode_reply = codec * bytes_out / (bytes_in + bytes_out) / 2 if bytes_in + bytes_out else 0.0
         half = self.w["coordinator_msg_s"] / 2
-        run = ((compute + codec - decode_reply) * self.stretch, bytes_out, half + decode_reply, job)
+        run = (compute + codec - decode_reply, bytes_out, half + decode_reply, job)
         self.coordinator(half, lambda: self.transfer("out", bytes_in, lambda: self.arrive(worker, run)), "messages")
 
     def arrive(self, worker, run):
@@ -218,6 +237,7 @@ class Simulation:
     def execute(self, worker):
         """The worker runs its next held task, then sends the reply (noticed after the wake-up delay)."""
         seconds, bytes_out, handling, job = worker["tasks"].popleft()
+        seconds = self.stretch(seconds)
         worker["running"] = True
         self.busy["workers"] += seconds
 
@@ -254,6 +274,7 @@ class Simulation:
         workers = max(1, self.ranks - 1)
         span = self.now or 1e-12
         return {"makespan_s": self.now, "jobs": self.finished,
+                "mean_stretch": self.stretched[1] / self.stretched[0] if self.stretched[0] else 1.0,
                 "coordinator_utilisation": self.busy["coordinator"] / span,
                 "coordinator_io_share": self.busy["io"] / max(self.busy["coordinator"], 1e-12),
                 "coordinator_message_share": self.busy["messages"] / max(self.busy["coordinator"], 1e-12),
@@ -261,10 +282,10 @@ class Simulation:
                 "link_utilisation": self.busy["link"] / (2 * span)}
 
 
-def predict(workload, ranks, network, max_jobs=4, stretch=1.0, copies=1):
+def predict(workload, ranks, network, max_jobs=4, sharing=None, copies=1):
     """Simulated drain of the workload (`copies` times the calibrated jobs) on `ranks` ranks."""
     jobs = [job for _ in range(copies) for job in workload["jobs"]]
-    result = Simulation(workload, jobs, ranks, network, max_jobs, stretch).run()
+    result = Simulation(workload, jobs, ranks, network, max_jobs, sharing).run()
     cases = len({job["case"] for job in workload["jobs"]}) * copies
     result["cases_per_hour"] = cases / result["makespan_s"] * 3600 if result["makespan_s"] > 0 else None
     return result
@@ -295,10 +316,9 @@ def evaluate(info):
     validation = []
     for summary in info["runs"]:
         trace = info["traces"][str(summary["ranks"])]
-        stretch = oversubscription(summary["ranks"], trace["background_cores"], cores)
-        point = predict(workload, summary["ranks"], LOCAL, info["settings"]["max_jobs"], stretch)
+        point = predict(workload, summary["ranks"], LOCAL, info["settings"]["max_jobs"], (cores, trace["background_cores"]))
         measured = summary.get("makespan_s")
-        validation.append({"ranks": summary["ranks"], "stretch": stretch,
+        validation.append({"ranks": summary["ranks"], "stretch": point["mean_stretch"],
                            "measured_makespan_s": measured, "predicted_makespan_s": point["makespan_s"],
                            "measured_cases_per_hour": summary.get("cases_per_hour"),
                            "predicted_cases_per_hour": point["cases_per_hour"],
@@ -310,13 +330,22 @@ def evaluate(info):
             points = []
             cluster = dict(workload, reply_delay_s=min(workload["reply_delay_s"], POLL_DELAY_CAP_S))
             for ranks in SCALE_RANKS:
-                copies = max(1, -(-2 * ranks // max(1, len(workload["jobs"]))))
-                point = predict(cluster, ranks, network, max_jobs, 1.0, copies)
+                copies = max(1, -(-ranks // max(1, len(workload["jobs"]))))
+                point = predict(cluster, ranks, network, max_jobs, None, copies)
                 point.update(ranks=ranks, bottleneck=bottleneck(point))
                 points.append(point)
             scaling.append({"network": network["name"], "max_jobs": max_jobs, "points": points,
                             "knee_ranks": knee(points)})
+    worlds = []
+    for curve in scaling:
+        if curve["max_jobs"] != 4:
+            continue
+        per_world = next(p for p in curve["points"] if p["ranks"] == WORLD_RANKS)
+        worlds.append({"network": curve["network"], "ranks_per_world": WORLD_RANKS,
+                       "points": [{"ranks": r, "cases_per_hour": per_world["cases_per_hour"] * r / WORLD_RANKS}
+                                  for r in SCALE_RANKS if r >= WORLD_RANKS]})
     return {"calibration": {k: v for k, v in workload.items() if k != "jobs"},
+            "several_worlds": worlds,
             "calibrated_jobs": len(workload["jobs"]), "validation": validation, "scaling": scaling}
 
 

@@ -35,7 +35,10 @@ def measured_plot(info, path):
     predicted = {v["ranks"]: v["predicted_cases_per_hour"] for v in info["model"]["validation"]}
     axes.plot(ranks, [predicted.get(r) for r in ranks], "s:", label="model")
     axes.axvline(info["machine"]["nproc"], color="grey", lw=0.8)
-    axes.text(info["machine"]["nproc"], min(rate), " cores", color="grey", va="bottom")
+    axes.text(info["machine"]["nproc"], 0, f" {info['machine']['nproc']} cores", color="grey", va="bottom")
+    for run in runs:
+        axes.annotate(f"other load {run['background_cores']:.1f}", (run["ranks"], run["cases_per_hour"]),
+                      textcoords="offset points", xytext=(0, -14), ha="center", fontsize=7, color="C0")
     axes.set_xlabel("MPI ranks (rank 0 coordinates; from 2 ranks it runs no tasks)")
     axes.set_ylabel("cases per hour")
     axes.set_xticks(ranks)
@@ -53,6 +56,9 @@ def model_plot(info, path):
         ranks = [p["ranks"] for p in curve["points"]]
         axes.plot(ranks, [p["cases_per_hour"] for p in curve["points"]], "o-",
                   label=f"{curve['network']}, max-jobs {curve['max_jobs']}")
+    for worlds in info["model"]["several_worlds"]:
+        axes.plot([p["ranks"] for p in worlds["points"]], [p["cases_per_hour"] for p in worlds["points"]], "^--",
+                  label=f"{worlds['network']}: one world per {worlds['ranks_per_world']} ranks")
     first = info["model"]["scaling"][0]["points"][0]
     ideal_ranks = [p["ranks"] for p in info["model"]["scaling"][0]["points"]]
     axes.plot(ideal_ranks, [first["cases_per_hour"] * (r - 1) / (first["ranks"] - 1) for r in ideal_ranks], "k--",
@@ -61,7 +67,7 @@ def model_plot(info, path):
     axes.set_yscale("log")
     axes.set_xlabel("MPI ranks (one core each)")
     axes.set_ylabel("predicted cases per hour")
-    axes.set_title("scaling model: one coordinator, this cohort")
+    axes.set_title("scaling model, this cohort: one coordinator vs one per 8 ranks")
     axes.legend(fontsize=8)
     figure.tight_layout()
     figure.savefig(path, dpi=110)
@@ -97,7 +103,8 @@ def markdown(info, stem):
         lines.append(f"| {r['ranks']} | {r['jobs_succeeded']} | {r['makespan_s']:.1f} | {r['cases_per_hour']:.0f} | {r['jobs_per_hour']:.0f} | "
                      f"{r['latency_s']['median']:.2f} | {r['latency_s']['p95']:.2f} | {r['turnaround_s']['p95']:.1f} | "
                      f"{r['background_cores']:.2f} | {busy} | {cpu} | {rss} |")
-    lines += ["", "Per-stage time shares (sum over jobs; task compute per phase, messaging = round trip − compute, coordinator from its log):", "",
+    lines += ["", "Per-stage time shares (sum over jobs of: task compute per phase from `/timings/tasks`; scheduling = round trip − compute;"
+              " coordinator steps from its log):", "",
               "| stage | " + " | ".join(f"{r['ranks']} ranks" for r in info["runs"]) + " |",
               "|---|" + "---|" * len(info["runs"])]
     stages = sorted({k for r in info["runs"] for k in r.get("stage_shares", {})})
@@ -125,5 +132,10 @@ def markdown(info, stem):
         lines.append(f"| {curve['network']} | {curve['max_jobs']} | " + " | ".join(f"{p['cases_per_hour']:.0f}" for p in curve["points"]) +
                      f" | {curve['knee_ranks'] or '> ' + str(curve['points'][-1]['ranks'])} | {after['bottleneck']} (coordinator {after['coordinator_utilisation']:.0%} busy,"
                      f" {after['coordinator_io_share']:.0%} of it I/O; workers {after['worker_utilisation']:.0%}; link {after['link_utilisation']:.0%}) |")
+    for worlds in model["several_worlds"]:
+        last = worlds["points"][-1]
+        lines.append(f"\nSeveral coordinators ({worlds['network']}): one MPI world per {worlds['ranks_per_world']} ranks, all draining the"
+                     f" same registry, gives {last['cases_per_hour']:.0f} cases/h on {last['ranks']} ranks (linear in the number of worlds"
+                     " while the registry keeps up; see README).")
     lines.append("")
     return "\n".join(lines)
