@@ -138,3 +138,32 @@ def machine_busy_seconds():
 def percentile(values, q):
     """The q-th percentile (linear interpolation) or None for no values."""
     return float(np.percentile(values, q)) if len(values) else None
+
+
+class RunQueueSampler:
+    """Samples the machine's runnable process count (`procs_running` in /proc/stat, less the sampler itself)
+    every `period_s` in a background thread while used as a context manager; `mean` is the average."""
+
+    def __init__(self, period_s=0.1):
+        import threading
+        self.period_s, self.samples, self.stop = period_s, [], threading.Event()
+        self.thread = threading.Thread(target=self.sample, daemon=True)
+
+    def sample(self):
+        while not self.stop.wait(self.period_s):
+            with open("/proc/stat") as handle:
+                for line in handle:
+                    if line.startswith("procs_running"):
+                        self.samples.append(max(0, int(line.split()[1]) - 1))
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_):
+        self.stop.set()
+        self.thread.join()
+
+    @property
+    def mean(self):
+        return float(np.mean(self.samples)) if self.samples else None

@@ -17,12 +17,13 @@ What is simulated (mirrors Sources/Cluster/Scheduling/Coordinator.swift and MPIW
   the worker meanwhile runs its next held task.
 - One rank: no MPI; rank 0 runs the tasks itself, one at a time, between its other work.
 - Shared cores on the measuring machine: a work item starting while k other ranks are computing is stretched by
-  max(1, (k + 1 + other users' load in cores) / cores) (processor sharing, fixed at the item's start); on a
-  cluster every rank has its own core (no stretch).
+  max(1, (k + 1 + b) / cores), where b is the number of other users' runnable processes (fair sharing, fixed at
+  the item's start; b = their CPU in cores x mean run-queue length / cores, both measured during the run). More
+  ranks therefore get a larger share of a busy machine. On a cluster every rank has its own core (no stretch).
 
 Calibration (no free parameter except the reply delay):
 - per task: the mean compute time over the runs with at most 2 ranks, each divided by its run's stretch
-  max(1, (1 + other load) / cores) (one rank computes at a time in those runs);
+  max(1, (1 + b) / cores) (one rank computes at a time in those runs);
 - per job: the coordinator times of the 2-rank run (from the coordinator's debug log; in the 1-rank run the gaps
   between a job's phases also hold other jobs' tasks), likewise divided by the stretch;
 - `coordinator_msg_s`: wall time per task of a 2-rank `selftest` job of empty tasks (no compute, no payload) —
@@ -62,13 +63,19 @@ def compact_traces(run):
         jobs.append({"job": trace["job"], "case": trace["case"], "kind": trace["kind"],
                      "phases": [phases[k] for k in sorted(phases)], "coordinator": trace["coordinator"],
                      "result_bytes": trace["result_bytes"]})
-    return {"ranks": run["ranks"], "background_cores": run["world"]["background_cores"], "jobs": jobs}
+    return {"ranks": run["ranks"], "background_cores": run["world"]["background_cores"],
+            "background_processes": run["world"]["background_processes"], "jobs": jobs}
 
 
-def oversubscription(ranks, background, cores):
-    """Stretch of the calibration runs (`ranks` ≤ 2: one rank computes at a time) on `cores` cores shared with
-    `background` cores' worth of other load."""
+def oversubscription(background, cores):
+    """Stretch of work in the calibration runs (at most 2 ranks: one computes at a time) on `cores` cores shared
+    fairly with `background` runnable processes of other users."""
     return max(1.0, (1 + background) / cores)
+
+
+def background_of(record):
+    """Other users' runnable processes during a recorded run (older records: their cores' worth)."""
+    return record.get("background_processes", record["background_cores"])
 
 
 def two_or_one(runs):
@@ -79,19 +86,19 @@ def two_or_one(runs):
 def calibrate(traces, cores, message_cost):
     """The model's workload and constants from the recorded traces of the runs with at most 2 ranks."""
     runs = [t for t in traces.values() if t["ranks"] <= 2] or list(traces.values())
-    message = message_cost["per_task_s"] / oversubscription(2, message_cost["background_cores"], cores)
+    message = message_cost["per_task_s"] / oversubscription(background_of(message_cost), cores)
     one = next((t for t in runs if t["ranks"] == 1), None)
     codec = 0.0
     if one:
         extra = sum(max(0.0, rt - s) for j in one["jobs"] for p in j["phases"] for s, rt, _, _ in p)
         moved = sum(bi + bo for j in one["jobs"] for p in j["phases"] for _, _, bi, bo in p)
-        codec = extra / moved / oversubscription(1, one["background_cores"], cores) if moved else 0.0
+        codec = extra / moved / oversubscription(background_of(one), cores) if moved else 0.0
     # Task times: mean over the calibration runs. Coordinator times: from the 2-rank run when there is one (in a
     # 1-rank run the gaps between a job's phases also hold other jobs' tasks, which rank 0 runs itself).
     coordinator_run = two_or_one(runs)
     jobs = {}
     for run in runs:
-        stretch = oversubscription(run["ranks"], run["background_cores"], cores)
+        stretch = oversubscription(background_of(run), cores)
         for job in run["jobs"]:
             seen = jobs.setdefault((job["case"], job["kind"]), {
                 "kind": job["kind"], "case": job["case"], "samples": [], "setup_s": 0.0, "global_s": None,
@@ -117,7 +124,7 @@ def fit_reply_delay(workload, run, cores, max_jobs):
     low, high = 0.0, 0.1
     for _ in range(30):
         middle = (low + high) / 2
-        point = predict(dict(workload, reply_delay_s=middle), run["ranks"], LOCAL, max_jobs, (cores, run["background_cores"]))
+        point = predict(dict(workload, reply_delay_s=middle), run["ranks"], LOCAL, max_jobs, (cores, run["background"]))
         if point["makespan_s"] < run["makespan_s"]:
             low = middle
         else:
@@ -311,12 +318,12 @@ def evaluate(info):
     if two:
         trace = info["traces"]["2"]
         workload["reply_delay_s"] = fit_reply_delay(
-            workload, {"ranks": 2, "background_cores": trace["background_cores"], "makespan_s": two["makespan_s"]},
+            workload, {"ranks": 2, "background": background_of(trace), "makespan_s": two["makespan_s"]},
             cores, info["settings"]["max_jobs"])
     validation = []
     for summary in info["runs"]:
         trace = info["traces"][str(summary["ranks"])]
-        point = predict(workload, summary["ranks"], LOCAL, info["settings"]["max_jobs"], (cores, trace["background_cores"]))
+        point = predict(workload, summary["ranks"], LOCAL, info["settings"]["max_jobs"], (cores, background_of(trace)))
         measured = summary.get("makespan_s")
         validation.append({"ranks": summary["ranks"], "stretch": point["mean_stretch"],
                            "measured_makespan_s": measured, "predicted_makespan_s": point["makespan_s"],

@@ -27,14 +27,19 @@ def drain(binary, ranks, data_dir, run_dir, timeout_s):
     before_children = resource.getrusage(resource.RUSAGE_CHILDREN)
     busy_before = measure.machine_busy_seconds()
     start = time.monotonic()
-    with open(log_path, "w") as log:
+    with open(log_path, "w") as log, measure.RunQueueSampler() as runnable:
         code = subprocess.call(command, stdout=log, stderr=subprocess.STDOUT, env=environment)
     wall = time.monotonic() - start
     busy = measure.machine_busy_seconds() - busy_before
     after_children = resource.getrusage(resource.RUSAGE_CHILDREN)
     own = (after_children.ru_utime + after_children.ru_stime) - (before_children.ru_utime + before_children.ru_stime)
-    return {"wall_s": wall, "exit_code": code, "log": log_path,
-            "background_cores": max(0.0, (busy - own) / wall) if wall > 0 else 0.0}
+    background = max(0.0, (busy - own) / wall) if wall > 0 else 0.0
+    cores = os.cpu_count()
+    # Under fair sharing every runnable process gets cores / runnable of a core, so other users' load in
+    # processes is their cores' worth times runnable / cores (when the machine is saturated).
+    queue = runnable.mean or 0.0
+    return {"wall_s": wall, "exit_code": code, "log": log_path, "background_cores": background,
+            "runnable_mean": queue, "background_processes": background * max(1.0, queue / cores)}
 
 
 def phase_label(kind, phase, names):
@@ -128,6 +133,8 @@ def summarise(run):
         "peak_rss_mb": {str(r): u["peak_rss_mb"] for r, u in sorted(usage.items())},
         "mpi_bytes_per_job": {k: {"median": measure.percentile(v, 50), "max": max(v)} for k, v in per_kind_bytes.items()},
         "background_cores": run["world"]["background_cores"],
+        "background_processes": run["world"]["background_processes"],
+        "runnable_mean": run["world"]["runnable_mean"],
         "unavailable_kinds": run["unavailable_kinds"],
         "failed_jobs": [{"id": j["id"], "kind": j["kind"], "state": j["state"], "error": j["error"]} for j in run["failed"]],
     }
@@ -152,4 +159,4 @@ def message_cost(binary, cohort, work_dir, tasks, timeout_s):
         raise RuntimeError(f"message-cost selftest job {record['state']}: {record['error']} (log {world['log']})")
     _, attributes, _ = measure.result_timings(os.path.join(data_dir, record["result_path"]))
     return {"tasks": tasks, "wall_s": attributes["wall_seconds"], "per_task_s": attributes["wall_seconds"] / tasks,
-            "background_cores": world["background_cores"]}
+            "background_cores": world["background_cores"], "background_processes": world["background_processes"]}
