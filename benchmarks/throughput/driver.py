@@ -39,6 +39,13 @@ def commit():
     return head + (" (uncommitted changes in Sources)" if dirty else "")
 
 
+def binary_built(binary):
+    """The binary's version and modification time (it may come from another checkout than this commit)."""
+    version = subprocess.run([binary, "--version"], capture_output=True, text=True).stdout.strip()
+    built = datetime.fromtimestamp(os.path.getmtime(binary), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"version {version}, built {built}"
+
+
 def arguments():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smoke test: 4 small cases, ranks 1,2 (about 2 minutes)")
@@ -62,7 +69,7 @@ def main():
     work = tempfile.mkdtemp(prefix="rtcluster-throughput.")
     started = time.monotonic()
     try:
-        info = {"machine": machine(), "commit": commit(), "binary": binary,
+        info = {"machine": machine(), "commit": commit(), "binary": binary, "binary_built": binary_built(binary),
                 "date": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "settings": {"quick": args.quick, "ranks": ranks, "cases": count, "plan_every": args.plan_every,
                              "tg119": tg119 if tg119 and os.path.exists(tg119) else None, "max_jobs": 4}}

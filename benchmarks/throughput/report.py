@@ -37,7 +37,7 @@ def measured_plot(info, path):
     axes.axvline(info["machine"]["nproc"], color="grey", lw=0.8)
     axes.text(info["machine"]["nproc"], 0, f" {info['machine']['nproc']} cores", color="grey", va="bottom")
     for run in runs:
-        axes.annotate(f"other load {run['background_cores']:.1f}", (run["ranks"], run["cases_per_hour"]),
+        axes.annotate(f"other load {run['background_cores']:.1f} cores", (run["ranks"], run["cases_per_hour"]),
                       textcoords="offset points", xytext=(0, -14), ha="center", fontsize=7, color="C0")
     axes.set_xlabel("MPI ranks (rank 0 coordinates; from 2 ranks it runs no tasks)")
     axes.set_ylabel("cases per hour")
@@ -83,11 +83,12 @@ def markdown(info, stem):
     lines = [f"# Cluster throughput benchmark, {info['date'][:10]}", "",
              f"- command: `benchmarks/throughput/run.sh{' --quick' if s['quick'] else ''} --ranks {','.join(map(str, s['ranks']))} --cases {s['cases']}`"
              f" (binary {info['binary']}; plan every {s['plan_every']} cases; TG-119: {s['tg119'] or 'no'}; worker --max-jobs {s['max_jobs']})",
-             f"- commit: {info['commit']}",
+             f"- commit: {info['commit']} (benchmark scripts); binary: {info.get('binary_built', 'unknown')}",
              f"- machine: {m['nproc']} cores, {m['cpu_model']}, {m['memory_gb']} GB RAM; {m['mpirun']}",
              f"- shared machine: load average {' '.join(m['loadavg_start'])} at the start, {' '.join(m.get('loadavg_end', []))} at the end;"
              " other users' load during each run in the table (cores busy outside this benchmark)",
-             f"- cohort: {len(info['cohort'])} cases ({', '.join(sorted({c['size'] for c in info['cohort']}))}); total time {number(info['elapsed_s'])} s"]
+             f"- cohort: {len(info['cohort'])} cases generated ({', '.join(sorted({c['size'] for c in info['cohort']}))}),"
+             f" {max(r.get('cases', 0) for r in info['runs'])} with a job of an available kind; total time {number(info['elapsed_s'])} s"]
     for kind, why in info["skipped_kinds"].items():
         lines.append(f"- **{kind} jobs skipped**: {why}")
     lines += ["", f"![cases per hour vs ranks]({stem}.png)", "",
