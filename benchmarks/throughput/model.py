@@ -29,8 +29,8 @@ Calibration (no free parameter except the reply delay):
 - `coordinator_msg_s`: wall time per task of a 2-rank `selftest` job of empty tasks (no compute, no payload) —
   an upper bound on rank 0's cost per task, so the predicted knee is a lower bound;
 - `codec_s_per_byte`: sum(round_trip - seconds) / sum(bytes) of the 1-rank run (in-process, no MPI);
-- `reply_delay_s`: fitted so that the simulated 2-rank drain lasts as long as the measured one; the 1-, 3- and
-  4-rank runs are predictions. Cluster predictions cap it at 1 ms (a dedicated node has no run queue; the
+- `reply_delay_s`: fitted so that the simulated 2-rank drain lasts as long as the measured one; the 3- and
+  4-rank runs are held out (the 1-rank run shares the task-time calibration but not the fit). Cluster predictions cap it at 1 ms (a dedicated node has no run queue; the
   coordinator's longest idle sleep is 1 ms).
 
 Usage: model.py RESULTS.json   (re-evaluates the model on a recorded benchmark and prints the tables)
