@@ -47,4 +47,7 @@ trap 'rm -rf "$tmp"' EXIT
 RTCLUSTER_HOME="$tmp/data" RTCLUSTER_DEMO_DIR="$tmp" scripts/demo.sh > "$tmp/demo.log" 2>&1 || { cat "$tmp/demo.log"; exit 1; }
 tail -5 "$tmp/demo.log"
 
+step "throughput benchmark smoke test (--quick: 4 small cases, 1 and 2 ranks; no timed assertions)"
+benchmarks/throughput/run.sh --quick --out "$tmp/throughput" 2>&1 | tail -3
+
 step "all tests passed"
