@@ -130,7 +130,9 @@ for specPath in specPaths {
         t = DispatchTime.now()
         let structures = try DoseGridStructures(contoured, doseGrid: grid)
         let structureSeconds = seconds(t)
-        guard let target = caseFile.structure(named: dose.target)?.mask else { print("target \(dose.target) missing"); exit(1) }
+        guard let targetName = dose.target, let target = caseFile.structure(named: targetName)?.mask else {
+            print("target \(dose.target ?? "(none)") missing"); exit(1)
+        }
         t = DispatchTime.now()
         let geometry = try BeamGeometry.covering(target: target, gantryDeg: dose.beams.gantryDeg, isocentreMM: dose.beams.isocentreMM,
                                                  sadMM: dose.beams.sadMM, bixelMM: dose.beams.bixelMM, marginMM: dose.marginMM)
