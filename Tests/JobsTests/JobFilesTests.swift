@@ -20,7 +20,7 @@ struct JobFilesTests {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.jobsDirectory.path)
             .filter { $0.hasSuffix(".yaml") }.sorted()
         #expect(files == ["dose.yaml", "lung-plan.yaml", "lung-slab-10x10.yaml", "segment.yaml", "selftest-crash.yaml", "selftest.yaml",
-                          "tg119-plan.yaml", "water-10x10.yaml"])
+                          "tg119-plan-harder.yaml", "tg119-plan.yaml", "water-10x10.yaml"])
         for file in files {
             let spec = try Self.load(file)
             let canonical = spec.canonicalYAML()
