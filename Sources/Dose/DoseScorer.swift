@@ -1,36 +1,41 @@
 /// Energy tally on the dose grid with batch statistics, reused from beamlet to beamlet.
 ///
-/// During a batch deposits add up in `batchEnergy`; at the end of the batch each touched voxel adds
+/// `cells[v]` holds the voxel's attenuation scale ρ·f (`x`, read by the transport, never changed) beside
+/// its batch energy (`y`): an interaction site then costs one cache miss for both the Woodcock test and
+/// the deposit, which is what bounds the speed on grids larger than the cache.
+/// During a batch deposits add up in `cells[v].y`; at the end of the batch each touched voxel adds
 /// its batch energy E_b to its moments (Σ E_b, Σ E_b²/n_b; n_b histories in the batch), stored side
 /// by side so that closing a batch touches one cache line per voxel. A bit per voxel marks the voxels
 /// touched by the beamlet, so `drain` lists them in increasing order without sorting. Only touched
 /// voxels are visited, so a beamlet costs time in proportion to the voxels it reaches.
 struct DoseScorer: Sendable {
-    var batchEnergy: [Double]
+    var cells: [SIMD2<Double>]
     var moments: [SIMD2<Double>]
     var touchedBits: [UInt64]
     var batchTouched: [Int] = []
 
-    init(voxelCount: Int) {
-        batchEnergy = [Double](repeating: 0, count: voxelCount)
+    /// A scorer for a grid whose voxels have the attenuation scales `attenuationScale`.
+    init(attenuationScale: [Double]) {
+        let voxelCount = attenuationScale.count
+        cells = attenuationScale.map { SIMD2($0, 0) }
         moments = [SIMD2<Double>](repeating: .zero, count: voxelCount)
         touchedBits = [UInt64](repeating: 0, count: (voxelCount + 63) / 64)
     }
 
     /// Adds `energyMeV` (> 0) to voxel `v`.
     @inline(__always) mutating func deposit(_ v: Int, _ energyMeV: Double) {
-        if batchEnergy[v] == 0 { batchTouched.append(v) }
-        batchEnergy[v] += energyMeV
+        if cells[v].y == 0 { batchTouched.append(v) }
+        cells[v].y += energyMeV
     }
 
     /// Closes a batch of `histories` histories.
     mutating func endBatch(histories: Int) {
         let inverseN = 1 / Double(histories)
         for v in batchTouched {
-            let e = batchEnergy[v]
+            let e = cells[v].y
             moments[v] += SIMD2(e, e * e * inverseN)
             touchedBits[v >> 6] |= 1 << UInt64(v & 63)
-            batchEnergy[v] = 0
+            cells[v].y = 0
         }
         batchTouched.removeAll(keepingCapacity: true)
     }

@@ -24,7 +24,6 @@ struct ParticleTransport: Sendable {
     let inverseSpacing: SIMD3<Double>
     let lowerMM: SIMD3<Double>
     let upperMM: SIMD3<Double>
-    let scale: [Double]
     let maxScale: Double
     let settings: TransportSettings
     let localDepositionMM: Double
@@ -41,11 +40,10 @@ struct ParticleTransport: Sendable {
         inverseSpacing = 1 / g.spacingMM
         lowerMM = g.originMM - g.spacingMM / 2
         upperMM = lowerMM + g.spacingMM * SIMD3(Double(g.nx), Double(g.ny), Double(g.nz))
-        scale = patient.attenuationScale
         maxScale = patient.maximumAttenuationScale
         self.settings = settings
         localDepositionMM = settings.localDepositionFraction * g.spacingMM.min()
-        scorer = DoseScorer(voxelCount: g.voxelCount)
+        scorer = DoseScorer(attenuationScale: patient.attenuationScale)
     }
 
     /// Linear index of the voxel containing `p`, or −1 outside the grid.
@@ -110,7 +108,7 @@ struct ParticleTransport: Sendable {
                 p += d * (-log(1 - rng.uniform()) * meanFreePathMM)
                 v = voxel(p)
                 if v < 0 { return escape(e, unscatteredPrimary: unscattered) }
-            } while rng.uniform() * maxScale >= scale[v]
+            } while rng.uniform() * maxScale >= scorer.cells[v].x
             unscattered = false
             let r = rng.uniform() * mu.total
             if r < mu.compton {
@@ -154,7 +152,7 @@ struct ParticleTransport: Sendable {
         guard energyMeV > 0 else { return start }
         let v0 = voxel(start)
         var residual = tables.range(energyMeV: energyMeV)
-        if residual * 10 / scale[v0] < localDepositionMM {
+        if residual * 10 / scorer.cells[v0].x < localDepositionMM {
             deposit(v0, energyMeV)
             return start
         }
@@ -206,7 +204,7 @@ struct ParticleTransport: Sendable {
         var v = (k &* ny &+ j) &* nx &+ i
         var t = 0.0, remaining = stepGPerCM2
         while true {
-            let s = scale[v]
+            let s = scorer.cells[v].x
             let tExit = min(tNext.x, min(tNext.y, tNext.z))
             let areal = s * (tExit - t) / 10
             let last = areal >= remaining
