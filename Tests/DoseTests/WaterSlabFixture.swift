@@ -26,7 +26,7 @@ struct WaterSlabFixture {
     }
 
     /// Dose per unit weight (Gy) and its standard error along the depth, averaged over the central 2 × 2 voxel
-    /// columns, for a square field of `fieldMM` on the isocentre plane at `isocentreDepthMM` with source-axis
+    /// columns (a 4 × 4 cm² region with 20 mm lateral voxels), for a square field of `fieldMM` on the isocentre plane at `isocentreDepthMM` with source-axis
     /// distance `sadMM` (SSD = SAD − isocentre depth).
     func centralAxisDose(fieldMM: Double, sadMM: Double = 1000, isocentreDepthMM: Double = 0, histories: Int,
                          seed: UInt64 = 1) throws -> (doseGy: [Double], errorGy: [Double]) {
