@@ -40,20 +40,18 @@ struct DoseScorer: Sendable {
         batchTouched.removeAll(keepingCapacity: true)
     }
 
-    /// Touched voxels in increasing order with their (Σ E_b, Σ E_b²/n_b), then clears the tally.
-    mutating func drain() -> [(voxel: Int, sum: Double, sumSquares: Double)] {
-        var out: [(voxel: Int, sum: Double, sumSquares: Double)] = []
+    /// Hands every touched voxel, in increasing order, with its (Σ E_b, Σ E_b²/n_b) to `body`, then clears the tally.
+    @inline(__always) mutating func drain(_ body: (_ voxel: Int, _ sum: Double, _ sumSquares: Double) -> Void) {
         for w in touchedBits.indices where touchedBits[w] != 0 {
             var bits = touchedBits[w]
             while bits != 0 {
                 let v = w << 6 | bits.trailingZeroBitCount
                 let m = moments[v]
-                out.append((v, m.x, m.y))
+                body(v, m.x, m.y)
                 moments[v] = .zero
                 bits &= bits - 1
             }
             touchedBits[w] = 0
         }
-        return out
     }
 }
