@@ -18,7 +18,8 @@ public struct BeamletDoseCalculator: Sendable {
     /// Absolute dose scale.
     public let calibration: DoseCalibration
     var transport: ParticleTransport
-    let voxelMassG: [Double]
+    /// 1 / voxel mass in 1/g.
+    let inverseVoxelMassPerG: [Double]
 
     /// A calculator for `geometry` on `patient`.
     public init(patient: PatientModel, geometry: BeamGeometry, spectrum: PhotonSpectrum = .mohan6MV,
@@ -31,7 +32,7 @@ public struct BeamletDoseCalculator: Sendable {
         self.calibration = calibration
         self.transport = ParticleTransport(patient: patient, settings: settings)
         let cc = patient.grid.voxelVolumeCC
-        self.voxelMassG = patient.densityGPerCC.map { $0 * cc }
+        self.inverseVoxelMassPerG = patient.densityGPerCC.map { 1 / ($0 * cc) }
     }
 
     /// The dose column of beamlet `beamletID`.
@@ -70,19 +71,21 @@ public struct BeamletDoseCalculator: Sendable {
             }
             transport.scorer.endBatch(histories: n)
         }
-        let tallies = transport.scorer.drain()
         let total = Double(histories), nb = Double(batches)
+        let gyPerGram = calibration.gyPerMeVPerHistory(widthMM: w, massG: 1)
         var dose = [Double](), error = [Double](), rows = [Int32]()
-        dose.reserveCapacity(tallies.count); error.reserveCapacity(tallies.count); rows.reserveCapacity(tallies.count)
-        for t in tallies {
-            let gy = calibration.gyPerMeVPerHistory(widthMM: w, massG: voxelMassG[t.voxel])
-            let mean = t.sum / total
-            let variance = max(0, (t.sumSquares - total * mean * mean) / (total * (nb - 1)))
-            rows.append(Int32(t.voxel))
+        var maximum = 0.0
+        let inverseMass = inverseVoxelMassPerG
+        transport.scorer.drain { voxel, sum, sumSquares in
+            let gy = gyPerGram * inverseMass[voxel]
+            let mean = sum / total
+            let variance = max(0, (sumSquares - total * mean * mean) / (total * (nb - 1)))
+            rows.append(Int32(voxel))
             dose.append(mean * gy)
             error.append(variance.squareRoot() * gy)
+            maximum = max(maximum, mean * gy)
         }
-        let cut = (dose.max() ?? 0) * thresholdRelative
+        let cut = maximum * thresholdRelative
         let keep = dose.indices.filter { dose[$0] >= cut && dose[$0] > 0 }
         return BeamletColumn(beamletID: beamletID, rowIndices: keep.map { rows[$0] }, doseGy: keep.map { Float(dose[$0]) },
                              uncertaintyGy: keep.map { Float(error[$0]) }, bookkeeping: transport.tally)

@@ -1,46 +1,57 @@
 /// Energy tally on the dose grid with batch statistics, reused from beamlet to beamlet.
 ///
-/// During a batch deposits add up in `batchEnergy`; at the end of the batch each touched voxel adds
-/// its batch energy E_b to `sum` and E_b²/n_b (n_b histories in the batch) to `sumSquares`.
-/// Only touched voxels are visited, so a beamlet costs time in proportion to the voxels it reaches.
+/// `cells[v]` holds the voxel's attenuation scale ρ·f (`x`, read by the transport, never changed) beside
+/// its batch energy (`y`): an interaction site then costs one cache miss for both the Woodcock test and
+/// the deposit, which is what bounds the speed on grids larger than the cache.
+/// During a batch deposits add up in `cells[v].y`; at the end of the batch each touched voxel adds
+/// its batch energy E_b to its moments (Σ E_b, Σ E_b²/n_b; n_b histories in the batch), stored side
+/// by side so that closing a batch touches one cache line per voxel. A bit per voxel marks the voxels
+/// touched by the beamlet, so `drain` lists them in increasing order without sorting. Only touched
+/// voxels are visited, so a beamlet costs time in proportion to the voxels it reaches.
 struct DoseScorer: Sendable {
-    var batchEnergy: [Double]
-    var sum: [Double]
-    var sumSquares: [Double]
+    var cells: [SIMD2<Double>]
+    var moments: [SIMD2<Double>]
+    var touchedBits: [UInt64]
     var batchTouched: [Int] = []
-    var touched: [Int] = []
 
-    init(voxelCount: Int) {
-        batchEnergy = [Double](repeating: 0, count: voxelCount)
-        sum = batchEnergy
-        sumSquares = batchEnergy
+    /// A scorer for a grid whose voxels have the attenuation scales `attenuationScale`.
+    init(attenuationScale: [Double]) {
+        let voxelCount = attenuationScale.count
+        cells = attenuationScale.map { SIMD2($0, 0) }
+        moments = [SIMD2<Double>](repeating: .zero, count: voxelCount)
+        touchedBits = [UInt64](repeating: 0, count: (voxelCount + 63) / 64)
     }
 
     /// Adds `energyMeV` (> 0) to voxel `v`.
     @inline(__always) mutating func deposit(_ v: Int, _ energyMeV: Double) {
-        if batchEnergy[v] == 0 { batchTouched.append(v) }
-        batchEnergy[v] += energyMeV
+        if cells[v].y == 0 { batchTouched.append(v) }
+        cells[v].y += energyMeV
     }
 
     /// Closes a batch of `histories` histories.
     mutating func endBatch(histories: Int) {
-        let n = Double(histories)
+        let inverseN = 1 / Double(histories)
         for v in batchTouched {
-            let e = batchEnergy[v]
-            if sum[v] == 0 { touched.append(v) }
-            sum[v] += e
-            sumSquares[v] += e * e / n
-            batchEnergy[v] = 0
+            let e = cells[v].y
+            moments[v] += SIMD2(e, e * e * inverseN)
+            touchedBits[v >> 6] |= 1 << UInt64(v & 63)
+            cells[v].y = 0
         }
         batchTouched.removeAll(keepingCapacity: true)
     }
 
-    /// Touched voxels in increasing order with their (Σ E_b, Σ E_b²/n_b), then clears the tally.
-    mutating func drain() -> [(voxel: Int, sum: Double, sumSquares: Double)] {
-        touched.sort()
-        let out = touched.map { ($0, sum[$0], sumSquares[$0]) }
-        for v in touched { sum[v] = 0; sumSquares[v] = 0 }
-        touched.removeAll(keepingCapacity: true)
-        return out
+    /// Hands every touched voxel, in increasing order, with its (Σ E_b, Σ E_b²/n_b) to `body`, then clears the tally.
+    @inline(__always) mutating func drain(_ body: (_ voxel: Int, _ sum: Double, _ sumSquares: Double) -> Void) {
+        for w in touchedBits.indices where touchedBits[w] != 0 {
+            var bits = touchedBits[w]
+            while bits != 0 {
+                let v = w << 6 | bits.trailingZeroBitCount
+                let m = moments[v]
+                body(v, m.x, m.y)
+                moments[v] = .zero
+                bits &= bits - 1
+            }
+            touchedBits[w] = 0
+        }
     }
 }

@@ -9,8 +9,8 @@ import Foundation
 ///
 /// Photons: Woodcock (delta) tracking with the global majorant μ_max(E) = max(ρ·f) · μ_water(E);
 /// Compton (Klein–Nishina), photoelectric absorption and pair production. Charged particles:
-/// straight CSDA steps through the voxels with a Highland multiple-scattering deflection between
-/// steps. Energy goes to the ``DoseScorer``; the ``EnergyBookkeeping`` closes the balance.
+/// straight CSDA steps through the voxels (exact voxel traversal) with a Highland multiple-scattering
+/// deflection between steps. Cross-sections, ranges and the Highland factor come from ``TransportTables``. Energy goes to the ``DoseScorer``; the ``EnergyBookkeeping`` closes the balance.
 struct ParticleTransport: Sendable {
     struct Photon: Sendable {
         var positionMM: SIMD3<Double>
@@ -24,7 +24,6 @@ struct ParticleTransport: Sendable {
     let inverseSpacing: SIMD3<Double>
     let lowerMM: SIMD3<Double>
     let upperMM: SIMD3<Double>
-    let scale: [Double]
     let maxScale: Double
     let settings: TransportSettings
     let localDepositionMM: Double
@@ -32,9 +31,7 @@ struct ParticleTransport: Sendable {
     var scorer: DoseScorer
     var tally = EnergyBookkeeping()
     var stack: [Photon] = []
-
-    /// Radiation length of water, g/cm².
-    static let waterRadiationLengthGPerCM2 = 36.08
+    let tables = TransportTables.shared
 
     init(patient: PatientModel, settings: TransportSettings) {
         let g = patient.grid
@@ -43,11 +40,10 @@ struct ParticleTransport: Sendable {
         inverseSpacing = 1 / g.spacingMM
         lowerMM = g.originMM - g.spacingMM / 2
         upperMM = lowerMM + g.spacingMM * SIMD3(Double(g.nx), Double(g.ny), Double(g.nz))
-        scale = patient.attenuationScale
         maxScale = patient.maximumAttenuationScale
         self.settings = settings
         localDepositionMM = settings.localDepositionFraction * g.spacingMM.min()
-        scorer = DoseScorer(voxelCount: g.voxelCount)
+        scorer = DoseScorer(attenuationScale: patient.attenuationScale)
     }
 
     /// Linear index of the voxel containing `p`, or −1 outside the grid.
@@ -105,27 +101,26 @@ struct ParticleTransport: Sendable {
                 if v >= 0 { deposit(v, e) } else { escape(e, unscatteredPrimary: false) }
                 return
             }
-            let c = WaterPhotonCoefficients(energyMeV: e)
-            let muWater = c.totalCM2PerG
-            let majorantPerMM = muWater * maxScale / 10
+            let mu = tables.photon(energyMeV: e)
+            let meanFreePathMM = 10 / (mu.total * maxScale)
             var v: Int
             repeat {
-                p += d * (-log(1 - rng.uniform()) / majorantPerMM)
+                p += d * (-log(1 - rng.uniform()) * meanFreePathMM)
                 v = voxel(p)
                 if v < 0 { return escape(e, unscatteredPrimary: unscattered) }
-            } while rng.uniform() * maxScale >= scale[v]
+            } while rng.uniform() * maxScale >= scorer.cells[v].x
             unscattered = false
-            let r = rng.uniform() * muWater
-            if r < c.comptonCM2PerG {
+            let r = rng.uniform() * mu.total
+            if r < mu.compton {
                 let (ratio, cosTheta) = KleinNishina.sample(energyMeV: e, using: &rng)
-                let scattered = rotate(d, cosTheta: cosTheta, phi: 2 * Double.pi * rng.uniform())
+                let scattered = rotate(d, cosTheta: cosTheta, azimuth: azimuth())
                 let eOut = e * ratio
                 let electron = e * d - eOut * scattered
                 let norm = (electron * electron).sum().squareRoot()
                 _ = transportCharged(from: p, direction: norm > 0 ? electron / norm : d, energyMeV: e - eOut)
                 e = eOut
                 d = scattered
-            } else if r < c.comptonCM2PerG + c.photoelectricCM2PerG {
+            } else if r < mu.comptonPlusPhotoelectric {
                 _ = transportCharged(from: p, direction: d, energyMeV: e)
                 return
             } else {
@@ -146,7 +141,7 @@ struct ParticleTransport: Sendable {
             return
         }
         let cosTheta = 2 * rng.uniform() - 1
-        let dir = rotate(SIMD3(0, 0, 1), cosTheta: cosTheta, phi: 2 * Double.pi * rng.uniform())
+        let dir = rotate(SIMD3(0, 0, 1), cosTheta: cosTheta, azimuth: azimuth())
         stack.append(Photon(positionMM: end, direction: dir, energyMeV: mc2, primary: false))
         stack.append(Photon(positionMM: end, direction: -dir, energyMeV: mc2, primary: false))
     }
@@ -156,8 +151,8 @@ struct ParticleTransport: Sendable {
     mutating func transportCharged(from start: SIMD3<Double>, direction: SIMD3<Double>, energyMeV: Double) -> SIMD3<Double>? {
         guard energyMeV > 0 else { return start }
         let v0 = voxel(start)
-        var residual = ElectronRangeTable.rangeGPerCM2(energyMeV: energyMeV)
-        if residual * 10 / scale[v0] < localDepositionMM {
+        var residual = tables.range(energyMeV: energyMeV)
+        if residual * 10 / scorer.cells[v0].x < localDepositionMM {
             deposit(v0, energyMeV)
             return start
         }
@@ -172,7 +167,7 @@ struct ParticleTransport: Sendable {
             }
             if residual <= 0 { return p }
             d = rotate(d, cosTheta: cos(multipleScatteringAngle(energyMeV: (eStart + e) / 2, stepGPerCM2: step)),
-                       phi: 2 * Double.pi * rng.uniform())
+                       azimuth: azimuth())
         }
     }
 
@@ -180,52 +175,84 @@ struct ParticleTransport: Sendable {
     /// θ0 = 13.6 MeV/(βcp)·√(x/X0)·(1 + 0.038 ln(x/X0)), limited to π.
     mutating func multipleScatteringAngle(energyMeV t: Double, stepGPerCM2 x: Double) -> Double {
         let mc2 = KleinNishina.electronMassMeV
-        let pc = (t * (t + 2 * mc2)).squareRoot()
-        let betaPC = pc * pc / (t + mc2)
-        let ratio = x / Self.waterRadiationLengthGPerCM2
-        let theta0 = 13.6 / betaPC * ratio.squareRoot() * max(0, 1 + 0.038 * log(ratio))
+        let betaPC = t * (t + 2 * mc2) / (t + mc2)
+        let theta0 = 13.6 / betaPC * tables.highland(stepGPerCM2: x)
         return min(Double.pi, theta0 * (-2 * log(1 - rng.uniform())).squareRoot())
     }
 
     /// Moves a charged particle `stepGPerCM2` (water-equivalent areal length) along `d`, depositing
     /// in every voxel crossed the CSDA energy lost there; false when it leaves the grid.
+    ///
+    /// Voxels are traversed exactly (Amanatides–Woo): the distances to the next x, y and z faces are
+    /// advanced by the per-voxel increments, so a crossing costs a comparison and an addition.
     mutating func walk(_ p: inout SIMD3<Double>, _ d: SIMD3<Double>, _ stepGPerCM2: Double,
                        _ residual: inout Double, _ e: inout Double) -> Bool {
-        var remaining = stepGPerCM2
-        while remaining > 0 {
-            let v = voxel(p)
-            if v < 0 { return false }
-            let q = (p - lowerMM) * inverseSpacing
-            var exit = Double.infinity
-            for a in 0..<3 where d[a] != 0 {
-                let face = d[a] > 0 ? (q[a].rounded(.down) + 1) : q[a].rounded(.down)
-                exit = min(exit, (lowerMM[a] + face * spacingMM[a] - p[a]) / d[a])
-            }
-            exit = max(exit, 0) + 1e-7
-            let s = scale[v]
-            let areal = s * exit / 10
-            let used: Double
-            if areal >= remaining {
-                used = remaining
-                p += d * (remaining * 10 / s)
-            } else {
-                used = areal
-                p += d * exit
-            }
+        let q = (p - lowerMM) * inverseSpacing
+        guard q.x >= 0, q.y >= 0, q.z >= 0 else { return false }
+        var i = Int(q.x), j = Int(q.y), k = Int(q.z)
+        guard i < nx, j < ny, k < nz else { return false }
+        // Distance (mm along d) to the next face on each axis and between successive faces; ∞ when d is parallel.
+        var tNext = SIMD3<Double>(repeating: .infinity), tDelta = SIMD3<Double>(repeating: .infinity)
+        let cell = SIMD3(Double(i), Double(j), Double(k))
+        for a in 0..<3 where d[a] != 0 {
+            let face = d[a] > 0 ? cell[a] + 1 : cell[a]
+            tNext[a] = (face - q[a]) * spacingMM[a] / d[a]
+            tDelta[a] = spacingMM[a] / abs(d[a])
+        }
+        let si = d.x > 0 ? 1 : -1, sj = d.y > 0 ? 1 : -1, sk = d.z > 0 ? 1 : -1
+        let sliceStride = nx &* ny
+        var v = (k &* ny &+ j) &* nx &+ i
+        var t = 0.0, remaining = stepGPerCM2
+        while true {
+            let s = scorer.cells[v].x
+            let tExit = min(tNext.x, min(tNext.y, tNext.z))
+            let areal = s * (tExit - t) / 10
+            let last = areal >= remaining
+            let used = last ? remaining : areal
             remaining -= used
             residual -= used
             if residual < 1e-12 { residual = 0 }
-            let eNew = ElectronRangeTable.energyMeV(rangeGPerCM2: residual)
+            let eNew = min(e, tables.energy(rangeGPerCM2: residual))
             deposit(v, e - eNew)
             e = eNew
+            if last {
+                p += d * (t + used * 10 / s)
+                return true
+            }
+            t = tExit
+            if tNext.x <= tNext.y && tNext.x <= tNext.z {
+                i &+= si
+                if i < 0 || i >= nx { return false }
+                tNext.x += tDelta.x
+                v &+= si
+            } else if tNext.y <= tNext.z {
+                j &+= sj
+                if j < 0 || j >= ny { return false }
+                tNext.y += tDelta.y
+                v &+= sj &* nx
+            } else {
+                k &+= sk
+                if k < 0 || k >= nz { return false }
+                tNext.z += tDelta.z
+                v &+= sk &* sliceStride
+            }
         }
-        return true
     }
 
-    /// `d` turned by polar angle acos(cosTheta) and azimuth `phi`.
-    @inline(__always) func rotate(_ d: SIMD3<Double>, cosTheta c: Double, phi: Double) -> SIMD3<Double> {
+    /// A uniform azimuth as (cos φ, sin φ) without trigonometric calls: a point (x, y) uniform in the
+    /// unit disk has a uniform polar angle α, so φ = 2α is uniform and cos φ = (x² − y²)/r², sin φ = 2xy/r².
+    @inline(__always) mutating func azimuth() -> SIMD2<Double> {
+        while true {
+            let x = 2 * rng.uniform() - 1, y = 2 * rng.uniform() - 1
+            let r2 = x * x + y * y
+            if r2 <= 1 && r2 > 1e-300 { return SIMD2(x * x - y * y, 2 * x * y) / r2 }
+        }
+    }
+
+    /// `d` turned by polar angle acos(cosTheta) and the azimuth given as (cos φ, sin φ).
+    @inline(__always) func rotate(_ d: SIMD3<Double>, cosTheta c: Double, azimuth: SIMD2<Double>) -> SIMD3<Double> {
         let s = max(0, 1 - c * c).squareRoot()
-        let cp = cos(phi), sp = sin(phi)
+        let cp = azimuth.x, sp = azimuth.y
         let t = max(0, 1 - d.z * d.z).squareRoot()
         if t < 1e-10 {
             return SIMD3(s * cp, s * sp, d.z < 0 ? -c : c)

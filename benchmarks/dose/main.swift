@@ -1,5 +1,6 @@
 // Dose validation benchmark (release): 6 MV fields on a 30 × 30 × 30 cm water box at SSD 100 cm,
-// PDD and 80–20 % penumbra, field-size trend, a water/lung/water slab, energy balance and speed.
+// PDD and 80–20 % penumbra, field-size trend, a water/lung/water slab, a bone slab, inverse square,
+// batch uncertainty against independent seeds, energy balance and speed (wall and CPU time).
 // Usage: dose-bench historiesPerBeamlet outputDir   (writes CSV files into outputDir, report to stdout)
 import Core
 import Dose
@@ -31,22 +32,30 @@ func phantom(slab: (from: Double, to: Double, density: Double, material: Materia
     return try PatientModel(grid: grid, densityGPerCC: density, materials: material)
 }
 
-struct FieldResult { var dose: [Double]; var seconds: Double; var histories: Int; var balance: EnergyBookkeeping; var medianRelativeError: Double }
+struct FieldResult {
+    var dose: [Double]; var error: [Double]; var seconds: Double; var cpuSeconds: Double; var histories: Int
+    var balance: EnergyBookkeeping; var medianRelativeError: Double
+    /// Wall-clock and CPU-time rates (the CPU rate does not depend on how many processes share the cores).
+    var rates: String { "\(Int(Double(histories) / seconds)) histories/s wall, \(Int(Double(histories) / cpuSeconds)) histories/s per CPU second" }
+}
+func seconds(_ clock: clockid_t) -> Double { var t = timespec(); clock_gettime(clock, &t); return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9 }
 
-/// Forward dose of an open square field (all bixels weight 1) at SSD 100 cm (isocentre on the surface).
-func field(_ patient: PatientModel, sizeMM: Double, histories: Int) throws -> FieldResult {
-    let geometry = try BeamGeometry.openField(gantryDeg: [0], isocentreMM: SIMD3(0, surfaceY, 0), fieldSizeMM: SIMD2(sizeMM, sizeMM))
+/// Forward dose of an open square field (all bixels weight 1) at SSD 100 cm (isocentre on the surface), or with the
+/// isocentre `isocentreDepthMM` below the surface and `bixelMM` bixels.
+func field(_ patient: PatientModel, sizeMM: Double, histories: Int, isocentreDepthMM: Double = 0, bixelMM: Double = 5, seed: UInt64 = 2026) throws -> FieldResult {
+    let geometry = try BeamGeometry.openField(gantryDeg: [0], isocentreMM: SIMD3(0, surfaceY + isocentreDepthMM, 0),
+                                              fieldSizeMM: SIMD2(sizeMM, sizeMM), bixelMM: bixelMM)
     var calc = try BeamletDoseCalculator(patient: patient, geometry: geometry)
     var columns: [BeamletColumn] = []
     var balance = EnergyBookkeeping()
-    var t0 = timespec(); clock_gettime(CLOCK_MONOTONIC, &t0)
+    let t0 = seconds(CLOCK_MONOTONIC), c0 = seconds(CLOCK_PROCESS_CPUTIME_ID)
     for b in geometry.beamlets {
-        let c = try calc.column(beamletID: b.id, seed: 2026, histories: histories, thresholdRelative: 0)
+        let c = try calc.column(beamletID: b.id, seed: seed, histories: histories, thresholdRelative: 0)
         balance.emittedMeV += c.bookkeeping.emittedMeV; balance.depositedMeV += c.bookkeeping.depositedMeV
         balance.escapedMeV += c.bookkeeping.escapedMeV; balance.histories += c.bookkeeping.histories
         columns.append(c)
     }
-    var t1 = timespec(); clock_gettime(CLOCK_MONOTONIC, &t1)
+    let t1 = seconds(CLOCK_MONOTONIC), c1 = seconds(CLOCK_PROCESS_CPUTIME_ID)
     let matrix = try InfluenceMatrix(grid: grid, columnCount: geometry.beamlets.count, columns: columns)
     let w = [Double](repeating: 1, count: matrix.columnCount)
     let dose = try matrix.dose(weights: w).voxels.map(Double.init)
@@ -54,7 +63,7 @@ func field(_ patient: PatientModel, sizeMM: Double, histories: Int) throws -> Fi
     let peak = dose.max()!
     let rel = zip(dose, sd).filter { $0.0 > 0.5 * peak }.map { $0.1 / $0.0 }.sorted()
     let medianRel = rel.isEmpty ? 0 : rel[rel.count / 2]
-    return FieldResult(dose: dose, seconds: Double(t1.tv_sec - t0.tv_sec) + Double(t1.tv_nsec - t0.tv_nsec) * 1e-9,
+    return FieldResult(dose: dose, error: sd, seconds: t1 - t0, cpuSeconds: c1 - c0,
                        histories: balance.histories, balance: balance, medianRelativeError: medianRel)
 }
 
@@ -62,6 +71,11 @@ func field(_ patient: PatientModel, sizeMM: Double, histories: Int) throws -> Fi
 func depthDose(_ dose: [Double], halfWidthMM: Double = 10) -> [Double] {
     let h = Int(halfWidthMM / spacing), c = (60 - h)...(59 + h)
     return (0..<n).map { j in c.reduce(0) { s, k in c.reduce(s) { $0 + dose[grid.index($1, j, k)] } } / Double(c.count * c.count) }
+}
+/// Standard error of ``depthDose`` from the voxels' standard errors (treated as independent).
+func depthDoseError(_ error: [Double], halfWidthMM: Double = 10) -> [Double] {
+    let h = Int(halfWidthMM / spacing), c = (60 - h)...(59 + h)
+    return (0..<n).map { j in c.reduce(0) { s, k in c.reduce(s) { $0 + error[grid.index($1, j, k)] * error[grid.index($1, j, k)] } }.squareRoot() / Double(c.count * c.count) }
 }
 func depthMM(_ j: Int) -> Double { (Double(j) + 0.5) * spacing }
 
@@ -115,6 +129,8 @@ let water = try phantom(slab: nil)
 print("grid \(grid); histories per beamlet \(historiesPerBeamlet); 5 mm bixels, SSD 1000 mm, gantry 0")
 var pdds: [String: [Double]] = [:]
 var waterDmaxGy: [Double: Double] = [:]
+var pdd10: [Double: (value: Double, error: Double)] = [:]
+var waterPDDGy: [Double: [Double]] = [:]
 for size in fieldSizesMM {
     // Equal histories per cm² of field: the 20 × 20 field has 4 times the beamlets.
     let h = size == 200 ? historiesPerBeamlet / 4 : historiesPerBeamlet
@@ -122,12 +138,15 @@ for size in fieldSizesMM {
     let pdd = depthDose(r.dose, halfWidthMM: min(10, max(2.5, size / 10)))
     let mx = maximum(pdd)
     pdds["\(Int(size / 10))x\(Int(size / 10))"] = pdd.map { $0 / mx.value * 100 }
-    print("\n## \(Int(size / 10))×\(Int(size / 10)) cm² water: \(r.histories) histories in \(f(r.seconds, 2)) s = \(Int(Double(r.histories) / r.seconds)) histories/s")
+    print("\n## \(Int(size / 10))×\(Int(size / 10)) cm² water: \(r.histories) histories in \(f(r.seconds, 2)) s (CPU \(f(r.cpuSeconds, 2)) s) = \(r.rates)")
     print("dmax \(f(mx.depthMM / 10, 2)) cm (max voxel \(f(depthMM(pdd.indices.max { pdd[$0] < pdd[$1] }!) / 10, 3)) cm); dose at dmax per unit weight \(mx.value) Gy")
     print("PDD: surface voxel (1.25 mm) \(f(pdd[0] / mx.value * 100)) %, 5 cm \(f(interpolate(pdd, atDepthMM: 50) / mx.value * 100)) %, 10 cm \(f(interpolate(pdd, atDepthMM: 100) / mx.value * 100)) %, 20 cm \(f(interpolate(pdd, atDepthMM: 200) / mx.value * 100)) %")
     print("energy: emitted \(r.balance.emittedMeV) MeV, deposited \(f(r.balance.depositedMeV / r.balance.emittedMeV * 100, 2)) %, escaped \(f(r.balance.escapedMeV / r.balance.emittedMeV * 100, 2)) %, imbalance \(r.balance.relativeImbalance)")
     print("median statistical standard error of single 2.5 mm voxels with dose > 50 % of max: \(f(r.medianRelativeError * 100, 2)) %")
     waterDmaxGy[size] = mx.value
+    let pddError = depthDoseError(r.error, halfWidthMM: min(10, max(2.5, size / 10)))
+    pdd10[size] = (interpolate(pdd, atDepthMM: 100) / mx.value * 100, interpolate(pddError, atDepthMM: 100) / mx.value * 100)
+    waterPDDGy[size] = pdd
     if size == 100 {
         let p = profile(r.dose, depthMM: 100)
         let pen = penumbra(p)
@@ -152,6 +171,69 @@ for size in fieldSizesMM.filter({ $0 <= 100 }) {
         let w = interpolate(waterPDD, atDepthMM: d * 10), l = interpolate(lungPDD, atDepthMM: d * 10)
         print("\(d) | \(f(w)) | \(f(l)) | \(f(l / w, 3))")
     }
-    print("energy imbalance \(r.balance.relativeImbalance); \(r.histories) histories in \(f(r.seconds, 2)) s = \(Int(Double(r.histories) / r.seconds)) histories/s")
+    print("energy imbalance \(r.balance.relativeImbalance); \(r.histories) histories in \(f(r.seconds, 2)) s (CPU \(f(r.cpuSeconds, 2)) s) = \(r.rates)")
     write("pdd-lung-\(name).csv", "depth_mm,slab_percent_of_water_dmax,water_pdd", (0..<n).map { [depthMM($0), lungPDD[$0], waterPDD[$0]] })
+}
+
+if fieldSizesMM.count > 1 {
+    // Field-size trend: PDD(10) must rise with the field size by more than 3 combined standard errors.
+    let sizes = fieldSizesMM.sorted()
+    print("\n## Field-size trend: PDD(10 cm) " + sizes.map { "\(Int($0 / 10))×\(Int($0 / 10)) \(f(pdd10[$0]!.value)) ± \(f(pdd10[$0]!.error, 2)) %" }.joined(separator: ", "))
+    let rising = zip(sizes, sizes.dropFirst()).allSatisfy { a, b in
+        pdd10[b]!.value - pdd10[a]!.value > 3 * (pdd10[a]!.error * pdd10[a]!.error + pdd10[b]!.error * pdd10[b]!.error).squareRoot()
+    }
+    print("field-size trend (PDD(10) increases by > 3σ at each step): \(rising ? "PASS" : "FAIL")")
+
+    // Inverse square: a 10 × 10 cm² field defined at 10 cm depth, SSD 90 (isocentre at 10 cm depth) vs SSD 110 (isocentre
+    // 10 cm above the surface, 83.3 mm of 4.17 mm bixels projecting to 10 × 10 cm² at 10 cm depth). Same photons per
+    // steradian (same fluence per unit weight on the isocentre plane) and the same field at the scoring depth.
+    let near = try field(water, sizeMM: 100, histories: historiesPerBeamlet, isocentreDepthMM: 100)
+    let far = try field(water, sizeMM: 1000.0 / 12, histories: Int(Double(historiesPerBeamlet) / 1.44), isocentreDepthMM: -100, bixelMM: 1000.0 / 12 / 20)
+    let a = interpolate(depthDose(near.dose), atDepthMM: 100), b = interpolate(depthDose(far.dose), atDepthMM: 100)
+    let ea = interpolate(depthDoseError(near.error), atDepthMM: 100) / a, eb = interpolate(depthDoseError(far.error), atDepthMM: 100) / b
+    let ratio = a / b, sigma = ratio * (ea * ea + eb * eb).squareRoot()
+    print("\n## Inverse square, 10 × 10 cm² at 10 cm depth: D(SSD 90) / D(SSD 110) = \(f(ratio, 4)) ± \(f(sigma, 4)), (120/100)² = 1.44, deviation \(f((ratio / 1.44 - 1) * 100, 2)) %: \(abs(ratio / 1.44 - 1) < 0.02 ? "PASS" : "FAIL") (2 %)")
+    print("(\(near.histories + far.histories) histories, \(near.rates))")
+
+    // Bone slab 1.85 g/cm³ (cortical bone, f = \(Material.bone.electronDensityRatio)) from 3 to 6 cm depth, 10 × 10 cm².
+    // In this model all interaction coefficients scale with ρf, so the dose follows water at the water-equivalent depth
+    // (× f for dose to bone), corrected by the inverse square of the physical vs water-equivalent distance.
+    let fBone = Material.bone.electronDensityRatio, scaleBone = 1.85 * fBone
+    let boneModel = try phantom(slab: (30, 60, 1.85, .bone))
+    let bone = try field(boneModel, sizeMM: 100, histories: historiesPerBeamlet)
+    let bonePDD = depthDose(bone.dose), boneError = depthDoseError(bone.error), water10 = waterPDDGy[100]!
+    func equivalentDepthMM(_ d: Double) -> Double { d < 30 ? d : d < 60 ? 30 + (d - 30) * scaleBone : d + 30 * (scaleBone - 1) }
+    print("\n## Bone slab: water 0–3 / bone 1.85 g/cm³ 3–6 / water 6–30 cm, 10 × 10 cm²; dose in % of the water dmax dose")
+    print("depth cm | water % | slab % ± σ | slab / water | model % (water at eq. depth × f in bone × ISQ) | slab / model")
+    var worst = 0.0
+    for d in [1.5, 2.5, 2.9, 3.1, 3.5, 4.0, 4.5, 5.0, 5.5, 5.9, 6.1, 6.5, 7.0, 8.0, 10.0, 12.0, 15.0, 20.0] {
+        let z = d * 10, eq = equivalentDepthMM(z), w = interpolate(water10, atDepthMM: z)
+        let model = interpolate(water10, atDepthMM: eq) * ((1000 + eq) / (1000 + z)) * ((1000 + eq) / (1000 + z)) * (z >= 30 && z < 60 ? fBone : 1)
+        let s = interpolate(bonePDD, atDepthMM: z), e = interpolate(boneError, atDepthMM: z)
+        let norm = 100 / waterDmaxGy[100]!
+        print("\(d) | \(f(w * norm)) | \(f(s * norm)) ± \(f(e * norm, 2)) | \(f(s / w, 3)) | \(f(model * norm)) | \(f(s / model, 3))")
+        // Away from the interfaces (electron disequilibrium within ~5 mm) the slab must follow the scaled water curve.
+        if (35...55).contains(z) || z >= 70 { worst = max(worst, abs(s / model - 1)) }
+    }
+    print("bone slab vs water-equivalent-depth model away from interfaces (3.5–5.5 cm, ≥ 7 cm): max |slab/model − 1| = \(f(worst * 100, 2)) %: \(worst < 0.03 ? "PASS" : "FAIL") (3 %)")
+    write("pdd-bone-10x10.csv", "depth_mm,slab_percent_of_water_dmax,water_pdd", (0..<n).map { [depthMM($0), bonePDD[$0] / waterDmaxGy[100]! * 100, water10[$0] / waterDmaxGy[100]! * 100] })
+
+    // Reported batch uncertainty against the spread of 8 independent seeds: central beamlet of the 10 × 10 field.
+    let geometry = try BeamGeometry.openField(gantryDeg: [0], isocentreMM: SIMD3(0, surfaceY, 0), fieldSizeMM: SIMD2(5, 5))
+    var calc = try BeamletDoseCalculator(patient: water, geometry: geometry)
+    let runs = try (0..<8).map { try calc.column(beamletID: 0, seed: UInt64(500 + $0), histories: historiesPerBeamlet, thresholdRelative: 0) }
+    var values: [Int32: [Double]] = [:], reported: [Int32: [Double]] = [:]
+    for r in runs { for (m, row) in r.rowIndices.enumerated() { values[row, default: []].append(Double(r.doseGy[m])); reported[row, default: []].append(Double(r.uncertaintyGy[m])) } }
+    let peak = runs.map { Double($0.maximumDoseGy) }.max()!
+    var observed2 = 0.0, reported2 = 0.0, count = 0
+    for (row, v) in values where v.count == 8 {
+        let mean = v.reduce(0, +) / 8
+        guard mean > 0.2 * peak else { continue }
+        observed2 += v.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / 7
+        reported2 += reported[row]!.reduce(0) { $0 + $1 * $1 } / 8
+        count += 1
+    }
+    let uncertaintyRatio = (reported2 / observed2).squareRoot()
+    print("\n## Uncertainty: one 5 mm beamlet, 8 seeds × \(historiesPerBeamlet) histories, \(count) voxels above 20 % of max:")
+    print("RMS reported batch standard error / RMS spread over seeds = \(f(uncertaintyRatio, 3)): \(abs(uncertaintyRatio - 1) < 0.1 ? "PASS" : "FAIL") (within 10 %)")
 }
