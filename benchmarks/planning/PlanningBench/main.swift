@@ -1,7 +1,9 @@
 // TG-119 C-shape plan in one process: case file → dose grid and structures → beams → Monte Carlo-lite
 // influence matrix (one calculator per thread) → fluence optimisation → normalisation → evaluation,
 // with stage timings, peak memory and the TG-119 metrics beside pyRadPlan's.
-// Usage: PlanningBench [case.h5] [spec.yaml ...] [--histories N] [--threads N] [--no-final]
+// Usage: PlanningBench [case.h5] [spec.yaml ...] [--histories N] [--threads N] [--no-final] [--cache DIR] [--diagnose] [--seed N]
+// --cache DIR keeps each influence matrix in DIR (keyed by histories and seed) and reuses it; --diagnose
+// prints coverage, the optimiser's trajectory and the model dose's noise instead of the plan.
 // With final_histories_per_beamlet in the spec (and no --no-final) the optimised fluence is recomputed
 // with that many histories (beamlets of non-zero weight only, seed + 1 so that its histories are
 // independent of the optimisation's) and evaluated again.
@@ -84,12 +86,18 @@ var positional: [String] = []
 var historiesOverride: Int?
 var threads = 2
 var finalRecompute = true
+var cacheDirectory: String?
+var diagnoseOnly = false
+var seedOverride: UInt64?
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let a = arguments.next() {
     switch a {
     case "--histories": historiesOverride = arguments.next().flatMap { Int($0) }
     case "--threads": threads = arguments.next().flatMap { Int($0) } ?? 2
     case "--no-final": finalRecompute = false
+    case "--cache": cacheDirectory = arguments.next()
+    case "--diagnose": diagnoseOnly = true
+    case "--seed": seedOverride = arguments.next().flatMap { UInt64($0) }
     default: positional.append(a)
     }
 }
@@ -111,7 +119,7 @@ let contoured = caseFile.structures.map {
 
 struct Influence {
     let key: DoseCalculationSpec, seed: UInt64, matrix: Dose.InfluenceMatrix, structures: DoseGridStructures
-    let calculator: BeamletDoseCalculator
+    let calculator: BeamletDoseCalculator, geometry: BeamGeometry
 }
 var cached: Influence?
 
@@ -119,9 +127,10 @@ for specPath in specPaths {
     let job = try JobSpec.parse(contentsOfFile: specPath)
     guard case .plan(var plan) = job.work else { print("\(specPath): not a plan job"); continue }
     if let h = historiesOverride { plan.dose.historiesPerBeamlet = h }
-    print("\n== \(specPath) (\(job.name ?? "unnamed")), seed \(job.seed), \(plan.dose.historiesPerBeamlet) histories/beamlet, \(threads) threads")
+    let seed = seedOverride ?? job.seed
+    print("\n== \(specPath) (\(job.name ?? "unnamed")), seed \(seed), \(plan.dose.historiesPerBeamlet) histories/beamlet, \(threads) threads")
     let dose = plan.dose
-    if cached?.key != dose || cached?.seed != job.seed {
+    if cached?.key != dose || cached?.seed != seed {
         cached = nil
         var t = DispatchTime.now()
         let grid = try PatientModel.doseGrid(covering: caseFile.ct.grid, spacingMM: dose.doseGridSpacingMM)
@@ -137,17 +146,29 @@ for specPath in specPaths {
         let beamSeconds = seconds(t)
         t = DispatchTime.now()
         let calculator = try BeamletDoseCalculator(patient: patient, geometry: geometry)
-        let columns = try ColumnCollector().run(calculator: calculator, ids: Array(geometry.beamlets.indices), threads: threads,
-                                                seed: job.seed, histories: dose.historiesPerBeamlet, spec: dose)
-        let matrix = try Dose.InfluenceMatrix(grid: grid, columnCount: geometry.beamlets.count, columns: columns)
+        let cachePath = cacheDirectory.map { "\($0)/tg119-influence-\(geometry.beamlets.count)b-\(dose.historiesPerBeamlet)h-seed\(seed).bin" }
+        let matrix: Dose.InfluenceMatrix
+        if let cachePath, let stored = try InfluenceCache.load(from: cachePath, grid: grid) {
+            print("influence matrix read from \(cachePath)")
+            matrix = stored
+        } else {
+            let columns = try ColumnCollector().run(calculator: calculator, ids: Array(geometry.beamlets.indices), threads: threads,
+                                                    seed: seed, histories: dose.historiesPerBeamlet, spec: dose)
+            matrix = try Dose.InfluenceMatrix(grid: grid, columnCount: geometry.beamlets.count, columns: columns)
+            if let cachePath { try InfluenceCache.save(matrix, to: cachePath) }
+        }
         let influenceSeconds = seconds(t)
         print("dose grid \(grid); patient model \(f(patientSeconds)) s; structures on dose grid \(f(structureSeconds)) s")
         print("beams \(dose.beams.gantryDeg.count), beamlets \(geometry.beamlets.count) (\(f(beamSeconds, 3)) s); influence matrix \(matrix.nonZeroCount) non-zeros in \(f(influenceSeconds)) s (\(f(Double(geometry.beamlets.count * dose.historiesPerBeamlet) / influenceSeconds / 1e6, 3)) M histories/s)")
-        cached = Influence(key: dose, seed: job.seed, matrix: matrix, structures: structures, calculator: calculator)
+        cached = Influence(key: dose, seed: seed, matrix: matrix, structures: structures, calculator: calculator, geometry: geometry)
     }
     let influence = cached!
     var t = DispatchTime.now()
     let objectives = try PlanObjectives.resolve(plan.objectives, structures: influence.structures)
+    if diagnoseOnly {
+        try diagnose(matrix: influence.matrix, geometry: influence.geometry, structures: influence.structures, objectives: objectives, plan: plan)
+        continue
+    }
     let problem = try FluenceOptimisation(influence: influence.matrix, structures: influence.structures, objectives: objectives,
                                           prescription: plan.prescription)
     let setupSeconds = seconds(t)
@@ -165,7 +186,7 @@ for specPath in specPaths {
     if finalRecompute, let final = plan.finalHistoriesPerBeamlet {
         t = DispatchTime.now()
         let ids = result.weights.indices.filter { result.weights[$0] > 0 }
-        let columns = try ColumnCollector().run(calculator: influence.calculator, ids: ids, threads: threads, seed: job.seed &+ 1,
+        let columns = try ColumnCollector().run(calculator: influence.calculator, ids: ids, threads: threads, seed: seed &+ 1,
                                                 histories: final, spec: dose)
         let matrix = try Dose.InfluenceMatrix(grid: influence.matrix.grid, columnCount: influence.matrix.columnCount, columns: columns)
         let recomputed = try PlanEvaluation(doseGy: try matrix.dose(weights: result.weights), structures: influence.structures,
