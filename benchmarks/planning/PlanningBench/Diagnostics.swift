@@ -61,8 +61,18 @@ struct DoseSummary: CustomStringConvertible {
     }
 }
 
-func diagnose(matrix: Dose.InfluenceMatrix, geometry: BeamGeometry, structures: DoseGridStructures,
-              objectives: [ObjectiveSpec], plan: PlanSpec) throws {
+/// Coverage, optimiser trajectory and noise of the model dose on `raw` (smoothed with `smoothingSigmaMM`
+/// first when > 0); with a `reference` matrix (independent histories) the optimised weights are also
+/// evaluated on it, as computed and smoothed.
+func diagnose(matrix raw: Dose.InfluenceMatrix, reference: Dose.InfluenceMatrix?, smoothingSigmaMM: Double, finalSmoothingSigmaMM: Double, threads: Int, geometry: BeamGeometry,
+              structures: DoseGridStructures, objectives: [ObjectiveSpec], plan: PlanSpec) throws {
+    let smoothing = try DoseSmoothing(grid: raw.grid, sigmaMM: smoothingSigmaMM)
+    var matrix = raw
+    if smoothingSigmaMM > 0 {
+        let t = DispatchTime.now()
+        matrix = try smoothing.smooth(raw, thresholdRelative: plan.dose.thresholdRelative, threads: threads)
+        print("smoothing σ \(f(smoothingSigmaMM, 1)) mm (noise factor \(f(smoothing.noiseFactor, 3))): \(raw.nonZeroCount) → \(matrix.nonZeroCount) non-zeros in \(f(seconds(t))) s")
+    }
     let target = try structures.mask(named: plan.prescription.target, for: "diagnose").voxels
     let rows = target.indices.filter { target[$0] != 0 }
     func summary(_ dose: [Float]) -> DoseSummary { DoseSummary(rows.map { Double(dose[$0]) }) }
@@ -82,10 +92,10 @@ func diagnose(matrix: Dose.InfluenceMatrix, geometry: BeamGeometry, structures: 
         print("  beam \(f(beam.gantryDeg, 0))°: \(ids.count) beamlets, u \(f(ids.map(\.uMM).min()!, 1))…\(f(ids.map(\.uMM).max()!, 1)), v \(f(ids.map(\.vMM).min()!, 1))…\(f(ids.map(\.vMM).max()!, 1)) mm; target \(s); voxels < 30 % of median: \(low)")
     }
 
-    // 2. Optimiser trajectory to 500 iterations at tolerance 1e-9, model dose homogeneity along the way.
+    // 2. Optimiser trajectory with the spec's stopping rules, model dose homogeneity along the way.
     let problem = try FluenceOptimisation(influence: matrix, structures: structures, objectives: objectives, prescription: plan.prescription)
     var evaluations = 0
-    let options = QuasiNewtonOptions(maxIterations: 500, relativeObjectiveTolerance: 1e-9)
+    let options = QuasiNewtonOptions(maxIterations: plan.optimizer.maxIterations, relativeObjectiveTolerance: plan.optimizer.tolerance)
     let clock = ContinuousClock(), began = clock.now
     let result = try ProjectedLBFGS(options: options).minimize(start: [Double](repeating: problem.startWeight, count: problem.matrix.beamletCount)) { w in
         let e = problem.block.evaluate(weights: w)
@@ -96,7 +106,7 @@ func diagnose(matrix: Dose.InfluenceMatrix, geometry: BeamGeometry, structures: 
         evaluations += 1
         return (e.objective, e.gradient)
     }
-    print("  500/1e-9 run: \(result.iterations) iterations, \(result.evaluations) evaluations, stop \(result.stopReason.rawValue), cost \(f(result.objective, 4)), ‖Pg‖ \(result.projectedGradientNorm), \(clock.now - began)")
+    print("  optimiser run: \(result.iterations) iterations, \(result.evaluations) evaluations, stop \(result.stopReason.rawValue), cost \(f(result.objective, 4)), ‖Pg‖ \(result.projectedGradientNorm), \(clock.now - began)")
 
     // 3. Model dose at the optimum: its spread against its statistical uncertainty.
     let d = try matrix.dose(weights: result.weights).voxels
@@ -104,4 +114,19 @@ func diagnose(matrix: Dose.InfluenceMatrix, geometry: BeamGeometry, structures: 
     let s = summary(d)
     let sigma = rows.reduce(0) { $0 + Double(e[$1]) } / Double(rows.count)
     print("  optimum model dose: \(s); mean σ \(f(sigma, 3)) Gy = \(f(sigma / s.mean, 3)) relative; beamlets > 0: \(result.weights.filter { $0 > 0 }.count)")
+    report("optimisation matrix", try PlanEvaluation(doseGy: try matrix.dose(weights: result.weights), structures: structures,
+                                                     prescription: plan.prescription, goals: plan.goals, objectives: objectives))
+    if let reference {
+        let dose = try reference.dose(weights: result.weights)
+        let referenceError = try reference.doseUncertainty(weights: result.weights).voxels
+        let r = summary(dose.voxels)
+        print("  reference dose (independent histories): \(r); mean σ \(f(rows.reduce(0) { $0 + Double(referenceError[$1]) } / Double(rows.count) / r.mean, 3)) relative")
+        report("reference dose as computed", try PlanEvaluation(doseGy: dose, structures: structures, prescription: plan.prescription,
+                                                                goals: plan.goals, objectives: objectives))
+        if finalSmoothingSigmaMM > 0 {
+            let finalSmoothing = try DoseSmoothing(grid: raw.grid, sigmaMM: finalSmoothingSigmaMM)
+            report("reference dose smoothed with σ \(f(finalSmoothingSigmaMM, 1)) mm", try PlanEvaluation(doseGy: try finalSmoothing.smooth(dose), structures: structures,
+                                                                 prescription: plan.prescription, goals: plan.goals, objectives: objectives))
+        }
+    }
 }

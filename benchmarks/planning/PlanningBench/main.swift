@@ -1,7 +1,7 @@
 // TG-119 C-shape plan in one process: case file → dose grid and structures → beams → Monte Carlo-lite
 // influence matrix (one calculator per thread) → fluence optimisation → normalisation → evaluation,
 // with stage timings, peak memory and the TG-119 metrics beside pyRadPlan's.
-// Usage: PlanningBench [case.h5] [spec.yaml ...] [--histories N] [--threads N] [--no-final] [--cache DIR] [--diagnose] [--seed N]
+// Usage: PlanningBench [case.h5] [spec.yaml ...] [--histories N] [--threads N] [--no-final] [--cache DIR] [--diagnose] [--seed N] [--smooth SIGMA_MM] [--reference N] [--reference-seed N] [--smooth-final SIGMA_MM]
 // --cache DIR keeps each influence matrix in DIR (keyed by histories and seed) and reuses it; --diagnose
 // prints coverage, the optimiser's trajectory and the model dose's noise instead of the plan.
 // With final_histories_per_beamlet in the spec (and no --no-final) the optimised fluence is recomputed
@@ -82,6 +82,22 @@ func report(_ title: String, _ evaluation: PlanEvaluation) {
     }
 }
 
+/// The influence matrix of every beamlet, read from the cache directory when it holds one for these settings.
+func influenceMatrix(calculator: BeamletDoseCalculator, grid: Grid, seed: UInt64, histories: Int, spec: DoseCalculationSpec,
+                     threads: Int, cacheDirectory: String?) throws -> Dose.InfluenceMatrix {
+    let beamletCount = calculator.geometry.beamlets.count
+    let cachePath = cacheDirectory.map { "\($0)/tg119-influence-\(beamletCount)b-\(histories)h-seed\(seed).bin" }
+    if let cachePath, let stored = try InfluenceCache.load(from: cachePath, grid: grid) {
+        print("influence matrix read from \(cachePath)")
+        return stored
+    }
+    let columns = try ColumnCollector().run(calculator: calculator, ids: Array(0..<beamletCount), threads: threads,
+                                            seed: seed, histories: histories, spec: spec)
+    let matrix = try Dose.InfluenceMatrix(grid: grid, columnCount: beamletCount, columns: columns)
+    if let cachePath { try InfluenceCache.save(matrix, to: cachePath) }
+    return matrix
+}
+
 var positional: [String] = []
 var historiesOverride: Int?
 var threads = 2
@@ -89,6 +105,10 @@ var finalRecompute = true
 var cacheDirectory: String?
 var diagnoseOnly = false
 var seedOverride: UInt64?
+var smoothingSigmaMM = 0.0
+var referenceHistories: Int?
+var referenceSeed: UInt64?
+var finalSmoothingSigmaMM = 0.0
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let a = arguments.next() {
     switch a {
@@ -98,6 +118,10 @@ while let a = arguments.next() {
     case "--cache": cacheDirectory = arguments.next()
     case "--diagnose": diagnoseOnly = true
     case "--seed": seedOverride = arguments.next().flatMap { UInt64($0) }
+    case "--smooth": smoothingSigmaMM = arguments.next().flatMap { Double($0) } ?? 0
+    case "--reference": referenceHistories = arguments.next().flatMap { Int($0) }
+    case "--reference-seed": referenceSeed = arguments.next().flatMap { UInt64($0) }
+    case "--smooth-final": finalSmoothingSigmaMM = arguments.next().flatMap { Double($0) } ?? 0
     default: positional.append(a)
     }
 }
@@ -146,17 +170,8 @@ for specPath in specPaths {
         let beamSeconds = seconds(t)
         t = DispatchTime.now()
         let calculator = try BeamletDoseCalculator(patient: patient, geometry: geometry)
-        let cachePath = cacheDirectory.map { "\($0)/tg119-influence-\(geometry.beamlets.count)b-\(dose.historiesPerBeamlet)h-seed\(seed).bin" }
-        let matrix: Dose.InfluenceMatrix
-        if let cachePath, let stored = try InfluenceCache.load(from: cachePath, grid: grid) {
-            print("influence matrix read from \(cachePath)")
-            matrix = stored
-        } else {
-            let columns = try ColumnCollector().run(calculator: calculator, ids: Array(geometry.beamlets.indices), threads: threads,
-                                                    seed: seed, histories: dose.historiesPerBeamlet, spec: dose)
-            matrix = try Dose.InfluenceMatrix(grid: grid, columnCount: geometry.beamlets.count, columns: columns)
-            if let cachePath { try InfluenceCache.save(matrix, to: cachePath) }
-        }
+        let matrix = try influenceMatrix(calculator: calculator, grid: grid, seed: seed, histories: dose.historiesPerBeamlet, spec: dose,
+                                         threads: threads, cacheDirectory: cacheDirectory)
         let influenceSeconds = seconds(t)
         print("dose grid \(grid); patient model \(f(patientSeconds)) s; structures on dose grid \(f(structureSeconds)) s")
         print("beams \(dose.beams.gantryDeg.count), beamlets \(geometry.beamlets.count) (\(f(beamSeconds, 3)) s); influence matrix \(matrix.nonZeroCount) non-zeros in \(f(influenceSeconds)) s (\(f(Double(geometry.beamlets.count * dose.historiesPerBeamlet) / influenceSeconds / 1e6, 3)) M histories/s)")
@@ -166,7 +181,12 @@ for specPath in specPaths {
     var t = DispatchTime.now()
     let objectives = try PlanObjectives.resolve(plan.objectives, structures: influence.structures)
     if diagnoseOnly {
-        try diagnose(matrix: influence.matrix, geometry: influence.geometry, structures: influence.structures, objectives: objectives, plan: plan)
+        let reference = try referenceHistories.map {
+            try influenceMatrix(calculator: influence.calculator, grid: influence.matrix.grid, seed: referenceSeed ?? seed &+ 1, histories: $0, spec: dose,
+                                threads: threads, cacheDirectory: cacheDirectory)
+        }
+        try diagnose(matrix: influence.matrix, reference: reference, smoothingSigmaMM: smoothingSigmaMM, finalSmoothingSigmaMM: finalSmoothingSigmaMM, threads: threads, geometry: influence.geometry,
+                     structures: influence.structures, objectives: objectives, plan: plan)
         continue
     }
     let problem = try FluenceOptimisation(influence: influence.matrix, structures: influence.structures, objectives: objectives,
