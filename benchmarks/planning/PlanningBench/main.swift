@@ -192,6 +192,7 @@ for specPath in specPaths {
     let problem = try FluenceOptimisation(influence: influence.matrix, structures: influence.structures, objectives: objectives,
                                           prescription: plan.prescription)
     let setupSeconds = seconds(t)
+    print("statistical uncertainty of the target dose at the start weights: \(f(100 * problem.targetRelativeUncertainty, 1)) % per voxel")
     let result = try problem.run(plan.optimizer)
     t = DispatchTime.now()
     let evaluation = try PlanEvaluation(doseGy: try influence.matrix.dose(weights: result.weights), structures: influence.structures,
@@ -213,6 +214,15 @@ for specPath in specPaths {
                                             prescription: plan.prescription, goals: plan.goals, objectives: objectives)
         print("final recomputation: \(ids.count) beamlets × \(final) histories, \(matrix.nonZeroCount) non-zeros in \(f(seconds(t))) s")
         report("final dose recomputed with \(final) histories/beamlet", recomputed)
+        if finalSmoothingSigmaMM > 0 {
+            t = DispatchTime.now()
+            let smoothing = try DoseSmoothing(grid: matrix.grid, sigmaMM: finalSmoothingSigmaMM)
+            let smoothed = try smoothing.smooth(try matrix.dose(weights: result.weights))
+            let denoised = try PlanEvaluation(doseGy: smoothed, structures: influence.structures, prescription: plan.prescription,
+                                              goals: plan.goals, objectives: objectives)
+            print("final dose smoothed (σ \(f(finalSmoothingSigmaMM, 1)) mm, noise factor \(f(smoothing.noiseFactor, 3))) in \(f(seconds(t))) s")
+            report("final dose recomputed with \(final) histories/beamlet, smoothed", denoised)
+        }
     }
     print("total so far \(f(seconds(t0))) s; peak RSS \(f(peakRSSMB(), 0)) MB")
 }
