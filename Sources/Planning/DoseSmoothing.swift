@@ -3,17 +3,16 @@ import Dose
 import Foundation
 
 /// Gaussian smoothing of Monte Carlo dose on the dose grid, which suppresses the statistical noise of
-/// beamlet columns and dose volumes.
+/// dose volumes and beamlet columns.
 ///
-/// With few histories per beamlet the dose of every voxel carries independent noise (about 12 % per
-/// voxel of the summed TG-119 beamlets at 1000 histories). Beamlet weights cannot cancel noise that is
-/// independent from voxel to voxel, so the optimised model dose keeps it and the plan is as
-/// inhomogeneous as the noise. Smoothing every column with a Gaussian of standard deviation `sigmaMM`
-/// (separable, truncated at 2σ on each axis, weights normalised to 1 per axis) averages about
-/// (2√π σ/h)³ voxels and divides independent noise by √ of that (÷ 6.5 for σ = h = 3 mm) at the
-/// cost of a σ-wide blur of the penumbra. Smoothing is linear: a smoothed matrix gives the smoothed
-/// dose of any weights. Standard errors are propagated with the squared weights (noise independent
-/// between voxels).
+/// The Gaussian of standard deviation `sigmaMM` is separable, truncated at 2σ on each axis, with weights
+/// normalised to 1 per axis; it divides noise that is independent between voxels by 1/``noiseFactor``
+/// (6.5 for σ = h = 3 mm) and blurs dose gradients by σ. Smoothing is linear: a smoothed matrix gives the
+/// smoothed dose of any weights. Standard errors are propagated with the squared weights.
+///
+/// Meant for a final Monte Carlo dose. Smoothing the optimisation matrix makes its noise correlated
+/// between voxels, and the optimiser then fits it: on TG-119 the model dose became homogeneous while the
+/// true dose of the fluence did not (benchmarks/results/planning-2026-11-27.md).
 public struct DoseSmoothing: Sendable, Equatable {
     /// The dose grid.
     public let grid: Grid
