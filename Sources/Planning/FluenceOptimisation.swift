@@ -18,6 +18,11 @@ public struct FluenceOptimisation: Sendable {
     public let block: FluencePlanBlock
     /// Uniform start weight per beamlet.
     public let startWeight: Double
+    /// Mean relative standard error of the prescription target's voxel doses at uniform weights, from the
+    /// matrix's batch statistics (0 for a noise-free matrix). Beamlet weights cannot cancel noise that is
+    /// independent between voxels, so the optimised target dose is about this inhomogeneous (TG-119 at
+    /// 1000 histories per beamlet: 0.12, target CV of the optimised dose 0.10; at 5000: 0.055 and 0.047).
+    public let targetRelativeUncertainty: Double
 
     /// Sets up the problem for `influence` (on `structures.grid`), `objectives` and the prescription's target.
     /// - Throws: ``PlanningError`` for unknown or empty structures, a grid mismatch or beams that
@@ -32,13 +37,18 @@ public struct FluenceOptimisation: Sendable {
                                                       values: influence.doseGy, rows: 0..<influence.grid.voxelCount)
         let target = try structures.mask(named: prescription.target, for: "prescription.target").voxels
         let unitDose = matrix.dose(weights: [Double](repeating: 1, count: matrix.beamletCount))
-        var sum = 0.0, count = 0
-        for i in target.indices where target[i] != 0 { sum += unitDose[i]; count += 1 }
+        let unitError = try influence.doseUncertainty(weights: [Double](repeating: 1, count: matrix.beamletCount)).voxels
+        var sum = 0.0, count = 0, relativeError = 0.0
+        for i in target.indices where target[i] != 0 {
+            sum += unitDose[i]; count += 1
+            if unitDose[i] > 0 { relativeError += Double(unitError[i]) / unitDose[i] }
+        }
         guard count > 0 else { throw PlanningError("prescription target \"\(prescription.target)\" has no voxel on the dose grid") }
         guard sum > 0 else { throw PlanningError("the beamlets deliver no dose to \"\(prescription.target)\"") }
         self.matrix = matrix
         self.block = try FluencePlanBlock(matrix: matrix, objectives: CostFunction.terms(objectives, structures: structures))
         self.startWeight = prescription.doseGy / (sum / Double(count))
+        self.targetRelativeUncertainty = relativeError / Double(count)
     }
 
     /// Minimises the cost with the spec's stopping rules.

@@ -87,4 +87,28 @@ import Testing
             #expect(zip(dose, dose.dropFirst()).allSatisfy { abs($1 - $0 - 0.1) < 1e-9 })
         }
     }
+
+    /// The optimised target dose of a Monte Carlo matrix is as inhomogeneous as the matrix is noisy: its
+    /// spread and the matrix's statistical uncertainty both fall as 1/√histories (TG-119 diagnosis,
+    /// benchmarks/results/planning-2026-11-27.md).
+    @Test func optimisedTargetSpreadFollowsMatrixNoise() throws {
+        let few = try #require(WaterPlanFixture.shared)
+        let many = try WaterPlanFixture(historiesPerBeamlet: 400)
+        func spread(_ f: WaterPlanFixture) throws -> (uncertainty: Double, cv: Double) {
+            let problem = try FluenceOptimisation(influence: f.influence, structures: f.doseGrid, objectives: [f.targetObjective],
+                                                  prescription: f.prescription)
+            let result = try problem.run(OptimizerSpec(maxIterations: 200, tolerance: 1e-7))
+            let dose = problem.matrix.dose(weights: result.weights)
+            let rows = f.doseGrid.optimisationRows["ptv"]!.map { dose[Int($0)] }
+            let mean = rows.reduce(0, +) / Double(rows.count)
+            let sd = (rows.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(rows.count)).squareRoot()
+            return (problem.targetRelativeUncertainty, sd / mean)
+        }
+        let a = try spread(few), b = try spread(many)
+        print("relative uncertainty \(a.uncertainty) → \(b.uncertainty), optimised target CV \(a.cv) → \(b.cv)")
+        // 4× the histories halves the standard error (batch estimate of 4 batches: ±20 %).
+        #expect(abs(b.uncertainty / a.uncertainty - 0.5) < 0.1)
+        // The optimised spread falls with it (ratio 0.5 expected; ≤ 0.7 allows for the fit absorbing part of the noise).
+        #expect(b.cv < 0.7 * a.cv)
+    }
 }

@@ -6,7 +6,7 @@ import Phantoms
 
 /// A small optimisation problem: a 100 × 100 × 60 mm water box (5 mm voxels, dose grid = CT grid)
 /// with a 30 mm cube target (6³ voxels) `ptv` at the centre, an organ at risk `oar` posterior-left of it and the
-/// `body`; 5 coplanar beams, 5 mm bixels, 100 histories per beamlet (seconds in debug).
+/// `body`; 5 coplanar beams, 5 mm bixels, 100 histories per beamlet by default (seconds in debug).
 struct WaterPlanFixture: Sendable {
     static let shared: WaterPlanFixture? = try? WaterPlanFixture()
 
@@ -22,7 +22,7 @@ struct WaterPlanFixture: Sendable {
         GoalSpec(structure: "oar", metric: .volumeAtDose(doseGy: 20), comparator: .atMost, value: 50),
     ]
 
-    init() throws {
+    init(historiesPerBeamlet: Int = 100) throws {
         let phantom = try PhantomFactory.water(shape: .box(sizeMM: SIMD3(100, 100, 60)), size: PhantomSize(nx: 24, ny: 24, nz: 16),
                                                spacingMM: SIMD3(repeating: 5))
         let grid = phantom.grid
@@ -45,7 +45,7 @@ struct WaterPlanFixture: Sendable {
         let patient = try PatientModel(ct: phantom.ct, doseGrid: grid, subsamples: 1)
         let geometry = try BeamGeometry.covering(target: ptv, gantryDeg: [0, 72, 144, 216, 288], bixelMM: 5, marginMM: 0)
         var calculator = try BeamletDoseCalculator(patient: patient, geometry: geometry)
-        let columns = try geometry.beamlets.map { try calculator.column(beamletID: $0.id, seed: 7, histories: 100, batches: 2) }
+        let columns = try geometry.beamlets.map { try calculator.column(beamletID: $0.id, seed: 7, histories: historiesPerBeamlet, batches: 4) }
         influence = try Dose.InfluenceMatrix(grid: grid, columnCount: geometry.beamlets.count, columns: columns)
     }
 

@@ -1,7 +1,9 @@
 // TG-119 C-shape plan in one process: case file → dose grid and structures → beams → Monte Carlo-lite
 // influence matrix (one calculator per thread) → fluence optimisation → normalisation → evaluation,
 // with stage timings, peak memory and the TG-119 metrics beside pyRadPlan's.
-// Usage: PlanningBench [case.h5] [spec.yaml ...] [--histories N] [--threads N] [--no-final]
+// Usage: PlanningBench [case.h5] [spec.yaml ...] [--histories N] [--threads N] [--no-final] [--cache DIR] [--diagnose] [--seed N] [--smooth SIGMA_MM] [--reference N] [--reference-seed N] [--smooth-final SIGMA_MM]
+// --cache DIR keeps each influence matrix in DIR (keyed by histories and seed) and reuses it; --diagnose
+// prints coverage, the optimiser's trajectory and the model dose's noise instead of the plan.
 // With final_histories_per_beamlet in the spec (and no --no-final) the optimised fluence is recomputed
 // with that many histories (beamlets of non-zero weight only, seed + 1 so that its histories are
 // independent of the optimisation's) and evaluated again.
@@ -80,16 +82,46 @@ func report(_ title: String, _ evaluation: PlanEvaluation) {
     }
 }
 
+/// The influence matrix of every beamlet, read from the cache directory when it holds one for these settings.
+func influenceMatrix(calculator: BeamletDoseCalculator, grid: Grid, seed: UInt64, histories: Int, spec: DoseCalculationSpec,
+                     threads: Int, cacheDirectory: String?) throws -> Dose.InfluenceMatrix {
+    let beamletCount = calculator.geometry.beamlets.count
+    let cachePath = cacheDirectory.map { "\($0)/tg119-influence-\(beamletCount)b-\(histories)h-seed\(seed).bin" }
+    if let cachePath, let stored = try InfluenceCache.load(from: cachePath, grid: grid) {
+        print("influence matrix read from \(cachePath)")
+        return stored
+    }
+    let columns = try ColumnCollector().run(calculator: calculator, ids: Array(0..<beamletCount), threads: threads,
+                                            seed: seed, histories: histories, spec: spec)
+    let matrix = try Dose.InfluenceMatrix(grid: grid, columnCount: beamletCount, columns: columns)
+    if let cachePath { try InfluenceCache.save(matrix, to: cachePath) }
+    return matrix
+}
+
 var positional: [String] = []
 var historiesOverride: Int?
 var threads = 2
 var finalRecompute = true
+var cacheDirectory: String?
+var diagnoseOnly = false
+var seedOverride: UInt64?
+var smoothingSigmaMM = 0.0
+var referenceHistories: Int?
+var referenceSeed: UInt64?
+var finalSmoothingSigmaMM = 0.0
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let a = arguments.next() {
     switch a {
     case "--histories": historiesOverride = arguments.next().flatMap { Int($0) }
     case "--threads": threads = arguments.next().flatMap { Int($0) } ?? 2
     case "--no-final": finalRecompute = false
+    case "--cache": cacheDirectory = arguments.next()
+    case "--diagnose": diagnoseOnly = true
+    case "--seed": seedOverride = arguments.next().flatMap { UInt64($0) }
+    case "--smooth": smoothingSigmaMM = arguments.next().flatMap { Double($0) } ?? 0
+    case "--reference": referenceHistories = arguments.next().flatMap { Int($0) }
+    case "--reference-seed": referenceSeed = arguments.next().flatMap { UInt64($0) }
+    case "--smooth-final": finalSmoothingSigmaMM = arguments.next().flatMap { Double($0) } ?? 0
     default: positional.append(a)
     }
 }
@@ -111,7 +143,7 @@ let contoured = caseFile.structures.map {
 
 struct Influence {
     let key: DoseCalculationSpec, seed: UInt64, matrix: Dose.InfluenceMatrix, structures: DoseGridStructures
-    let calculator: BeamletDoseCalculator
+    let calculator: BeamletDoseCalculator, geometry: BeamGeometry
 }
 var cached: Influence?
 
@@ -119,9 +151,10 @@ for specPath in specPaths {
     let job = try JobSpec.parse(contentsOfFile: specPath)
     guard case .plan(var plan) = job.work else { print("\(specPath): not a plan job"); continue }
     if let h = historiesOverride { plan.dose.historiesPerBeamlet = h }
-    print("\n== \(specPath) (\(job.name ?? "unnamed")), seed \(job.seed), \(plan.dose.historiesPerBeamlet) histories/beamlet, \(threads) threads")
+    let seed = seedOverride ?? job.seed
+    print("\n== \(specPath) (\(job.name ?? "unnamed")), seed \(seed), \(plan.dose.historiesPerBeamlet) histories/beamlet, \(threads) threads")
     let dose = plan.dose
-    if cached?.key != dose || cached?.seed != job.seed {
+    if cached?.key != dose || cached?.seed != seed {
         cached = nil
         var t = DispatchTime.now()
         let grid = try PatientModel.doseGrid(covering: caseFile.ct.grid, spacingMM: dose.doseGridSpacingMM)
@@ -139,20 +172,29 @@ for specPath in specPaths {
         let beamSeconds = seconds(t)
         t = DispatchTime.now()
         let calculator = try BeamletDoseCalculator(patient: patient, geometry: geometry)
-        let columns = try ColumnCollector().run(calculator: calculator, ids: Array(geometry.beamlets.indices), threads: threads,
-                                                seed: job.seed, histories: dose.historiesPerBeamlet, spec: dose)
-        let matrix = try Dose.InfluenceMatrix(grid: grid, columnCount: geometry.beamlets.count, columns: columns)
+        let matrix = try influenceMatrix(calculator: calculator, grid: grid, seed: seed, histories: dose.historiesPerBeamlet, spec: dose,
+                                         threads: threads, cacheDirectory: cacheDirectory)
         let influenceSeconds = seconds(t)
         print("dose grid \(grid); patient model \(f(patientSeconds)) s; structures on dose grid \(f(structureSeconds)) s")
         print("beams \(dose.beams.gantryDeg.count), beamlets \(geometry.beamlets.count) (\(f(beamSeconds, 3)) s); influence matrix \(matrix.nonZeroCount) non-zeros in \(f(influenceSeconds)) s (\(f(Double(geometry.beamlets.count * dose.historiesPerBeamlet) / influenceSeconds / 1e6, 3)) M histories/s)")
-        cached = Influence(key: dose, seed: job.seed, matrix: matrix, structures: structures, calculator: calculator)
+        cached = Influence(key: dose, seed: seed, matrix: matrix, structures: structures, calculator: calculator, geometry: geometry)
     }
     let influence = cached!
     var t = DispatchTime.now()
     let objectives = try PlanObjectives.resolve(plan.objectives, structures: influence.structures)
+    if diagnoseOnly {
+        let reference = try referenceHistories.map {
+            try influenceMatrix(calculator: influence.calculator, grid: influence.matrix.grid, seed: referenceSeed ?? seed &+ 1, histories: $0, spec: dose,
+                                threads: threads, cacheDirectory: cacheDirectory)
+        }
+        try diagnose(matrix: influence.matrix, reference: reference, smoothingSigmaMM: smoothingSigmaMM, finalSmoothingSigmaMM: finalSmoothingSigmaMM, threads: threads, geometry: influence.geometry,
+                     structures: influence.structures, objectives: objectives, plan: plan)
+        continue
+    }
     let problem = try FluenceOptimisation(influence: influence.matrix, structures: influence.structures, objectives: objectives,
                                           prescription: plan.prescription)
     let setupSeconds = seconds(t)
+    print("statistical uncertainty of the target dose at the start weights: \(f(100 * problem.targetRelativeUncertainty, 1)) % per voxel")
     let result = try problem.run(plan.optimizer)
     t = DispatchTime.now()
     let evaluation = try PlanEvaluation(doseGy: try influence.matrix.dose(weights: result.weights), structures: influence.structures,
@@ -167,13 +209,22 @@ for specPath in specPaths {
     if finalRecompute, let final = plan.finalHistoriesPerBeamlet {
         t = DispatchTime.now()
         let ids = result.weights.indices.filter { result.weights[$0] > 0 }
-        let columns = try ColumnCollector().run(calculator: influence.calculator, ids: ids, threads: threads, seed: job.seed &+ 1,
+        let columns = try ColumnCollector().run(calculator: influence.calculator, ids: ids, threads: threads, seed: seed &+ 1,
                                                 histories: final, spec: dose)
         let matrix = try Dose.InfluenceMatrix(grid: influence.matrix.grid, columnCount: influence.matrix.columnCount, columns: columns)
         let recomputed = try PlanEvaluation(doseGy: try matrix.dose(weights: result.weights), structures: influence.structures,
                                             prescription: plan.prescription, goals: plan.goals, objectives: objectives)
         print("final recomputation: \(ids.count) beamlets × \(final) histories, \(matrix.nonZeroCount) non-zeros in \(f(seconds(t))) s")
         report("final dose recomputed with \(final) histories/beamlet", recomputed)
+        if finalSmoothingSigmaMM > 0 {
+            t = DispatchTime.now()
+            let smoothing = try DoseSmoothing(grid: matrix.grid, sigmaMM: finalSmoothingSigmaMM)
+            let smoothed = try smoothing.smooth(try matrix.dose(weights: result.weights))
+            let denoised = try PlanEvaluation(doseGy: smoothed, structures: influence.structures, prescription: plan.prescription,
+                                              goals: plan.goals, objectives: objectives)
+            print("final dose smoothed (σ \(f(finalSmoothingSigmaMM, 1)) mm, noise factor \(f(smoothing.noiseFactor, 3))) in \(f(seconds(t))) s")
+            report("final dose recomputed with \(final) histories/beamlet, smoothed", denoised)
+        }
     }
     print("total so far \(f(seconds(t0))) s; peak RSS \(f(peakRSSMB(), 0)) MB")
 }
