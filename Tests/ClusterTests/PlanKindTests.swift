@@ -90,6 +90,25 @@ import Testing
         #expect(throws: WireError.self) { try PlanOptimisationMessages.mask(runs: [5, 3], grid: grid) }
     }
 
+    /// The final dose recomputes only beamlets of non-zero weight, in contiguous id runs, with seed + 1 and the
+    /// final history count; the zero-weight columns of the assembled matrix are empty.
+    @Test func finalDoseBatchesCoverTheWeightedBeamletsOnly() throws {
+        guard case .plan(let plan) = try JobSpec.parse(yaml: Self.spec()).work else { throw PlanKindError("not a plan spec") }
+        let masks = Dictionary(uniqueKeysWithValues: try Self.structures().map { ($0.name, $0.mask) })
+        let setup = try DoseSetup(spec: plan.dose, seed: 11, ct: Self.phantom.ct, structures: masks)
+        let n = setup.geometry.beamlets.count
+        let weights: [Double] = (0..<n).map { j in j % 5 < 2 ? 0 : Double(j) }
+        let stage = try PlanFinalDose(setup: setup, weights: weights, historiesPerBeamlet: 80)
+        let ids = stage.batches.flatMap { Array($0.beamletIDs) }
+        #expect(ids == (0..<n).filter { weights[$0] > 0 })
+        #expect(stage.batches.allSatisfy { $0.statistics.seed == 12 && $0.statistics.historiesPerBeamlet == 80 })
+        #expect(stage.batches.allSatisfy { $0.beamletIDs.count <= BeamletBatches.batchSize(beamletCount: ids.count) })
+        let results = try stage.tasks.map { try PlanKind().execute(phase: 5, input: PlanStage.finalDose.tagged($0)) }
+        let (matrix, _) = try stage.matrix(from: results, grid: setup.patient.grid)
+        #expect(matrix.columnCount == n)
+        #expect((0..<n).allSatisfy { (matrix.column($0).rows.isEmpty) == (weights[$0] == 0) })
+    }
+
     /// Whole plan jobs on 1, 2 and 4 in-process workers: identical /dose/total and /plan/weights; every part of
     /// the contract; target D95 = 60 Gy after normalisation (1e-6 Gy in metrics_json, 1e-4 Gy recomputed from
     /// the stored float32 dose).
