@@ -10,7 +10,7 @@ public struct KindCatalog: Sendable {
     }
 
     /// The kinds shipped with rtcluster.
-    public static let standard = KindCatalog([SegmentKind(), SelftestKind(), DoseKind()])
+    public static let standard = KindCatalog([SegmentKind(), SelftestKind(), DoseKind(), PlanKind()])
 
     /// Kind names, sorted.
     public var names: [String] { plugins.keys.sorted() }

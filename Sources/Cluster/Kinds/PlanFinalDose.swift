@@ -1,0 +1,49 @@
+import Core
+import Dose
+import Planning
+
+/// The final-dose stage of a plan: the beamlets with non-zero weight recomputed with more histories (and
+/// seed + 1, so the final dose is statistically independent of the matrix it was optimised on), as beamlet-
+/// batch tasks of the influence stage's form. Batches are contiguous id runs cut to the influence stage's
+/// batch size for the number of beamlets recomputed, so the task list depends on the weights alone.
+struct PlanFinalDose {
+    /// The batches, one task each.
+    let batches: [BeamletBatch]
+    /// Number of beamlets of the plan (the final matrix has empty columns for the zero-weight ones).
+    let beamletCount: Int
+
+    init(setup: DoseSetup, weights: [Double], historiesPerBeamlet: Int) throws {
+        let s = setup.statistics
+        let statistics = BeamletStatistics(seed: s.seed &+ 1, historiesPerBeamlet: historiesPerBeamlet,
+                                           uncertaintyBatches: s.uncertaintyBatches, thresholdRelative: s.thresholdRelative)
+        let active = weights.indices.filter { weights[$0] > 0 }
+        let size = BeamletBatches.batchSize(beamletCount: active.count)
+        var ranges: [Range<Int>] = []
+        for id in active {
+            if let last = ranges.last, last.upperBound == id, last.count < size {
+                ranges[ranges.count - 1] = last.lowerBound..<(id + 1)
+            } else {
+                ranges.append(id..<(id + 1))
+            }
+        }
+        batches = try ranges.map { try BeamletBatch(patient: setup.patient, geometry: setup.geometry, beamletIDs: $0, statistics: statistics) }
+        beamletCount = weights.count
+    }
+
+    /// The phase's task inputs, in batch order.
+    var tasks: [TaskPayload] { batches.map(DoseMessages.encode) }
+
+    /// The recomputed matrix (all beamlets; zero-weight ones empty) and its energy balance.
+    func matrix(from results: [TaskPayload], grid: Grid) throws -> (matrix: Dose.InfluenceMatrix, bookkeeping: EnergyBookkeeping) {
+        guard results.count == batches.count else { throw PlanKindError("\(results.count) final-dose results for \(batches.count) batches") }
+        var columns: [BeamletColumn] = []
+        for (batch, result) in zip(batches, results) {
+            let received = try DoseMessages.decodeColumns(result)
+            guard received.map(\.beamletID) == Array(batch.beamletIDs) else {
+                throw PlanKindError("the final-dose result of beamlets \(batch.beamletIDs) holds other beamlets")
+            }
+            columns += received
+        }
+        return (try Dose.InfluenceMatrix(grid: grid, columnCount: beamletCount, columns: columns), InfluenceAssembly.bookkeeping(of: columns))
+    }
+}

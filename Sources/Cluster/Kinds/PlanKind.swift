@@ -1,0 +1,36 @@
+import Core
+import Jobs
+import Planning
+import Store
+
+/// The `plan` job kind: [segmentation] → influence matrix → fluence optimisation (one task) → final dose
+/// (recomputed with more histories when the spec asks) → normalisation and evaluation on the coordinator.
+///
+/// The result holds what a dose result holds (`/dose/total`, `/dose/uncertainty`, `/plan/beams`, `/plan/weights`,
+/// all normalised) plus `/dvh/<structure>`, the `metrics_json` attribute, `/segmentation/*` when segmentation
+/// ran, `normalisation_factor`, `stage_seconds_<stage>` and `timings_phase_names` (see Protocol.md and the
+/// planning contract).
+public struct PlanKind: JobKindPlugin {
+    public let name = "plan"
+
+    public init() {}
+
+    public func start(_ job: JobContext) throws -> any JobRun {
+        let spec = try JobSpec.parse(yaml: job.job.spec)
+        guard case .plan(let plan) = spec.work else {
+            throw PlanKindError("the spec of a plan job describes a \(spec.kind.rawValue) job")
+        }
+        let caseFile = try CaseFile.read(path: job.caseFilePath)
+        try spec.validate(againstCaseStructures: caseFile.structures.map(\.name))
+        return try PlanRun(spec: plan, seed: spec.seed, caseFile: caseFile)
+    }
+
+    public func execute(phase: Int, input: TaskPayload) throws -> TaskPayload {
+        switch try PlanStage.of(input) {
+        case .segmentation: return try SegmentKind().execute(phase: phase, input: input)
+        case .influence, .finalDose: return try InfluenceStage.execute(input)
+        case .optimisation: return try PlanOptimisationMessages.execute(input)
+        case .evaluation: throw PlanKindError("the evaluation stage runs on the coordinator and has no tasks")
+        }
+    }
+}

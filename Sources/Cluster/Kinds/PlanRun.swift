@@ -1,0 +1,176 @@
+import Core
+import Dose
+import Foundation
+import Jobs
+import Planning
+import Store
+
+/// The coordinator side of a `plan` job: a state machine over the stages [segmentation (a delegated
+/// `SegmentRun`)] → influence → optimisation (one task) → [final dose] → evaluation. Every phase's tasks are
+/// tagged with their stage; the phase names and the wall time of every stage go into the result.
+final class PlanRun: JobRun {
+    /// What the stages after segmentation share: the dose set-up, the structures on the dose grid, the objectives.
+    struct Inputs {
+        let setup: DoseSetup
+        let structures: DoseGridStructures
+        let objectives: [ObjectiveSpec]
+    }
+
+    private enum State {
+        case starting
+        case segmentation(SegmentRun)
+        case influence(InfluenceStage, Inputs)
+        case optimisation(Inputs, matrix: Dose.InfluenceMatrix, bookkeeping: EnergyBookkeeping)
+        case finalDose(Inputs, matrix: Dose.InfluenceMatrix, optimisation: FluenceOptimisationResult, stage: PlanFinalDose)
+        case finished
+    }
+
+    private let spec: PlanSpec
+    private let seed: UInt64
+    private let caseFile: CaseFile
+    private var state: State
+    private var segmentation: ResultFile?
+    private var phaseNames: [String] = []
+    private var stageSeconds: [(PlanStage, Double)] = []
+    private var stageStarted = ContinuousClock.now
+
+    init(spec: PlanSpec, seed: UInt64, caseFile: CaseFile) throws {
+        self.spec = spec
+        self.seed = seed
+        self.caseFile = caseFile
+        if let request = spec.segmentation {
+            state = .segmentation(try SegmentRun(ct: caseFile.ct, request: SegmentKind.request(from: request), haloMM: request.haloMM))
+        } else {
+            state = .starting
+        }
+    }
+
+    func firstStep() throws -> JobStep {
+        stageStarted = .now
+        if case .segmentation(let run) = state { return try segmentationStep(run.firstStep()) }
+        return try startInfluence()
+    }
+
+    func nextStep(after results: [TaskPayload]) throws -> JobStep {
+        switch state {
+        case .segmentation(let run):
+            return try segmentationStep(run.nextStep(after: results))
+        case .influence(let stage, let inputs):
+            let (matrix, bookkeeping) = try stage.matrix(from: results)
+            endStage(.influence)
+            let task = try PlanOptimisationMessages.encode(.init(influence: matrix, structures: inputs.structures, objectives: inputs.objectives,
+                                                                 prescription: spec.prescription, optimizer: spec.optimizer))
+            state = .optimisation(inputs, matrix: matrix, bookkeeping: bookkeeping)
+            return phase(.optimisation, [task])
+        case .optimisation(let inputs, let matrix, let bookkeeping):
+            guard results.count == 1 else { throw PlanKindError("\(results.count) optimisation results for one task") }
+            let optimisation = try PlanOptimisationMessages.decodeResult(results[0], beamletCount: matrix.columnCount)
+            endStage(.optimisation)
+            guard let histories = spec.finalHistoriesPerBeamlet else {
+                return try finish(inputs, matrix: matrix, optimisation: optimisation, finalMatrix: matrix, bookkeeping: bookkeeping)
+            }
+            let stage = try PlanFinalDose(setup: inputs.setup, weights: optimisation.weights, historiesPerBeamlet: histories)
+            state = .finalDose(inputs, matrix: matrix, optimisation: optimisation, stage: stage)
+            return phase(.finalDose, stage.tasks)
+        case .finalDose(let inputs, let matrix, let optimisation, let stage):
+            let (finalMatrix, bookkeeping) = try stage.matrix(from: results, grid: inputs.setup.patient.grid)
+            endStage(.finalDose)
+            return try finish(inputs, matrix: matrix, optimisation: optimisation, finalMatrix: finalMatrix, bookkeeping: bookkeeping)
+        case .starting, .finished:
+            throw PlanKindError("results arrived with no plan stage running")
+        }
+    }
+
+    /// Passes a segmentation phase on (named after its pipeline step), or keeps the masks and moves on.
+    private func segmentationStep(_ step: JobStep) throws -> JobStep {
+        switch step {
+        case .tasks(let tasks):
+            return phase(.segmentation, tasks, name: tasks.first.flatMap { try? $0.text("step") } ?? PlanStage.segmentation.rawValue)
+        case .finished(let outcome):
+            segmentation = outcome.result
+            endStage(.segmentation)
+            return try startInfluence()
+        }
+    }
+
+    /// Resolves structures (auto-contours replace same-named case structures and keep their planning metadata),
+    /// the dose set-up and the objectives, then starts the beamlet-batch phase.
+    private func startInfluence() throws -> JobStep {
+        var contoured = caseFile.structures.map {
+            ContouredStructure(name: $0.name, mask: $0.mask, overlapPriority: $0.overlapPriority, objectivesJSON: $0.objectivesJSON)
+        }
+        for (name, mask) in (segmentation?.segmentation ?? [:]).sorted(by: { $0.key < $1.key }) {
+            if let i = contoured.firstIndex(where: { $0.name == name }) {
+                contoured[i].mask = mask
+            } else {
+                contoured.append(ContouredStructure(name: name, mask: mask))
+            }
+        }
+        let masks = Dictionary(uniqueKeysWithValues: contoured.map { ($0.name, $0.mask) })
+        let setup = try DoseSetup(spec: spec.dose, seed: seed, ct: caseFile.ct, structures: masks)
+        let structures = try DoseGridStructures(contoured, doseGrid: setup.patient.grid)
+        let objectives = try PlanObjectives.resolve(spec.objectives, structures: structures)
+        _ = try CostFunction.terms(objectives, structures: structures)
+        _ = try structures.mask(named: spec.prescription.target, for: "prescription.target")
+        for (i, goal) in spec.goals.enumerated() { _ = try structures.mask(named: goal.structure, for: "goals[\(i)]") }
+        let stage = try InfluenceStage(setup: setup)
+        state = .influence(stage, Inputs(setup: setup, structures: structures, objectives: objectives))
+        return phase(.influence, stage.tasks)
+    }
+
+    /// The phase's tasks tagged with `stage`; records the phase name.
+    private func phase(_ stage: PlanStage, _ tasks: [TaskPayload], name: String? = nil) -> JobStep {
+        phaseNames.append(name ?? stage.rawValue)
+        return .tasks(tasks.map(stage.tagged))
+    }
+
+    /// Records the wall time of `stage` since the previous stage ended.
+    private func endStage(_ stage: PlanStage) {
+        let now = ContinuousClock.now
+        let elapsed = (now - stageStarted).components
+        stageSeconds.append((stage, Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18))
+        stageStarted = now
+    }
+
+    /// Evaluation on the coordinator and the result file.
+    private func finish(_ inputs: Inputs, matrix: Dose.InfluenceMatrix, optimisation: FluenceOptimisationResult,
+                        finalMatrix: Dose.InfluenceMatrix, bookkeeping: EnergyBookkeeping) throws -> JobStep {
+        state = .finished
+        let forward = try ForwardDose(matrix: finalMatrix, weights: optimisation.weights)
+        let evaluation = try PlanEvaluation(doseGy: forward.doseGy, structures: inputs.structures, prescription: spec.prescription,
+                                            goals: spec.goals, objectives: inputs.objectives)
+        let factor = evaluation.normalisationFactor
+        let uncertainty = try DoseVolume(grid: forward.uncertaintyGy.grid,
+                                         voxels: forward.uncertaintyGy.voxels.map { Float(Double($0) * factor) })
+        var arrays = try DoseRun.planArrays(inputs.setup)
+        arrays["/plan/weights"] = ResultArray(.float64(optimisation.weights.map { $0 * factor }))
+        for table in try evaluation.dvhTables() {
+            arrays["/dvh/" + table.structure] = try ResultArray(shape: table.shape, values: .float64(table.values))
+        }
+        var attributes = DoseRun.attributes(inputs.setup, matrix: matrix)
+        attributes["metrics_json"] = .string(try evaluation.metricsJSON(optimisation: optimisation))
+        attributes["normalisation_factor"] = .double(factor)
+        attributes["energy_imbalance_relative"] = .double(bookkeeping.relativeImbalance)
+        if let histories = spec.finalHistoriesPerBeamlet { attributes["final_histories_per_beamlet"] = .int(histories) }
+        var result = ResultFile(doseGy: evaluation.doseGy, doseUncertainty: uncertainty, arrays: arrays)
+        if let segmentation {
+            result.segmentation = segmentation.segmentation
+            result.labelMap = segmentation.labelMap
+            attributes.merge(segmentation.attributes) { plan, _ in plan }
+        }
+        endStage(.evaluation)
+        for (stage, seconds) in stageSeconds { attributes["stage_seconds_" + stage.rawValue] = .double(seconds) }
+        attributes["timings_phase_names"] = .string(phaseNames.joined(separator: ","))
+        result.attributes = attributes
+        return .finished(JobOutcome(result: result, summary: Self.summary(evaluation)))
+    }
+
+    /// "ptv D95 60.0 Gy, D10 62.1 Gy, Dmax 64.0 Gy, goals 5/6 passed".
+    static func summary(_ evaluation: PlanEvaluation) -> String {
+        let name = evaluation.prescription.target
+        let passed = evaluation.goals.filter(\.passed).count
+        guard let target = evaluation.structure(name) else { return "goals \(passed)/\(evaluation.goals.count) passed" }
+        return String(format: "%@ D95 %.1f Gy, D10 %.1f Gy, Dmax %.1f Gy, goals %d/%d passed", name, target.doseAtVolume(95),
+                      target.doseAtVolume(10), target.maxGy, passed, evaluation.goals.count)
+    }
+}

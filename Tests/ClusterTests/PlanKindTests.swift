@@ -1,0 +1,178 @@
+import Core
+import Dose
+import Evaluation
+import Foundation
+import Jobs
+import Phantoms
+import Planning
+import Store
+import Testing
+@testable import Cluster
+
+/// The `plan` kind in process: a 100 × 100 × 60 mm water box (5 mm voxels) with a 30 mm cube target `ptv` at
+/// the centre, an organ at risk `oar` beside it and the `body`; 3 coplanar beams, 5 mm bixels, 40 histories per
+/// beamlet for the optimisation and 80 for the final dose (seconds in debug).
+@Suite struct PlanKindTests {
+    static let phantom = try! PhantomFactory.water(shape: .box(sizeMM: SIMD3(100, 100, 60)), size: PhantomSize(nx: 24, ny: 24, nz: 16),
+                                                   spacingMM: SIMD3(repeating: 5))
+
+    static func box(_ lo: SIMD3<Double>, _ hi: SIMD3<Double>) throws -> MaskVolume {
+        let grid = phantom.grid
+        var v = [UInt8](repeating: 0, count: grid.voxelCount)
+        for k in 0..<grid.nz { for j in 0..<grid.ny { for i in 0..<grid.nx where all(grid.position(i, j, k) .>= lo) && all(grid.position(i, j, k) .<= hi) {
+            v[grid.index(i, j, k)] = 1
+        } } }
+        return try MaskVolume(grid: grid, voxels: v)
+    }
+
+    static func structures() throws -> [Store.Structure] {
+        [Store.Structure(name: "body", mask: phantom.mask(named: "body")!, overlapPriority: 3),
+         Store.Structure(name: "oar", mask: try box(SIMD3(15, 15, -13), SIMD3(33, 33, 13)), overlapPriority: 2),
+         Store.Structure(name: "ptv", mask: try box(SIMD3(repeating: -13), SIMD3(repeating: 13)), overlapPriority: 1)]
+    }
+
+    static func spec(objectiveStructure: String = "oar", goalStructure: String = "oar") -> String {
+        """
+        kind: plan
+        seed: 11
+        target: ptv
+        beams: {gantry_deg: [0, 120, 240], bixel_mm: 5}
+        margin_mm: 0
+        dose_grid: {spacing_mm: 5}
+        histories_per_beamlet: 40
+        final_histories_per_beamlet: 80
+        prescription: {target: ptv, dose_gy: 60, fractions: 30, normalise: d95}
+        objectives:
+          - {structure: ptv, type: squared_deviation, dose_gy: 60, penalty: 1000}
+          - {structure: \(objectiveStructure), type: squared_overdose, dose_gy: 10, penalty: 100}
+        optimizer: {max_iterations: 60, tolerance: 1.0e-6}
+        goals:
+          - {structure: ptv, metric: D95, comparator: min, value_gy: 60}
+          - {structure: ptv, metric: Dmax, comparator: max, value_gy: 75}
+          - {structure: \(goalStructure), metric: V20Gy, comparator: max, value_pct: 50}
+
+        """
+    }
+
+    static func caseFixture() throws -> SchedulerFixture {
+        let fixture = try SchedulerFixture()
+        let caseURL = fixture.root.appendingPathComponent("store/cases/case-a/case.h5")
+        try FileManager.default.createDirectory(at: caseURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try CaseFile(ct: phantom.ct, structures: structures()).write(to: caseURL.path)
+        return fixture
+    }
+
+    /// The optimisation task's problem survives encoding: matrix, masks (run lengths), priorities, objectives.
+    @Test func optimisationMessagesRoundTrip() throws {
+        let grid = Self.phantom.grid
+        let contoured = try Self.structures().map { ContouredStructure(name: $0.name, mask: $0.mask, overlapPriority: $0.overlapPriority) }
+        let structures = try DoseGridStructures(contoured, doseGrid: grid)
+        let columns = (0..<5).map { j in
+            BeamletColumn(beamletID: j, rowIndices: [Int32(j), Int32(j + 100)], doseGy: [Float(j) + 0.5, 1], uncertaintyGy: [0, 0],
+                          bookkeeping: .init())
+        }
+        let matrix = try Dose.InfluenceMatrix(grid: grid, columnCount: 6, columns: columns)
+        let objectives = [ObjectiveSpec(structure: "ptv", type: .minDVH, doseGy: 57, volumePct: 98, penalty: 500),
+                          ObjectiveSpec(structure: "oar", type: .eud, doseGy: 10, eudA: 4, penalty: 2)]
+        let problem = PlanOptimisationMessages.Problem(influence: matrix, structures: structures, objectives: objectives,
+                                                       prescription: PrescriptionSpec(target: "ptv", doseGy: 60),
+                                                       optimizer: OptimizerSpec(maxIterations: 17, tolerance: 1e-5))
+        let payload = try PlanOptimisationMessages.encode(problem)
+        let decoded = try PlanOptimisationMessages.decodeProblem(payload)
+        #expect(decoded.influence.columnPointers == matrix.columnPointers && decoded.influence.rowIndices == matrix.rowIndices)
+        #expect(decoded.influence.doseGy == matrix.doseGy && decoded.influence.grid == grid)
+        #expect(decoded.structures.masks == structures.masks && decoded.structures.optimisationRows == structures.optimisationRows)
+        #expect(decoded.objectives == objectives && decoded.prescription.target == "ptv" && decoded.prescription.doseGy == 60)
+        #expect(decoded.optimizer == OptimizerSpec(maxIterations: 17, tolerance: 1e-5))
+        // The body (a box filling most of the grid) travels as a few hundred run boundaries instead of 9216 bytes.
+        let bodyRuns = PlanOptimisationMessages.runLengths(structures.masks["body"]!)
+        #expect(bodyRuns.count < 1000 && bodyRuns.count % 2 == 0)
+        #expect(throws: WireError.self) { try PlanOptimisationMessages.mask(runs: [5, 3], grid: grid) }
+    }
+
+    /// The final dose recomputes only beamlets of non-zero weight, in contiguous id runs, with seed + 1 and the
+    /// final history count; the zero-weight columns of the assembled matrix are empty.
+    @Test func finalDoseBatchesCoverTheWeightedBeamletsOnly() throws {
+        guard case .plan(let plan) = try JobSpec.parse(yaml: Self.spec()).work else { throw PlanKindError("not a plan spec") }
+        let masks = Dictionary(uniqueKeysWithValues: try Self.structures().map { ($0.name, $0.mask) })
+        let setup = try DoseSetup(spec: plan.dose, seed: 11, ct: Self.phantom.ct, structures: masks)
+        let n = setup.geometry.beamlets.count
+        let weights: [Double] = (0..<n).map { j in j % 5 < 2 ? 0 : Double(j) }
+        let stage = try PlanFinalDose(setup: setup, weights: weights, historiesPerBeamlet: 80)
+        let ids = stage.batches.flatMap { Array($0.beamletIDs) }
+        #expect(ids == (0..<n).filter { weights[$0] > 0 })
+        #expect(stage.batches.allSatisfy { $0.statistics.seed == 12 && $0.statistics.historiesPerBeamlet == 80 })
+        #expect(stage.batches.allSatisfy { $0.beamletIDs.count <= BeamletBatches.batchSize(beamletCount: ids.count) })
+        let results = try stage.tasks.map { try PlanKind().execute(phase: 5, input: PlanStage.finalDose.tagged($0)) }
+        let (matrix, _) = try stage.matrix(from: results, grid: setup.patient.grid)
+        #expect(matrix.columnCount == n)
+        #expect((0..<n).allSatisfy { (matrix.column($0).rows.isEmpty) == (weights[$0] == 0) })
+    }
+
+    /// Whole plan jobs on 1, 2 and 4 in-process workers: identical /dose/total and /plan/weights; every part of
+    /// the contract; target D95 = 60 Gy after normalisation (1e-6 Gy in metrics_json, 1e-4 Gy recomputed from
+    /// the stored float32 dose).
+    @Test func planJobIsCompleteAndIdenticalForOneTwoAndFourWorkers() throws {
+        let fixture = try Self.caseFixture()
+        var jobs: [Int: Int64] = [:]
+        for slots in [1, 2, 4] {
+            jobs[slots] = try fixture.submit(Self.spec(), kind: "plan")
+            try fixture.drain(kind: PlanKind(), slots: slots, completion: slots == 1 ? .dispatchOrder : .newestFirst)
+        }
+        var reference: ResultFile?
+        for slots in [1, 2, 4] {
+            let job = try #require(jobs[slots])
+            let record = try fixture.registry.job(id: job)
+            try #require(record.state == .succeeded, "\(record.error ?? "")")
+            let file = try ResultFile.read(path: fixture.resultURL(job).path)
+            if let reference {
+                #expect(file.doseGy == reference.doseGy && file.arrays["/plan/weights"] == reference.arrays["/plan/weights"], "\(slots) workers")
+                #expect(file.doseUncertainty == reference.doseUncertainty && file.attributes["metrics_json"] == reference.attributes["metrics_json"])
+                continue
+            }
+            reference = file
+            let dose = try #require(file.doseGy)
+            #expect(file.doseUncertainty?.grid == dose.grid)
+            for path in ["/plan/beams", "/plan/weights", "/dvh/ptv", "/dvh/oar", "/dvh/body", "/timings/tasks"] {
+                #expect(file.arrays[path] != nil, "\(path) missing")
+            }
+            #expect(file.arrays["/plan/beams"]?.shape == [3, 4])
+            for name in ["isocentre_mm", "beamlet_count", "histories_per_beamlet", "nonzeros", "normalisation_factor",
+                         "stage_seconds_influence", "stage_seconds_optimisation", "stage_seconds_final_dose", "stage_seconds_evaluation"] {
+                #expect(file.attributes[name] != nil, "attribute \(name) missing")
+            }
+            #expect(file.attributes["timings_phase_names"] == .string("influence,optimisation,final_dose"))
+            #expect(file.attributes["histories_per_beamlet"] == .int(40) && file.attributes["final_histories_per_beamlet"] == .int(80))
+            guard case .string(let json) = file.attributes["metrics_json"], case .double(let factor) = file.attributes["normalisation_factor"] else {
+                Issue.record("metrics_json or normalisation_factor missing"); continue
+            }
+            let metrics = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+            let ptv = try #require((metrics["structures"] as? [[String: Any]])?.first { $0["name"] as? String == "ptv" })
+            let d95 = try #require(ptv["d95_gy"] as? Double)
+            #expect(abs(d95 - 60) < 1e-6, "metrics D95 \(d95)")
+            #expect(abs(((metrics["prescription"] as? [String: Any])?["factor"] as? Double ?? 0) - factor) < 1e-12)
+            #expect((metrics["goals"] as? [[String: Any]])?.count == 3 && (metrics["optimizer"] as? [String: Any])?["iterations"] != nil)
+            let ptvMask = try #require(try DoseGridStructures([ContouredStructure(name: "ptv", mask: Self.structures()[2].mask)], doseGrid: dose.grid).masks["ptv"])
+            let stored = try StructureDose(name: "ptv", dose: dose, mask: ptvMask)
+            #expect(abs(stored.doseAtVolume(95) - 60) < 1e-4, "stored D95 \(stored.doseAtVolume(95))")
+            let weights = try #require(file.arrays["/plan/weights"]).values
+            guard case .float64(let w) = weights else { Issue.record("weights are not float64"); continue }
+            #expect(w.count == (file.attributes["beamlet_count"].flatMap { if case .int(let n) = $0 { n } else { nil } } ?? -1))
+            #expect(w.allSatisfy { $0 >= 0 } && w.contains { $0 > 0 })
+            let note = try fixture.registry.events(jobID: job).map(\.message).joined(separator: "\n")
+            #expect(note.contains("ptv D95 60.0 Gy") && note.contains("goals "), "\(note)")
+        }
+    }
+
+    /// An objective or goal on a structure the case lacks fails the job with the name in the error and no result file.
+    @Test(arguments: [("liver", "oar"), ("oar", "kidney")])
+    func unknownStructureFailsTheJob(objective: String, goal: String) throws {
+        let fixture = try Self.caseFixture()
+        let job = try fixture.submit(Self.spec(objectiveStructure: objective, goalStructure: goal), kind: "plan")
+        try fixture.drain(kind: PlanKind())
+        let record = try fixture.registry.job(id: job)
+        let missing = objective == "oar" ? goal : objective
+        #expect(record.state == .failed && record.error?.contains("\"\(missing)\"") == true, "\(record.error ?? "")")
+        #expect(!FileManager.default.fileExists(atPath: fixture.resultURL(job).path))
+    }
+}
