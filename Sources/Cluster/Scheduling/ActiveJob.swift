@@ -9,8 +9,9 @@ final class ActiveJob {
     let kind: String
     let started: ContinuousClock.Instant
     var phase = -1
-    /// Encoded task messages of the current phase not yet dispatched, in task order.
-    private(set) var undispatched: [(index: Int, message: [UInt8])] = []
+    /// Task inputs of the current phase not yet dispatched, in task order. They are encoded only when sent:
+    /// inputs that share arrays (e.g. one patient model in every beamlet batch) then cost memory once, not per task.
+    private var undispatched: [TaskPayload?] = []
     private var nextUndispatched = 0
     /// Results of the current phase by task index.
     private var results: [TaskPayload?] = []
@@ -36,22 +37,20 @@ final class ActiveJob {
     /// Starts phase `phase + 1` with `tasks`.
     func beginPhase(_ tasks: [TaskPayload]) {
         phase += 1
-        undispatched = tasks.enumerated().map { index, input in
-            (index, ClusterMessage.task(address: TaskAddress(jobID: id, phase: phase, index: index), kind: kind, input: input).encoded())
-        }
+        undispatched = tasks
         nextUndispatched = 0
         results = Array(repeating: nil, count: tasks.count)
         missing = tasks.count
         tasksTotal += tasks.count
     }
 
-    /// The next task to send.
+    /// The next task to send, encoded.
     func takeTask() -> (index: Int, message: [UInt8]) {
-        defer {
-            undispatched[nextUndispatched].message = []
-            nextUndispatched += 1
-        }
-        return undispatched[nextUndispatched]
+        let index = nextUndispatched
+        let input = undispatched[index]!
+        undispatched[index] = nil
+        nextUndispatched += 1
+        return (index, ClusterMessage.task(address: TaskAddress(jobID: id, phase: phase, index: index), kind: kind, input: input).encoded())
     }
 
     /// Records the result of task `index` of the current phase; false when it is not expected (duplicate).
