@@ -20,7 +20,9 @@ import time
 PROCESS_START = time.perf_counter()
 
 import argparse  # noqa: E402  (imports timed: pyRadPlan takes seconds to import)
+import contextlib  # noqa: E402
 import json  # noqa: E402
+import os  # noqa: E402
 import resource  # noqa: E402
 import sys  # noqa: E402
 
@@ -174,6 +176,21 @@ def resampling_check(path, dose_ct, body_mask, ct_spacing, ct_origin):
     return float(np.abs(sampled - expected).max())
 
 
+@contextlib.contextmanager
+def native_output_to_stderr():
+    """IPOPT prints through the C runtime to file descriptor 1; send it to stderr so that stdout
+    carries only the JSON figures."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 def main():
     args = parse_arguments()
     wall_start = time.perf_counter()
@@ -200,7 +217,8 @@ def main():
     dij = calc_dose_influence(ct, cst, stf, pln)
     t2 = time.perf_counter()
     opt_info = {}
-    weights = fluence_optimization(ct, cst, stf, dij, pln, opt_info=opt_info)
+    with native_output_to_stderr():
+        weights = fluence_optimization(ct, cst, stf, dij, pln, opt_info=opt_info)
     t3 = time.perf_counter()
     dose_ct = sitk.GetArrayFromImage(dij.compute_result_ct_grid(weights)["physical_dose"]).astype(np.float64)
     dose_grid_image = dij.compute_result_dose_grid(weights)["physical_dose"]
@@ -211,6 +229,7 @@ def main():
 
     beamlets, nnz, matrix_bytes = influence_size(dij)
     iterations = opt_info.get("num_iter")
+    result_info = opt_info.get("result_info") if isinstance(opt_info.get("result_info"), dict) else {}
     figures = {
         "pyradplan_version": pyRadPlan.__version__,
         "iso_center_mm": [float(v) for v in np.ravel(pln.prop_stf["iso_center"])],
@@ -220,7 +239,7 @@ def main():
         "nonzeros": nnz,
         "influence_matrix_gb": matrix_bytes / 1e9,
         "iterations": iterations,
-        "solver_status": str(opt_info.get("result_info", {}).get("status", "")) if isinstance(opt_info.get("result_info"), dict) else "",
+        "solver_status": str(result_info.get("status", "")),
         "time_import_s": import_s,
         "time_load_s": t0 - wall_start,
         "time_stf_s": t1 - t0,
