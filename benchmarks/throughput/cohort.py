@@ -52,11 +52,22 @@ def generate(binary, work_dir, count, quick, plan_every, tg119_path):
     """Writes `count` thorax phantoms (seeds 101, 102, ...; sizes cycled) and the job mix.
 
     Every thorax case gets a `segment` job (jobs/segment.yaml); every `plan_every`-th one also a `plan` job
-    (jobs/lung-plan.yaml); TG-119 (when `tg119_path` exists) gets jobs/tg119-plan.yaml.
+    (jobs/lung-plan.yaml; with `quick`, a copy with 150/300 histories per beamlet so that the smoke test stays
+    short); TG-119 (when `tg119_path` exists) gets jobs/tg119-plan.yaml.
     """
     sizes = QUICK_SIZES if quick else FULL_SIZES
     cohort = Cohort()
     os.makedirs(os.path.join(work_dir, "cases"), exist_ok=True)
+    plan_spec = "jobs/lung-plan.yaml"
+    if quick:
+        plan_spec = os.path.join(work_dir, "lung-plan-quick.yaml")
+        with open("jobs/lung-plan.yaml") as source, open(plan_spec, "w") as target:
+            for line in source:
+                if line.startswith("histories_per_beamlet:"):
+                    line = "histories_per_beamlet: 150\n"
+                elif line.startswith("final_histories_per_beamlet:"):
+                    line = "final_histories_per_beamlet: 300\n"
+                target.write(line)
     for i in range(count):
         seed = 101 + i
         size = sizes[i % len(sizes)]
@@ -66,7 +77,7 @@ def generate(binary, work_dir, count, quick, plan_every, tg119_path):
         cohort.cases.append(case)
         cohort.jobs.append(Submission(case.case_id, "jobs/segment.yaml", "segment"))
         if plan_every > 0 and i % plan_every == plan_every - 1:
-            cohort.jobs.append(Submission(case.case_id, "jobs/lung-plan.yaml", "plan"))
+            cohort.jobs.append(Submission(case.case_id, plan_spec, "plan"))
     if tg119_path and os.path.exists(tg119_path):
         cohort.cases.append(Case("tg119", tg119_path, "167x167x129", 0))
         cohort.jobs.append(Submission("tg119", "jobs/tg119-plan.yaml", "plan"))

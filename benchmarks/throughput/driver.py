@@ -51,7 +51,7 @@ def arguments():
     parser.add_argument("--quick", action="store_true", help="smoke test: 4 small cases, ranks 1,2 (about 2 minutes)")
     parser.add_argument("--ranks", help="comma-separated rank counts (default 1,2,3,4; quick: 1,2)")
     parser.add_argument("--cases", type=int, help="thorax cases in the cohort (default 24; quick: 4)")
-    parser.add_argument("--plan-every", type=int, default=2, help="every n-th thorax case also gets a plan job (0: none)")
+    parser.add_argument("--plan-every", type=int, help="every n-th thorax case also gets a plan job (0: none; default 2, quick: 4)")
     parser.add_argument("--no-tg119", action="store_true", help="leave TG-119 out even when its case file exists")
     parser.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results"), help="results folder")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (data directories, logs)")
@@ -62,6 +62,8 @@ def arguments():
 def main():
     args = arguments()
     binary = os.environ.get("RTCLUSTER_BIN", os.path.join(ROOT, ".build", "release", "rtcluster"))
+    if args.plan_every is None:
+        args.plan_every = 4 if args.quick else 2
     ranks = [int(r) for r in (args.ranks or ("1,2" if args.quick else "1,2,3,4")).split(",")]
     count = args.cases or (4 if args.quick else 24)
     tg119 = None if (args.quick or args.no_tg119) else "/work/shared/data/tg119/case.h5"
