@@ -46,6 +46,18 @@ public enum Morphology {
         return crop(closed, by: e, to: mask.grid)
     }
 
+    /// Closing of each axial slice with the in-plane disk of `radiusMM` (no halo needed on slabs).
+    ///
+    /// Computed as ``close(_:radiusMM:)`` on the same voxels with a slice spacing beyond the radius,
+    /// where the ball has no z offsets, so slices do not interact.
+    public static func closeSlices(_ mask: MaskVolume, radiusMM: Double) throws -> MaskVolume {
+        let g = mask.grid
+        let flat = try Grid(nx: g.nx, ny: g.ny, nz: g.nz,
+                            spacingMM: SIMD3(g.spacingMM.x, g.spacingMM.y, 2 * radiusMM + g.spacingMM.z), originMM: g.originMM)
+        let closed = try close(try MaskVolume(grid: flat, voxels: mask.voxels), radiusMM: radiusMM)
+        return try MaskVolume(grid: g, voxels: closed.voxels)
+    }
+
     /// Applies `operation` with a ball of `radiusMM`.
     public static func apply(_ operation: MorphologyOperation, to mask: MaskVolume, radiusMM: Double) throws -> MaskVolume {
         switch operation {

@@ -93,6 +93,25 @@ enum ReferenceMorphology {
         }
     }
 
+    @Test(arguments: [2.0, 3.0, 4.5])
+    func sliceClosingIsTheBruteForceDiskClosingOfEachSlice(radiusMM: Double) throws {
+        // 2.5 mm slices: a 3D ball of r ≥ 2.5 mm would reach the neighbouring slices; the slice closing must not.
+        let g = Synthetic.grid(17, 14, 5, spacingMM: SIMD3(0.98, 0.98, 2.5))
+        let mask = Synthetic.randomMask(g, density: 0.35, seed: 21)
+        let closed = try Morphology.closeSlices(mask, radiusMM: radiusMM)
+        // One slice with a slice spacing beyond the radius: the reference ball is the in-plane disk.
+        let sliceGrid = Synthetic.grid(17, 14, 1, spacingMM: SIMD3(0.98, 0.98, 10))
+        let disk = try StructuringBall(radiusMM: radiusMM, spacingMM: sliceGrid.spacingMM)
+        for z in 0..<g.nz {
+            let slice = try MaskVolume(grid: sliceGrid, voxels: mask.slab(z..<(z + 1)).voxels)
+            let expected = ReferenceMorphology.close(slice, disk)
+            #expect(closed.slab(z..<(z + 1)).voxels == expected.voxels, "slice \(z)")
+        }
+        if radiusMM >= g.spacingMM.z {
+            #expect(try closed != Morphology.close(mask, radiusMM: radiusMM), "the 3D closing joins slices")
+        }
+    }
+
     @Test func closeIsExtensiveAndOpenAntiExtensive() throws {
         let g = Synthetic.grid(16, 15, 12, spacingMM: SIMD3(0.98, 0.98, 2.5))
         let mask = Synthetic.randomMask(g, density: 0.4, seed: 9)

@@ -26,6 +26,8 @@ struct SegmentationPipelineTests {
         #expect(body.haloSlices(forStep: .tissues) == 2)
         let all = try SegmentationPipeline(request: SegmentationRequest(), grid: grid)
         #expect(all.steps.count == 7)
+        // Bones: cancellous reach 12 mm on 2.5 mm slices → 4 slices (the ring closing and hole filling are per slice).
+        #expect(all.haloSlices(forStep: .tissues) == 4)
         #expect(throws: SegmentationError.self) { try SegmentationPipeline(request: SegmentationRequest(structures: []), grid: grid) }
     }
 

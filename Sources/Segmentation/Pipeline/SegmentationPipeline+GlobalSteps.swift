@@ -14,6 +14,9 @@ extension SegmentationPipeline {
                 weighted += c.centroidMM.x * Double(c.voxelCount)
                 total += c.voxelCount
             }
+            let e = try StructuringBall(radiusMM: request.bodyOpeningRadiusMM, spacingMM: grid.spacingMM).halfExtent
+            let kept = zip(merged.components, classes).filter { $0.1 != 0 }.map(\.0)
+            for (k, v) in BodyCrop.decisions(kept: kept, marginVoxels: SIMD2(e.x + 1, e.y + 1), grid: grid) { state.decisions[k] = v }
             state.decisions[Self.bodyCentreXMM] = total > 0 ? weighted / Double(total) : grid.originMM.x + Double(grid.nx - 1) * grid.spacingMM.x / 2
         case .selectAirwayAndBones:
             let centre = state.decisions[Self.bodyCentreXMM] ?? 0

@@ -11,14 +11,16 @@ extension SegmentationPipeline {
         }
         let structures = SegmentationStructure.allCases.filter { input.scalars["structure." + $0.rawValue] != nil }
         let request = SegmentationRequest(structures: structures, scalars: input.scalars)
-        var context = LocalContext(input: input, request: request)
+        let crop = step == .bodyCandidates ? nil : BodyCrop(scalars: input.scalars, nx: input.ct.grid.nx, ny: input.ct.grid.ny)
+        var context = LocalContext(input: input, request: request, crop: crop)
+        let input = context.input
         switch step {
         case .bodyCandidates:
             try context.label(bodyParts, try BodyRecipe.candidates(input.ct, request), connectivity: .twentySix)
         case .tissues:
             let body = try BodyRecipe.mask(input.ct, kept: try context.extended(bodyParts), request)
             let coreBody = context.core(body)
-            context.output.masks[SegmentationStructure.body.rawValue] = coreBody
+            context.emit(SegmentationStructure.body.rawValue, coreBody)
             if request.wants(.trachea) || needsLungs(request) {
                 let air = AirwayRecipe.candidates(context.core(input.ct), body: coreBody, request)
                 try context.label(airwayCandidates, air, connectivity: .twentySix, extended: false)
@@ -33,7 +35,7 @@ extension SegmentationPipeline {
             if request.wants(.trachea) || needsLungs(request) {
                 let airway = try context.extended(airwayCandidates)
                 let coreAirway = context.core(airway)
-                if request.wants(.trachea) { context.output.masks[SegmentationStructure.trachea.rawValue] = coreAirway }
+                if request.wants(.trachea) { context.emit(SegmentationStructure.trachea.rawValue, coreAirway) }
                 if needsLungs(request) {
                     let near = context.core(try Morphology.dilate(airway, radiusMM: LungRecipe.airwayMarginMM))
                     let lung = LungRecipe.candidates(ct, body: context.core(try context.extended(SegmentationStructure.body.rawValue)),
@@ -44,7 +46,7 @@ extension SegmentationPipeline {
             }
             if request.wants(.bones) || request.wants(.spinalCanal) {
                 let bones = context.core(try context.extended(boneCandidates))
-                if request.wants(.bones) { context.output.masks[SegmentationStructure.bones.rawValue] = bones }
+                if request.wants(.bones) { context.emit(SegmentationStructure.bones.rawValue, bones) }
                 if request.wants(.spinalCanal) {
                     try context.label(canalCandidates, try SpinalCanalRecipe.candidates(ct, bones: bones), connectivity: .six, extended: false)
                 }
@@ -53,29 +55,53 @@ extension SegmentationPipeline {
             if request.wants(.lungLeft) || request.wants(.lungRight) {
                 let classes = context.core(try context.extended(lungCandidates))
                 let lungs = try LungRecipe.masks(classes, splitXMM: input.scalars[lungSplitXMM] ?? 0)
-                if request.wants(.lungLeft) { context.output.masks[SegmentationStructure.lungLeft.rawValue] = lungs.left }
-                if request.wants(.lungRight) { context.output.masks[SegmentationStructure.lungRight.rawValue] = lungs.right }
+                if request.wants(.lungLeft) { context.emit(SegmentationStructure.lungLeft.rawValue, lungs.left) }
+                if request.wants(.lungRight) { context.emit(SegmentationStructure.lungRight.rawValue, lungs.right) }
             }
             if request.wants(.spinalCanal) {
-                context.output.masks[SegmentationStructure.spinalCanal.rawValue] = context.core(try context.extended(canalCandidates))
+                context.emit(SegmentationStructure.spinalCanal.rawValue, context.core(try context.extended(canalCandidates)))
             }
         }
         return context.output
     }
 }
 
-/// Helpers of one local step: core extraction, labelling of core slices, per-label counts.
+/// Helpers of one local step: the body crop, core extraction, labelling of core slices, per-label
+/// counts; outputs are placed back on the full slices.
 struct LocalContext {
+    /// The step's input, cropped to the body box when there is one.
     let input: SlabStepInput
     let request: SegmentationRequest
     var output: SlabStepOutput
+    /// The body box the step runs in (nil: the full slices).
+    let crop: BodyCrop?
+    /// The full-slice grid of the extended slab.
+    let fullGrid: Grid
 
-    init(input: SlabStepInput, request: SegmentationRequest) {
-        self.input = input
+    init(input: SlabStepInput, request: SegmentationRequest, crop: BodyCrop?) {
+        var cropped = input
+        if let crop {
+            cropped.ct = crop.crop(input.ct)
+            cropped.masks = input.masks.mapValues { crop.crop($0) }
+        }
+        self.input = cropped
         self.request = request
+        self.crop = crop
+        fullGrid = input.ct.grid
         output = SlabStepOutput(step: input.step, slabIndex: input.slabIndex, core: input.core,
                                 masks: [:], labels: [:], summaries: [:], counts: [:])
     }
+
+    /// `v` (core slices, possibly cropped) on the full slices.
+    func full<V>(_ v: Volume<V>) -> Volume<V> {
+        guard let crop else { return v }
+        let g = try! Grid(nx: fullGrid.nx, ny: fullGrid.ny, nz: v.grid.nz, spacingMM: fullGrid.spacingMM,
+                          originMM: SIMD3(fullGrid.originMM.x, fullGrid.originMM.y, v.grid.originMM.z))
+        return crop.uncrop(v, to: g)
+    }
+
+    /// Records the core mask `mask` as output `name` on the full slices.
+    mutating func emit(_ name: String, _ mask: MaskVolume) { output.masks[name] = full(mask) }
 
     /// Offset of the core inside the extended slab.
     var coreOffset: Int { input.core.lowerBound - input.extended.lowerBound }
@@ -95,7 +121,7 @@ struct LocalContext {
     /// as labelling `name`; returns the local labels.
     @discardableResult
     mutating func label(_ name: String, _ mask: MaskVolume, connectivity: Connectivity, extended: Bool = true) throws -> LabelVolume {
-        let c = extended ? core(mask) : mask
+        let c = full(extended ? core(mask) : mask)
         let result = try DistributedLabelling.labelCore(c, firstCoreSlice: input.core.lowerBound, connectivity: connectivity)
         output.labels[name] = result.labels
         output.summaries[name] = result.summary
@@ -106,6 +132,6 @@ struct LocalContext {
     mutating func count(_ name: String, _ labels: LabelVolume, where mask: MaskVolume) {
         let labelling = String(name.prefix { $0 != "." })
         let n = output.summaries[labelling]?.sums.componentCount ?? 0
-        output.counts[name] = MaskAlgebra.countPerLabel(labels, componentCount: n, where: mask)
+        output.counts[name] = MaskAlgebra.countPerLabel(labels, componentCount: n, where: full(mask))
     }
 }

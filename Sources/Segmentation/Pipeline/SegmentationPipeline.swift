@@ -53,8 +53,8 @@ public struct SegmentationPipeline: Sendable {
         case .bodyCandidates:
             return try! Morphology.haloSlices(for: .open, radiusMM: request.bodyOpeningRadiusMM, spacingMM: s)
         case .tissues:
-            return try! max(Morphology.haloSlices(for: .dilate, radiusMM: request.bodyOpeningRadiusMM, spacingMM: s),
-                            BoneRecipe.haloSlices(spacingMM: s))
+            let body = try! Morphology.haloSlices(for: .dilate, radiusMM: request.bodyOpeningRadiusMM, spacingMM: s)
+            return request.wants(.bones) || request.wants(.spinalCanal) ? max(body, try! BoneRecipe.haloSlices(spacingMM: s)) : body
         case .organs:
             return try! Morphology.haloSlices(for: .dilate, radiusMM: LungRecipe.airwayMarginMM, spacingMM: s)
         case .lungs:

@@ -1,12 +1,20 @@
 import Core
 
-/// Bones: cortical voxels plus bone-range voxels next to them, marrow holes filled slice by
-/// slice (holes of low mean HU, such as the spinal canal, stay open), and only components holding
+/// Bones: cortical voxels, bone-range voxels next to them and cancellous-range voxels within the
+/// reach of a vertebral body's cortex, the cortical ring closed per slice, marrow holes filled slice
+/// by slice (holes of low mean HU, such as the spinal canal, stay open), and only components holding
 /// cortical bone kept (contrast-filled vessels have none).
 enum BoneRecipe {
     /// Distance from cortical bone within which bone-range voxels join it: 4 mm, at least 1.5
     /// in-plane voxels so that the join reaches the neighbouring voxels on coarse grids (mm).
     static func nearCorticalMM(_ spacingMM: SIMD3<Double>) -> Double { max(4, 1.5 * max(spacingMM.x, spacingMM.y)) }
+    /// Cancellous bone (vertebral bodies: 150–250 HU on contrast CT, above contrast blood's
+    /// typical ~150 HU and liver's ~100 HU) joins from this HU…
+    static let cancellousMinimumHU = 200.0
+    /// …within this distance of cortical bone (half a lumbar vertebral body's width, mm).
+    static let cancellousReachMM = 12.0
+    /// Radius of the per-slice closing that bridges gaps in thin or partial-volume cortex (mm).
+    static let ringClosingMM = 3.0
     /// Slice holes of the bone mask with at least this mean HU are marrow and get filled.
     static let marrowMinimumHU = 100.0
     /// Smallest fraction of cortical voxels in a kept bone component.
@@ -17,16 +25,22 @@ enum BoneRecipe {
     static func candidates(_ ct: CTVolume, _ request: SegmentationRequest) throws -> (bone: MaskVolume, cortical: MaskVolume) {
         let cortical = MaskAlgebra.atLeast(ct, request.corticalThresholdHU)
         let near = try Morphology.dilate(cortical, radiusMM: nearCorticalMM(ct.grid.spacingMM))
+        let reach = try Morphology.dilate(cortical, radiusMM: cancellousReach(ct.grid.spacingMM))
         let boneRange = MaskAlgebra.atLeast(ct, min(request.boneThresholdHU, marrowMinimumHU + 20))
-        let shell = MaskAlgebra.or(cortical, MaskAlgebra.and(boneRange, near))
+        let cancellous = MaskAlgebra.atLeast(ct, max(cancellousMinimumHU, min(request.boneThresholdHU, marrowMinimumHU + 20)))
+        let joined = MaskAlgebra.or(MaskAlgebra.and(boneRange, near), MaskAlgebra.and(cancellous, reach))
+        let shell = try Morphology.closeSlices(MaskAlgebra.or(cortical, joined), radiusMM: ringClosingMM)
         let marrow = try SliceHoles.select(in: shell, ct: ct) { _, meanHU in meanHU >= marrowMinimumHU }
         return (MaskAlgebra.or(shell, marrow), cortical)
     }
 
-    /// Halo that makes ``candidates(_:_:)`` exact on a slab's core: the join dilation (the hole
-    /// filling is per slice).
+    /// Reach of cancellous bone from cortex: ``cancellousReachMM``, at least the join distance.
+    static func cancellousReach(_ spacingMM: SIMD3<Double>) -> Double { max(cancellousReachMM, nearCorticalMM(spacingMM)) }
+
+    /// Halo that makes ``candidates(_:_:)`` exact on a slab's core: the reach dilation (closing and
+    /// hole filling are per slice).
     static func haloSlices(spacingMM: SIMD3<Double>) throws -> Int {
-        try Morphology.haloSlices(for: .dilate, radiusMM: nearCorticalMM(spacingMM), spacingMM: spacingMM)
+        try Morphology.haloSlices(for: .dilate, radiusMM: cancellousReach(spacingMM), spacingMM: spacingMM)
     }
 
     /// Class per global component (1 = bone): components with enough cortical voxels.

@@ -87,13 +87,14 @@ func nifti(_ args: [String]) throws {
     // claviculae 73–74, femurs 75–76, hips 77–78, skull 91, ribs 92–115, sternum 116.
     let boneLabels = Set<Int16>([25] + Array(26...50) + Array(69...78) + [91] + Array(92...116))
     let lungLabels = Set<Int16>(Array(10...14))
-    var labelled = 0, covered = 0, refLung = 0
+    var labelled = 0, covered = 0, refLung = 0, cord = 0, cordInCanal = 0
     var refBones = MaskVolume(grid: ct.grid)
     let body = out.masks["body"]!
     for i in 0..<ct.grid.voxelCount {
         let l = labels.voxels[i]
         if l > 0 { labelled += 1; if body.voxels[i] != 0 { covered += 1 } }
         if lungLabels.contains(l) { refLung += 1 }
+        if l == 79 { cord += 1; if out.masks["spinal_canal"]!.voxels[i] != 0 { cordInCanal += 1 } }
         if boneLabels.contains(l) { refBones.withUnsafeMutableBufferPointer { $0[i] = 1 } }
     }
     let bones = out.masks["bones"]!
@@ -109,6 +110,7 @@ func nifti(_ args: [String]) throws {
     print("| lung found (left + right) cm³ | \(format(out.volumesCC["lung_left"]! + out.volumesCC["lung_right"]!, 2)) (reference lung voxels: \(refLung)) |")
     print("| trachea cm³ | \(format(out.volumesCC["trachea"]!, 2)) |")
     print("| spinal canal cm³ | \(format(out.volumesCC["spinal_canal"]!, 2)) |")
+    print("| reference spinal cord (label 79) inside the canal | \(cordInCanal) / \(cord) |")
     print("| bones Dice vs. reference bone labels | \(format(SegmentationMetrics.dice(bones, refBones), 4)) |")
     print("| bones HD95 mm | \(format(SegmentationMetrics.hausdorff95MM(bones, refBones), 1)) |")
     print("| bones volume cm³ (reference) | \(format(out.volumesCC["bones"]!, 1)) (\(format(Double(refBones.voxels.reduce(0) { $0 + Int($1) }) * ct.grid.voxelVolumeCC, 1))) |")
