@@ -175,3 +175,29 @@ import Testing
         #expect(try cli.run(["case", "add", Self.series.path, "--id", "x", "--series", "1.2.3"]).status == 65)
     }
 }
+
+/// Hostile DICOM folders through `case add`: a clear error naming the file, exit code 65, nothing registered
+/// or stored (the reader-level cases, over 200 of them, are in StoreTests/DICOM).
+@Suite struct HostileDICOMCaseTests {
+    @Test func brokenFilesAreNamedAndNothingIsRegistered() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        let folders: [(name: String, bytes: [UInt8])] = [
+            ("not-dicom.dcm", Array("this is a text file, not DICOM\n".utf8)),
+            ("truncated.dcm", [UInt8](repeating: 0, count: 128) + Array("DICM".utf8) + [0x02, 0x00, 0x00, 0x00, 0x55, 0x4C, 0x04]),
+            ("huge-length.dcm", [UInt8](repeating: 0, count: 128) + Array("DICM".utf8) + [0x02, 0x00, 0x10, 0x00, 0x55, 0x49, 0xFF, 0xFF]),
+        ]
+        for (n, file) in folders.enumerated() {
+            let folder = cli.path("series-\(n)")
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try Data(file.bytes).write(to: URL(fileURLWithPath: folder).appendingPathComponent(file.name))
+            let r = try cli.run(["case", "add", folder, "--id", "hostile-\(n)", "--json"])
+            #expect(r.status == 65, "\(file.name): exit \(r.status) \(r.stderr)")
+            #expect(r.stderr.contains(file.name), "\(file.name) not named: \(r.stderr)")
+        }
+        let list = try cli.run(["case", "list", "--json"])
+        #expect(list.status == 0)
+        #expect((try list.json() as? [Any])?.isEmpty == true, "\(list.stdout)")
+        let cases = cli.dataDir.appendingPathComponent("store/cases").path
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: cases)) ?? []).isEmpty)
+    }
+}
