@@ -14,6 +14,13 @@ public struct BeamGeometry: Sendable, Hashable, Codable {
     /// Standard deviation of the Gaussian focal spot in the plane normal to the beam, mm (0 = point source).
     public let focalSpotSigmaMM: Double
 
+    /// Default focal spot: σ = 0.85 mm (FWHM 2.0 mm), inside the 0.5–3.4 mm FWHM that Jaffray et al.
+    /// (Med Phys 20:1417, 1993) measured on nine linacs (see the module README).
+    public static let defaultFocalSpotSigmaMM = 0.85
+    /// Distance (mm) from the source to the effective collimating plane that defines the bixels' edges;
+    /// a finite focal spot is seen through this aperture, so its blur at depth grows as (distance − 450)/450.
+    public static let collimatorDistanceMM = 450.0
+
     /// Beamlets whose bixel, grown by `marginMM`, contains the projection of a target voxel centre.
     /// - Parameters:
     ///   - gantryDeg: gantry angles, couch 0.
@@ -21,7 +28,7 @@ public struct BeamGeometry: Sendable, Hashable, Codable {
     /// - Throws: ``DoseError`` for an empty target or invalid sizes.
     public static func covering(target: MaskVolume, gantryDeg: [Double], isocentreMM: SIMD3<Double>? = nil,
                                 sadMM: Double = 1000, bixelMM: Double = 5, marginMM: Double = 5,
-                                focalSpotSigmaMM: Double = 0) throws -> BeamGeometry {
+                                focalSpotSigmaMM: Double = defaultFocalSpotSigmaMM) throws -> BeamGeometry {
         guard bixelMM > 0, bixelMM.isFinite, marginMM >= 0, marginMM.isFinite else {
             throw DoseError.invalidParameter("bixel width must be positive and margin non-negative")
         }
@@ -49,7 +56,8 @@ public struct BeamGeometry: Sendable, Hashable, Codable {
     /// `fieldSizeMM` (u × v on the isocentre plane, centred on the axis) — e.g. 100 × 100 mm with 5 mm
     /// bixels gives 20 × 20 beamlets (centres at ±2.5 … ±47.5 mm when the count is even).
     public static func openField(gantryDeg: [Double], isocentreMM: SIMD3<Double>, fieldSizeMM: SIMD2<Double>,
-                                 sadMM: Double = 1000, bixelMM: Double = 5, focalSpotSigmaMM: Double = 0) throws -> BeamGeometry {
+                                 sadMM: Double = 1000, bixelMM: Double = 5,
+                                 focalSpotSigmaMM: Double = defaultFocalSpotSigmaMM) throws -> BeamGeometry {
         guard bixelMM > 0, fieldSizeMM.x >= bixelMM, fieldSizeMM.y >= bixelMM else {
             throw DoseError.invalidParameter("field \(fieldSizeMM.x) × \(fieldSizeMM.y) mm must hold at least one \(bixelMM) mm bixel")
         }
@@ -70,7 +78,7 @@ public struct BeamGeometry: Sendable, Hashable, Codable {
     }
 
     /// A geometry from explicit beams and beamlets (ids must be 0..<count in order).
-    public init(beams: [Beam], beamlets: [Beamlet], bixelMM: Double, focalSpotSigmaMM: Double = 0) throws {
+    public init(beams: [Beam], beamlets: [Beamlet], bixelMM: Double, focalSpotSigmaMM: Double = defaultFocalSpotSigmaMM) throws {
         guard beamlets.enumerated().allSatisfy({ $0.offset == $0.element.id && beams.indices.contains($0.element.beamIndex) }) else {
             throw DoseError.invalidParameter("beamlet ids must be 0..<count in order and refer to existing beams")
         }

@@ -54,20 +54,16 @@ public struct BeamletDoseCalculator: Sendable {
         }
         let beamlet = geometry.beamlets[beamletID]
         let beam = geometry.beams[beamlet.beamIndex]
-        let source = beam.sourceMM, u = beam.uAxis, v = beam.vAxis
-        let sigma = geometry.focalSpotSigmaMM, w = beamlet.widthMM
-        let corner = beam.isocentrePlanePoint(uMM: beamlet.uMM - w / 2, vMM: beamlet.vMM - w / 2)
+        let source = BeamletSource(beam: beam, beamlet: beamlet, focalSpotSigmaMM: geometry.focalSpotSigmaMM)
+        let w = beamlet.widthMM
         transport.rng = RandomStream(seed: seed, stream: UInt64(beamletID))
         transport.tally = EnergyBookkeeping()
         for b in 0..<batches {
             let n = histories / batches + (b < histories % batches ? 1 : 0)
             for _ in 0..<n {
-                var s = source
-                if sigma > 0 { s += sigma * (transport.rng.normal() * u + transport.rng.normal() * v) }
-                let target = corner + (transport.rng.uniform() * w) * u + (transport.rng.uniform() * w) * v
-                let d = target - s
+                let ray = source.sample(using: &transport.rng)
                 let e = spectrum.sampleEnergyMeV(using: &transport.rng)
-                transport.runPrimary(positionMM: s, direction: d / (d * d).sum().squareRoot(), energyMeV: e)
+                transport.runPrimary(positionMM: ray.positionMM, direction: ray.direction, energyMeV: e)
             }
             transport.scorer.endBatch(histories: n)
         }

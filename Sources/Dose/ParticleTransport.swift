@@ -40,10 +40,10 @@ struct ParticleTransport: Sendable {
         inverseSpacing = 1 / g.spacingMM
         lowerMM = g.originMM - g.spacingMM / 2
         upperMM = lowerMM + g.spacingMM * SIMD3(Double(g.nx), Double(g.ny), Double(g.nz))
-        maxScale = patient.maximumAttenuationScale
         self.settings = settings
         localDepositionMM = settings.localDepositionFraction * g.spacingMM.min()
         scorer = DoseScorer(attenuationScale: patient.attenuationScale)
+        maxScale = scorer.maximumScale
     }
 
     /// Linear index of the voxel containing `p`, or −1 outside the grid.
@@ -108,7 +108,7 @@ struct ParticleTransport: Sendable {
                 p += d * (-log(1 - rng.uniform()) * meanFreePathMM)
                 v = voxel(p)
                 if v < 0 { return escape(e, unscatteredPrimary: unscattered) }
-            } while rng.uniform() * maxScale >= scorer.cells[v].x
+            } while rng.uniform() * maxScale >= Double(scorer.cells[v].x)
             unscattered = false
             let r = rng.uniform() * mu.total
             if r < mu.compton {
@@ -152,7 +152,7 @@ struct ParticleTransport: Sendable {
         guard energyMeV > 0 else { return start }
         let v0 = voxel(start)
         var residual = tables.range(energyMeV: energyMeV)
-        if residual * 10 / scorer.cells[v0].x < localDepositionMM {
+        if residual * 10 / Double(scorer.cells[v0].x) < localDepositionMM {
             deposit(v0, energyMeV)
             return start
         }
@@ -204,7 +204,7 @@ struct ParticleTransport: Sendable {
         var v = (k &* ny &+ j) &* nx &+ i
         var t = 0.0, remaining = stepGPerCM2
         while true {
-            let s = scorer.cells[v].x
+            let s = Double(scorer.cells[v].x)
             let tExit = min(tNext.x, min(tNext.y, tNext.z))
             let areal = s * (tExit - t) / 10
             let last = areal >= remaining

@@ -13,8 +13,6 @@ public struct PatientModel: Sendable {
     public let materials: [Material]
     /// Density × electron density ratio per voxel: the factor on water's coefficients and stopping power.
     let attenuationScale: [Double]
-    /// Largest ``attenuationScale`` in the grid: the Woodcock majorant factor.
-    let maximumAttenuationScale: Double
 
     /// A model from explicit densities and materials on `grid`.
     public init(grid: Grid, densityGPerCC: [Double], materials: [Material]) throws {
@@ -28,7 +26,6 @@ public struct PatientModel: Sendable {
         self.densityGPerCC = densityGPerCC
         self.materials = materials
         self.attenuationScale = zip(densityGPerCC, materials).map { $0 * $1.electronDensityRatio }
-        self.maximumAttenuationScale = attenuationScale.max()!
     }
 
     /// A model from a CT resampled onto `doseGrid`: each dose voxel averages the density of

@@ -1,7 +1,8 @@
 // Dose validation benchmark (release): 6 MV fields on a 30 × 30 × 30 cm water box at SSD 100 cm,
 // PDD and 80–20 % penumbra, field-size trend, a water/lung/water slab, a bone slab, inverse square,
 // batch uncertainty against independent seeds, energy balance and speed (wall and CPU time).
-// Usage: dose-bench historiesPerBeamlet outputDir   (writes CSV files into outputDir, report to stdout)
+// Usage: dose-bench historiesPerBeamlet outputDir [small-field|speed] [focalSpotSigmaMM]
+// (writes CSV files into outputDir, report to stdout; without a sigma the library's default focal spot is used)
 import Core
 import Dose
 #if canImport(Glibc)
@@ -12,7 +13,11 @@ let args = CommandLine.arguments
 let historiesPerBeamlet = args.count > 1 ? Int(args[1])! : 20_000
 let outputDir = args.count > 2 ? args[2] : "/tmp/dose-bench"
 /// "small-field": only a 2 × 2 cm² field in water and in the lung slab (lateral electronic disequilibrium).
-let fieldSizesMM: [Double] = args.count > 3 && args[3] == "small-field" ? [20] : [100, 50, 200]
+/// "speed": only the 10 × 10 cm² field in water and in the lung slab (speed, PDD and penumbra).
+let mode = args.count > 3 ? args[3] : ""
+let fieldSizesMM: [Double] = mode == "small-field" ? [20] : mode == "speed" ? [100] : [100, 50, 200]
+/// Focal spot σ (mm) for every field, or nil for the default of `BeamGeometry.openField`.
+let focalSpotSigmaMM: Double? = args.count > 4 ? Double(args[4])! : nil
 let spacing = 2.5
 let n = 120  // 300 mm of water in each direction, no air: the grid edge is the water surface.
 let grid = try Grid(nx: n, ny: n, nz: n, spacingMM: SIMD3(repeating: spacing), originMM: SIMD3(repeating: -150 + spacing / 2))
@@ -43,8 +48,10 @@ func seconds(_ clock: clockid_t) -> Double { var t = timespec(); clock_gettime(c
 /// Forward dose of an open square field (all bixels weight 1) at SSD 100 cm (isocentre on the surface), or with the
 /// isocentre `isocentreDepthMM` below the surface and `bixelMM` bixels.
 func field(_ patient: PatientModel, sizeMM: Double, histories: Int, isocentreDepthMM: Double = 0, bixelMM: Double = 5, seed: UInt64 = 2026) throws -> FieldResult {
-    let geometry = try BeamGeometry.openField(gantryDeg: [0], isocentreMM: SIMD3(0, surfaceY + isocentreDepthMM, 0),
-                                              fieldSizeMM: SIMD2(sizeMM, sizeMM), bixelMM: bixelMM)
+    let iso = SIMD3(0, surfaceY + isocentreDepthMM, 0), fieldMM = SIMD2(sizeMM, sizeMM)
+    let geometry = try focalSpotSigmaMM.map {
+        try BeamGeometry.openField(gantryDeg: [0], isocentreMM: iso, fieldSizeMM: fieldMM, bixelMM: bixelMM, focalSpotSigmaMM: $0)
+    } ?? BeamGeometry.openField(gantryDeg: [0], isocentreMM: iso, fieldSizeMM: fieldMM, bixelMM: bixelMM)
     var calc = try BeamletDoseCalculator(patient: patient, geometry: geometry)
     var columns: [BeamletColumn] = []
     var balance = EnergyBookkeeping()
@@ -126,7 +133,7 @@ func write(_ name: String, _ header: String, _ rows: [[Double]]) {
 }
 
 let water = try phantom(slab: nil)
-print("grid \(grid); histories per beamlet \(historiesPerBeamlet); 5 mm bixels, SSD 1000 mm, gantry 0")
+print("grid \(grid); histories per beamlet \(historiesPerBeamlet); 5 mm bixels, SSD 1000 mm, gantry 0; focal spot σ \(focalSpotSigmaMM.map { "\($0) mm" } ?? "default")")
 var pdds: [String: [Double]] = [:]
 var waterDmaxGy: [Double: Double] = [:]
 var pdd10: [Double: (value: Double, error: Double)] = [:]
