@@ -75,4 +75,6 @@ for g in goals:
     print(f"  goal {g['structure']} {g['metric']} {relation} {g['limit']:g} {g['unit']}: {g['value']:.2f} {g['unit']} {'pass' if g['passed'] else 'FAIL'}")
 print(f"  goals passed: {sum(g['passed'] for g in goals)}/{len(goals)}; plan run on 2 ranks: {sys.argv[2]} s")
 PY
+echo "== the report rendered in headless Chromium (the check a physicist's browser would do)"
+scripts/render_report.sh "$bundle" "$bundle/report-screenshot.png"
 echo "open $bundle/report.html in a browser"
