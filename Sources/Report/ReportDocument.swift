@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 
 /// The self-contained `report.html`: provenance, the three slices (PNG as base64 data URLs)

@@ -1,4 +1,5 @@
 import Core
+import Evaluation
 import Foundation
 
 /// Makes the files of a result bundle a physicist opens: `axial.png`, `coronal.png`,

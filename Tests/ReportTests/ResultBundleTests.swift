@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Testing
+import Evaluation
 @testable import Report
 
 /// DVH table, metrics and the HTML report of a small synthetic case.

@@ -1,6 +1,6 @@
-/// The content of `metrics.json` (the plan contract's `metrics_json`): prescription, per-structure
-/// DVH metrics, plan indices, clinical goals and the optimiser's summary. Every part but
-/// `structures` is optional; unknown keys are ignored when reading.
+/// The plan contract's `metrics_json` (a plan result's attribute, the bundle's `metrics.json`): prescription,
+/// per-structure DVH metrics, plan indices, clinical goals and the optimiser's summary. Every part but
+/// `structures` is optional; unknown keys are ignored when reading. Keys are snake_case.
 public struct PlanMetrics: Codable, Sendable, Equatable {
     /// The prescription and normalisation of a plan.
     public struct Prescription: Codable, Sendable, Equatable {
@@ -10,6 +10,15 @@ public struct PlanMetrics: Codable, Sendable, Equatable {
         public var normalise: String?
         public var factor: Double?
         enum CodingKeys: String, CodingKey { case target, doseGy = "dose_gy", fractions, normalise, factor }
+
+        /// A prescription of `doseGy` in `fractions` to `target`, normalised by `normalise` with `factor`.
+        public init(target: String?, doseGy: Double?, fractions: Int?, normalise: String?, factor: Double?) {
+            self.target = target
+            self.doseGy = doseGy
+            self.fractions = fractions
+            self.normalise = normalise
+            self.factor = factor
+        }
     }
 
     /// DVH metrics of one structure (doses in Gy; `vGy` maps a dose in Gy, as text, to a volume in %).
@@ -39,6 +48,13 @@ public struct PlanMetrics: Codable, Sendable, Equatable {
         public var paddickCI: Double?
         public var ciIsodoseGy: Double?
         enum CodingKeys: String, CodingKey { case homogeneityIndex = "homogeneity_index", paddickCI = "paddick_ci", ciIsodoseGy = "ci_isodose_gy" }
+
+        /// Homogeneity index, Paddick conformity index and the isodose it was computed for.
+        public init(homogeneityIndex: Double?, paddickCI: Double?, ciIsodoseGy: Double?) {
+            self.homogeneityIndex = homogeneityIndex
+            self.paddickCI = paddickCI
+            self.ciIsodoseGy = ciIsodoseGy
+        }
     }
 
     /// One clinical goal and whether the plan meets it.
@@ -50,6 +66,17 @@ public struct PlanMetrics: Codable, Sendable, Equatable {
         public var unit: String?
         public var value: Double?
         public var passed: Bool
+
+        /// Goal `metric comparator limit` on `structure` with the plan's `value`.
+        public init(structure: String, metric: String, comparator: String, limit: Double, unit: String?, value: Double?, passed: Bool) {
+            self.structure = structure
+            self.metric = metric
+            self.comparator = comparator
+            self.limit = limit
+            self.unit = unit
+            self.value = value
+            self.passed = passed
+        }
     }
 
     /// What the fluence optimiser reported.
@@ -60,6 +87,14 @@ public struct PlanMetrics: Codable, Sendable, Equatable {
         public var stopReason: String?
         enum CodingKeys: String, CodingKey {
             case iterations, objectiveInitial = "objective_initial", objectiveFinal = "objective_final", stopReason = "stop_reason"
+        }
+
+        /// The optimiser's iteration count, initial and final objective and why it stopped.
+        public init(iterations: Int?, objectiveInitial: Double?, objectiveFinal: Double?, stopReason: String?) {
+            self.iterations = iterations
+            self.objectiveInitial = objectiveInitial
+            self.objectiveFinal = objectiveFinal
+            self.stopReason = stopReason
         }
     }
 
@@ -72,5 +107,19 @@ public struct PlanMetrics: Codable, Sendable, Equatable {
     /// Metrics with only per-structure values.
     public init(structures: [StructureMetrics]) {
         self.structures = structures
+    }
+
+    /// A complete document.
+    public init(prescription: Prescription?, structures: [StructureMetrics], plan: PlanIndices?, goals: [Goal]?, optimizer: Optimizer?) {
+        self.prescription = prescription
+        self.structures = structures
+        self.plan = plan
+        self.goals = goals
+        self.optimizer = optimizer
+    }
+
+    /// `"20"` for 20 Gy, `"2.5"` for 2.5 Gy: the key of a V_x entry in ``StructureMetrics/vGy``.
+    public static func levelKey(_ gy: Double) -> String {
+        gy == gy.rounded() && abs(gy) < 1e15 ? String(Int(gy)) : String(gy)
     }
 }
