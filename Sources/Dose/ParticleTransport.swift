@@ -42,7 +42,7 @@ struct ParticleTransport: Sendable {
         upperMM = lowerMM + g.spacingMM * SIMD3(Double(g.nx), Double(g.ny), Double(g.nz))
         self.settings = settings
         localDepositionMM = settings.localDepositionFraction * g.spacingMM.min()
-        scorer = DoseScorer(attenuationScale: patient.attenuationScale)
+        scorer = DoseScorer(attenuationScale: patient.attenuationScale, materials: patient.materials)
         maxScale = scorer.maximumScale
     }
 
@@ -88,6 +88,24 @@ struct ParticleTransport: Sendable {
         if unscatteredPrimary { tally.unscatteredPrimaries += 1 }
     }
 
+    /// A tentative collision site of Woodcock tracking: position, voxel (−1 outside the grid) and the voxel's
+    /// attenuation scale, loaded as soon as the site is known.
+    struct Site {
+        var positionMM: SIMD3<Double>
+        var voxel: Int
+        var scale: Double
+    }
+
+    /// The next tentative collision site after `p` along `d` (exponential flight of mean `meanFreePathMM`).
+    @inline(__always) mutating func flight(from p: SIMD3<Double>, _ d: SIMD3<Double>, meanFreePathMM: Double) -> Site {
+        let q = p + d * (-log(1 - rng.uniform()) * meanFreePathMM)
+        let v = voxel(q)
+        return Site(positionMM: q, voxel: v, scale: v >= 0 ? scorer.scale(v) : 0)
+    }
+
+    /// Tracks a photon to its end. After a Compton scattering the scattered photon's first tentative site is
+    /// drawn before the Compton electron is transported, so the site's voxel is fetched from memory while the
+    /// electron runs (the draws change order, not distribution).
     mutating func track(_ photon: Photon) {
         var p = photon.positionMM, d = photon.direction, e = photon.energyMeV
         var unscattered = photon.primary
@@ -95,20 +113,20 @@ struct ParticleTransport: Sendable {
             guard let t = entryDistance(p, d) else { return escape(e, unscatteredPrimary: unscattered) }
             p += d * (t + 1e-9)
         }
+        if e < settings.photonCutoffMeV {
+            let v = voxel(p)
+            if v >= 0 { deposit(v, e) } else { escape(e, unscatteredPrimary: false) }
+            return
+        }
+        var mu = tables.photon(energyMeV: e)
+        var site = flight(from: p, d, meanFreePathMM: 10 / (mu.total * maxScale))
         while true {
-            if e < settings.photonCutoffMeV {
-                let v = voxel(p)
-                if v >= 0 { deposit(v, e) } else { escape(e, unscatteredPrimary: false) }
-                return
+            while true {
+                if site.voxel < 0 { return escape(e, unscatteredPrimary: unscattered) }
+                if rng.uniform() * maxScale < site.scale { break }
+                site = flight(from: site.positionMM, d, meanFreePathMM: 10 / (mu.total * maxScale))
             }
-            let mu = tables.photon(energyMeV: e)
-            let meanFreePathMM = 10 / (mu.total * maxScale)
-            var v: Int
-            repeat {
-                p += d * (-log(1 - rng.uniform()) * meanFreePathMM)
-                v = voxel(p)
-                if v < 0 { return escape(e, unscatteredPrimary: unscattered) }
-            } while rng.uniform() * maxScale >= Double(scorer.cells[v].x)
+            p = site.positionMM
             unscattered = false
             let r = rng.uniform() * mu.total
             if r < mu.compton {
@@ -117,7 +135,13 @@ struct ParticleTransport: Sendable {
                 let eOut = e * ratio
                 let electron = e * d - eOut * scattered
                 let norm = (electron * electron).sum().squareRoot()
+                let alive = eOut >= settings.photonCutoffMeV
+                if alive {
+                    mu = tables.photon(energyMeV: eOut)
+                    site = flight(from: p, scattered, meanFreePathMM: 10 / (mu.total * maxScale))
+                }
                 _ = transportCharged(from: p, direction: norm > 0 ? electron / norm : d, energyMeV: e - eOut)
+                guard alive else { return deposit(site.voxel, eOut) }  // site is still the voxel of p
                 e = eOut
                 d = scattered
             } else if r < mu.comptonPlusPhotoelectric {
@@ -152,7 +176,7 @@ struct ParticleTransport: Sendable {
         guard energyMeV > 0 else { return start }
         let v0 = voxel(start)
         var residual = tables.range(energyMeV: energyMeV)
-        if residual * 10 / Double(scorer.cells[v0].x) < localDepositionMM {
+        if residual * 10 / scorer.scale(v0) < localDepositionMM {
             deposit(v0, energyMeV)
             return start
         }
@@ -204,7 +228,7 @@ struct ParticleTransport: Sendable {
         var v = (k &* ny &+ j) &* nx &+ i
         var t = 0.0, remaining = stepGPerCM2
         while true {
-            let s = Double(scorer.cells[v].x)
+            let s = scorer.scale(v)
             let tExit = min(tNext.x, min(tNext.y, tNext.z))
             let areal = s * (tExit - t) / 10
             let last = areal >= remaining
