@@ -59,11 +59,7 @@ public struct BeamletDoseCalculator: Sendable {
         transport.tally = EnergyBookkeeping()
         for b in 0..<batches {
             let n = histories / batches + (b < histories % batches ? 1 : 0)
-            for _ in 0..<n {
-                let ray = source.sample(using: &transport.rng)
-                let e = spectrum.sampleEnergyMeV(using: &transport.rng)
-                transport.runPrimary(positionMM: ray.positionMM, direction: ray.direction, energyMeV: e)
-            }
+            transport.runBatch(histories: n, source: source, spectrum: spectrum)
             transport.scorer.endBatch(histories: n)
         }
         let total = Double(histories), nb = Double(batches)
