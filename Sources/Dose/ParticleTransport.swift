@@ -195,7 +195,7 @@ struct ParticleTransport: Sendable {
             let eOut = e * ratio
             let electron = e * d - eOut * scattered
             let norm = (electron * electron).sum().squareRoot()
-            _ = transportCharged(from: p, direction: norm > 0 ? electron / norm : d, energyMeV: e - eOut)
+            _ = transportCharged(from: p, direction: norm > 0 ? electron * (1 / norm) : d, energyMeV: e - eOut)
             if eOut < settings.photonCutoffMeV {
                 deposit(v, eOut)
                 return false
@@ -292,7 +292,7 @@ struct ParticleTransport: Sendable {
         while true {
             let s = scorer.scale(v)
             let tExit = min(tNext.x, min(tNext.y, tNext.z))
-            let areal = s * (tExit - t) / 10
+            let areal = s * (tExit - t) * 0.1
             let last = areal >= remaining
             let used = last ? remaining : areal
             remaining -= used
@@ -343,8 +343,9 @@ struct ParticleTransport: Sendable {
         if t < 1e-10 {
             return SIMD3(s * cp, s * sp, d.z < 0 ? -c : c)
         }
-        return SIMD3(d.x * c + s * (d.x * d.z * cp - d.y * sp) / t,
-                     d.y * c + s * (d.y * d.z * cp + d.x * sp) / t,
+        let st = s / t
+        return SIMD3(d.x * c + st * (d.x * d.z * cp - d.y * sp),
+                     d.y * c + st * (d.y * d.z * cp + d.x * sp),
                      d.z * c - s * cp * t)
     }
 }
