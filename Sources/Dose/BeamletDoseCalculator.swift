@@ -18,21 +18,20 @@ public struct BeamletDoseCalculator: Sendable {
     /// Absolute dose scale.
     public let calibration: DoseCalibration
     var transport: ParticleTransport
-    /// 1 / voxel mass in 1/g.
-    let inverseVoxelMassPerG: [Double]
 
     /// A calculator for `geometry` on `patient`.
     public init(patient: PatientModel, geometry: BeamGeometry, spectrum: PhotonSpectrum = .mohan6MV,
                 settings: TransportSettings = TransportSettings(), calibration: DoseCalibration = .reference) throws {
         try settings.validate()
+        guard patient.grid.voxelCount <= DoseScorer.maximumVoxelCount else {
+            throw DoseError.invalidParameter("dose grid of \(patient.grid.voxelCount) voxels exceeds the scorer's \(DoseScorer.maximumVoxelCount)")
+        }
         self.patient = patient
         self.geometry = geometry
         self.spectrum = spectrum
         self.settings = settings
         self.calibration = calibration
         self.transport = ParticleTransport(patient: patient, settings: settings)
-        let cc = patient.grid.voxelVolumeCC
-        self.inverseVoxelMassPerG = patient.densityGPerCC.map { 1 / ($0 * cc) }
     }
 
     /// The dose column of beamlet `beamletID`.
@@ -60,30 +59,28 @@ public struct BeamletDoseCalculator: Sendable {
         transport.tally = EnergyBookkeeping()
         for b in 0..<batches {
             let n = histories / batches + (b < histories % batches ? 1 : 0)
-            for _ in 0..<n {
-                let ray = source.sample(using: &transport.rng)
-                let e = spectrum.sampleEnergyMeV(using: &transport.rng)
-                transport.runPrimary(positionMM: ray.positionMM, direction: ray.direction, energyMeV: e)
-            }
+            transport.runBatch(histories: n, source: source, spectrum: spectrum)
             transport.scorer.endBatch(histories: n)
         }
         let total = Double(histories), nb = Double(batches)
         let gyPerGram = calibration.gyPerMeVPerHistory(widthMM: w, massG: 1)
-        var dose = [Double](), error = [Double](), rows = [Int32]()
+        let voxelCC = patient.grid.voxelVolumeCC
         var maximum = 0.0
-        let inverseMass = inverseVoxelMassPerG
-        transport.scorer.drain { voxel, sum, sumSquares in
-            let gy = gyPerGram * inverseMass[voxel]
-            let mean = sum / total
-            let variance = max(0, (sumSquares - total * mean * mean) / (total * (nb - 1)))
-            rows.append(Int32(voxel))
-            dose.append(mean * gy)
-            error.append(variance.squareRoot() * gy)
-            maximum = max(maximum, mean * gy)
+        transport.scorer.forEachTouchedVoxel { _, sum, _, densityGPerCC in
+            maximum = max(maximum, sum / total * (gyPerGram / (densityGPerCC * voxelCC)))
         }
         let cut = maximum * thresholdRelative
-        let keep = dose.indices.filter { dose[$0] >= cut && dose[$0] > 0 }
-        return BeamletColumn(beamletID: beamletID, rowIndices: keep.map { rows[$0] }, doseGy: keep.map { Float(dose[$0]) },
-                             uncertaintyGy: keep.map { Float(error[$0]) }, bookkeeping: transport.tally)
+        let entries = transport.scorer.drain { sum, sumSquares, densityGPerCC in
+            let gy = gyPerGram / (densityGPerCC * voxelCC)
+            let mean = sum / total
+            let dose = mean * gy
+            guard dose >= cut && dose > 0 else { return nil }
+            let variance = max(0, (sumSquares - total * mean * mean) / (total * (nb - 1)))
+            return (Float(dose), Float(variance.squareRoot() * gy))
+        }
+        return BeamletColumn(beamletID: beamletID, rowIndices: entries.map { Int32(truncatingIfNeeded: $0.x >> 32) },
+                             doseGy: entries.map { Float(bitPattern: UInt32(truncatingIfNeeded: $0.x)) },
+                             uncertaintyGy: entries.map { Float(bitPattern: UInt32(truncatingIfNeeded: $0.y)) },
+                             bookkeeping: transport.tally)
     }
 }

@@ -9,9 +9,11 @@
 struct OctaveTable: Sendable {
     let shift: UInt64
     let firstKey: Int
-    let nodes: [Double]
-    let values: [Double]
-    let slopes: [Double]
+    /// Node x, value and slope to the next node, side by side (one cache line per lookup).
+    struct Node: Sendable {
+        let x: Double, value: Double, slope: Double
+    }
+    let nodes: [Node]
     /// Smallest and (exclusive) largest x served by the table.
     let lowerX: Double, upperX: Double
 
@@ -29,17 +31,16 @@ struct OctaveTable: Sendable {
         lowerX = lower
         upperX = upper
         firstKey = first
-        nodes = x
-        values = y
-        var slopes = [Double](repeating: 0, count: x.count)
-        for n in 0..<(x.count - 1) { slopes[n] = (y[n + 1] - y[n]) / (x[n + 1] - x[n]) }
-        self.slopes = slopes
+        nodes = x.indices.map { n in
+            Node(x: x[n], value: y[n], slope: n + 1 < x.count ? (y[n + 1] - y[n]) / (x[n + 1] - x[n]) : 0)
+        }
     }
 
     /// The interpolated value at `x`, or nil outside [lowerX, upperX) (and for NaN).
     @inline(__always) func value(at x: Double) -> Double? {
         guard x >= lowerX, x < upperX else { return nil }
         let n = Int(truncatingIfNeeded: x.bitPattern >> shift) &- firstKey
-        return values[n] + slopes[n] * (x - nodes[n])
+        let node = nodes[n]
+        return node.value + node.slope * (x - node.x)
     }
 }

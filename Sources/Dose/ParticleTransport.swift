@@ -42,7 +42,7 @@ struct ParticleTransport: Sendable {
         upperMM = lowerMM + g.spacingMM * SIMD3(Double(g.nx), Double(g.ny), Double(g.nz))
         self.settings = settings
         localDepositionMM = settings.localDepositionFraction * g.spacingMM.min()
-        scorer = DoseScorer(attenuationScale: patient.attenuationScale)
+        scorer = DoseScorer(attenuationScale: patient.attenuationScale, materials: patient.materials)
         maxScale = scorer.maximumScale
     }
 
@@ -75,12 +75,67 @@ struct ParticleTransport: Sendable {
         return tNear < tFar ? tNear : nil
     }
 
-    /// Simulates one primary photon and everything it sets in motion.
-    mutating func runPrimary(positionMM: SIMD3<Double>, direction: SIMD3<Double>, energyMeV: Double) {
-        tally.emittedMeV += energyMeV
-        tally.histories += 1
-        stack.append(Photon(positionMM: positionMM, direction: direction, energyMeV: energyMeV, primary: true))
-        while let photon = stack.popLast() { track(photon) }
+    /// A photon in flight and its next tentative (Woodcock) collision site, with the water coefficients
+    /// at its energy.
+    struct Flight {
+        var direction: SIMD3<Double>
+        var energyMeV: Double
+        var unscattered: Bool
+        var mu: (total: Double, compton: Double, comptonPlusPhotoelectric: Double)
+        var meanFreePathMM: Double
+        var siteMM: SIMD3<Double>
+        /// Voxel of the site (−1 outside the grid) and its attenuation scale (loaded by the gather pass).
+        var siteVoxel: Int
+        var siteScale: Double
+    }
+
+    /// How many photons are tracked side by side (see ``runBatch(histories:source:spectrum:)``).
+    static let photonsInFlight = 16
+
+    /// Simulates `histories` primary photons of `source` with energies from `spectrum`, and everything they
+    /// set in motion.
+    ///
+    /// Up to ``photonsInFlight`` photons (primaries and annihilation photons) are tracked side by side: a gather
+    /// pass loads the attenuation scale of every photon's tentative site — independent loads whose cache misses
+    /// overlap — then each photon takes one step (a virtual collision, or a real interaction with its charged
+    /// particles, whose first voxel is then already cached). The random draws follow a fixed order, so the
+    /// result is a pure function of the stream; each photon's physics is that of one-at-a-time tracking.
+    mutating func runBatch(histories: Int, source: BeamletSource, spectrum: PhotonSpectrum) {
+        var pending = histories
+        var pool: [Flight] = []
+        pool.reserveCapacity(Self.photonsInFlight)
+        while true {
+            while pool.count < Self.photonsInFlight {
+                if let photon = stack.popLast() {
+                    if let f = start(photon) { pool.append(f) }
+                } else if pending > 0 {
+                    pending -= 1
+                    let ray = source.sample(using: &rng)
+                    let e = spectrum.sampleEnergyMeV(using: &rng)
+                    tally.emittedMeV += e
+                    tally.histories += 1
+                    if let f = start(Photon(positionMM: ray.positionMM, direction: ray.direction, energyMeV: e, primary: true)) {
+                        pool.append(f)
+                    }
+                } else {
+                    break
+                }
+            }
+            if pool.isEmpty { return }
+            for i in pool.indices {
+                let v = pool[i].siteVoxel
+                pool[i].siteScale = v >= 0 ? scorer.scale(v) : 0
+            }
+            var i = 0
+            while i < pool.count {
+                if step(&pool[i]) {
+                    i += 1
+                } else {
+                    pool.swapAt(i, pool.count - 1)
+                    pool.removeLast()
+                }
+            }
+        }
     }
 
     mutating func escape(_ energyMeV: Double, unscatteredPrimary: Bool) {
@@ -88,44 +143,75 @@ struct ParticleTransport: Sendable {
         if unscatteredPrimary { tally.unscatteredPrimaries += 1 }
     }
 
-    mutating func track(_ photon: Photon) {
-        var p = photon.positionMM, d = photon.direction, e = photon.energyMeV
-        var unscattered = photon.primary
+    /// Brings `photon` onto the grid and draws its first tentative site; nil when it misses the grid or is
+    /// below the photon cut-off (its energy is then tallied).
+    mutating func start(_ photon: Photon) -> Flight? {
+        var p = photon.positionMM
+        let d = photon.direction, e = photon.energyMeV
         if voxel(p) < 0 {
-            guard let t = entryDistance(p, d) else { return escape(e, unscatteredPrimary: unscattered) }
+            guard let t = entryDistance(p, d) else {
+                escape(e, unscatteredPrimary: photon.primary)
+                return nil
+            }
             p += d * (t + 1e-9)
         }
-        while true {
-            if e < settings.photonCutoffMeV {
-                let v = voxel(p)
-                if v >= 0 { deposit(v, e) } else { escape(e, unscatteredPrimary: false) }
-                return
+        if e < settings.photonCutoffMeV {
+            let v = voxel(p)
+            if v >= 0 { deposit(v, e) } else { escape(e, unscatteredPrimary: false) }
+            return nil
+        }
+        let mu = tables.photon(energyMeV: e)
+        var f = Flight(direction: d, energyMeV: e, unscattered: photon.primary, mu: mu, meanFreePathMM: 10 / (mu.total * maxScale),
+                       siteMM: p, siteVoxel: -1, siteScale: 0)
+        fly(&f, from: p)
+        return f
+    }
+
+    /// Draws the next tentative site of `f` from `p` (exponential flight of the majorant mean free path).
+    @inline(__always) mutating func fly(_ f: inout Flight, from p: SIMD3<Double>) {
+        f.siteMM = p + f.direction * (-log(1 - rng.uniform()) * f.meanFreePathMM)
+        f.siteVoxel = voxel(f.siteMM)
+    }
+
+    /// One step of `f` at its tentative site: escape, a virtual collision, or a real interaction
+    /// (Compton, photoelectric, pair). False when the photon is gone.
+    mutating func step(_ f: inout Flight) -> Bool {
+        let v = f.siteVoxel
+        if v < 0 {
+            escape(f.energyMeV, unscatteredPrimary: f.unscattered)
+            return false
+        }
+        let p = f.siteMM
+        if rng.uniform() * maxScale >= f.siteScale {
+            fly(&f, from: p)
+            return true
+        }
+        f.unscattered = false
+        let e = f.energyMeV, d = f.direction
+        let r = rng.uniform() * f.mu.total
+        if r < f.mu.compton {
+            let (ratio, cosTheta) = KleinNishina.sample(energyMeV: e, using: &rng)
+            let scattered = rotate(d, cosTheta: cosTheta, azimuth: azimuth())
+            let eOut = e * ratio
+            let electron = e * d - eOut * scattered
+            let norm = (electron * electron).sum().squareRoot()
+            _ = transportCharged(from: p, direction: norm > 0 ? electron * (1 / norm) : d, energyMeV: e - eOut)
+            if eOut < settings.photonCutoffMeV {
+                deposit(v, eOut)
+                return false
             }
-            let mu = tables.photon(energyMeV: e)
-            let meanFreePathMM = 10 / (mu.total * maxScale)
-            var v: Int
-            repeat {
-                p += d * (-log(1 - rng.uniform()) * meanFreePathMM)
-                v = voxel(p)
-                if v < 0 { return escape(e, unscatteredPrimary: unscattered) }
-            } while rng.uniform() * maxScale >= Double(scorer.cells[v].x)
-            unscattered = false
-            let r = rng.uniform() * mu.total
-            if r < mu.compton {
-                let (ratio, cosTheta) = KleinNishina.sample(energyMeV: e, using: &rng)
-                let scattered = rotate(d, cosTheta: cosTheta, azimuth: azimuth())
-                let eOut = e * ratio
-                let electron = e * d - eOut * scattered
-                let norm = (electron * electron).sum().squareRoot()
-                _ = transportCharged(from: p, direction: norm > 0 ? electron / norm : d, energyMeV: e - eOut)
-                e = eOut
-                d = scattered
-            } else if r < mu.comptonPlusPhotoelectric {
-                _ = transportCharged(from: p, direction: d, energyMeV: e)
-                return
-            } else {
-                return pairProduction(at: p, direction: d, energyMeV: e)
-            }
+            f.energyMeV = eOut
+            f.direction = scattered
+            f.mu = tables.photon(energyMeV: eOut)
+            f.meanFreePathMM = 10 / (f.mu.total * maxScale)
+            fly(&f, from: p)
+            return true
+        } else if r < f.mu.comptonPlusPhotoelectric {
+            _ = transportCharged(from: p, direction: d, energyMeV: e)
+            return false
+        } else {
+            pairProduction(at: p, direction: d, energyMeV: e)
+            return false
         }
     }
 
@@ -152,7 +238,7 @@ struct ParticleTransport: Sendable {
         guard energyMeV > 0 else { return start }
         let v0 = voxel(start)
         var residual = tables.range(energyMeV: energyMeV)
-        if residual * 10 / Double(scorer.cells[v0].x) < localDepositionMM {
+        if residual * 10 / scorer.scale(v0) < localDepositionMM {
             deposit(v0, energyMeV)
             return start
         }
@@ -204,9 +290,9 @@ struct ParticleTransport: Sendable {
         var v = (k &* ny &+ j) &* nx &+ i
         var t = 0.0, remaining = stepGPerCM2
         while true {
-            let s = Double(scorer.cells[v].x)
+            let s = scorer.scale(v)
             let tExit = min(tNext.x, min(tNext.y, tNext.z))
-            let areal = s * (tExit - t) / 10
+            let areal = s * (tExit - t) * 0.1
             let last = areal >= remaining
             let used = last ? remaining : areal
             remaining -= used
@@ -257,8 +343,9 @@ struct ParticleTransport: Sendable {
         if t < 1e-10 {
             return SIMD3(s * cp, s * sp, d.z < 0 ? -c : c)
         }
-        return SIMD3(d.x * c + s * (d.x * d.z * cp - d.y * sp) / t,
-                     d.y * c + s * (d.y * d.z * cp + d.x * sp) / t,
+        let st = s / t
+        return SIMD3(d.x * c + st * (d.x * d.z * cp - d.y * sp),
+                     d.y * c + st * (d.y * d.z * cp + d.x * sp),
                      d.z * c - s * cp * t)
     }
 }

@@ -28,8 +28,8 @@ struct DosimetryValidationTests {
         let water = try WaterSlabFixture(lateralVoxels: 10, depthVoxels: 28, lateralMM: 20, depthMM: 5)
         let slab = try WaterSlabFixture(lateralVoxels: 10, depthVoxels: 28, lateralMM: 20, depthMM: 5,
                                         slab: (fromMM: 30, toMM: 30 + thickness, densityGPerCC: 1.85, material: .bone))
-        let w = try water.centralAxisDose(fieldMM: 100, histories: 150_000, seed: 3)
-        let s = try slab.centralAxisDose(fieldMM: 100, histories: 150_000, seed: 4)
+        let w = try water.centralAxisDose(fieldMM: 100, histories: 600_000, seed: 3)
+        let s = try slab.centralAxisDose(fieldMM: 100, histories: 600_000, seed: 4)
         /// Water dose at water-equivalent depth `eq`, scaled to the physical depth `z` by the inverse square law (SSD 100 cm).
         func model(_ z: Double, _ eq: Double) -> Double { water.interpolate(w.doseGy, atDepthMM: eq) * ((1000 + eq) / (1000 + z)) * ((1000 + eq) / (1000 + z)) }
         func check(_ range: ClosedRange<Double>, factor: Double, equivalentDepth: (Double) -> Double) -> (ratio: Double, sigma: Double) {

@@ -21,7 +21,7 @@ struct ElectronWalkTests {
         while left > 0 {
             let v = t.voxel(p + d * (dt / 2))
             if v < 0 { return (deposits, nil) }
-            let s = Double(t.scorer.cells[v].x)
+            let s = t.scorer.scale(v)
             let areal = min(left, s * dt / 10)
             left -= areal
             r = max(0, r - areal)
@@ -51,10 +51,10 @@ struct ElectronWalkTests {
             #expect(abs(r - max(0, residual - stepGPerCM2)) < 1e-12)
         }
         for v in 0..<model.grid.voxelCount {
-            let got = Double(t.scorer.cells[v].y)
+            let got = t.scorer.batchEnergyMeV(v)
             #expect(abs(got - ref.deposits[v, default: 0]) < 5e-4, "voxel \(v): \(got) vs \(ref.deposits[v, default: 0]) MeV")
         }
-        // The tally sums the deposits in double precision (the cells in single precision).
+        // The tally sums the deposits in double precision.
         let total = t.tally.depositedMeV
         #expect(abs(total + e - energy) < 1e-12, "deposited \(total) + remaining \(e) ≠ \(energy) MeV")
     }

@@ -1,7 +1,7 @@
 // Dose validation benchmark (release): 6 MV fields on a 30 × 30 × 30 cm water box at SSD 100 cm,
 // PDD and 80–20 % penumbra, field-size trend, a water/lung/water slab, a bone slab, inverse square,
 // batch uncertainty against independent seeds, energy balance and speed (wall and CPU time).
-// Usage: dose-bench historiesPerBeamlet outputDir [small-field|speed] [focalSpotSigmaMM]
+// Usage: dose-bench historiesPerBeamlet outputDir [small-field|speed|beamlet] [focalSpotSigmaMM]
 // (writes CSV files into outputDir, report to stdout; without a sigma the library's default focal spot is used)
 import Core
 import Dose
@@ -14,6 +14,7 @@ let historiesPerBeamlet = args.count > 1 ? Int(args[1])! : 20_000
 let outputDir = args.count > 2 ? args[2] : "/tmp/dose-bench"
 /// "small-field": only a 2 × 2 cm² field in water and in the lung slab (lateral electronic disequilibrium).
 /// "speed": only the 10 × 10 cm² field in water and in the lung slab (speed, PDD and penumbra).
+/// "beamlet": only TG-119-like beamlets (speed of single 5 mm beamlets on a 3 M-voxel, 3 mm grid).
 let mode = args.count > 3 ? args[3] : ""
 let fieldSizesMM: [Double] = mode == "small-field" ? [20] : mode == "speed" ? [100] : [100, 50, 200]
 /// Focal spot σ (mm) for every field, or nil for the default of `BeamGeometry.openField`.
@@ -130,6 +131,35 @@ func write(_ name: String, _ header: String, _ rows: [[Double]]) {
     let text = header + "\n" + rows.map { $0.map { "\($0)" }.joined(separator: ",") }.joined(separator: "\n") + "\n"
     let fp = fopen(outputDir + "/" + name, "w")!
     fputs(text, fp); fclose(fp)
+}
+
+/// TG-119-like beamlets: a 3 mm dose grid of 167 × 167 × 108 voxels (3.0 M, like TG-119's), a water cylinder of
+/// radius 120 mm along z in air (about TG-119's body cross-section), 9 beams at gantry 0, 40, …, 320° through the axis,
+/// a 3 × 3 block of 5 mm bixels each (81 beamlets); rate in primary photons per CPU second, one thread.
+func tg119LikeBeamlets(histories: Int) throws {
+    let g = try Grid(nx: 167, ny: 167, nz: 108, spacingMM: SIMD3(repeating: 3), originMM: SIMD3(-249, -249, -160.5))
+    var density = [Double](repeating: 0.0012, count: g.voxelCount)
+    var material = [Material](repeating: .air, count: g.voxelCount)
+    for k in 0..<g.nz { for j in 0..<g.ny { for i in 0..<g.nx {
+        let p = g.position(i, j, k)
+        if p.x * p.x + p.y * p.y <= 120 * 120 { density[g.index(i, j, k)] = 1; material[g.index(i, j, k)] = .softTissue }
+    } } }
+    let patient = try PatientModel(grid: g, densityGPerCC: density, materials: material)
+    let geometry = try BeamGeometry.openField(gantryDeg: stride(from: 0.0, to: 360, by: 40).map { $0 }, isocentreMM: .zero,
+                                              fieldSizeMM: SIMD2(15, 15))
+    var calc = try BeamletDoseCalculator(patient: patient, geometry: geometry)
+    var histories0 = 0, nonZeros = 0
+    let t0 = seconds(CLOCK_MONOTONIC), c0 = seconds(CLOCK_PROCESS_CPUTIME_ID)
+    for b in geometry.beamlets {
+        let c = try calc.column(beamletID: b.id, seed: 7, histories: histories)
+        histories0 += c.bookkeeping.histories; nonZeros += c.rowIndices.count
+    }
+    let t1 = seconds(CLOCK_MONOTONIC), c1 = seconds(CLOCK_PROCESS_CPUTIME_ID)
+    print("## TG-119-like beamlets: \(geometry.beamlets.count) beamlets × \(histories) histories on \(g): \(histories0) histories in \(f(t1 - t0, 2)) s (CPU \(f(c1 - c0, 2)) s) = \(Int(Double(histories0) / (t1 - t0))) histories/s wall, \(Int(Double(histories0) / (c1 - c0))) histories/s per CPU second; \(nonZeros) non-zeros (threshold 0.1 %)")
+}
+if mode == "beamlet" {
+    try tg119LikeBeamlets(histories: historiesPerBeamlet)
+    exit(0)
 }
 
 let water = try phantom(slab: nil)
