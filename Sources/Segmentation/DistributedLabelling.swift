@@ -41,12 +41,11 @@ public enum DistributedLabelling {
                           placement: Placement? = nil) throws -> (labels: LabelVolume, summary: SlabLabelSummary) {
         let g = core.grid
         let p = placement ?? Placement(lowerX: 0, lowerY: 0, sliceNX: g.nx, sliceNY: g.ny)
-        var labels = LabelVolume(grid: g)
         // Labelled inside the foreground's box: raster order inside the box is the volume's, and
         // the sums carry the box's offset.
-        let sums = try core.withUnsafeBufferPointer { m in
+        let (labels, sums) = try core.withUnsafeBufferPointer { m -> (LabelVolume, ComponentSums) in
             guard let box = ForegroundBox.of(m.baseAddress!, nx: g.nx, ny: g.ny, nz: g.nz) else {
-                return try ComponentSums(voxelCounts: [], indexSums: [], boundingBoxes: [])
+                return (LabelVolume(grid: g), try ComponentSums(voxelCounts: [], indexSums: [], boundingBoxes: []))
             }
             let size = box.size
             let n = size.x * size.y * size.z
@@ -57,8 +56,7 @@ public enum DistributedLabelling {
             let sums = try LabelKernel.run(mask: crop, labels: local, nx: size.x, ny: size.y, nz: size.z,
                                            xOffset: p.lowerX + box.lower.x, yOffset: p.lowerY + box.lower.y,
                                            zOffset: firstCoreSlice + box.lower.z, connectivity: connectivity)
-            labels.withUnsafeMutableBufferPointer { l in ForegroundBox.insert(local, nx: g.nx, ny: g.ny, box: box, into: l.baseAddress!) }
-            return sums
+            return (ForegroundBox.placed(local, box: box, on: g), sums)
         }
         let summary = try SlabLabelSummary(
             nx: p.sliceNX, ny: p.sliceNY, firstCoreSlice: firstCoreSlice, coreSliceCount: g.nz,

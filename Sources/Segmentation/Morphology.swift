@@ -123,26 +123,26 @@ public enum Morphology {
     /// outside the volume, i.e. selected.
     static func boxed(_ mask: MaskVolume, _ plan: BallKernel.Plan, eroding: Bool) -> MaskVolume {
         let g = mask.grid
-        var out = MaskVolume(grid: g)
-        mask.withUnsafeBufferPointer { m in
+        return mask.withUnsafeBufferPointer { m in
             let src = m.baseAddress!
-            guard var box = ForegroundBox.of(src, nx: g.nx, ny: g.ny, nz: g.nz) else { return }
+            guard var box = ForegroundBox.of(src, nx: g.nx, ny: g.ny, nz: g.nz) else { return MaskVolume(grid: g) }
             if !eroding { box = ForegroundBox.grown(box, by: SIMD3(plan.reach, plan.reach, plan.reachZ), nx: g.nx, ny: g.ny, nz: g.nz) }
             let s = box.size
             let n = s.x &* s.y &* s.z
-            let crop = UnsafeMutablePointer<UInt8>.allocate(capacity: n)
+            // A box covering the volume is read in place.
+            let whole = s == SIMD3(g.nx, g.ny, g.nz)
+            let crop = whole ? nil : UnsafeMutablePointer<UInt8>.allocate(capacity: n)
             let reached = UnsafeMutablePointer<UInt8>.allocate(capacity: n)
-            defer { crop.deallocate(); reached.deallocate() }
-            ForegroundBox.extract(src, nx: g.nx, ny: g.ny, box: box, into: crop)
-            BallKernel.reach(mask: crop, selectingNonZero: !eroding, outsideSelected: eroding, into: reached,
-                             nx: s.x, ny: s.y, nz: s.z, plan: plan)
+            defer { crop?.deallocate(); reached.deallocate() }
+            if let crop { ForegroundBox.extract(src, nx: g.nx, ny: g.ny, box: box, into: crop) }
+            BallKernel.reach(mask: crop.map { UnsafePointer($0) } ?? src, selectingNonZero: !eroding, outsideSelected: eroding,
+                             into: reached, nx: s.x, ny: s.y, nz: s.z, plan: plan)
             if eroding {
                 var i = 0
                 while i < n { reached[i] ^= 1; i &+= 1 }
             }
-            out.withUnsafeMutableBufferPointer { o in ForegroundBox.insert(reached, nx: g.nx, ny: g.ny, box: box, into: o.baseAddress!) }
+            return ForegroundBox.placed(reached, box: box, on: g)
         }
-        return out
     }
 
     /// `mask` with `e` background voxels added on both sides of each axis.

@@ -61,25 +61,17 @@ struct BodyCrop: Equatable {
     /// The box's voxels of slices `slices` of `v` (full slices), on the matching sub-grid; one copy.
     func crop<V>(_ v: Volume<V>, slices: Range<Int>) -> Volume<V> {
         let g = v.grid
-        var out = Volume<V>(grid: grid(g).slab(slices))
-        v.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                ForegroundBox.extract(src.baseAddress!, nx: g.nx, ny: g.ny, box: box(slices), into: dst.baseAddress!)
+        return v.withUnsafeBufferPointer { src in
+            Volume<V>.written(grid: grid(g).slab(slices)) { dst, _ in
+                ForegroundBox.extract(src.baseAddress!, nx: g.nx, ny: g.ny, box: box(slices), into: dst)
             }
         }
-        return out
     }
 
     /// `v` (on the box's sub-grid, all slices of `grid`) placed on the full slices of `grid`, zero elsewhere.
     func uncrop<V>(_ v: Volume<V>, to grid: Grid) -> Volume<V> {
         precondition(fits(v.grid) && v.grid.nz == grid.nz && grid.nx == sliceNX && grid.ny == sliceNY, "volume not on the body box of the grid")
-        var out = Volume<V>(grid: grid)
-        v.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                ForegroundBox.insert(src.baseAddress!, nx: sliceNX, ny: sliceNY, box: box(0..<grid.nz), into: dst.baseAddress!)
-            }
-        }
-        return out
+        return v.withUnsafeBufferPointer { src in ForegroundBox.placed(src.baseAddress!, box: box(0..<grid.nz), on: grid) }
     }
 
     /// The box over slices `slices`.

@@ -53,9 +53,8 @@ extension SegmentationPipeline {
             throw SegmentationError.inconsistentSlabs("labelling '\(name)' is \(lg.nx)×\(lg.ny) per slice, neither the box nor the slice")
         }
         let dx = onBox ? 0 : crop?.lowerX ?? 0, dy = onBox ? 0 : crop?.lowerY ?? 0
-        var out = MaskVolume(grid: og)
-        labels.withUnsafeBufferPointer { l in
-            out.withUnsafeMutableBufferPointer { o in
+        return labels.withUnsafeBufferPointer { l in
+            MaskVolume.written(grid: og) { o, _ in
                 var slabIndex = 0
                 for z in range {
                     while !cores[slabIndex].contains(z) { slabIndex += 1 }
@@ -69,7 +68,6 @@ extension SegmentationPipeline {
                 }
             }
         }
-        return out
     }
 
     /// Reassembles the outputs of local step `step` (one per slab, in slab order, cores tiling the
