@@ -47,6 +47,15 @@ public enum DistributedLabelling {
             guard let box = ForegroundBox.of(m.baseAddress!, nx: g.nx, ny: g.ny, nz: g.nz) else {
                 return (LabelVolume(grid: g), try ComponentSums(voxelCounts: [], indexSums: [], boundingBoxes: []))
             }
+            if ForegroundBox.fillsMost(box, nx: g.nx, ny: g.ny, nz: g.nz) {
+                // The whole volume as its box, labelled in place: same raster order, no copies.
+                var sums: ComponentSums?
+                let labels = try LabelVolume.writing(grid: g) { l, _ in
+                    sums = try LabelKernel.run(mask: m.baseAddress!, labels: l, nx: g.nx, ny: g.ny, nz: g.nz, xOffset: p.lowerX,
+                                               yOffset: p.lowerY, zOffset: firstCoreSlice, connectivity: connectivity)
+                }
+                return (labels, sums!)
+            }
             let size = box.size
             let n = size.x * size.y * size.z
             let crop = UnsafeMutablePointer<UInt8>.allocate(capacity: n)

@@ -27,6 +27,13 @@ enum ForegroundBox {
         return hi.x < 0 ? nil : VoxelBox(lower: lo, upper: hi)
     }
 
+    /// True when `box` holds at least 60 % of the `nx·ny·nz` volume: copying it out and back then
+    /// costs more than working on the whole volume.
+    static func fillsMost(_ box: VoxelBox, nx: Int, ny: Int, nz: Int) -> Bool {
+        let s = box.size
+        return 5 &* s.x &* s.y &* s.z >= 3 &* nx &* ny &* nz
+    }
+
     /// `box` grown by `margin` voxels on each side and clipped to the `nx·ny·nz` volume.
     static func grown(_ box: VoxelBox, by margin: SIMD3<Int>, nx: Int, ny: Int, nz: Int) -> VoxelBox {
         VoxelBox(lower: pointwiseMax(box.lower &- margin, .zero),

@@ -98,14 +98,45 @@ struct PipelineKernelTests {
         let decisions: [String: Double] = [BodyCrop.lowerXName: 3, BodyCrop.lowerYName: 2, BodyCrop.upperXName: 10, BodyCrop.upperYName: 7,
                                            BodyCrop.sliceNXName: 12, BodyCrop.sliceNYName: 10]
         let crop = try #require(BodyCrop(scalars: decisions))
-        for seed in UInt64(1)...4 {
-            let inBox = Synthetic.randomMask(crop.grid(g), density: 0.45, seed: seed)
+        // Dense masks (the whole volume is labelled in place) and single small blobs (inside their box).
+        let masks = (UInt64(1)...3).map { Synthetic.randomMask(crop.grid(g), density: 0.45, seed: $0) }
+            + (UInt64(1)...3).map { Synthetic.blobMask(crop.grid(g), count: 1, seed: $0) }
+        for inBox in masks {
             let full = crop.uncrop(inBox, to: g)
             let reference = try DistributedLabelling.labelCore(full, firstCoreSlice: 7, connectivity: connectivity)
             let placement = DistributedLabelling.Placement(lowerX: 3, lowerY: 2, sliceNX: 12, sliceNY: 10)
             let cropped = try DistributedLabelling.labelCore(inBox, firstCoreSlice: 7, connectivity: connectivity, placement: placement)
             #expect(crop.uncrop(cropped.labels, to: g) == reference.labels)
             #expect(cropped.summary == reference.summary)
+        }
+    }
+
+    @Test("ball dilation and erosion equal brute force whether the foreground's box fills the volume or not")
+    func boxedMorphologyBothPaths() throws {
+        let g = Synthetic.grid(14, 12, 7, spacingMM: SIMD3(0.9, 0.9, 1.6))
+        let ball = try StructuringBall(radiusMM: 2.1, spacingMM: g.spacingMM)
+        let plan = try #require(BallKernel.Plan(ball))
+        var corner = MaskVolume(grid: g)
+        for z in 1...3 { for y in 1...3 { for x in 1...4 { corner[x, y, z] = 1 } } }
+        corner[3, 2, 2] = 0
+        let dense = Synthetic.randomMask(g, density: 0.8, seed: 12)
+        let e = ball.halfExtent
+        for mask in [corner, dense] {
+            for eroding in [false, true] {
+                let out = Morphology.boxed(mask, plan, eroding: eroding)
+                for z in 0..<g.nz { for y in 0..<g.ny { for x in 0..<g.nx {
+                    // Dilation: some foreground voxel within the ball; erosion: every ball offset inside the volume and the mask.
+                    var any = false, all = true
+                    for dz in -e.z...e.z { for dy in -e.y...e.y { for dx in -e.x...e.x {
+                        guard ball.contains(dx, dy, dz) else { continue }
+                        let p = SIMD3(x + dx, y + dy, z + dz)
+                        let inside = g.contains(p.x, p.y, p.z) && mask[p.x, p.y, p.z] != 0
+                        any = any || inside
+                        all = all && inside
+                    } } }
+                    #expect(out[x, y, z] == ((eroding ? all : any) ? 1 : 0), "(\(x), \(y), \(z)) eroding \(eroding)")
+                } } }
+            }
         }
     }
 }
