@@ -79,23 +79,26 @@ enum BallKernel {
     static func inPlane(_ m: UnsafePointer<UInt8>, selectingNonZero: Bool, edgeSelected: Bool, rows h: UnsafeMutablePointer<UInt16>,
                         into g: UnsafeMutablePointer<UInt16>, nx: Int, ny: Int, reach e: Int) {
         let cap = e &+ 1
-        let start = edgeSelected ? 0 : cap
+        // An index no row reaches: its distance to any pixel exceeds the cap.
+        let farAway = 1 << 40
         for y in 0..<ny {
             let row = m + y &* nx, hr = h + y &* nx
             // Forward then backward sweep: distance to the nearest selected pixel of the row, capped.
-            var run = start
+            // Only the index of the last (next) selected pixel is carried from pixel to pixel (a
+            // conditional move), and the smaller distance is squared: min(a, b)² = min(a², b²).
+            var last = edgeSelected ? -1 : -farAway
             var x = 0
             while x < nx {
-                run = (row[x] != 0) == selectingNonZero ? 0 : min(run &+ 1, cap)
-                hr[x] = UInt16(truncatingIfNeeded: run &* run)
+                if (row[x] != 0) == selectingNonZero { last = x }
+                hr[x] = UInt16(truncatingIfNeeded: min(x &- last, cap))
                 x &+= 1
             }
-            run = start
+            var next = edgeSelected ? nx : farAway
             x = nx &- 1
             while x >= 0 {
-                run = (row[x] != 0) == selectingNonZero ? 0 : min(run &+ 1, cap)
-                let d = UInt16(truncatingIfNeeded: run &* run)
-                if d < hr[x] { hr[x] = d }
+                if (row[x] != 0) == selectingNonZero { next = x }
+                let d = min(Int(hr[x]), min(next &- x, cap))
+                hr[x] = UInt16(truncatingIfNeeded: d &* d)
                 x &-= 1
             }
         }

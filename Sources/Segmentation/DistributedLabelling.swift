@@ -28,16 +28,33 @@ public enum DistributedLabelling {
         return try labelCore(core, firstCoreSlice: slab.core.lowerBound, connectivity: connectivity)
     }
 
+    /// Where a cropped slab lies in the full slices: first column and row, full slice size.
+    struct Placement: Equatable {
+        let lowerX: Int, lowerY: Int, sliceNX: Int, sliceNY: Int
+    }
+
     /// Labels `core` (the core slices of a slab whose first slice is global slice `firstCoreSlice`)
-    /// and summarises it for ``merge(_:grid:connectivity:)``.
-    static func labelCore(_ core: MaskVolume, firstCoreSlice: Int, connectivity: Connectivity) throws -> (labels: LabelVolume, summary: SlabLabelSummary) {
+    /// and summarises it for ``merge(_:grid:connectivity:)``. With a `placement`, `core` is an
+    /// in-plane crop of the full slices (nothing outside it is foreground): the labels stay on the
+    /// crop, the summary's sums and first/last slices are on the full slices.
+    static func labelCore(_ core: MaskVolume, firstCoreSlice: Int, connectivity: Connectivity,
+                          placement: Placement? = nil) throws -> (labels: LabelVolume, summary: SlabLabelSummary) {
         let g = core.grid
-        var labels = LabelVolume(grid: g)
+        let p = placement ?? Placement(lowerX: 0, lowerY: 0, sliceNX: g.nx, sliceNY: g.ny)
         // Labelled inside the foreground's box: raster order inside the box is the volume's, and
         // the sums carry the box's offset.
-        let sums = try core.withUnsafeBufferPointer { m in
+        let (labels, sums) = try core.withUnsafeBufferPointer { m -> (LabelVolume, ComponentSums) in
             guard let box = ForegroundBox.of(m.baseAddress!, nx: g.nx, ny: g.ny, nz: g.nz) else {
-                return try ComponentSums(voxelCounts: [], indexSums: [], boundingBoxes: [])
+                return (LabelVolume(grid: g), try ComponentSums(voxelCounts: [], indexSums: [], boundingBoxes: []))
+            }
+            if ForegroundBox.fillsMost(box, nx: g.nx, ny: g.ny, nz: g.nz) {
+                // The whole volume as its box, labelled in place: same raster order, no copies.
+                var sums: ComponentSums?
+                let labels = try LabelVolume.writing(grid: g) { l, _ in
+                    sums = try LabelKernel.run(mask: m.baseAddress!, labels: l, nx: g.nx, ny: g.ny, nz: g.nz, xOffset: p.lowerX,
+                                               yOffset: p.lowerY, zOffset: firstCoreSlice, connectivity: connectivity)
+                }
+                return (labels, sums!)
             }
             let size = box.size
             let n = size.x * size.y * size.z
@@ -46,18 +63,30 @@ public enum DistributedLabelling {
             defer { crop.deallocate(); local.deallocate() }
             ForegroundBox.extract(m.baseAddress!, nx: g.nx, ny: g.ny, box: box, into: crop)
             let sums = try LabelKernel.run(mask: crop, labels: local, nx: size.x, ny: size.y, nz: size.z,
-                                           xOffset: box.lower.x, yOffset: box.lower.y, zOffset: firstCoreSlice + box.lower.z,
-                                           connectivity: connectivity)
-            labels.withUnsafeMutableBufferPointer { l in ForegroundBox.insert(local, nx: g.nx, ny: g.ny, box: box, into: l.baseAddress!) }
-            return sums
+                                           xOffset: p.lowerX + box.lower.x, yOffset: p.lowerY + box.lower.y,
+                                           zOffset: firstCoreSlice + box.lower.z, connectivity: connectivity)
+            return (ForegroundBox.placed(local, box: box, on: g), sums)
         }
-        let s = g.sliceCount
         let summary = try SlabLabelSummary(
-            nx: g.nx, ny: g.ny, firstCoreSlice: firstCoreSlice, coreSliceCount: g.nz,
-            firstSliceLabels: Array(labels.voxels[0..<s]),
-            lastSliceLabels: Array(labels.voxels[(g.voxelCount - s)..<g.voxelCount]),
+            nx: p.sliceNX, ny: p.sliceNY, firstCoreSlice: firstCoreSlice, coreSliceCount: g.nz,
+            firstSliceLabels: fullSlice(labels, 0, p), lastSliceLabels: fullSlice(labels, g.nz - 1, p),
             sums: sums)
         return (labels, summary)
+    }
+
+    /// Slice `z` of `labels` placed on the full slice of `p`, zero elsewhere.
+    private static func fullSlice(_ labels: LabelVolume, _ z: Int, _ p: Placement) -> [Int32] {
+        let g = labels.grid
+        if g.nx == p.sliceNX && g.ny == p.sliceNY { return Array(labels.voxels[(z * g.sliceCount)..<((z + 1) * g.sliceCount)]) }
+        var slice = [Int32](repeating: 0, count: p.sliceNX * p.sliceNY)
+        labels.withUnsafeBufferPointer { l in
+            slice.withUnsafeMutableBufferPointer { s in
+                ForegroundBox.insert(l.baseAddress! + z * g.sliceCount, nx: p.sliceNX, ny: p.sliceNY,
+                                     box: VoxelBox(lower: SIMD3(p.lowerX, p.lowerY, 0), upper: SIMD3(p.lowerX + g.nx - 1, p.lowerY + g.ny - 1, 0)),
+                                     into: s.baseAddress!)
+            }
+        }
+        return slice
     }
 
     /// Merges the summaries of all slabs of `grid` (in increasing z, cores tiling `0..<grid.nz`)

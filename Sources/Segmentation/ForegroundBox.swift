@@ -1,3 +1,5 @@
+import Core
+
 /// The bounding box of a mask's non-zero voxels and copies between a volume and a box.
 enum ForegroundBox {
     /// The smallest box holding every non-zero voxel of the `nx·ny·nz` mask; nil when there is none.
@@ -25,6 +27,13 @@ enum ForegroundBox {
         return hi.x < 0 ? nil : VoxelBox(lower: lo, upper: hi)
     }
 
+    /// True when `box` holds at least 60 % of the `nx·ny·nz` volume: copying it out and back then
+    /// costs more than working on the whole volume.
+    static func fillsMost(_ box: VoxelBox, nx: Int, ny: Int, nz: Int) -> Bool {
+        let s = box.size
+        return 5 &* s.x &* s.y &* s.z >= 3 &* nx &* ny &* nz
+    }
+
     /// `box` grown by `margin` voxels on each side and clipped to the `nx·ny·nz` volume.
     static func grown(_ box: VoxelBox, by margin: SIMD3<Int>, nx: Int, ny: Int, nz: Int) -> VoxelBox {
         VoxelBox(lower: pointwiseMax(box.lower &- margin, .zero),
@@ -50,6 +59,26 @@ enum ForegroundBox {
                 let to = ((box.lower.z &+ z) &* ny &+ box.lower.y &+ y) &* nx &+ box.lower.x
                 (dst + to).update(from: src + (z &* s.y &+ y) &* s.x, count: s.x)
             }
+        }
+    }
+
+    /// A fresh `grid` volume holding the dense `src` of `box`'s size in `box` and zero elsewhere;
+    /// every voxel is written once (no zero fill first).
+    static func placed<T: VoxelScalar>(_ src: UnsafePointer<T>, box: VoxelBox, on grid: Grid) -> Volume<T> {
+        Volume<T>.written(grid: grid) { dst, n in
+            let nx = grid.nx, ny = grid.ny
+            let s = box.size
+            var done = 0
+            for z in box.lower.z...box.upper.z {
+                for y in box.lower.y...box.upper.y {
+                    let row = (z &* ny &+ y) &* nx
+                    let from = row &+ box.lower.x
+                    (dst + done).update(repeating: .zero, count: from &- done)
+                    (dst + from).update(from: src + ((z &- box.lower.z) &* s.y &+ y &- box.lower.y) &* s.x, count: s.x)
+                    done = from &+ s.x
+                }
+            }
+            (dst + done).update(repeating: .zero, count: n &- done)
         }
     }
 }

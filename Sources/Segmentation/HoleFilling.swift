@@ -22,9 +22,9 @@ public enum HoleFilling {
     /// Each slice is processed inside its foreground's box grown by one pixel (clipped to the
     /// slice): background beyond the box is connected to the slice edges, so a background
     /// component of the box is a hole exactly when it touches none of the box's edges.
-    public static func fill2D(_ mask: MaskVolume, backgroundConnectivity: Connectivity = .six) throws -> MaskVolume {
+    public static func fill2D(_ mask: consuming MaskVolume, backgroundConnectivity: Connectivity = .six) throws -> MaskVolume {
         let g = mask.grid
-        var out = mask
+        var out = consume mask
         let crop = UnsafeMutablePointer<UInt8>.allocate(capacity: g.sliceCount)
         let labels = UnsafeMutablePointer<Int32>.allocate(capacity: g.sliceCount)
         defer { crop.deallocate(); labels.deallocate() }

@@ -20,8 +20,13 @@ enum LabelKernel {
         guard selected < Int(Int32.max) else { throw SegmentationError.labelOverflow(foregroundVoxels: selected) }
 
         let back = connectivity.backwardOffsets
-        let m = back.count
         let linear = back.map { $0.x + nx * ($0.y + ny * $0.z) }
+        // When the left neighbour is selected, it was already joined with every backward neighbour
+        // that is also one of its own backward neighbours; only the others are visited then
+        // (26-connectivity: the left one and the four at x + 1; 6-connectivity: all three).
+        let left = SIMD3(-1, 0, 0)
+        let afterLeft = [back.firstIndex(of: left)!] + back.indices.filter { back[$0] != left && !back.contains(back[$0] &- left) }
+        let lists = [Array(back.indices), afterLeft]
         let parent = UnsafeMutablePointer<Int32>.allocate(capacity: selected + 1)
         defer { parent.deallocate() }
         parent[0] = 0
@@ -39,41 +44,47 @@ enum LabelKernel {
 
         back.withUnsafeBufferPointer { off in
             linear.withUnsafeBufferPointer { lin in
-                for z in 0..<nz {
-                    for y in 0..<ny {
-                        let row = (z &* ny &+ y) &* nx
-                        let yzInterior = y > 0 && y < ny &- 1 && z > 0
-                        for x in 0..<nx {
-                            let i = row &+ x
-                            if (mask[i] != 0) != labelNonZero { labels[i] = 0; continue }
-                            let interior = yzInterior && x > 0 && x < nx &- 1
-                            var current: Int32 = 0
-                            var k = 0
-                            while k < m {
-                                defer { k &+= 1 }
-                                if !interior {
-                                    let o = off[k]
-                                    let xx = x &+ o.x, yy = y &+ o.y
-                                    if xx < 0 || xx >= nx || yy < 0 || yy >= ny || z &+ o.z < 0 { continue }
-                                }
-                                let l = labels[i &+ lin[k]]
-                                if l == 0 || l == current { continue }
-                                let r = find(l)
-                                if current == 0 {
-                                    current = r
-                                } else if r < current {
-                                    parent[Int(current)] = r
-                                    current = r
-                                } else if r > current {
-                                    parent[Int(r)] = current
+                lists[0].withUnsafeBufferPointer { all in
+                    lists[1].withUnsafeBufferPointer { pruned in
+                        for z in 0..<nz {
+                            for y in 0..<ny {
+                                let row = (z &* ny &+ y) &* nx
+                                let yzInterior = y > 0 && y < ny &- 1 && z > 0
+                                for x in 0..<nx {
+                                    let i = row &+ x
+                                    if (mask[i] != 0) != labelNonZero { labels[i] = 0; continue }
+                                    let interior = yzInterior && x > 0 && x < nx &- 1
+                                    let visit = x > 0 && labels[i &- 1] != 0 ? pruned : all
+                                    var current: Int32 = 0
+                                    var j = 0
+                                    while j < visit.count {
+                                        let k = visit[j]
+                                        defer { j &+= 1 }
+                                        if !interior {
+                                            let o = off[k]
+                                            let xx = x &+ o.x, yy = y &+ o.y
+                                            if xx < 0 || xx >= nx || yy < 0 || yy >= ny || z &+ o.z < 0 { continue }
+                                        }
+                                        let l = labels[i &+ lin[k]]
+                                        if l == 0 || l == current { continue }
+                                        let r = find(l)
+                                        if current == 0 {
+                                            current = r
+                                        } else if r < current {
+                                            parent[Int(current)] = r
+                                            current = r
+                                        } else if r > current {
+                                            parent[Int(r)] = current
+                                        }
+                                    }
+                                    if current == 0 {
+                                        provisional &+= 1
+                                        parent[Int(provisional)] = provisional
+                                        current = provisional
+                                    }
+                                    labels[i] = current
                                 }
                             }
-                            if current == 0 {
-                                provisional &+= 1
-                                parent[Int(provisional)] = provisional
-                                current = provisional
-                            }
-                            labels[i] = current
                         }
                     }
                 }

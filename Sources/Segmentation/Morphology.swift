@@ -120,29 +120,39 @@ public enum Morphology {
     /// Dilation or erosion through ``BallKernel`` inside the foreground's box: grown by the ball's
     /// half extent for a dilation (nothing beyond can be reached); as is for an erosion, whose
     /// result lies inside the foreground and for which everything beyond the box is background or
-    /// outside the volume, i.e. selected.
+    /// outside the volume, i.e. selected. A box filling most of the volume is not worth the copies
+    /// (``ForegroundBox/fillsMost(_:nx:ny:nz:)``): the whole volume is its own box, read and
+    /// written in place, with the same result (beyond the box nothing is reached, or all is selected).
     static func boxed(_ mask: MaskVolume, _ plan: BallKernel.Plan, eroding: Bool) -> MaskVolume {
         let g = mask.grid
-        var out = MaskVolume(grid: g)
-        mask.withUnsafeBufferPointer { m in
+        return mask.withUnsafeBufferPointer { m in
             let src = m.baseAddress!
-            guard var box = ForegroundBox.of(src, nx: g.nx, ny: g.ny, nz: g.nz) else { return }
+            guard var box = ForegroundBox.of(src, nx: g.nx, ny: g.ny, nz: g.nz) else { return MaskVolume(grid: g) }
             if !eroding { box = ForegroundBox.grown(box, by: SIMD3(plan.reach, plan.reach, plan.reachZ), nx: g.nx, ny: g.ny, nz: g.nz) }
+            if ForegroundBox.fillsMost(box, nx: g.nx, ny: g.ny, nz: g.nz) {
+                return MaskVolume.written(grid: g) { out, n in
+                    BallKernel.reach(mask: src, selectingNonZero: !eroding, outsideSelected: eroding,
+                                     into: out, nx: g.nx, ny: g.ny, nz: g.nz, plan: plan)
+                    if eroding { complement(out, n) }
+                }
+            }
             let s = box.size
             let n = s.x &* s.y &* s.z
             let crop = UnsafeMutablePointer<UInt8>.allocate(capacity: n)
             let reached = UnsafeMutablePointer<UInt8>.allocate(capacity: n)
             defer { crop.deallocate(); reached.deallocate() }
             ForegroundBox.extract(src, nx: g.nx, ny: g.ny, box: box, into: crop)
-            BallKernel.reach(mask: crop, selectingNonZero: !eroding, outsideSelected: eroding, into: reached,
-                             nx: s.x, ny: s.y, nz: s.z, plan: plan)
-            if eroding {
-                var i = 0
-                while i < n { reached[i] ^= 1; i &+= 1 }
-            }
-            out.withUnsafeMutableBufferPointer { o in ForegroundBox.insert(reached, nx: g.nx, ny: g.ny, box: box, into: o.baseAddress!) }
+            BallKernel.reach(mask: crop, selectingNonZero: !eroding, outsideSelected: eroding,
+                             into: reached, nx: s.x, ny: s.y, nz: s.z, plan: plan)
+            if eroding { complement(reached, n) }
+            return ForegroundBox.placed(reached, box: box, on: g)
         }
-        return out
+    }
+
+    /// Flips the `n` 0/1 values at `p`.
+    private static func complement(_ p: UnsafeMutablePointer<UInt8>, _ n: Int) {
+        var i = 0
+        while i < n { p[i] ^= 1; i &+= 1 }
     }
 
     /// `mask` with `e` background voxels added on both sides of each axis.

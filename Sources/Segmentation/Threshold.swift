@@ -5,10 +5,8 @@ public enum Threshold {
     /// The mask of voxels whose CT number lies in `huRange` (bounds included): 1 inside, 0 outside.
     public static func mask(_ ct: CTVolume, huRange: ClosedRange<Int16>) -> MaskVolume {
         let lo = huRange.lowerBound, hi = huRange.upperBound
-        var out = MaskVolume(grid: ct.grid)
-        ct.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                let n = src.count
+        return ct.withUnsafeBufferPointer { src in
+            MaskVolume.written(grid: ct.grid) { dst, n in
                 var i = 0
                 while i < n {
                     let v = src[i]
@@ -17,6 +15,5 @@ public enum Threshold {
                 }
             }
         }
-        return out
     }
 }

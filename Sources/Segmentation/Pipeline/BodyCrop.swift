@@ -4,22 +4,33 @@ import Core
 /// selection run: most of a CT's field of view is air, couch and table outside it.
 ///
 /// It is a global decision (from merged component statistics), the same for every slab, so the
-/// pipeline stays independent of the slab count; outputs are placed back on the full slices.
-struct BodyCrop {
-    /// Decision names of the box (voxel indices, inclusive).
+/// pipeline stays independent of the slab count. The coordinator crops the CT once per slab task,
+/// the local steps read and write volumes on the box, the state keeps them there, and only
+/// ``SegmentationPipeline/finish(state:)`` places the masks back on the full slices.
+struct BodyCrop: Equatable {
+    /// Decision names of the box (voxel indices, inclusive) and of the full slice size.
     static let lowerXName = "bodyBox.lowerX", lowerYName = "bodyBox.lowerY"
     static let upperXName = "bodyBox.upperX", upperYName = "bodyBox.upperY"
+    static let sliceNXName = "bodyBox.sliceNX", sliceNYName = "bodyBox.sliceNY"
 
     /// First and last column and row of the box (inclusive).
     let lowerX: Int, lowerY: Int, upperX: Int, upperY: Int
+    /// Columns and rows of the full slices.
+    let sliceNX: Int, sliceNY: Int
+
+    /// Columns and rows of the box.
+    var width: Int { upperX - lowerX + 1 }
+    var height: Int { upperY - lowerY + 1 }
 
     /// The box from the decisions in `scalars`; nil before body selection or when it spans the slice.
-    init?(scalars: [String: Double], nx: Int, ny: Int) {
+    init?(scalars: [String: Double]) {
         guard let x0 = scalars[Self.lowerXName], let y0 = scalars[Self.lowerYName],
-              let x1 = scalars[Self.upperXName], let y1 = scalars[Self.upperYName] else { return nil }
+              let x1 = scalars[Self.upperXName], let y1 = scalars[Self.upperYName],
+              let nx = scalars[Self.sliceNXName], let ny = scalars[Self.sliceNYName] else { return nil }
         lowerX = Int(x0); lowerY = Int(y0); upperX = Int(x1); upperY = Int(y1)
-        guard lowerX >= 0, lowerY >= 0, upperX < nx, upperY < ny, lowerX <= upperX, lowerY <= upperY,
-              upperX - lowerX + 1 < nx || upperY - lowerY + 1 < ny else { return nil }
+        sliceNX = Int(nx); sliceNY = Int(ny)
+        guard lowerX >= 0, lowerY >= 0, upperX < sliceNX, upperY < sliceNY, lowerX <= upperX, lowerY <= upperY,
+              width < sliceNX || height < sliceNY else { return nil }
     }
 
     /// The decisions for the kept body components `kept`: their in-plane bounding box grown by
@@ -34,33 +45,37 @@ struct BodyCrop {
         }
         lo = pointwiseMax(lo &- marginVoxels, .zero)
         hi = pointwiseMin(hi &+ marginVoxels, SIMD2(grid.nx - 1, grid.ny - 1))
-        return [lowerXName: Double(lo.x), lowerYName: Double(lo.y), upperXName: Double(hi.x), upperYName: Double(hi.y)]
+        return [lowerXName: Double(lo.x), lowerYName: Double(lo.y), upperXName: Double(hi.x), upperYName: Double(hi.y),
+                sliceNXName: Double(grid.nx), sliceNYName: Double(grid.ny)]
     }
 
-    /// The box's voxels of every slice of `v`, on the matching sub-grid.
-    func crop<V>(_ v: Volume<V>) -> Volume<V> {
+    /// The box's sub-grid of the full grid `full` (all slices).
+    func grid(_ full: Grid) -> Grid {
+        try! Grid(nx: width, ny: height, nz: full.nz, spacingMM: full.spacingMM,
+                  originMM: full.originMM + SIMD3(Double(lowerX), Double(lowerY), 0) * full.spacingMM)
+    }
+
+    /// True when `g` has the box's columns and rows.
+    func fits(_ g: Grid) -> Bool { g.nx == width && g.ny == height }
+
+    /// The box's voxels of slices `slices` of `v` (full slices), on the matching sub-grid; one copy.
+    func crop<V>(_ v: Volume<V>, slices: Range<Int>) -> Volume<V> {
         let g = v.grid
-        let sub = try! Grid(nx: upperX - lowerX + 1, ny: upperY - lowerY + 1, nz: g.nz, spacingMM: g.spacingMM,
-                            originMM: g.originMM + SIMD3(Double(lowerX), Double(lowerY), 0) * g.spacingMM)
-        var out = Volume<V>(grid: sub)
-        v.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                ForegroundBox.extract(src.baseAddress!, nx: g.nx, ny: g.ny, box: box(nz: g.nz), into: dst.baseAddress!)
+        return v.withUnsafeBufferPointer { src in
+            Volume<V>.written(grid: grid(g).slab(slices)) { dst, _ in
+                ForegroundBox.extract(src.baseAddress!, nx: g.nx, ny: g.ny, box: box(slices), into: dst)
             }
         }
-        return out
     }
 
-    /// `v` (on the box's sub-grid) placed on the full slices of `grid`, zero elsewhere.
+    /// `v` (on the box's sub-grid, all slices of `grid`) placed on the full slices of `grid`, zero elsewhere.
     func uncrop<V>(_ v: Volume<V>, to grid: Grid) -> Volume<V> {
-        var out = Volume<V>(grid: grid)
-        v.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                ForegroundBox.insert(src.baseAddress!, nx: grid.nx, ny: grid.ny, box: box(nz: grid.nz), into: dst.baseAddress!)
-            }
-        }
-        return out
+        precondition(fits(v.grid) && v.grid.nz == grid.nz && grid.nx == sliceNX && grid.ny == sliceNY, "volume not on the body box of the grid")
+        return v.withUnsafeBufferPointer { src in ForegroundBox.placed(src.baseAddress!, box: box(0..<grid.nz), on: grid) }
     }
 
-    private func box(nz: Int) -> VoxelBox { VoxelBox(lower: SIMD3(lowerX, lowerY, 0), upper: SIMD3(upperX, upperY, nz - 1)) }
+    /// The box over slices `slices`.
+    private func box(_ slices: Range<Int>) -> VoxelBox {
+        VoxelBox(lower: SIMD3(lowerX, lowerY, slices.lowerBound), upper: SIMD3(upperX, upperY, slices.upperBound - 1))
+    }
 }

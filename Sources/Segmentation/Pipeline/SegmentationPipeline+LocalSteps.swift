@@ -11,9 +11,11 @@ extension SegmentationPipeline {
         }
         let structures = SegmentationStructure.allCases.filter { input.scalars["structure." + $0.rawValue] != nil }
         let request = SegmentationRequest(structures: structures, scalars: input.scalars)
-        let crop = step == .bodyCandidates ? nil : BodyCrop(scalars: input.scalars, nx: input.ct.grid.nx, ny: input.ct.grid.ny)
+        let crop = step == .bodyCandidates ? nil : BodyCrop(scalars: input.scalars)
+        if let crop, !crop.fits(input.ct.grid) || input.masks.values.contains(where: { !crop.fits($0.grid) }) {
+            throw SegmentationError.inconsistentSlabs("slab \(input.slabIndex): input for \(step.rawValue) is not on the body box (\(crop.width)×\(crop.height) per slice)")
+        }
         var context = LocalContext(input: input, request: request, crop: crop)
-        let input = context.input
         switch step {
         case .bodyCandidates:
             try context.label(bodyParts, try BodyRecipe.candidates(input.ct, request), connectivity: .twentySix)
@@ -66,42 +68,26 @@ extension SegmentationPipeline {
     }
 }
 
-/// Helpers of one local step: the body crop, core extraction, labelling of core slices, per-label
-/// counts; outputs are placed back on the full slices.
+/// Helpers of one local step: core extraction, labelling of core slices, per-label counts.
+/// Volumes stay on the input's grid (the body box after body selection).
 struct LocalContext {
-    /// The step's input, cropped to the body box when there is one.
+    /// The step's input.
     let input: SlabStepInput
     let request: SegmentationRequest
     var output: SlabStepOutput
-    /// The body box the step runs in (nil: the full slices).
+    /// The body box the input lies on (nil: the full slices).
     let crop: BodyCrop?
-    /// The full-slice grid of the extended slab.
-    let fullGrid: Grid
 
     init(input: SlabStepInput, request: SegmentationRequest, crop: BodyCrop?) {
-        var cropped = input
-        if let crop {
-            cropped.ct = crop.crop(input.ct)
-            cropped.masks = input.masks.mapValues { crop.crop($0) }
-        }
-        self.input = cropped
+        self.input = input
         self.request = request
         self.crop = crop
-        fullGrid = input.ct.grid
         output = SlabStepOutput(step: input.step, slabIndex: input.slabIndex, core: input.core,
                                 masks: [:], labels: [:], summaries: [:], counts: [:])
     }
 
-    /// `v` (core slices, possibly cropped) on the full slices.
-    func full<V>(_ v: Volume<V>) -> Volume<V> {
-        guard let crop else { return v }
-        let g = try! Grid(nx: fullGrid.nx, ny: fullGrid.ny, nz: v.grid.nz, spacingMM: fullGrid.spacingMM,
-                          originMM: SIMD3(fullGrid.originMM.x, fullGrid.originMM.y, v.grid.originMM.z))
-        return crop.uncrop(v, to: g)
-    }
-
-    /// Records the core mask `mask` as output `name` on the full slices.
-    mutating func emit(_ name: String, _ mask: MaskVolume) { output.masks[name] = full(mask) }
+    /// Records the core mask `mask` as output `name`.
+    mutating func emit(_ name: String, _ mask: MaskVolume) { output.masks[name] = mask }
 
     /// Offset of the core inside the extended slab.
     var coreOffset: Int { input.core.lowerBound - input.extended.lowerBound }
@@ -118,11 +104,12 @@ struct LocalContext {
     }
 
     /// Labels the core of `mask` (extended slab, or already the core when `extended` is false)
-    /// as labelling `name`; returns the local labels.
+    /// as labelling `name`; returns the local labels (on the input's grid; the summary is on the full slices).
     @discardableResult
     mutating func label(_ name: String, _ mask: MaskVolume, connectivity: Connectivity, extended: Bool = true) throws -> LabelVolume {
-        let c = full(extended ? core(mask) : mask)
-        let result = try DistributedLabelling.labelCore(c, firstCoreSlice: input.core.lowerBound, connectivity: connectivity)
+        let placement = crop.map { DistributedLabelling.Placement(lowerX: $0.lowerX, lowerY: $0.lowerY, sliceNX: $0.sliceNX, sliceNY: $0.sliceNY) }
+        let result = try DistributedLabelling.labelCore(extended ? core(mask) : mask, firstCoreSlice: input.core.lowerBound,
+                                                        connectivity: connectivity, placement: placement)
         output.labels[name] = result.labels
         output.summaries[name] = result.summary
         return result.labels
@@ -132,6 +119,6 @@ struct LocalContext {
     mutating func count(_ name: String, _ labels: LabelVolume, where mask: MaskVolume) {
         let labelling = String(name.prefix { $0 != "." })
         let n = output.summaries[labelling]?.sums.componentCount ?? 0
-        output.counts[name] = MaskAlgebra.countPerLabel(labels, componentCount: n, where: full(mask))
+        output.counts[name] = MaskAlgebra.countPerLabel(labels, componentCount: n, where: mask)
     }
 }

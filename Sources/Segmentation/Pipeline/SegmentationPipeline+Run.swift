@@ -2,14 +2,17 @@ import Core
 
 extension SegmentationPipeline {
     /// The final masks of the requested structures, the label map (``SegmentationStructure/labelValue``,
-    /// painted in declaration order) and the volumes in cm³.
+    /// painted in declaration order) and the volumes in cm³. Masks kept on the body box are placed
+    /// back on the full slices here, once.
     public func finish(state: SegmentationState) -> SegmentationOutput {
+        let crop = BodyCrop(scalars: state.decisions)
+        let work = crop?.grid(grid) ?? grid
         var masks: [String: MaskVolume] = [:]
         var volumes: [String: Double] = [:]
-        var labels = MaskVolume(grid: grid)
+        var labels = MaskVolume(grid: work)
         for structure in SegmentationStructure.allCases where request.wants(structure) {
-            let mask = state.masks[structure.rawValue] ?? MaskVolume(grid: grid)
-            masks[structure.rawValue] = mask
+            let mask = state.masks[structure.rawValue] ?? MaskVolume(grid: work)
+            masks[structure.rawValue] = crop?.uncrop(mask, to: grid) ?? mask
             volumes[structure.rawValue] = Double(MaskAlgebra.count(mask)) * grid.voxelVolumeCC
             let value = structure.labelValue
             mask.withUnsafeBufferPointer { m in
@@ -19,7 +22,7 @@ extension SegmentationPipeline {
                 }
             }
         }
-        return SegmentationOutput(masks: masks, labels: labels, volumesCC: volumes)
+        return SegmentationOutput(masks: masks, labels: crop?.uncrop(labels, to: grid) ?? labels, volumesCC: volumes)
     }
 
     /// Segments `ct` in this process exactly as a scheduler does with `slabCount` slabs per local

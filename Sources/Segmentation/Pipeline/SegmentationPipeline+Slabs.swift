@@ -3,52 +3,76 @@ import Core
 extension SegmentationPipeline {
     /// The task of local step `step` for `slab` (a slab of a decomposition with at least
     /// ``haloSlices(forStep:)`` halo): the extended-slab CT, the extended-slab masks the step reads
-    /// (labellings as class maps from the latest global decisions) and the scalars it needs.
+    /// (labellings as class maps from the latest global decisions) and the scalars it needs. After
+    /// body selection every volume is cropped to the body box (``BodyCrop``), once, here.
     /// Volumes the requested structures do not need are absent; ``runLocal(step:input:)`` checks
     /// for those it needs.
     /// - Throws: ``SegmentationError/inconsistentSlabs(_:)`` when a labelling has no global decision yet.
     public func slabInput(step: LocalStepID, slab: Slab, state: SegmentationState) throws -> SlabStepInput {
+        let crop = step == .bodyCandidates ? nil : BodyCrop(scalars: state.decisions)
         var masks: [String: MaskVolume] = [:]
         for name in Self.inputs(of: step) {
-            if let full = state.masks[name] {
-                masks[name] = full.slab(slab.extended)
+            if let work = state.masks[name] {
+                masks[name] = Self.slices(work, slab.extended)
             } else if state.labels[name] != nil {
-                masks[name] = try classMap(name, range: slab.extended, state: state)
+                masks[name] = try classMap(name, range: slab.extended, crop: crop, state: state)
             }
         }
         var scalars = request.scalars
         for s in request.structures { scalars["structure." + s.rawValue] = 1 }
         for (k, v) in state.decisions { scalars[k] = v }
+        let ct = crop?.crop(state.ct, slices: slab.extended) ?? Self.slices(state.ct, slab.extended)
         return SlabStepInput(step: step, slabIndex: slab.index, core: slab.core, extended: slab.extended,
-                             ct: state.ct.slab(slab.extended), masks: masks, scalars: scalars)
+                             ct: ct, masks: masks, scalars: scalars)
     }
 
-    /// The class map of labelling `name` over slices `range`: each voxel's local label mapped
-    /// through the class table of the slab that labelled its slice.
-    func classMap(_ name: String, range: Range<Int>, state: SegmentationState) throws -> MaskVolume {
+    /// Slices `range` of `v`; `v` itself (no copy) when the range covers it.
+    static func slices<V>(_ v: Volume<V>, _ range: Range<Int>) -> Volume<V> {
+        range == 0..<v.grid.nz ? v : v.slab(range)
+    }
+
+    /// The grid of the volumes local step `step` reads and writes: the body box (all slices)
+    /// after body selection, else the CT grid.
+    func workGrid(step: LocalStepID, state: SegmentationState) -> Grid {
+        guard step != .bodyCandidates, let crop = BodyCrop(scalars: state.decisions) else { return grid }
+        return crop.grid(grid)
+    }
+
+    /// The class map of labelling `name` over slices `range`, on the body box `crop` (nil: the full
+    /// slices): each voxel's local label mapped through the class table of the slab that labelled
+    /// its slice. The labels lie on the full slices or already on the box.
+    func classMap(_ name: String, range: Range<Int>, crop: BodyCrop?, state: SegmentationState) throws -> MaskVolume {
         guard let labels = state.labels[name], let cores = state.labelCores[name], let tables = state.classTables[name],
               tables.count == cores.count else {
             throw SegmentationError.inconsistentSlabs("labelling '\(name)' has no decision yet")
         }
-        let part = labels.slab(range)
-        var out = MaskVolume(grid: part.grid)
-        let s = grid.sliceCount
-        part.withUnsafeBufferPointer { l in
-            out.withUnsafeMutableBufferPointer { o in
+        let lg = labels.grid
+        let og = (crop?.grid(grid) ?? grid).slab(range)
+        let onBox = lg.nx == og.nx && lg.ny == og.ny
+        guard onBox || (lg.nx == grid.nx && lg.ny == grid.ny) else {
+            throw SegmentationError.inconsistentSlabs("labelling '\(name)' is \(lg.nx)×\(lg.ny) per slice, neither the box nor the slice")
+        }
+        let dx = onBox ? 0 : crop?.lowerX ?? 0, dy = onBox ? 0 : crop?.lowerY ?? 0
+        return labels.withUnsafeBufferPointer { l in
+            MaskVolume.written(grid: og) { o, _ in
                 var slabIndex = 0
                 for z in range {
                     while !cores[slabIndex].contains(z) { slabIndex += 1 }
-                    let table = tables[slabIndex]
-                    let base = (z - range.lowerBound) * s
-                    for i in base..<(base + s) { o[i] = table[Int(l[i])] }
+                    tables[slabIndex].withUnsafeBufferPointer { table in
+                        for y in 0..<og.ny {
+                            let src = (z &* lg.ny &+ y &+ dy) &* lg.nx &+ dx
+                            let dst = ((z &- range.lowerBound) &* og.ny &+ y) &* og.nx
+                            for x in 0..<og.nx { o[dst &+ x] = table[Int(l[src &+ x])] }
+                        }
+                    }
                 }
             }
         }
-        return out
     }
 
     /// Reassembles the outputs of local step `step` (one per slab, in slab order, cores tiling the
-    /// volume) into full-grid volumes of `state` and keeps their summaries for the next global step.
+    /// volume) into volumes of `state` on the step's work grid (the body box after body selection)
+    /// and keeps their summaries for the next global step. A single slab's volumes are kept as they are.
     public func absorb(step: LocalStepID, outputs: [SlabStepOutput], into state: inout SegmentationState) throws {
         var next = 0
         for o in outputs {
@@ -58,30 +82,13 @@ extension SegmentationPipeline {
             next = o.core.upperBound
         }
         guard next == grid.nz else { throw SegmentationError.inconsistentSlabs("slab outputs cover \(next) of \(grid.nz) slices") }
-        let names = Set(outputs.flatMap { $0.masks.keys })
-        for name in names {
-            var full = MaskVolume(grid: grid)
-            for o in outputs {
-                guard let m = o.masks[name], m.grid.nx == grid.nx, m.grid.ny == grid.ny, m.grid.nz == o.core.count else {
-                    throw SegmentationError.inconsistentSlabs("slab \(o.slabIndex) lacks mask '\(name)' on its core")
-                }
-                full.replaceSlices(from: o.core.lowerBound, with: m.voxels[...])
-            }
-            state.masks[name] = full
+        let work = workGrid(step: step, state: state)
+        for name in Set(outputs.flatMap { $0.masks.keys }) {
+            state.masks[name] = try assemble(outputs, on: work, "mask '\(name)'") { $0.masks[name] }
         }
         for name in Set(outputs.flatMap { $0.labels.keys }) {
-            var full = LabelVolume(grid: grid)
-            var summaries: [SlabLabelSummary] = []
-            for o in outputs {
-                guard let l = o.labels[name], let summary = o.summaries[name], l.grid.nz == o.core.count,
-                      l.grid.sliceCount == grid.sliceCount else {
-                    throw SegmentationError.inconsistentSlabs("slab \(o.slabIndex) lacks labelling '\(name)' on its core")
-                }
-                full.replaceSlices(from: o.core.lowerBound, with: l.voxels[...])
-                summaries.append(summary)
-            }
-            state.labels[name] = full
-            state.summaries[name] = summaries
+            state.labels[name] = try assemble(outputs, on: work, "labelling '\(name)'") { $0.summaries[name] == nil ? nil : $0.labels[name] }
+            state.summaries[name] = outputs.map { $0.summaries[name]! }
             state.labelCores[name] = outputs.map(\.core)
             state.classTables[name] = nil
         }
@@ -91,5 +98,20 @@ extension SegmentationPipeline {
                 return c
             }
         }
+    }
+
+    /// The volume on `work` whose core slices come from each output's `pick`.
+    private func assemble<V>(_ outputs: [SlabStepOutput], on work: Grid, _ what: String,
+                             pick: (SlabStepOutput) -> Volume<V>?) throws -> Volume<V> {
+        var full: Volume<V>?
+        for o in outputs {
+            guard let v = pick(o), v.grid.nx == work.nx, v.grid.ny == work.ny, v.grid.nz == o.core.count else {
+                throw SegmentationError.inconsistentSlabs("slab \(o.slabIndex) lacks \(what) on its core (\(work.nx)×\(work.ny) per slice)")
+            }
+            if outputs.count == 1 { return try Volume(grid: work, voxels: v.voxels) }
+            if full == nil { full = Volume(grid: work) }
+            full!.replaceSlices(from: o.core.lowerBound, with: v.voxels[...])
+        }
+        return full!
     }
 }

@@ -1,13 +1,14 @@
 import Core
 
-/// What the coordinator holds between steps: the CT, the full-grid volumes produced so far,
-/// the per-slab summaries of the last local step and the global decisions.
+/// What the coordinator holds between steps: the CT, the volumes produced so far (on the body
+/// box, all slices, once the body is selected; see ``SegmentationPipeline/finish(state:)`` for the
+/// full-grid result), the per-slab summaries of the last local step and the global decisions.
 public struct SegmentationState: Sendable {
     /// The CT being segmented.
     public let ct: CTVolume
-    /// Full-grid masks by name.
+    /// Masks by name, on the grid their step worked on (the body box after body selection).
     public internal(set) var masks: [String: MaskVolume] = [:]
-    /// Full-grid label maps by labelling name; each slab's core holds that slab's local labels.
+    /// Label maps by labelling name, on the grid of their step; each slab's core holds that slab's local labels.
     public internal(set) var labels: [String: LabelVolume] = [:]
     /// Core slice ranges of the slabs that produced each labelling, in slab order.
     var labelCores: [String: [Range<Int>]] = [:]

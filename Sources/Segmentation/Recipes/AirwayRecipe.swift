@@ -16,7 +16,7 @@ enum AirwayRecipe {
 
     /// Pure-air voxels inside the body (core slices).
     static func candidates(_ ct: CTVolume, body: MaskVolume, _ request: SegmentationRequest) -> MaskVolume {
-        MaskAlgebra.and(MaskAlgebra.atMost(ct, request.airThresholdHU), body)
+        MaskAlgebra.and(body, atMost: request.airThresholdHU, in: ct)
     }
 
     /// Class per global component (1 = airway): at most one component.

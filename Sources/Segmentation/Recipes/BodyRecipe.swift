@@ -25,6 +25,6 @@ enum BodyRecipe {
     /// voxels within the opening radius of them, internal air filled in each slice.
     static func mask(_ ct: CTVolume, kept: MaskVolume, _ request: SegmentationRequest) throws -> MaskVolume {
         let near = try Morphology.dilate(kept, radiusMM: request.bodyOpeningRadiusMM)
-        return try HoleFilling.fill2D(MaskAlgebra.and(MaskAlgebra.atLeast(ct, request.bodyThresholdHU), near))
+        return try HoleFilling.fill2D(MaskAlgebra.and(near, atLeast: request.bodyThresholdHU, in: ct))
     }
 }

@@ -26,12 +26,15 @@ enum BoneRecipe {
         let cortical = MaskAlgebra.atLeast(ct, request.corticalThresholdHU)
         let near = try Morphology.dilate(cortical, radiusMM: nearCorticalMM(ct.grid.spacingMM))
         let reach = try Morphology.dilate(cortical, radiusMM: cancellousReach(ct.grid.spacingMM))
-        let boneRange = MaskAlgebra.atLeast(ct, min(request.boneThresholdHU, marrowMinimumHU + 20))
-        let cancellous = MaskAlgebra.atLeast(ct, max(cancellousMinimumHU, min(request.boneThresholdHU, marrowMinimumHU + 20)))
-        let joined = MaskAlgebra.or(MaskAlgebra.and(boneRange, near), MaskAlgebra.and(cancellous, reach))
-        let shell = try Morphology.closeSlices(MaskAlgebra.or(cortical, joined), radiusMM: ringClosingMM)
+        // cortical ∪ (bone range ∩ near) ∪ (cancellous range ∩ reach), fused into one volume.
+        let boneRangeHU = min(request.boneThresholdHU, marrowMinimumHU + 20)
+        var seed = MaskAlgebra.and(near, atLeast: boneRangeHU, in: ct)
+        MaskAlgebra.formUnion(&seed, reach, atLeast: max(cancellousMinimumHU, boneRangeHU), in: ct)
+        MaskAlgebra.formUnion(&seed, cortical)
+        var shell = try Morphology.closeSlices(seed, radiusMM: ringClosingMM)
         let marrow = try SliceHoles.select(in: shell, ct: ct) { _, meanHU in meanHU >= marrowMinimumHU }
-        return (MaskAlgebra.or(shell, marrow), cortical)
+        MaskAlgebra.formUnion(&shell, marrow)
+        return (shell, cortical)
     }
 
     /// Reach of cancellous bone from cortex: ``cancellousReachMM``, at least the join distance.

@@ -18,7 +18,9 @@ enum LungRecipe {
 
     /// Lung candidates on the core slices.
     static func candidates(_ ct: CTVolume, body: MaskVolume, airwayNear: MaskVolume, _ request: SegmentationRequest) -> MaskVolume {
-        MaskAlgebra.minus(MaskAlgebra.and(MaskAlgebra.atMost(ct, request.lungThresholdHU), body), airwayNear)
+        var lung = MaskAlgebra.and(body, atMost: request.lungThresholdHU, in: ct)
+        MaskAlgebra.formDifference(&lung, airwayNear)
+        return lung
     }
 
     /// Class per global component and the x (mm) where a spanning component is split.

@@ -2,23 +2,63 @@ import Core
 
 /// Voxel-wise combinations of masks and CT windows on the same grid (all outputs 0/1).
 enum MaskAlgebra {
-    /// a AND b.
-    static func and(_ a: MaskVolume, _ b: MaskVolume) -> MaskVolume { combine(a, b) { $0 & $1 } }
-    /// a OR b.
-    static func or(_ a: MaskVolume, _ b: MaskVolume) -> MaskVolume { combine(a, b) { $0 | $1 } }
-    /// a AND NOT b.
-    static func minus(_ a: MaskVolume, _ b: MaskVolume) -> MaskVolume { combine(a, b) { $0 & ($1 ^ 1) } }
-
     /// 1 where `classes` equals `value`.
     static func equal(_ classes: MaskVolume, _ value: UInt8) -> MaskVolume {
-        var out = MaskVolume(grid: classes.grid)
         classes.withUnsafeBufferPointer { c in
-            out.withUnsafeMutableBufferPointer { o in
-                for i in 0..<c.count { o[i] = c[i] == value ? 1 : 0 }
+            MaskVolume.written(grid: classes.grid) { o, n in
+                var i = 0
+                while i < n { o[i] = c[i] == value ? 1 : 0; i &+= 1 }
             }
         }
-        return out
     }
+
+    /// `mask` AND (HU ≥ `hu`, rounded up), in one pass: `and(mask, atLeast(ct, hu))`.
+    static func and(_ mask: MaskVolume, atLeast hu: Double, in ct: CTVolume) -> MaskVolume {
+        window(mask, ct, clampHU(hu.rounded(.up)), Int16.max)
+    }
+
+    /// `mask` AND (HU ≤ `hu`, rounded down), in one pass: `and(mask, atMost(ct, hu))`.
+    static func and(_ mask: MaskVolume, atMost hu: Double, in ct: CTVolume) -> MaskVolume {
+        window(mask, ct, Int16.min, clampHU(hu.rounded(.down)))
+    }
+
+    /// `m` becomes `m` OR (`mask` AND HU ≥ `hu`, rounded up), in place.
+    static func formUnion(_ m: inout MaskVolume, _ mask: MaskVolume, atLeast hu: Double, in ct: CTVolume) {
+        precondition(m.grid == mask.grid && m.grid == ct.grid, "volumes on different grids")
+        let lo = clampHU(hu.rounded(.up))
+        mask.withUnsafeBufferPointer { pm in
+            ct.withUnsafeBufferPointer { c in
+                m.withUnsafeMutableBufferPointer { o in
+                    var i = 0
+                    while i < o.count {
+                        o[i] = (o[i] != 0 ? 1 : 0) | (pm[i] != 0 && c[i] >= lo ? 1 : 0)
+                        i &+= 1
+                    }
+                }
+            }
+        }
+    }
+
+    /// `m` becomes `m` combined with `b` by `f` (on 0/1 values), in place.
+    @inline(__always)
+    static func formCombination(_ m: inout MaskVolume, _ b: MaskVolume, _ f: (UInt8, UInt8) -> UInt8) {
+        precondition(m.grid == b.grid, "masks on different grids")
+        b.withUnsafeBufferPointer { pb in
+            m.withUnsafeMutableBufferPointer { o in
+                var i = 0
+                while i < o.count {
+                    o[i] = f(o[i] != 0 ? 1 : 0, pb[i] != 0 ? 1 : 0)
+                    i &+= 1
+                }
+            }
+        }
+    }
+
+    /// `m` becomes `m` OR `b`, in place.
+    static func formUnion(_ m: inout MaskVolume, _ b: MaskVolume) { formCombination(&m, b) { $0 | $1 } }
+
+    /// `m` becomes `m` AND NOT `b`, in place.
+    static func formDifference(_ m: inout MaskVolume, _ b: MaskVolume) { formCombination(&m, b) { $0 & ($1 ^ 1) } }
 
     /// Voxels with HU ≥ `hu` (rounded up to the next integer).
     static func atLeast(_ ct: CTVolume, _ hu: Double) -> MaskVolume {
@@ -59,22 +99,20 @@ enum MaskAlgebra {
 
     private static func clampHU(_ hu: Double) -> Int16 { Int16(max(-32768, min(32767, hu))) }
 
-    /// `f` applied to the 0/1 values of `a` and `b` (inlined so that the loop vectorises).
-    @inline(__always)
-    private static func combine(_ a: MaskVolume, _ b: MaskVolume, _ f: (UInt8, UInt8) -> UInt8) -> MaskVolume {
-        precondition(a.grid == b.grid, "masks on different grids")
-        var out = MaskVolume(grid: a.grid)
-        a.withUnsafeBufferPointer { pa in
-            b.withUnsafeBufferPointer { pb in
-                out.withUnsafeMutableBufferPointer { o in
+    /// 1 where `mask` is non-zero and `lo ≤ HU ≤ hi`.
+    private static func window(_ mask: MaskVolume, _ ct: CTVolume, _ lo: Int16, _ hi: Int16) -> MaskVolume {
+        precondition(mask.grid == ct.grid, "mask and CT on different grids")
+        return mask.withUnsafeBufferPointer { pm in
+            ct.withUnsafeBufferPointer { c in
+                MaskVolume.written(grid: mask.grid) { o, n in
                     var i = 0
-                    while i < pa.count {
-                        o[i] = f(pa[i] != 0 ? 1 : 0, pb[i] != 0 ? 1 : 0)
+                    while i < n {
+                        let v = c[i]
+                        o[i] = pm[i] != 0 && v >= lo && v <= hi ? 1 : 0
                         i &+= 1
                     }
                 }
             }
         }
-        return out
     }
 }

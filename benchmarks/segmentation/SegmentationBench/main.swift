@@ -2,8 +2,10 @@
 // timings. Usage:
 //   SegmentationBench phantom SIZE [SEED] [SLABS]   thorax phantom: Dice / HD95 per structure, time per step and per structure
 //   SegmentationBench nifti CT.nii.gz LABELS.nii.gz  real CT: body coverage of the labelled voxels, lungs found, bones Dice / HD95
-//   SegmentationBench speed SOURCE [REPEATS] [CONFIGS] throughput on a large CT, SOURCE = phantom:NXxNYxNZ or nifti:CT.nii.gz:NZ
-//                                                   (the series tiled along z to NZ slices); SEGMENTATION_DUMP=DIR writes
+//   SegmentationBench speed SOURCE [REPEATS] [CONFIGS] [STRUCTURES]
+//                                                   throughput on a large CT, SOURCE = phantom:NXxNYxNZ or nifti:CT.nii.gz:NZ
+//                                                   (the series tiled along z to NZ slices), STRUCTURES = comma-separated
+//                                                   names (default all six); SEGMENTATION_DUMP=DIR writes
 //                                                   ct.i16, body.u8 and grid.txt there for the plastimatch peer
 import Core
 import Foundation
@@ -196,9 +198,13 @@ func speed(_ args: [String]) throws {
         let p = c.split(separator: "x").map { Int($0)! }
         return (p[0], p[1])
     }
+    let structures = try (args.count > 3 ? args[3].split(separator: ",").map(String.init) : SegmentationStructure.allCases.map(\.rawValue)).map { name in
+        guard let s = SegmentationStructure(rawValue: name) else { throw CoreError.invalidGrid("unknown structure '\(name)'") }
+        return s
+    }
     let mvox = Double(ct.grid.voxelCount) / 1e6
-    print("## Speed: \(args.first ?? "phantom:512x512x160"), \(ct.grid), best of \(repeats)\n")
-    let request = SegmentationRequest()
+    print("## Speed: \(args.first ?? "phantom:512x512x160"), \(ct.grid), best of \(repeats), \(structures.map(\.rawValue).joined(separator: " + "))\n")
+    let request = SegmentationRequest(structures: structures)
     var reference: SegmentationOutput?
     for (slabs, threads) in configs {
         var runs: [[(String, Double)]] = []
@@ -221,9 +227,16 @@ func speed(_ args: [String]) throws {
         print("| **total** | \(format(totals.min()!)) | \(format(totals.min()!))–\(format(totals.max()!)) | \(format(mvox / totals.min()!, 1)) |")
         print("| process CPU time (all threads) | \(format(cpu.min()!)) | \(format(cpu.min()!))–\(format(cpu.max()!)) | \(format(mvox / cpu.min()!, 1)) |\n")
     }
+    if let out = reference {
+        // Fingerprint of every mask and the label map, to check that a change keeps the output bit for bit.
+        var hash = SHA256()
+        for name in out.masks.keys.sorted() { hash.update(out.masks[name]!.voxels) }
+        hash.update(out.labels.voxels)
+        print("Output SHA-256 (masks in name order, then the label map): \(hash.finalizeHex())\n")
+    }
     if let p = truth, let out = reference {
         print("| structure | Dice |\n|---|---|")
-        for s in SegmentationStructure.allCases {
+        for s in structures {
             print("| \(s.rawValue) | \(format(SegmentationMetrics.dice(out.masks[s.rawValue]!, p.mask(named: s.rawValue)!), 4)) |")
         }
         print()
@@ -244,7 +257,7 @@ do {
     case "nifti": try nifti(Array(arguments.dropFirst()))
     case "speed": try speed(Array(arguments.dropFirst()))
     default:
-        print("usage: SegmentationBench phantom SIZE [SEED] [SLABS] | nifti CT.nii.gz LABELS.nii.gz | speed SOURCE [REPEATS] [SLABSxTHREADS,…]")
+        print("usage: SegmentationBench phantom SIZE [SEED] [SLABS] | nifti CT.nii.gz LABELS.nii.gz | speed SOURCE [REPEATS] [SLABSxTHREADS,…] [STRUCTURES]")
         exit(2)
     }
 } catch {
