@@ -2,16 +2,6 @@ import Core
 
 /// Voxel-wise combinations of masks and CT windows on the same grid (all outputs 0/1).
 enum MaskAlgebra {
-    /// 1 where `classes` equals `value`.
-    static func equal(_ classes: MaskVolume, _ value: UInt8) -> MaskVolume {
-        classes.withUnsafeBufferPointer { c in
-            MaskVolume.written(grid: classes.grid) { o, n in
-                var i = 0
-                while i < n { o[i] = c[i] == value ? 1 : 0; i &+= 1 }
-            }
-        }
-    }
-
     /// `mask` AND (HU ≥ `hu`, rounded up), in one pass: `and(mask, atLeast(ct, hu))`.
     static func and(_ mask: MaskVolume, atLeast hu: Double, in ct: CTVolume) -> MaskVolume {
         window(mask, ct, clampHU(hu.rounded(.up)), Int16.max)
