@@ -21,14 +21,7 @@ import Testing
         try #require(added.status == 0, "case add: \(added.stderr)")
         var reference: ResultFile?
         for ranks in [1, 2, 3] {
-            let submit = try cli.run(["submit", "water", specURL.path, "--json"])
-            let object = try JSONSerialization.jsonObject(with: Data(submit.stdout.utf8)) as? [String: Any]
-            let job = try #require((object?["id"] as? NSNumber)?.int64Value, "\(submit.stdout) \(submit.stderr)")
-            let run = try cli.run(["run", "-n", "\(ranks)", "--drain", "--timeout", "300", "--poll-ms", "50"])
-            #expect(run.status == 0, "run -n \(ranks): \(run.stderr.suffix(2000))")
-            let status = try cli.status(job)
-            try #require(status["state"] as? String == "succeeded", "\(status)")
-            let file = try ResultFile.read(path: cli.dataDir.appendingPathComponent("store/results/job-\(job)/result.h5").path)
+            let file = try cli.submitAndDrain(caseID: "water", spec: specURL, ranks: ranks)
             let timings = try #require(file.arrays["/timings/tasks"])
             guard case .float64(let rows) = timings.values else { Issue.record("timings are not float64"); continue }
             // The optimisation phase (phase 1) ran as one task per worker, each on its own rank.
@@ -42,5 +35,20 @@ import Testing
                 reference = file
             }
         }
+    }
+}
+
+extension SchedulerCLI {
+    /// Submits the job spec at `spec` on `caseID`, drains the queue with `run -n ranks` and returns the job's result
+    /// file; records an issue when the run fails and throws unless the job succeeded.
+    func submitAndDrain(caseID: String, spec: URL, ranks: Int) throws -> ResultFile {
+        let submit = try run(["submit", caseID, spec.path, "--json"])
+        let object = try JSONSerialization.jsonObject(with: Data(submit.stdout.utf8)) as? [String: Any]
+        let job = try #require((object?["id"] as? NSNumber)?.int64Value, "\(submit.stdout) \(submit.stderr)")
+        let drained = try run(["run", "-n", "\(ranks)", "--drain", "--timeout", "300", "--poll-ms", "50"])
+        #expect(drained.status == 0, "run -n \(ranks): \(drained.stderr.suffix(2000))")
+        let status = try self.status(job)
+        try #require(status["state"] as? String == "succeeded", "\(status)")
+        return try ResultFile.read(path: dataDir.appendingPathComponent("store/results/job-\(job)/result.h5").path)
     }
 }

@@ -45,6 +45,32 @@ import Testing
         #expect(try fixture.registry.job(id: good).state == .succeeded)
     }
 
+    /// Fairness rule: a collective phase that becomes ready while another job's tasks are out waits only for
+    /// those; the other job's remaining tasks start after every member replied. Job A (counting, 6 tasks of
+    /// 20 ms on 2 slots) submits job B (summing) from its first task; B is claimed at the next registry poll.
+    @Test func collectivePhaseRunsAfterTheTasksAlreadyOut() throws {
+        let fixture = try SchedulerFixture()
+        let log = ThreadResults(count: 0)
+        let registry = fixture.registry
+        let counting = CountingKind(onExecute: { _, _, index in
+            log.append("A\(index)")
+            if index == 0 { _ = try? registry.submitJob(caseID: "case-b", kind: "summing", specText: "rounds=1 length=1", priority: 500, maxAttempts: 1) }
+        })
+        let summing = SummingKind(onExecute: { member in log.append("B\(member)") })
+        let catalog = KindCatalog([counting, summing])
+        let a = try fixture.submit("phases=1 tasks=6 sleep-ms=20")
+        let coordinator = Coordinator(registry: registry, dataRoot: fixture.root, catalog: catalog,
+                                      pool: LocalWorkerPool(catalog: catalog, slots: 2),
+                                      options: CoordinatorOptions(mode: .drain, leaseSeconds: 30, pollSeconds: 0.001, owner: "test-run",
+                                                                  softwareVersion: "test"))
+        try coordinator.run()
+        #expect(try registry.job(id: a).state == .succeeded)
+        #expect(try registry.jobs().allSatisfy { $0.state == .succeeded })
+        let order = log.values
+        #expect(order.count == 8 && Array(order.prefix(2)) == ["A0", "A1"], "\(order)")
+        #expect(Set(order[2..<4]) == ["B0", "B1"] && order[4...] == ["A2", "A3", "A4", "A5"], "\(order)")
+    }
+
     /// Members that disagree on the calls (different lengths) all throw instead of summing garbage.
     @Test func mismatchedLengthsFailEveryMember() throws {
         let hub = LocalCollectiveHub(size: 2)
@@ -83,6 +109,8 @@ final class ThreadResults: @unchecked Sendable {
     init(count: Int) { slots = Array(repeating: "", count: count) }
 
     func set(_ index: Int, _ value: String) { lock.withLock { slots[index] = value } }
+
+    func append(_ value: String) { lock.withLock { slots.append(value) } }
 
     var values: [String] { lock.withLock { slots } }
 }

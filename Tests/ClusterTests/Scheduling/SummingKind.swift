@@ -8,17 +8,15 @@ import Store
 /// throws before its round-2 call; `fail=1.end` after its last call).
 struct SummingKind: JobKindPlugin {
     var name = "summing"
+    /// Called when a member's task starts (member index).
+    var onExecute: @Sendable (_ member: Int) -> Void = { _ in }
 
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }
 
     func start(_ job: JobContext) throws -> any JobRun {
-        var settings: [String: String] = [:]
-        for word in job.job.spec.split(separator: " ") {
-            let parts = word.split(separator: "=", maxSplits: 1).map(String.init)
-            settings[parts[0]] = parts.count == 2 ? parts[1] : ""
-        }
+        let settings = try CountingKind.settings(job.job.spec)
         return SummingRun(rounds: Int(settings["rounds"] ?? "1") ?? 1, length: Int(settings["length"] ?? "1") ?? 1, fail: settings["fail"] ?? "")
     }
 
@@ -27,6 +25,7 @@ struct SummingKind: JobKindPlugin {
     }
 
     func executeCollective(phase: Int, input: TaskPayload, group: any WorkerGroup) throws -> TaskPayload {
+        onExecute(group.member)
         let sizes = try input.int64s("sizes"), fail = try input.text("fail")
         var received: [Double] = []
         for round in 0..<Int(sizes[0]) {
