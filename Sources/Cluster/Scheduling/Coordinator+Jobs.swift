@@ -61,7 +61,7 @@ extension Coordinator {
             do {
                 tasks = try build(members)
                 guard tasks.count == members else {
-                    throw SchedulerError.taskFailed(task: "collective phase", rank: 0, message: "\(tasks.count) tasks for \(members) members")
+                    throw SchedulerError.invalidCollective("the job gave \(tasks.count) tasks to a collective phase of \(members) members")
                 }
             } catch {
                 return try fail(job, error: String(describing: error))

@@ -71,6 +71,16 @@ import Testing
         #expect(Set(order[2..<4]) == ["B0", "B1"] && order[4...] == ["A2", "A3", "A4", "A5"], "\(order)")
     }
 
+    /// A collective phase must have one task per worker; otherwise the job fails before anything is sent.
+    @Test func collectivePhaseNeedsOneTaskPerWorker() throws {
+        let fixture = try SchedulerFixture()
+        let job = try fixture.submit("tasks=3", kind: "summing")
+        let summary = try fixture.drain(kind: SummingKind(), slots: 2)
+        let record = try fixture.registry.job(id: job)
+        #expect(record.state == .failed && record.error == "the job gave 3 tasks to a collective phase of 2 members", "\(record.error ?? "")")
+        #expect(summary.tasksDispatched == 0)
+    }
+
     /// Members that disagree on the calls (different lengths) all throw instead of summing garbage.
     @Test func mismatchedLengthsFailEveryMember() throws {
         let hub = LocalCollectiveHub(size: 2)

@@ -5,7 +5,8 @@ import Store
 /// The test double of collective phases: one collective phase in which every member makes `rounds`
 /// `allreduceSum` calls of `length` values (member m, round r, element i contributes (m + 1) · 0.1 + i · 0.001 + r)
 /// and returns everything it received. The spec text is `key=value` words: `rounds=3 length=4 fail=1.2` (member 1
-/// throws before its round-2 call; `fail=1.end` after its last call).
+/// throws before its round-2 call; `fail=1.end` after its last call; `tasks=3` gives the phase 3 tasks whatever
+/// the member count).
 struct SummingKind: JobKindPlugin {
     var name = "summing"
     /// Called when a member's task starts (member index).
@@ -17,7 +18,8 @@ struct SummingKind: JobKindPlugin {
 
     func start(_ job: JobContext) throws -> any JobRun {
         let settings = try CountingKind.settings(job.job.spec)
-        return SummingRun(rounds: Int(settings["rounds"] ?? "1") ?? 1, length: Int(settings["length"] ?? "1") ?? 1, fail: settings["fail"] ?? "")
+        return SummingRun(rounds: Int(settings["rounds"] ?? "1") ?? 1, length: Int(settings["length"] ?? "1") ?? 1, fail: settings["fail"] ?? "",
+                          tasks: settings["tasks"].flatMap { Int($0) })
     }
 
     func execute(phase: Int, input: TaskPayload) throws -> TaskPayload {
@@ -60,14 +62,16 @@ struct SummingKind: JobKindPlugin {
 /// The coordinator side of `SummingKind`: the collective phase, then a result with every member's values.
 final class SummingRun: JobRun {
     let rounds: Int, length: Int, fail: String
+    /// Tasks to give the phase instead of one per member (to test the coordinator's check).
+    let tasks: Int?
 
-    init(rounds: Int, length: Int, fail: String) {
-        (self.rounds, self.length, self.fail) = (rounds, length, fail)
+    init(rounds: Int, length: Int, fail: String, tasks: Int?) {
+        (self.rounds, self.length, self.fail, self.tasks) = (rounds, length, fail, tasks)
     }
 
     func firstStep() throws -> JobStep {
         let task = TaskPayload(["sizes": .int64([Int64(rounds), Int64(length)]), "fail": .text(fail)])
-        return .collective { members in Array(repeating: task, count: members) }
+        return .collective { [tasks] members in Array(repeating: task, count: tasks ?? members) }
     }
 
     func nextStep(after results: [TaskPayload]) throws -> JobStep {
