@@ -12,10 +12,14 @@ import Planning
 /// same path with blockCount × (statistics length) buffers. Cost and gradient are therefore bitwise the same for
 /// any number of members, and so are the iterates and the weights.
 enum PlanCollectiveOptimisation {
+    /// One OpenBLAS thread per member (members fill the cores), set once per process: in process the members are
+    /// threads, and OpenBLAS's setter must not run concurrently with itself or with BLAS calls.
+    private static let oneBLASThread: Void = BLASThreads.set(1)
+
     /// Runs member `group.member`'s task; member 0 returns the optimisation result, the others an empty payload.
     static func execute(_ input: TaskPayload, group: any WorkerGroup) throws -> TaskPayload {
         let task = try PlanOptimisationMessages.decodeMember(input)
-        BLASThreads.set(1)
+        _ = oneBLASThread
         let options = QuasiNewtonOptions(maxIterations: task.optimizer.maxIterations, relativeObjectiveTolerance: task.optimizer.tolerance)
         let start = [Double](repeating: task.startWeight, count: task.beamletCount)
         let clock = ContinuousClock()
