@@ -2,6 +2,11 @@
 /// process it does nothing. Every rank must receive identical sums.
 public typealias StatisticsReduction = (inout [Double]) -> Void
 
+/// The statistics reduction of several blocks on one rank: given one local vector per block (equal lengths),
+/// returns the element-wise sum over all blocks of all ranks, identical on every rank (or throws, e.g. when
+/// another rank failed).
+public typealias BlockStatisticsReduction = ([[Double]]) throws -> [Double]
+
 /// The fluence-optimisation problem restricted to one rank's rows of the influence matrix: the
 /// voxels of its dose-grid slab and the objective terms on them.
 ///
@@ -48,38 +53,63 @@ public struct FluencePlanBlock: Sendable {
 
     /// This rank's part of the cost and of its gradient at `weights` (length `beamletCount`).
     public func evaluate(weights: [Double], reduceStatistics: StatisticsReduction = { _ in }) -> PartialEvaluation {
-        let doseGy = matrix.dose(weights: weights)
-        let stats = globalStatistics(doseGy: doseGy, reduce: reduceStatistics)
-        var doseGradient = [Double](repeating: 0, count: matrix.rowCount)
-        var terms = [Double](repeating: 0, count: objectives.count)
-        for (t, o) in objectives.enumerated() {
-            terms[t] = TermEvaluation.accumulate(o, statistics: stats[t], doseGy: doseGy, gradient: &doseGradient)
-        }
-        var gradient = [Double](repeating: 0, count: matrix.beamletCount)
-        matrix.transposeProduct(doseGradient, into: &gradient)
-        return PartialEvaluation(objective: terms.reduce(0, +), gradient: gradient, termObjectives: terms)
+        Self.evaluate([self], weights: weights) { local in
+            var vector = local[0]
+            reduceStatistics(&vector)
+            return vector
+        }[0]
     }
 
-    /// Global dose sum (or power sum for EUD) and dose at volume of every term.
-    private func globalStatistics(doseGy: [Double], reduce: StatisticsReduction) -> [TermStatistics] {
-        var result = objectives.map { TermStatistics(localCount: $0.voxels.count, count: $0.structureVoxelCount) }
-        guard needsStatistics else { return result }
+    /// The partial evaluations of several blocks of one rank that share the list of terms (same functions,
+    /// penalties and `structureVoxelCount`, different rows), kept apart so that the caller can sum them over
+    /// ranks in a fixed block order. Global statistics are reduced together: `reduceStatistics` receives one
+    /// local vector per block (all of the same length) and returns the global vector, the element-wise sum over
+    /// every block of every rank; it is called the same number of times on every rank (one call when only
+    /// mean-dose or EUD terms need statistics, eight with min/max-DVH terms, none otherwise).
+    public static func evaluate(_ blocks: [FluencePlanBlock], weights: [Double],
+                                reduceStatistics: BlockStatisticsReduction) rethrows -> [PartialEvaluation] {
+        guard let first = blocks.first else { return [] }
+        let doses = blocks.map { $0.matrix.dose(weights: weights) }
+        let stats = try globalStatistics(blocks, doses: doses, reduce: reduceStatistics)
+        return blocks.indices.map { b in
+            let block = blocks[b]
+            var doseGradient = [Double](repeating: 0, count: block.matrix.rowCount)
+            var terms = [Double](repeating: 0, count: first.objectives.count)
+            for (t, o) in block.objectives.enumerated() {
+                terms[t] = TermEvaluation.accumulate(o, statistics: stats[b][t], doseGy: doses[b], gradient: &doseGradient)
+            }
+            var gradient = [Double](repeating: 0, count: block.matrix.beamletCount)
+            block.matrix.transposeProduct(doseGradient, into: &gradient)
+            return PartialEvaluation(objective: terms.reduce(0, +), gradient: gradient, termObjectives: terms)
+        }
+    }
+
+    /// Global dose sum (or power sum for EUD) and dose at volume of every term, per block.
+    private static func globalStatistics(_ blocks: [FluencePlanBlock], doses: [[Double]],
+                                         reduce: BlockStatisticsReduction) rethrows -> [[TermStatistics]] {
+        let objectives = blocks[0].objectives
+        var result = blocks.map { block in block.objectives.map { TermStatistics(localCount: $0.voxels.count, count: $0.structureVoxelCount) } }
+        guard blocks[0].needsStatistics else { return result }
         let dvhTerms = objectives.indices.filter { objectives[$0].function.dvhVolumePct != nil }
         let bins = DoseRankSelection.binCount
-        var vector = [Double](repeating: 0, count: objectives.count + bins * dvhTerms.count)
-        for (t, o) in objectives.enumerated() { vector[t] = TermEvaluation.localSum(o, doseGy: doseGy) }
         var selections = dvhTerms.map { t in
             DoseRankSelection(rank: DoseRankSelection.rank(volumePct: objectives[t].function.dvhVolumePct!, count: objectives[t].structureVoxelCount))
         }
-        fillHistograms(&vector, offset: objectives.count, terms: dvhTerms, selections: selections, doseGy: doseGy)
-        reduce(&vector)
-        for t in objectives.indices { result[t].sum = vector[t] }
+        let local = blocks.indices.map { b in
+            var vector = [Double](repeating: 0, count: objectives.count + bins * dvhTerms.count)
+            for (t, o) in blocks[b].objectives.enumerated() { vector[t] = TermEvaluation.localSum(o, doseGy: doses[b]) }
+            blocks[b].fillHistograms(&vector, offset: objectives.count, terms: dvhTerms, selections: selections, doseGy: doses[b])
+            return vector
+        }
+        var vector = try reduce(local)
+        for b in blocks.indices { for t in objectives.indices { result[b][t].sum = vector[t] } }
         for round in 0..<DoseRankSelection.roundCount {
             if round > 0 {
-                var histograms = [Double](repeating: 0, count: bins * dvhTerms.count)
-                fillHistograms(&histograms, offset: 0, terms: dvhTerms, selections: selections, doseGy: doseGy)
-                reduce(&histograms)
-                vector = histograms
+                vector = try reduce(blocks.indices.map { b in
+                    var histograms = [Double](repeating: 0, count: bins * dvhTerms.count)
+                    blocks[b].fillHistograms(&histograms, offset: 0, terms: dvhTerms, selections: selections, doseGy: doses[b])
+                    return histograms
+                })
             }
             let offset = round == 0 ? objectives.count : 0
             for j in dvhTerms.indices {
@@ -87,7 +117,7 @@ public struct FluencePlanBlock: Sendable {
                 selections[j].advance(histogram: vector[start..<(start + bins)])
             }
         }
-        for (j, t) in dvhTerms.enumerated() { result[t].doseAtVolumeGy = selections[j].doseGy }
+        for b in blocks.indices { for (j, t) in dvhTerms.enumerated() { result[b][t].doseAtVolumeGy = selections[j].doseGy } }
         return result
     }
 

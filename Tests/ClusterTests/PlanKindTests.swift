@@ -62,34 +62,6 @@ import Testing
         return fixture
     }
 
-    /// The optimisation task's problem survives encoding: matrix, masks (run lengths), priorities, objectives.
-    @Test func optimisationMessagesRoundTrip() throws {
-        let grid = Self.phantom.grid
-        let contoured = try Self.structures().map { ContouredStructure(name: $0.name, mask: $0.mask, overlapPriority: $0.overlapPriority) }
-        let structures = try DoseGridStructures(contoured, doseGrid: grid)
-        let columns = (0..<5).map { j in
-            BeamletColumn(beamletID: j, rowIndices: [Int32(j), Int32(j + 100)], doseGy: [Float(j) + 0.5, 1], uncertaintyGy: [0, 0],
-                          bookkeeping: .init())
-        }
-        let matrix = try Dose.InfluenceMatrix(grid: grid, columnCount: 6, columns: columns)
-        let objectives = [ObjectiveSpec(structure: "ptv", type: .minDVH, doseGy: 57, volumePct: 98, penalty: 500),
-                          ObjectiveSpec(structure: "oar", type: .eud, doseGy: 10, eudA: 4, penalty: 2)]
-        let problem = PlanOptimisationMessages.Problem(influence: matrix, structures: structures, objectives: objectives,
-                                                       prescription: PrescriptionSpec(target: "ptv", doseGy: 60),
-                                                       optimizer: OptimizerSpec(maxIterations: 17, tolerance: 1e-5))
-        let payload = try PlanOptimisationMessages.encode(problem)
-        let decoded = try PlanOptimisationMessages.decodeProblem(payload)
-        #expect(decoded.influence.columnPointers == matrix.columnPointers && decoded.influence.rowIndices == matrix.rowIndices)
-        #expect(decoded.influence.doseGy == matrix.doseGy && decoded.influence.grid == grid)
-        #expect(decoded.structures.masks == structures.masks && decoded.structures.optimisationRows == structures.optimisationRows)
-        #expect(decoded.objectives == objectives && decoded.prescription.target == "ptv" && decoded.prescription.doseGy == 60)
-        #expect(decoded.optimizer == OptimizerSpec(maxIterations: 17, tolerance: 1e-5))
-        // The body (a box filling most of the grid) travels as a few hundred run boundaries instead of 9216 bytes.
-        let bodyRuns = PlanOptimisationMessages.runLengths(structures.masks["body"]!)
-        #expect(bodyRuns.count < 1000 && bodyRuns.count % 2 == 0)
-        #expect(throws: WireError.self) { try PlanOptimisationMessages.mask(runs: [5, 3], grid: grid) }
-    }
-
     /// The final dose recomputes only beamlets of non-zero weight, in contiguous id runs, with seed + 1 and the
     /// final history count; the zero-weight columns of the assembled matrix are empty.
     @Test func finalDoseBatchesCoverTheWeightedBeamletsOnly() throws {

@@ -33,14 +33,7 @@ import Testing
         }
         var reference: ResultFile?
         for ranks in [1, 2] {
-            let submit = try cli.run(["submit", "thorax", specURL.path, "--json"])
-            let object = try JSONSerialization.jsonObject(with: Data(submit.stdout.utf8)) as? [String: Any]
-            let job = try #require((object?["id"] as? NSNumber)?.int64Value, "\(submit.stdout) \(submit.stderr)")
-            let run = try cli.run(["run", "-n", "\(ranks)", "--drain", "--timeout", "300", "--poll-ms", "50"])
-            #expect(run.status == 0, "run -n \(ranks): \(run.stderr.suffix(2000))")
-            let status = try cli.status(job)
-            try #require(status["state"] as? String == "succeeded", "\(status)")
-            let file = try ResultFile.read(path: cli.dataDir.appendingPathComponent("store/results/job-\(job)/result.h5").path)
+            let file = try cli.submitAndDrain(caseID: "thorax", spec: specURL, ranks: ranks)
             if let reference {
                 #expect(file.doseGy == reference.doseGy && file.doseUncertainty == reference.doseUncertainty, "\(ranks) ranks")
                 #expect(file.arrays["/plan/weights"] == reference.arrays["/plan/weights"] && file.segmentation == reference.segmentation)

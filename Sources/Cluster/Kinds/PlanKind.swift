@@ -3,8 +3,9 @@ import Jobs
 import Planning
 import Store
 
-/// The `plan` job kind: [segmentation] → influence matrix → fluence optimisation (one task) → final dose
-/// (recomputed with more histories when the spec asks) → normalisation and evaluation on the coordinator.
+/// The `plan` job kind: [segmentation] → influence matrix → fluence optimisation (a collective phase of all
+/// workers) → final dose (recomputed with more histories when the spec asks) → normalisation and evaluation on
+/// the coordinator.
 ///
 /// The result holds what a dose result holds (`/dose/total`, `/dose/uncertainty`, `/plan/beams`, `/plan/weights`,
 /// all normalised) plus `/dvh/<structure>`, the `metrics_json` attribute, `/segmentation/*` when segmentation
@@ -29,8 +30,13 @@ public struct PlanKind: JobKindPlugin {
         switch try PlanStage.of(input) {
         case .segmentation: return try SegmentKind().execute(phase: phase, input: input)
         case .influence, .finalDose: return try InfluenceStage.execute(input)
-        case .optimisation: return try PlanOptimisationMessages.execute(input)
+        case .optimisation: throw PlanKindError("the optimisation stage is a collective phase")
         case .evaluation: throw PlanKindError("the evaluation stage runs on the coordinator and has no tasks")
         }
+    }
+
+    public func executeCollective(phase: Int, input: TaskPayload, group: any WorkerGroup) throws -> TaskPayload {
+        guard try PlanStage.of(input) == .optimisation else { throw PlanKindError("only the optimisation stage of a plan is collective") }
+        return try PlanCollectiveOptimisation.execute(input, group: group)
     }
 }

@@ -4,13 +4,16 @@ import Jobs
 import Optimization
 import Planning
 
-/// The explicit mapping of a plan's optimisation task onto payloads (field names in Protocol.md). The task
-/// carries what the optimiser needs and nothing else: the influence matrix (CSC, dose only), the structures on
-/// the dose grid as run-length masks with their overlap priorities, the objectives resolved on the
-/// coordinator, the prescription and the stopping rules. The worker rebuilds `FluenceOptimisation` (overlap
-/// resolution included) and returns the weights with the optimiser's record.
+/// The explicit mapping of a plan's collective optimisation onto payloads (field names in Protocol.md).
+///
+/// The coordinator sets the problem up once (``FluenceOptimisation``: the CSR rows of the whole dose grid, the
+/// cost terms after overlap resolution, the start weight) and cuts the dose grid into `blockCount` z-blocks, a
+/// number fixed by the grid (at most 16), not by the ranks. Member m of a collective phase gets the blocks
+/// b ≡ m (mod members): their CSR rows, each term's voxels within them (block-local rows) with the term's
+/// global voxel count, the terms, the start weight and the stopping rules; so the tasks together carry the
+/// matrix once. Member 0 returns the weights and the optimiser's record, the others an empty payload.
 enum PlanOptimisationMessages {
-    /// What the coordinator sends.
+    /// What the coordinator starts from.
     struct Problem {
         var influence: Dose.InfluenceMatrix
         var structures: DoseGridStructures
@@ -19,90 +22,148 @@ enum PlanOptimisationMessages {
         var optimizer: OptimizerSpec
     }
 
-    static func encode(_ problem: Problem) throws -> TaskPayload {
-        var payload = TaskPayload()
-        let m = problem.influence
-        payload.setGrid(m.grid, as: "influence.grid")
-        payload["influence.column_pointers"] = .int64(m.columnPointers)
-        payload["influence.rows"] = .int32(m.rowIndices)
-        payload["influence.dose"] = .float32(m.doseGy)
-        let names = problem.structures.names
-        if let bad = names.first(where: { $0.contains("\n") || $0.isEmpty }) {
-            throw PlanKindError("structure name \"\(bad)\" cannot travel in a task (empty or holds a line break)")
+    /// The largest number of z-blocks.
+    static let maxBlockCount = 16
+
+    /// The problem on the coordinator, cut into z-blocks.
+    struct Blocks {
+        let objectives: [ObjectiveSpec]
+        let optimizer: OptimizerSpec
+        let startWeight: Double
+        /// The CSR rows and cost terms of each z-block, in block order.
+        let blocks: [FluencePlanBlock]
+
+        init(_ problem: Problem) throws {
+            let whole = try FluenceOptimisation(influence: problem.influence, structures: problem.structures,
+                                                objectives: problem.objectives, prescription: problem.prescription)
+            let grid = problem.influence.grid
+            let count = min(PlanOptimisationMessages.maxBlockCount, grid.nz)
+            let slice = grid.nx * grid.ny
+            let rowStarts = (0...count).map { b in b * grid.nz / count * slice }
+            var blockOfZ = [Int](repeating: 0, count: grid.nz)
+            for b in 0..<count { for z in (b * grid.nz / count)..<((b + 1) * grid.nz / count) { blockOfZ[z] = b } }
+            let matrix = whole.matrix
+            let terms = whole.block.objectives
+            var voxels = [[[Int32]]](repeating: [[Int32]](repeating: [], count: terms.count), count: count)
+            for (t, term) in terms.enumerated() {
+                for v in term.voxels {
+                    let b = blockOfZ[Int(v) / slice]
+                    voxels[b][t].append(v - Int32(rowStarts[b]))
+                }
+            }
+            blocks = try (0..<count).map { b in
+                let lo = rowStarts[b], hi = rowStarts[b + 1]
+                let first = matrix.rowOffsets[lo], end = matrix.rowOffsets[hi]
+                let rows = try Optimization.InfluenceMatrix(rowCount: hi - lo, beamletCount: matrix.beamletCount,
+                                                            rowOffsets: matrix.rowOffsets[lo...hi].map { $0 - first },
+                                                            beamletIndices: Array(matrix.beamletIndices[first..<end]),
+                                                            values: Array(matrix.values[first..<end]))
+                return try FluencePlanBlock(matrix: rows, objectives: terms.indices.map { t in
+                    DoseObjective(function: terms[t].function, penalty: terms[t].penalty, voxels: voxels[b][t],
+                                  structureVoxelCount: terms[t].structureVoxelCount)
+                })
+            }
+            objectives = problem.objectives
+            optimizer = problem.optimizer
+            startWeight = whole.startWeight
         }
-        payload["structures.names"] = .text(names.joined(separator: "\n"))
-        payload["structures.priorities"] = .int64(names.map { Int64(problem.structures.overlapPriorities[$0] ?? Int.max) })
-        let runs = names.map { runLengths(problem.structures.masks[$0]!) }
-        payload["structures.run_counts"] = .int64(runs.map { Int64($0.count) })
-        payload["structures.runs"] = .int32(runs.flatMap { $0 })
-        let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, Int64($0)) })
-        payload["objectives.structures"] = .int64(try problem.objectives.map { o in
-            guard let i = index[o.structure] else { throw PlanKindError("objective structure \"\(o.structure)\" is not on the dose grid") }
-            return i
-        })
-        payload["objectives.types"] = .text(problem.objectives.map(\.type.rawValue).joined(separator: ","))
-        payload["objectives.values"] = .float64(problem.objectives.flatMap { [$0.doseGy, $0.volumePct ?? .nan, $0.eudA ?? .nan, $0.penalty] })
-        payload["prescription.target"] = .text(problem.prescription.target)
-        payload["prescription.dose_gy"] = .float64([problem.prescription.doseGy])
-        payload["optimizer"] = .float64([Double(problem.optimizer.maxIterations), problem.optimizer.tolerance])
-        return payload
+
+        /// The task of every member of a group of `members`, in member order.
+        func tasks(members: Int) -> [TaskPayload] {
+            (0..<members).map { member in
+                encode(blockIDs: Array(stride(from: member, to: blocks.count, by: members)))
+            }
+        }
+
+        private func encode(blockIDs: [Int]) -> TaskPayload {
+            let own = blockIDs.map { blocks[$0] }
+            var payload = TaskPayload()
+            payload["blocks"] = .int64([Int64(blocks.count)] + blockIDs.map(Int64.init))
+            payload["rows.counts"] = .int64(own.map { Int64($0.matrix.rowCount) })
+            payload["rows.offsets"] = .int64(own.flatMap { $0.matrix.rowOffsets.map(Int64.init) })
+            payload["rows.beamlets"] = .int32(own.flatMap(\.matrix.beamletIndices))
+            payload["rows.dose"] = .float32(own.flatMap(\.matrix.values))
+            payload["terms.voxel_counts"] = .int64(own.flatMap { $0.objectives.map { Int64($0.voxels.count) } })
+            payload["terms.voxels"] = .int32(own.flatMap { $0.objectives.flatMap(\.voxels) })
+            payload["terms.structure_voxels"] = .int64(blocks[0].objectives.map { Int64($0.structureVoxelCount) })
+            payload["objectives.types"] = .text(objectives.map(\.type.rawValue).joined(separator: ","))
+            payload["objectives.values"] = .float64(objectives.flatMap { [$0.doseGy, $0.volumePct ?? .nan, $0.eudA ?? .nan, $0.penalty] })
+            payload["optimizer"] = .float64([Double(optimizer.maxIterations), optimizer.tolerance, startWeight,
+                                             Double(blocks[0].matrix.beamletCount)])
+            return payload
+        }
     }
 
-    static func decodeProblem(_ payload: TaskPayload) throws -> Problem {
-        let grid = try payload.grid("influence.grid")
-        let pointers = try payload.int64s("influence.column_pointers"), rows = try payload.int32s("influence.rows")
-        let dose = try payload.float32s("influence.dose")
-        guard let first = pointers.first, first == 0, pointers.last == Int64(rows.count), dose.count == rows.count,
-              zip(pointers, pointers.dropFirst()).allSatisfy({ $0 <= $1 }) else {
-            throw WireError.malformed("the influence matrix fields disagree")
+    /// One member's share as decoded on the executing rank.
+    struct MemberTask {
+        var blockCount: Int
+        /// The member's blocks (empty when it has none).
+        var blockIDs: [Int]
+        /// The blocks of `blockIDs`, or one block of no rows when the member has none.
+        var blocks: [FluencePlanBlock]
+        var beamletCount: Int
+        var startWeight: Double
+        var optimizer: OptimizerSpec
+    }
+
+    static func decodeMember(_ payload: TaskPayload) throws -> MemberTask {
+        let header = try payload.int64s("blocks"), optimizer = try payload.float64s("optimizer")
+        let ids = header.dropFirst()
+        guard let count = header.first, count >= 1, count <= maxBlockCount, ids.allSatisfy({ (0..<count).contains($0) }),
+              zip(ids, ids.dropFirst()).allSatisfy({ $0 < $1 }),
+              optimizer.count == 4, optimizer[0] >= 1, optimizer[0] <= 1e6, optimizer[0] == optimizer[0].rounded(),
+              optimizer[2].isFinite, optimizer[2] > 0, optimizer[3] >= 1, optimizer[3] <= Double(Int32.max), optimizer[3] == optimizer[3].rounded() else {
+            throw WireError.malformed("the block or optimizer fields are invalid")
         }
-        let columns = (0..<(pointers.count - 1)).map { j in
-            let range = Int(pointers[j])..<Int(pointers[j + 1])
-            return BeamletColumn(beamletID: j, rowIndices: Array(rows[range]), doseGy: Array(dose[range]),
-                                 uncertaintyGy: [Float](repeating: 0, count: range.count), bookkeeping: EnergyBookkeeping())
-        }
-        let influence = try Dose.InfluenceMatrix(grid: grid, columnCount: columns.count, columns: columns)
-        let namesText = try payload.text("structures.names")
-        let names = namesText.isEmpty ? [] : namesText.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let priorities = try payload.int64s("structures.priorities"), runCounts = try payload.int64s("structures.run_counts")
-        let runs = try payload.int32s("structures.runs")
-        guard priorities.count == names.count, runCounts.count == names.count, runCounts.allSatisfy({ $0 >= 0 && $0 % 2 == 0 }),
-              runCounts.reduce(0, +) == Int64(runs.count) else {
-            throw WireError.malformed("the structure fields disagree")
-        }
-        var start = 0
-        let contoured = try names.indices.map { n in
-            let range = start..<(start + Int(runCounts[n]))
-            start = range.upperBound
-            return ContouredStructure(name: names[n], mask: try mask(runs: runs[range], grid: grid), overlapPriority: Int(priorities[n]))
-        }
-        let structures = try DoseGridStructures(contoured, doseGrid: grid)
-        let indices = try payload.int64s("objectives.structures"), values = try payload.float64s("objectives.values")
-        let typesText = try payload.text("objectives.types")
+        let beamlets = Int(optimizer[3])
+        let typesText = try payload.text("objectives.types"), values = try payload.float64s("objectives.values")
         let types = typesText.isEmpty ? [] : typesText.split(separator: ",").map(String.init)
-        guard types.count == indices.count, values.count == 4 * indices.count else { throw WireError.malformed("the objective fields disagree") }
-        let objectives = try indices.indices.map { n in
+        guard values.count == 4 * types.count else { throw WireError.malformed("the objective fields disagree") }
+        let functions = try types.indices.map { n in
             guard let type = ObjectiveType(rawValue: types[n]) else { throw WireError.malformed("unknown objective type \(types[n])") }
-            guard indices[n] >= 0, indices[n] < Int64(names.count) else { throw WireError.malformed("objective \(n) names no structure") }
             let v = values[(4 * n)..<(4 * n + 4)].map { $0 }
-            return ObjectiveSpec(structure: names[Int(indices[n])], type: type, doseGy: v[0], volumePct: v[1].isNaN ? nil : v[1],
-                                 eudA: v[2].isNaN ? nil : v[2], penalty: v[3])
+            return (CostFunction.function(of: ObjectiveSpec(structure: "", type: type, doseGy: v[0], volumePct: v[1].isNaN ? nil : v[1],
+                                                            eudA: v[2].isNaN ? nil : v[2], penalty: v[3])), v[3])
         }
-        let prescribed = try payload.float64s("prescription.dose_gy"), optimizer = try payload.float64s("optimizer")
-        guard prescribed.count == 1, optimizer.count == 2, optimizer[0] >= 1, optimizer[0] <= 1e6, optimizer[0] == optimizer[0].rounded() else {
-            throw WireError.malformed("the prescription or optimizer fields are invalid")
+        let structureVoxels = try payload.int64s("terms.structure_voxels")
+        let rowCounts = try payload.int64s("rows.counts"), offsets = try payload.int64s("rows.offsets")
+        let beamletIndices = try payload.int32s("rows.beamlets"), dose = try payload.float32s("rows.dose")
+        let voxelCounts = try payload.int64s("terms.voxel_counts"), voxels = try payload.int32s("terms.voxels")
+        let own = header.count - 1
+        guard structureVoxels.count == functions.count, structureVoxels.allSatisfy({ $0 >= 0 }), rowCounts.count == own,
+              rowCounts.allSatisfy({ $0 >= 0 }), offsets.count == Int(rowCounts.reduce(0, +)) + own, beamletIndices.count == dose.count,
+              voxelCounts.count == own * functions.count, voxelCounts.allSatisfy({ $0 >= 0 }), voxelCounts.reduce(0, +) == Int64(voxels.count) else {
+            throw WireError.malformed("the block row and term fields disagree")
         }
-        return Problem(influence: influence, structures: structures, objectives: objectives,
-                       prescription: PrescriptionSpec(target: try payload.text("prescription.target"), doseGy: prescribed[0]),
-                       optimizer: OptimizerSpec(maxIterations: Int(optimizer[0]), tolerance: optimizer[1]))
-    }
-
-    /// The worker side: rebuilds the problem and minimises the cost.
-    static func execute(_ input: TaskPayload) throws -> TaskPayload {
-        let problem = try decodeProblem(input)
-        let optimisation = try FluenceOptimisation(influence: problem.influence, structures: problem.structures,
-                                                   objectives: problem.objectives, prescription: problem.prescription)
-        return encode(try optimisation.run(problem.optimizer))
+        var offsetStart = 0, entryStart = 0, voxelStart = 0
+        let blocks = try (0..<own).map { i in
+            let rows = Int(rowCounts[i])
+            let rowOffsets = offsets[offsetStart...(offsetStart + rows)].map { Int($0) }
+            offsetStart += rows + 1
+            guard let entries = rowOffsets.last, entries >= 0, entryStart + entries <= dose.count else {
+                throw WireError.malformed("block \(i) holds more entries than were sent")
+            }
+            let matrix = try Optimization.InfluenceMatrix(rowCount: rows, beamletCount: beamlets, rowOffsets: rowOffsets,
+                                                          beamletIndices: Array(beamletIndices[entryStart..<(entryStart + entries)]),
+                                                          values: Array(dose[entryStart..<(entryStart + entries)]))
+            entryStart += entries
+            let terms = functions.indices.map { t in
+                let n = Int(voxelCounts[i * functions.count + t])
+                defer { voxelStart += n }
+                return DoseObjective(function: functions[t].0, penalty: functions[t].1, voxels: Array(voxels[voxelStart..<(voxelStart + n)]),
+                                     structureVoxelCount: Int(structureVoxels[t]))
+            }
+            return try FluencePlanBlock(matrix: matrix, objectives: terms)
+        }
+        guard entryStart == dose.count else { throw WireError.malformed("the blocks leave \(dose.count - entryStart) entries unused") }
+        // A member without blocks (more members than blocks) still takes part in every reduction: with one block of no rows.
+        let empty = try Optimization.InfluenceMatrix(rowCount: 0, beamletCount: beamlets, rowOffsets: [0], beamletIndices: [], values: [])
+        let terms = functions.indices.map { t in
+            DoseObjective(function: functions[t].0, penalty: functions[t].1, voxels: [], structureVoxelCount: Int(structureVoxels[t]))
+        }
+        return MemberTask(blockCount: Int(count), blockIDs: ids.map { Int($0) },
+                          blocks: blocks.isEmpty ? [try FluencePlanBlock(matrix: empty, objectives: terms)] : blocks, beamletCount: beamlets,
+                          startWeight: optimizer[2], optimizer: OptimizerSpec(maxIterations: Int(optimizer[0]), tolerance: optimizer[1]))
     }
 
     static func encode(_ result: FluenceOptimisationResult) -> TaskPayload {
@@ -124,29 +185,5 @@ enum PlanOptimisationMessages {
         }
         return FluenceOptimisationResult(weights: weights, iterations: Int(counts[0]), evaluations: Int(counts[1]),
                                          objectiveHistory: try payload.float64s("objective_history"), stopReason: reason, seconds: seconds[0])
-    }
-
-    /// Boundaries [start, end) of the runs of non-zero voxels, in z-major index order.
-    static func runLengths(_ mask: MaskVolume) -> [Int32] {
-        var boundaries: [Int32] = [], inside = false
-        for (i, v) in mask.voxels.enumerated() where (v != 0) != inside {
-            boundaries.append(Int32(i))
-            inside.toggle()
-        }
-        if inside { boundaries.append(Int32(mask.voxels.count)) }
-        return boundaries
-    }
-
-    /// The mask of ``runLengths(_:)`` on `grid`; throws unless the boundaries increase within the grid.
-    static func mask(runs: ArraySlice<Int32>, grid: Grid) throws -> MaskVolume {
-        var voxels = [UInt8](repeating: 0, count: grid.voxelCount)
-        var previous = -1
-        for pair in stride(from: runs.startIndex, to: runs.endIndex, by: 2) {
-            let lo = Int(runs[pair]), hi = Int(runs[pair + 1])
-            guard lo > previous, lo < hi, hi <= grid.voxelCount else { throw WireError.malformed("mask runs are not increasing within the grid") }
-            for i in lo..<hi { voxels[i] = 1 }
-            previous = hi
-        }
-        return try MaskVolume(grid: grid, voxels: voxels)
     }
 }

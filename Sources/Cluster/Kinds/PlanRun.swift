@@ -6,7 +6,7 @@ import Planning
 import Store
 
 /// The coordinator side of a `plan` job: a state machine over the stages [segmentation (a delegated
-/// `SegmentRun`)] → influence → optimisation (one task) → [final dose] → evaluation. Every phase's tasks are
+/// `SegmentRun`)] → influence → optimisation (a collective phase) → [final dose] → evaluation. Every phase's tasks are
 /// tagged with their stage; the phase names and the wall time of every stage go into the result.
 final class PlanRun: JobRun {
     /// What the stages after segmentation share: the dose set-up, the structures on the dose grid, the objectives.
@@ -58,13 +58,14 @@ final class PlanRun: JobRun {
         case .influence(let stage, let inputs):
             let (matrix, bookkeeping) = try stage.matrix(from: results)
             endStage(.influence)
-            let task = try PlanOptimisationMessages.encode(.init(influence: matrix, structures: inputs.structures, objectives: inputs.objectives,
-                                                                 prescription: spec.prescription, optimizer: spec.optimizer))
+            let blocks = try PlanOptimisationMessages.Blocks(.init(influence: matrix, structures: inputs.structures, objectives: inputs.objectives,
+                                                                   prescription: spec.prescription, optimizer: spec.optimizer))
             state = .optimisation(inputs, matrix: matrix, bookkeeping: bookkeeping)
-            return phase(.optimisation, [task])
+            phaseNames.append(PlanStage.optimisation.rawValue)
+            return .collective { members in blocks.tasks(members: members).map(PlanStage.optimisation.tagged) }
         case .optimisation(let inputs, let matrix, let bookkeeping):
-            guard results.count == 1 else { throw PlanKindError("\(results.count) optimisation results for one task") }
-            let optimisation = try PlanOptimisationMessages.decodeResult(results[0], beamletCount: matrix.columnCount)
+            guard let first = results.first else { throw PlanKindError("no optimisation result") }
+            let optimisation = try PlanOptimisationMessages.decodeResult(first, beamletCount: matrix.columnCount)
             endStage(.optimisation)
             guard let histories = spec.finalHistoriesPerBeamlet else {
                 return try finish(inputs, matrix: matrix, optimisation: optimisation, finalMatrix: matrix, bookkeeping: bookkeeping)
@@ -86,6 +87,8 @@ final class PlanRun: JobRun {
         switch step {
         case .tasks(let tasks):
             return phase(.segmentation, tasks, name: tasks.first.flatMap { try? $0.text("step") } ?? PlanStage.segmentation.rawValue)
+        case .collective:
+            throw PlanKindError("the segmentation stage has no collective phases")
         case .finished(let outcome):
             segmentation = outcome.result
             endStage(.segmentation)

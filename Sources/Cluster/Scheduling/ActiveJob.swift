@@ -34,9 +34,14 @@ final class ActiveJob {
     var hasUndispatched: Bool { nextUndispatched < undispatched.count }
     var phaseComplete: Bool { missing == 0 }
 
-    /// Starts phase `phase + 1` with `tasks`.
-    func beginPhase(_ tasks: [TaskPayload]) {
+    /// When the current phase is collective and not yet dispatched: the coordinator's sequence number of the moment
+    /// it became ready (collective phases of several jobs run in that order).
+    private(set) var collectiveReady: Int?
+
+    /// Starts phase `phase + 1` with `tasks`; `collectiveReady` marks a collective phase (all tasks at once).
+    func beginPhase(_ tasks: [TaskPayload], collectiveReady: Int? = nil) {
         phase += 1
+        self.collectiveReady = collectiveReady
         undispatched = tasks
         nextUndispatched = 0
         results = Array(repeating: nil, count: tasks.count)
@@ -51,6 +56,14 @@ final class ActiveJob {
         undispatched[index] = nil
         nextUndispatched += 1
         return (index, ClusterMessage.task(address: TaskAddress(jobID: id, phase: phase, index: index), kind: kind, input: input).encoded())
+    }
+
+    /// Every task of the collective phase, encoded, in member order.
+    func takeCollective() -> [(index: Int, message: [UInt8])] {
+        collectiveReady = nil
+        var tasks: [(index: Int, message: [UInt8])] = []
+        while hasUndispatched { tasks.append(takeTask()) }
+        return tasks
     }
 
     /// Records the result of task `index` of the current phase; false when it is not expected (duplicate).

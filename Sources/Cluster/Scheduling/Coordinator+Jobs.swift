@@ -55,6 +55,21 @@ extension Coordinator {
             logger.debug("phase \(job.phase): \(tasks.count) tasks", metadata: ["job": "\(job.id)"])
             try storeProgress(job)
             if tasks.isEmpty { try advance(job, results: []) }
+        case .collective(let build):
+            let members = pool.workerCount
+            let tasks: [TaskPayload]
+            do {
+                tasks = try build(members)
+                guard tasks.count == members else {
+                    throw SchedulerError.invalidCollective("the job gave \(tasks.count) tasks to a collective phase of \(members) members")
+                }
+            } catch {
+                return try fail(job, error: String(describing: error))
+            }
+            collectiveSequence += 1
+            job.beginPhase(CollectiveTasks.marked(tasks), collectiveReady: collectiveSequence)
+            logger.debug("phase \(job.phase): collective of \(members) members", metadata: ["job": "\(job.id)"])
+            try storeProgress(job)
         case .finished(let outcome):
             try finish(job, outcome: outcome)
         }

@@ -24,6 +24,8 @@ public final class Coordinator {
 
     var active: [ActiveJob] = []
     private var dispatchCursor = 0
+    /// Counts collective phases as they become ready (their dispatch order).
+    var collectiveSequence = 0
     var previousSite: String?
     var queueMayHaveJobs = true
     private var nextRegistryPoll: ContinuousClock.Instant
@@ -110,6 +112,15 @@ public final class Coordinator {
     private func fillIdleWorkers() throws -> Bool {
         var progressed = false
         while pool.idleCount > 0 {
+            // Fairness rule of collective phases: the earliest ready one is dispatched as soon as every worker is
+            // idle, and while it waits no job is claimed and no other task is started.
+            if let gang = active.filter({ $0.collectiveReady != nil }).min(by: { $0.collectiveReady! < $1.collectiveReady! }) {
+                if outstanding.isEmpty {
+                    dispatchCollective(gang)
+                    progressed = true
+                }
+                break
+            }
             if active.count < options.maxJobsInFlight, queueMayHaveJobs, !(options.mode == .serve && options.stopRequested()) {
                 if try claimJob() { progressed = true; continue }
             }
@@ -122,6 +133,18 @@ public final class Coordinator {
             progressed = true
         }
         return progressed
+    }
+
+    /// Sends every task of `job`'s collective phase, task i to member i.
+    private func dispatchCollective(_ job: ActiveJob) {
+        let tasks = job.takeCollective()
+        let workers = pool.dispatchCollective(tasks.map(\.message))
+        let now = clock.now
+        for (task, worker) in zip(tasks, workers) {
+            outstanding[worker] = (TaskAddress(jobID: job.id, phase: job.phase, index: task.index), job, task.message.count, now)
+        }
+        summary.tasksDispatched += tasks.count
+        logger.debug("collective phase \(job.phase) dispatched to \(tasks.count) members", metadata: ["job": "\(job.id)"])
     }
 
     /// The next job in round-robin order that has undispatched tasks.

@@ -11,6 +11,16 @@ public protocol JobKindPlugin: Sendable {
     func start(_ job: JobContext) throws -> any JobRun
     /// Worker side: runs one task of `phase`. Pure: the result depends on `input` only. Throws on bad input.
     func execute(phase: Int, input: TaskPayload) throws -> TaskPayload
+    /// Worker side: runs member `group.member`'s task of a collective phase (``JobStep/collective(_:)``), which
+    /// may combine values with the other members through `group`. The default throws: kinds without collective
+    /// phases need not implement it.
+    func executeCollective(phase: Int, input: TaskPayload, group: any WorkerGroup) throws -> TaskPayload
+}
+
+extension JobKindPlugin {
+    public func executeCollective(phase: Int, input: TaskPayload, group: any WorkerGroup) throws -> TaskPayload {
+        throw SchedulerError.collectiveUnsupported(name)
+    }
 }
 
 /// The coordinator-side state of one running job: a sequence of phases of independent tasks.
@@ -25,6 +35,10 @@ public protocol JobRun: AnyObject {
 public enum JobStep {
     /// Run these tasks (the phase's task order is the array order); an empty phase completes at once.
     case tasks([TaskPayload])
+    /// A collective phase: the closure gets the number of workers and returns one task per worker (task i runs
+    /// as member i). All tasks start together once every worker is idle, run ``JobKindPlugin/executeCollective(phase:input:group:)``
+    /// and may call collectives; the phase completes when every member replied.
+    case collective((_ members: Int) throws -> [TaskPayload])
     /// The job is done: write this result (the coordinator adds provenance and timings).
     case finished(JobOutcome)
 }

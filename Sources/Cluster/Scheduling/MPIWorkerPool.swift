@@ -28,12 +28,15 @@ public final class MPIWorkerPool: WorkerPool {
     public static let shortTask = Duration.microseconds(500)
 
     /// The workers of `communicator` (which must be rank 0 of at least 2 ranks); a rank of short tasks holds up
-    /// to `maxTasksPerRank` (2…64) of them.
+    /// to `maxTasksPerRank` (2…64) of them. Collective over `communicator`: it makes rank 0's call of the split
+    /// that creates the workers' communicator for collective phases (each `WorkerLoop.run` makes the others).
     public init(communicator: Communicator, maxTasksPerRank: Int = 8) {
         precondition(communicator.rank == 0 && communicator.size >= 2, "MPIWorkerPool runs on rank 0 of a world of 2 or more ranks")
         precondition((2...64).contains(maxTasksPerRank), "maxTasksPerRank must be between 2 and 64")
         self.communicator = communicator
         self.maxTasksPerRank = maxTasksPerRank
+        // Rank 0's side of the collective split that every WorkerLoop makes at start-up; rank 0 is no member.
+        _ = communicator.workerGroupCommunicator()
         let workers = communicator.size - 1
         inFlight = Array(repeating: [], count: workers)
         serviceSeconds = Array(repeating: nil, count: workers)
@@ -60,6 +63,19 @@ public final class MPIWorkerPool: WorkerPool {
         inFlight[index].append(Sent(ticket: ticket, send: communicator.isend(message, to: index + 1, tag: MessageTag.task.rawValue),
                                     time: clock.now))
         return ticket
+    }
+
+    public func dispatchCollective(_ messages: [[UInt8]]) -> [Int] {
+        guard messages.count == workerCount, inFlight.allSatisfy(\.isEmpty) else {
+            MPIEnvironment.fatal("collective dispatch of \(messages.count) tasks to \(workerCount) workers, \(inFlight.map(\.count).reduce(0, +)) tasks out")
+        }
+        return messages.enumerated().map { member, message in
+            let ticket = nextTicket
+            nextTicket += 1
+            inFlight[member].append(Sent(ticket: ticket, send: communicator.isend(message, to: member + 1, tag: MessageTag.task.rawValue),
+                                         time: clock.now))
+            return ticket
+        }
     }
 
     public func nextReply() -> (worker: Int, rank: Int, message: [UInt8])? {

@@ -24,12 +24,23 @@ public struct TaskExecutor: Sendable {
         return run(address: address, kind: kind, input: input)
     }
 
-    /// Executes one task and returns its reply.
+    /// Executes one ordinary task and returns its reply.
     public func run(address: TaskAddress, kind: String, input: TaskPayload) -> ClusterMessage {
+        execute(address: address) { try catalog.plugin(kind).execute(phase: address.phase, input: input) }
+    }
+
+    /// Executes one task of a collective phase as `member` (whose closing round runs here too) and returns its reply.
+    func runCollective(address: TaskAddress, kind: String, input: TaskPayload, member: CollectiveMember) -> ClusterMessage {
+        execute(address: address) {
+            try member.run { group in try catalog.plugin(kind).executeCollective(phase: address.phase, input: input, group: group) }
+        }
+    }
+
+    private func execute(address: TaskAddress, _ body: () throws -> TaskPayload) -> ClusterMessage {
         let metadata: Logger.Metadata = ["job": "\(address.jobID)", "task": "\(address.phase).\(address.index)"]
         let start = ContinuousClock.now
         do {
-            let output = try catalog.plugin(kind).execute(phase: address.phase, input: input)
+            let output = try body()
             let seconds = (ContinuousClock.now - start).seconds
             logger.debug("task done in \(String(format: "%.4f", seconds)) s", metadata: metadata)
             return .result(address: address, seconds: seconds, output: output)

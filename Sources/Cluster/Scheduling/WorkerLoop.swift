@@ -1,6 +1,8 @@
 import Logging
 
-/// The program of ranks 1…N-1: receive a task from rank 0, run it, send the reply; until `shutdown`.
+/// The program of ranks 1…N-1: receive a task from rank 0, run it, send the reply; until `shutdown`. At the
+/// start it joins the worker communicator (``Communicator/workerGroupCommunicator()``, matched by
+/// `MPIWorkerPool.init` on rank 0) on which the tasks of collective phases exchange their rounds.
 ///
 /// Waiting for the next message uses the communicator's polling wait (sleeps, no spinning core). A message that
 /// cannot be decoded means the protocol is broken: it is logged and the world is aborted.
@@ -8,6 +10,7 @@ public enum WorkerLoop {
     /// Serves tasks from rank 0 of `communicator` until told to shut down.
     public static func run(communicator: Communicator, catalog: KindCatalog, logger: Logger = Logger(label: "rtcluster.worker")) {
         let executor = TaskExecutor(catalog: catalog, rank: communicator.rank, logger: logger)
+        let group = communicator.workerGroupCommunicator()
         while true {
             let message = communicator.recv(UInt8.self, from: 0, tag: Communicator.anyTag)
             let decoded: ClusterMessage
@@ -20,7 +23,20 @@ public enum WorkerLoop {
             case .shutdown:
                 return
             case .task(let address, let kind, let input):
-                let reply = executor.run(address: address, kind: kind, input: input)
+                let reply: ClusterMessage
+                do {
+                    if let membership = try CollectiveTasks.membership(of: input) {
+                        guard let group, membership.member == group.rank, membership.members == group.size else {
+                            MPIEnvironment.fatal("rank \(communicator.rank) got the task of member \(membership.member) of \(membership.members), "
+                                                 + "but is member \(group.map { "\($0.rank) of \($0.size)" } ?? "of no group")")
+                        }
+                        reply = executor.runCollective(address: address, kind: kind, input: input, member: MPICollectiveExchange.member(on: group))
+                    } else {
+                        reply = executor.run(address: address, kind: kind, input: input)
+                    }
+                } catch {
+                    MPIEnvironment.fatal("rank \(communicator.rank) received a task with a malformed collective field: \(error)")
+                }
                 communicator.send(reply.encoded(), to: 0, tag: reply.tag.rawValue)
             case .result, .failure:
                 MPIEnvironment.fatal("rank \(communicator.rank) received a \(decoded.tag) message, which only rank 0 accepts")

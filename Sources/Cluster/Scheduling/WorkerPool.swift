@@ -9,6 +9,9 @@ public protocol WorkerPool: AnyObject {
     var worldSize: Int { get }
     /// Gives `message` (an encoded task) to an idle worker and returns that worker's id. Requires `idleCount > 0`.
     func dispatch(_ message: [UInt8]) -> Int
+    /// Gives the tasks of a collective phase to all workers at once, `messages[i]` to member i, and returns their
+    /// worker ids in member order. Requires every worker idle and one message per worker.
+    func dispatchCollective(_ messages: [[UInt8]]) -> [Int]
     /// A reply from a busy worker if one is ready (that worker becomes idle), without waiting: the worker's id,
     /// the rank that ran the task and the encoded reply.
     func nextReply() -> (worker: Int, rank: Int, message: [UInt8])?

@@ -14,13 +14,19 @@ struct CountingKind: JobKindPlugin {
         var description: String
     }
 
-    func start(_ job: JobContext) throws -> any JobRun {
+    /// The `key=value` words of a test-double spec.
+    static func settings(_ spec: String) throws -> [String: String] {
         var settings: [String: String] = [:]
-        for word in job.job.spec.split(separator: " ") {
+        for word in spec.split(separator: " ") {
             let parts = word.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { throw Failure(description: "bad spec word \(word)") }
             settings[parts[0]] = parts[1]
         }
+        return settings
+    }
+
+    func start(_ job: JobContext) throws -> any JobRun {
+        let settings = try Self.settings(job.job.spec)
         return CountingRun(jobID: job.job.id, phases: Int(settings["phases"] ?? "1") ?? 1, tasks: Int(settings["tasks"] ?? "1") ?? 1,
                            sleepMilliseconds: Int(settings["sleep-ms"] ?? "0") ?? 0, fail: settings["fail"] ?? "")
     }

@@ -1,0 +1,43 @@
+import Foundation
+
+/// The shared-memory rendezvous of an in-process collective phase (one thread per member): each round waits
+/// until every member has contributed; the last to arrive combines the contributions in member order and
+/// wakes the others, who all read the same outcome.
+final class LocalCollectiveHub: @unchecked Sendable {
+    let size: Int
+    private let condition = NSCondition()
+    private var contributions: [CollectiveRound.Contribution?]
+    private var arrived = 0
+    private var generation = 0
+    private var outcome = CollectiveRound.Outcome.done
+
+    init(size: Int) {
+        self.size = size
+        contributions = Array(repeating: nil, count: size)
+    }
+
+    /// The handle of member `member`.
+    func member(_ member: Int) -> CollectiveMember {
+        CollectiveMember(member: member, size: size) { [self] in exchange(member: member, $0) }
+    }
+
+    /// Contributes to the current round and waits for its outcome. A member cannot start the next round before
+    /// every member has read this one's outcome, since the next round needs all of them.
+    func exchange(member: Int, _ contribution: CollectiveRound.Contribution) -> CollectiveRound.Outcome {
+        condition.lock()
+        defer { condition.unlock() }
+        let round = generation
+        contributions[member] = contribution
+        arrived += 1
+        if arrived == size {
+            outcome = CollectiveRound.combine(contributions.map { $0! })
+            contributions = Array(repeating: nil, count: size)
+            arrived = 0
+            generation += 1
+            condition.broadcast()
+        } else {
+            while generation == round { condition.wait() }
+        }
+        return outcome
+    }
+}
