@@ -3,7 +3,7 @@ import Jobs
 import Planning
 import Store
 
-/// The `plan` job kind: [segmentation] → influence matrix → fluence optimisation (one task) → final dose
+/// The `plan` job kind: [segmentation] → [pencil-beam kernel] → influence matrix → fluence optimisation (one task) → final dose
 /// (recomputed with more histories when the spec asks) → normalisation and evaluation on the coordinator.
 ///
 /// The result holds what a dose result holds (`/dose/total`, `/dose/uncertainty`, `/plan/beams`, `/plan/weights`,
@@ -28,7 +28,7 @@ public struct PlanKind: JobKindPlugin {
     public func execute(phase: Int, input: TaskPayload) throws -> TaskPayload {
         switch try PlanStage.of(input) {
         case .segmentation: return try SegmentKind().execute(phase: phase, input: input)
-        case .influence, .finalDose: return try InfluenceStage.execute(input)
+        case .kernel, .influence, .finalDose: return try InfluenceStage.execute(input)
         case .optimisation: return try PlanOptimisationMessages.execute(input)
         case .evaluation: throw PlanKindError("the evaluation stage runs on the coordinator and has no tasks")
         }
