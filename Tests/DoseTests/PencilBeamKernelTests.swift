@@ -11,9 +11,17 @@ struct PencilBeamKernelTests {
         #expect(a == b)
         let other = try PencilBeamFixture.simulation(histories: 3000, seed: 4).kernel()
         #expect(other.valuesGy != a.valuesGy)
-        // Partitions computed in reverse order and assembled in partition order give the same bits.
         let big = try PencilBeamFixture.simulation(histories: 200_002, seed: 3)
         #expect(big.partitionCount == 3 && (0..<3).map(big.histories(ofPartition:)) == [66_668, 66_667, 66_667])
+    }
+
+    @Test("Partitions run separately, in reverse order, and assembled in partition order give the bits of the in-process kernel")
+    func partitionsAreIndependent() throws {
+        let simulation = try PencilBeamFixture.simulation(histories: 200_000)
+        #expect(simulation.partitionCount == 2)
+        let second = try simulation.partialSum(partition: 1), first = try simulation.partialSum(partition: 0)
+        #expect(try simulation.kernel(partialSums: [first, second]) == PencilBeamFixture.kernel)
+        #expect(throws: DoseError.self) { try simulation.kernel(partialSums: [first]) }
     }
 
     @Test("Lookup: exact at table nodes, linear between depth nodes, zero beyond the lateral extent, inverse square applied")
