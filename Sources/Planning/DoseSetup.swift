@@ -54,8 +54,17 @@ public struct DoseSetup: Sendable {
         engine = spec.engine
         kernelSimulation = spec.engine == .pencilBeam
             ? try PencilBeamKernelSimulation(bixelMM: geometry.bixelMM, focalSpotSigmaMM: geometry.focalSpotSigmaMM, sadMM: beams.sadMM,
-                                             histories: spec.kernelHistories, seed: seed)
+                                             maximumDepthMM: Self.kernelDepthMM(patient), histories: spec.kernelHistories, seed: seed)
             : nil
+    }
+
+    /// Deepest radiological depth the kernel must tabulate: the dose grid's diagonal × its largest density
+    /// (g/cm³), rounded up to 10 mm, between 100 and 400 mm (deeper voxels take the 400 mm value).
+    public static func kernelDepthMM(_ patient: PatientModel) -> Double {
+        let g = patient.grid
+        let extent = g.spacingMM * SIMD3(Double(g.nx), Double(g.ny), Double(g.nz))
+        let deepest = (extent * extent).sum().squareRoot() * (patient.densityGPerCC.max() ?? 1)
+        return min(max((deepest / 10).rounded(.up) * 10, 100), 400)
     }
 
     /// The mask of structure `name`; throws a ``PlanningError`` naming it and the known structures, or
