@@ -60,7 +60,9 @@ struct BeamVoxels {
     }
 
     /// The column of `beamlet` (one of those given at construction).
-    func column(beamlet: Beamlet, kernel: PencilBeamKernel, reachMM: Double, thresholdRelative: Double) -> BeamletColumn {
+    /// Voxels farther than `depthReachMM` (per kernel depth node, the larger of the two nodes around the voxel's
+    /// depth) from the beamlet centre in u or v are skipped: the kernel is below the threshold there.
+    func column(beamlet: Beamlet, kernel: PencilBeamKernel, reachMM: Double, depthReachMM: [Double], thresholdRelative: Double) -> BeamletColumn {
         let uc = beamlet.uMM, vc = beamlet.vMM
         let i0 = max(Int(((uc - reachMM - origin.x) / cellMM).rounded(.down)), 0), i1 = min(Int((uc + reachMM - origin.x) / cellMM), cells.x - 1)
         let j0 = max(Int(((vc - reachMM - origin.y) / cellMM).rounded(.down)), 0), j1 = min(Int((vc + reachMM - origin.y) / cellMM), cells.y - 1)
@@ -73,8 +75,11 @@ struct BeamVoxels {
                     for e in cellStarts[c]..<cellStarts[c + 1] {
                         let n = Int(order[e])
                         let du = Double(uMM[n]) - uc, dv = Double(vMM[n]) - vc
-                        guard abs(du) <= reachMM, abs(dv) <= reachMM else { continue }
-                        let gy = Float(kernel.value(depthMM: Double(depthMM[n]), uMM: du, vMM: dv) * Double(inverseSquare[n]))
+                        let depth = Double(depthMM[n])
+                        let node = min(max(Int(depth / kernel.depthSpacingMM - 0.5), 0), depthReachMM.count - 2)
+                        let reach = max(depthReachMM[node], depthReachMM[node + 1])
+                        guard abs(du) <= reach, abs(dv) <= reach else { continue }
+                        let gy = Float(kernel.value(depthMM: depth, uMM: du, vMM: dv) * Double(inverseSquare[n]))
                         guard gy > 0 else { continue }
                         entries.append((rows[n], gy))
                         maximum = max(maximum, gy)

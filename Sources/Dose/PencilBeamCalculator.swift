@@ -44,15 +44,16 @@ public struct PencilBeamCalculator: Sendable {
             throw DoseError.invalidParameter("beamlet \(bad) not in 0..<\(geometry.beamlets.count)")
         }
         let reach = kernel.cutoffMM(thresholdRelative: thresholdRelative)
+        let depthReach = kernel.reachByDepthMM(thresholdRelative: thresholdRelative)
         var out = [BeamletColumn?](repeating: nil, count: beamletIDs.count)
         let byBeam = Dictionary(grouping: beamletIDs.indices, by: { geometry.beamlets[beamletIDs[$0]].beamIndex })
         for b in byBeam.keys.sorted() {
             let slots = byBeam[b]!
             let beamlets = slots.map { geometry.beamlets[beamletIDs[$0]] }
             let voxels = try BeamVoxels(patient: patient, beam: geometry.beams[b], beamlets: beamlets,
-                                        halfWidthMM: kernel.bixelMM / 2 + reach, cellMM: kernel.bixelMM)
+                                        halfWidthMM: reach, cellMM: kernel.bixelMM)
             for (slot, beamlet) in zip(slots, beamlets) {
-                out[slot] = voxels.column(beamlet: beamlet, kernel: kernel, reachMM: kernel.bixelMM / 2 + reach,
+                out[slot] = voxels.column(beamlet: beamlet, kernel: kernel, reachMM: reach, depthReachMM: depthReach,
                                           thresholdRelative: thresholdRelative)
             }
         }

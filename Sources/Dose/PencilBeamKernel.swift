@@ -77,6 +77,22 @@ public struct PencilBeamKernel: Sendable, Hashable {
         return value(depthMM: depthMM, uMM: uMM, vMM: vMM) * s * s
     }
 
+    /// Lateral reach (mm, per axis on the isocentre plane) at every depth node: one node past the outermost node of
+    /// that depth at or above `thresholdRelative` × ``maximumGy`` (0 when none is), at most the table's extent.
+    public func reachByDepthMM(thresholdRelative: Double) -> [Double] {
+        let cut = Double(maximumGy) * thresholdRelative
+        guard cut > 0 else { return Array(repeating: lateralExtentMM, count: depthCount) }
+        return (0..<depthCount).map { k in
+            var reach = -1
+            for j in 0..<lateralCount {
+                for i in 0..<lateralCount where Double(valuesGy[(k * lateralCount + j) * lateralCount + i]) >= cut {
+                    reach = max(reach, i, j)
+                }
+            }
+            return reach < 0 ? 0 : min(Double(reach + 1), Double(lateralCount - 1)) * lateralSpacingMM
+        }
+    }
+
     /// Lateral reach (mm, per axis on the isocentre plane) beyond which every tabulated value is below
     /// `thresholdRelative` × ``maximumGy``: one node past the outermost node at or above it.
     public func cutoffMM(thresholdRelative: Double) -> Double {

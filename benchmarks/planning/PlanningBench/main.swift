@@ -10,7 +10,9 @@
 // Specs that share the dose part (beams, grid, histories, seed) reuse one influence matrix.
 // With `engine: pencil_beam` in the spec the influence matrix is the finite-size pencil beam: the kernel's
 // Monte Carlo partitions run on the threads and are summed in partition order, then the pencil-beam batches run
-// on the threads; the final dose is Monte Carlo. --kernel-histories N and --final N override the spec's values.
+// on the threads; the final dose is Monte Carlo. --kernel-histories N, --final N and --threshold T (relative
+// threshold of the matrix and of the final dose) override the spec's values; --kernel-extent MM sets the kernel's
+// projected lateral extent (default 50 mm).
 // A gamma comparison (3 %/3 mm and 3 %/2 mm, global, 10 % threshold) of the optimisation dose against the final
 // Monte Carlo dose is printed.
 import Core
@@ -65,14 +67,17 @@ final class ColumnCollector: @unchecked Sendable {
     }
 }
 
+/// Results of `parallelMap`'s jobs, filled under a lock.
+final class ParallelResults<T>: @unchecked Sendable {
+    let lock = NSLock()
+    var next = 0
+    var results: [Int: Result<T, Error>] = [:]
+    init() {}
+}
+
 /// Runs `count` independent jobs on `threads` threads (each job once), returning the results in job order.
 func parallelMap<T: Sendable>(_ count: Int, threads: Int, _ body: @Sendable @escaping (Int) throws -> T) throws -> [T] {
-    final class Box: @unchecked Sendable {
-        let lock = NSLock()
-        var next = 0
-        var results: [Int: Result<T, Error>] = [:]
-    }
-    let box = Box()
+    let box = ParallelResults<T>()
     DispatchQueue.concurrentPerform(iterations: threads) { _ in
         while true {
             box.lock.lock(); let n = box.next; box.next += 1; box.lock.unlock()
@@ -85,11 +90,12 @@ func parallelMap<T: Sendable>(_ count: Int, threads: Int, _ body: @Sendable @esc
 }
 
 /// The pencil-beam influence matrix: kernel partitions and pencil-beam batches on `threads` threads.
-func pencilBeamMatrix(patient: PatientModel, geometry: BeamGeometry, dose: DoseCalculationSpec, seed: UInt64,
+func pencilBeamMatrix(patient: PatientModel, geometry: BeamGeometry, dose: DoseCalculationSpec, seed: UInt64, kernelExtentMM: Double,
                       threads: Int) throws -> Dose.InfluenceMatrix {
     var t = DispatchTime.now()
     let simulation = try PencilBeamKernelSimulation(bixelMM: geometry.bixelMM, focalSpotSigmaMM: geometry.focalSpotSigmaMM,
-                                                    sadMM: dose.beams.sadMM, maximumDepthMM: DoseSetup.kernelDepthMM(patient), histories: dose.kernelHistories, seed: seed)
+                                                    sadMM: dose.beams.sadMM, maximumDepthMM: DoseSetup.kernelDepthMM(patient),
+                                                    lateralExtentMM: kernelExtentMM, histories: dose.kernelHistories, seed: seed)
     let partials = try parallelMap(simulation.partitionCount, threads: threads) { try simulation.partialSum(partition: $0) }
     let kernel = try simulation.kernel(partialSums: partials)
     print("pencil-beam kernel: \(simulation.histories) histories in \(simulation.partitionCount) partitions, \(kernel.depthCount) × \(kernel.lateralCount)² nodes (\(kernel.valuesGy.count) floats), \(f(seconds(t))) s; lateral cut-off \(f(kernel.cutoffMM(thresholdRelative: dose.thresholdRelative), 1)) mm at threshold \(dose.thresholdRelative)")
@@ -163,6 +169,8 @@ var referenceSeed: UInt64?
 var finalSmoothingSigmaMM = 0.0
 var kernelHistoriesOverride: Int?
 var finalOverride: Int?
+var thresholdOverride: Double?
+var kernelExtentMM = 50.0
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let a = arguments.next() {
     switch a {
@@ -178,6 +186,8 @@ while let a = arguments.next() {
     case "--smooth-final": finalSmoothingSigmaMM = arguments.next().flatMap { Double($0) } ?? 0
     case "--kernel-histories": kernelHistoriesOverride = arguments.next().flatMap { Int($0) }
     case "--final": finalOverride = arguments.next().flatMap { Int($0) }
+    case "--threshold": thresholdOverride = arguments.next().flatMap { Double($0) }
+    case "--kernel-extent": kernelExtentMM = arguments.next().flatMap { Double($0) } ?? 50
     default: positional.append(a)
     }
 }
@@ -209,6 +219,7 @@ for specPath in specPaths {
     if let h = historiesOverride { plan.dose.historiesPerBeamlet = h }
     if let h = kernelHistoriesOverride { plan.dose.kernelHistories = h }
     if let h = finalOverride { plan.finalHistoriesPerBeamlet = h }
+    if let t = thresholdOverride { plan.dose.thresholdRelative = t }
     let seed = seedOverride ?? job.seed
     let engineText = plan.dose.engine == .pencilBeam ? "pencil beam, kernel \(plan.dose.kernelHistories) histories" : "\(plan.dose.historiesPerBeamlet) histories/beamlet"
     print("\n== \(specPath) (\(job.name ?? "unnamed")), seed \(seed), \(engineText), \(threads) threads")
@@ -232,7 +243,7 @@ for specPath in specPaths {
         t = DispatchTime.now()
         let calculator = try BeamletDoseCalculator(patient: patient, geometry: geometry)
         let matrix = dose.engine == .pencilBeam
-            ? try pencilBeamMatrix(patient: patient, geometry: geometry, dose: dose, seed: seed, threads: threads)
+            ? try pencilBeamMatrix(patient: patient, geometry: geometry, dose: dose, seed: seed, kernelExtentMM: kernelExtentMM, threads: threads)
             : try influenceMatrix(calculator: calculator, grid: grid, seed: seed, histories: dose.historiesPerBeamlet, spec: dose,
                                   threads: threads, cacheDirectory: cacheDirectory)
         let influenceSeconds = seconds(t)
