@@ -1,5 +1,5 @@
 extension DoseCalculationSpec {
-    /// Reads the dose keys (`target` or `open_field`, `beams`, `dose_grid`, statistics) of a `dose` or `plan` job.
+    /// Reads the dose keys (`target` or `open_field`, `beams`, `dose_grid`, engine, statistics) of a `dose` or `plan` job.
     init(reading m: SpecMapping, kind: JobKind) throws(JobSpecError) {
         let beams = try BeamSetSpec(reading: try m.required("beams", "the beam set (at least `gantry_deg`)"))
         let openField = try m.optional("open_field").map { v throws(JobSpecError) in try OpenFieldSpec(reading: v, beams: beams) }
@@ -34,7 +34,9 @@ extension DoseCalculationSpec {
             historiesPerBeamlet: histories,
             uncertaintyBatches: batches,
             thresholdRelative: try m.double("threshold_relative", default: 0.001, in: Interval(0, 0.1)),
-            storeInfluenceMatrix: try m.optional("store_influence_matrix")?.bool() ?? (kind == .dose))
+            storeInfluenceMatrix: try m.optional("store_influence_matrix")?.bool() ?? (kind == .dose),
+            engine: try m.optional("engine")?.choice(DoseEngine.self, what: "dose engine") ?? .monteCarlo,
+            kernelHistories: try m.int("kernel_histories", default: Self.defaultKernelHistories, in: 10_000...100_000_000))
     }
 
     /// Writes the dose keys at the top level.
@@ -48,5 +50,7 @@ extension DoseCalculationSpec {
         w.line("uncertainty_batches", String(uncertaintyBatches))
         w.line("threshold_relative", YAMLWriter.number(thresholdRelative))
         w.line("store_influence_matrix", storeInfluenceMatrix ? "true" : "false")
+        w.line("engine", engine.rawValue)
+        if engine == .pencilBeam { w.line("kernel_histories", String(kernelHistories)) }
     }
 }

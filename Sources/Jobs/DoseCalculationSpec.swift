@@ -1,6 +1,6 @@
-/// Everything needed to compute a Monte Carlo-lite beamlet dose influence matrix: the target the
-/// beamlets must cover (or an open field), the beams, the dose grid and the statistics (a `dose` job,
-/// and part of a `plan` job).
+/// Everything needed to compute a beamlet dose influence matrix (Monte Carlo-lite or pencil beam): the
+/// target the beamlets must cover (or an open field), the beams, the dose grid, the engine and the statistics
+/// (a `dose` job, and part of a `plan` job).
 public struct DoseCalculationSpec: Hashable, Sendable {
     /// Structure the beamlets must cover (its centre of mass is the default isocentre); always set for a
     /// `plan`, optional for a `dose` job with an open field.
@@ -23,11 +23,19 @@ public struct DoseCalculationSpec: Hashable, Sendable {
     public var thresholdRelative: Double
     /// Whether the influence matrix is written to the result file (default true for `dose`, false for `plan`).
     public var storeInfluenceMatrix: Bool
+    /// The engine of the influence matrix (default Monte Carlo).
+    public var engine: DoseEngine
+    /// Primary photons of the pencil-beam kernel's Monte Carlo run (default 10^6, range [10^4, 10^8]).
+    public var kernelHistories: Int
+
+    /// Default of `kernelHistories`.
+    public static let defaultKernelHistories = 1_000_000
 
     /// Creates a dose calculation request; values are taken as given (ranges are checked by the parser).
     public init(target: String?, openField: OpenFieldSpec? = nil, beams: BeamSetSpec, marginMM: Double = 5,
                 doseGridSpacingMM: SIMD3<Double> = SIMD3(repeating: 3), historiesPerBeamlet: Int = 1000,
-                uncertaintyBatches: Int = 10, thresholdRelative: Double = 0.001, storeInfluenceMatrix: Bool) {
+                uncertaintyBatches: Int = 10, thresholdRelative: Double = 0.001, storeInfluenceMatrix: Bool,
+                engine: DoseEngine = .monteCarlo, kernelHistories: Int = defaultKernelHistories) {
         self.target = target
         self.openField = openField
         self.beams = beams
@@ -37,5 +45,7 @@ public struct DoseCalculationSpec: Hashable, Sendable {
         self.uncertaintyBatches = uncertaintyBatches
         self.thresholdRelative = thresholdRelative
         self.storeInfluenceMatrix = storeInfluenceMatrix
+        self.engine = engine
+        self.kernelHistories = kernelHistories
     }
 }

@@ -32,7 +32,7 @@ extension PlanSpec {
         var finalHistories: Int? = nil
         if let f = m.optional("final_histories_per_beamlet") {
             let n = try f.int(in: 10...10_000_000)
-            guard n > dose.historiesPerBeamlet else {
+            guard n > dose.historiesPerBeamlet || dose.engine == .pencilBeam else {
                 throw f.error(.invalidValue, "\(n) is not more than histories_per_beamlet (\(dose.historiesPerBeamlet)); the final recomputation must use more histories")
             }
             finalHistories = n

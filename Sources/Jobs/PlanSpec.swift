@@ -13,8 +13,8 @@ public struct PlanSpec: Hashable, Sendable {
     public var optimizer: OptimizerSpec
     /// Goals reported after normalisation (may be empty).
     public var goals: [GoalSpec]
-    /// When set, the final fluence is recomputed with this many histories per beamlet (more than
-    /// `dose.historiesPerBeamlet`, at most 10^7).
+    /// When set, the final fluence is recomputed with Monte Carlo, this many histories per beamlet (at most
+    /// 10^7; more than `dose.historiesPerBeamlet` when the influence matrix is Monte Carlo too).
     public var finalHistoriesPerBeamlet: Int?
 
     /// Creates a plan request; values are taken as given (ranges are checked by the parser).

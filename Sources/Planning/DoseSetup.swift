@@ -3,7 +3,7 @@ import Dose
 import Jobs
 
 /// A dose calculation resolved against a case: the patient on the dose grid, the beams and beamlets,
-/// the beamlet weights of the forward dose (1 each) and the Monte Carlo statistics.
+/// the beamlet weights of the forward dose (1 each), the engine and the Monte Carlo statistics.
 public struct DoseSetup: Sendable {
     /// Density and material on the dose grid.
     public let patient: PatientModel
@@ -13,6 +13,11 @@ public struct DoseSetup: Sendable {
     public let weights: [Double]
     /// Seed, histories, batches and threshold of every beamlet.
     public let statistics: BeamletStatistics
+    /// The engine of the influence matrix.
+    public let engine: DoseEngine
+    /// The Monte Carlo run of the pencil-beam kernel (bixel, default focal spot and SAD of the beams; the spec's
+    /// `kernel_histories`; the job seed); nil for the Monte Carlo engine.
+    public let kernelSimulation: PencilBeamKernelSimulation?
 
     /// Resolves `spec` on `ct` with the case's `structures` (masks on the CT grid, by name).
     /// - Throws: ``PlanningError`` for an unknown or empty target, an open-field axis that misses the
@@ -46,6 +51,20 @@ public struct DoseSetup: Sendable {
         weights = Array(repeating: 1, count: geometry.beamlets.count)
         statistics = BeamletStatistics(seed: seed, historiesPerBeamlet: spec.historiesPerBeamlet,
                                        uncertaintyBatches: spec.uncertaintyBatches, thresholdRelative: spec.thresholdRelative)
+        engine = spec.engine
+        kernelSimulation = spec.engine == .pencilBeam
+            ? try PencilBeamKernelSimulation(bixelMM: geometry.bixelMM, focalSpotSigmaMM: geometry.focalSpotSigmaMM, sadMM: beams.sadMM,
+                                             maximumDepthMM: Self.kernelDepthMM(patient), histories: spec.kernelHistories, seed: seed)
+            : nil
+    }
+
+    /// Deepest radiological depth the kernel must tabulate: the dose grid's diagonal × its largest density
+    /// (g/cm³), rounded up to 10 mm, between 100 and 400 mm (deeper voxels take the 400 mm value).
+    public static func kernelDepthMM(_ patient: PatientModel) -> Double {
+        let g = patient.grid
+        let extent = g.spacingMM * SIMD3(Double(g.nx), Double(g.ny), Double(g.nz))
+        let deepest = (extent * extent).sum().squareRoot() * (patient.densityGPerCC.max() ?? 1)
+        return min(max((deepest / 10).rounded(.up) * 10, 100), 400)
     }
 
     /// The mask of structure `name`; throws a ``PlanningError`` naming it and the known structures, or

@@ -100,5 +100,37 @@ struct JobSpecParsingTests {
         let spec = JobSpec(name: "x", priority: 0, seed: 0, maxAttempts: 100, work: .plan(plan))
         let text = spec.canonicalYAML()
         #expect(try JobSpec.parse(yaml: text) == spec, "\(text)")
+        var pencil = plan
+        pencil.dose.engine = .pencilBeam
+        pencil.dose.kernelHistories = 12_345
+        pencil.finalHistoriesPerBeamlet = 10
+        let pencilSpec = JobSpec(name: "x", priority: 0, seed: 0, maxAttempts: 100, work: .plan(pencil))
+        let pencilText = pencilSpec.canonicalYAML()
+        #expect(try JobSpec.parse(yaml: pencilText) == pencilSpec, "\(pencilText)")
+        #expect(pencilText.contains("engine: pencil_beam\nkernel_histories: 12345\n"))
+    }
+
+    /// `engine` defaults to Monte Carlo (for dose jobs too) and `kernel_histories` to 10^6; with the pencil beam the
+    /// final recomputation may use fewer histories than `histories_per_beamlet` (which the pencil beam ignores).
+    @Test func doseEngineDefaultsAndPencilBeam() throws {
+        let base = "kind: dose\ntarget: PTV\nbeams: {gantry_deg: [0]}\n"
+        guard case .dose(let d) = try JobSpec.parse(yaml: base).work else { Issue.record("not a dose job"); return }
+        #expect(d.engine == .monteCarlo && d.kernelHistories == 1_000_000)
+        guard case .dose(let pb) = try JobSpec.parse(yaml: base + "engine: pencil_beam\nkernel_histories: 20000\n").work else {
+            Issue.record("not a dose job"); return
+        }
+        #expect(pb.engine == .pencilBeam && pb.kernelHistories == 20_000)
+        let plan = """
+            kind: plan
+            target: PTV
+            beams: {gantry_deg: [0]}
+            engine: pencil_beam
+            final_histories_per_beamlet: 500
+            prescription: {dose_gy: 60}
+            objectives: [{structure: PTV, type: squared_deviation, dose_gy: 60}]
+
+            """
+        guard case .plan(let p) = try JobSpec.parse(yaml: plan).work else { Issue.record("not a plan job"); return }
+        #expect(p.dose.engine == .pencilBeam && p.finalHistoriesPerBeamlet == 500)
     }
 }

@@ -42,6 +42,11 @@ struct KeyPathErrorTests {
         .plan(adding: "threshold_relative: 0.2", "threshold_relative", .outOfRange, "0.2 is outside [0, 0.1]"),
         .plan(adding: "store_influence_matrix: yes", "store_influence_matrix", .wrongType, "expected true or false, got yes"),
         .plan(adding: "final_histories_per_beamlet: 100", "final_histories_per_beamlet", .invalidValue, "not more than histories_per_beamlet (100)"),
+        .plan(adding: "engine: pencilbeam", "engine", .invalidValue,
+              "unknown dose engine \"pencilbeam\"; did you mean \"pencil_beam\"?; expected one of monte_carlo, pencil_beam"),
+        .plan(adding: "engine: [pencil_beam]", "engine", .wrongType, "expected a string"),
+        .plan(adding: "kernel_histories: 999", "kernel_histories", .outOfRange, "999 is outside [10000, 100000000]"),
+        .plan(adding: "kernel_histories: 1.0e9", "kernel_histories", .outOfRange, "outside [10000, 100000000]"),
     ]
 
     static let common: [MalformedSpec] = [

@@ -13,22 +13,40 @@ import Planning
 /// escaped MeV, unscattered primaries, histories] per column).
 enum DoseMessages {
     static func encode(_ batch: BeamletBatch) -> TaskPayload {
-        var payload = TaskPayload()
-        payload.setGrid(batch.patient.grid, as: "patient.grid")
-        payload["patient.density"] = .float64(batch.patient.densityGPerCC)
-        payload["patient.material"] = .uint8(batch.patient.materials.map(\.rawValue))
-        let g = batch.geometry
-        payload["beams"] = .float64(g.beams.flatMap { [$0.gantryDeg, $0.isocentreMM.x, $0.isocentreMM.y, $0.isocentreMM.z, $0.sadMM] })
-        payload["beamlets"] = .float64(g.beamlets.flatMap { [Double($0.beamIndex), $0.uMM, $0.vMM, $0.widthMM] })
-        payload["geometry"] = .float64([g.bixelMM, g.focalSpotSigmaMM])
-        payload["beamlet_ids"] = .int64([Int64(batch.beamletIDs.lowerBound), Int64(batch.beamletIDs.upperBound)])
+        var payload = encodeBeamlets(patient: batch.patient, geometry: batch.geometry, ids: batch.beamletIDs)
         let s = batch.statistics
         payload["statistics"] = .int64([Int64(bitPattern: s.seed), Int64(s.historiesPerBeamlet), Int64(s.uncertaintyBatches)])
         payload["threshold"] = .float64([s.thresholdRelative])
         return payload
     }
 
+    /// The fields shared by Monte Carlo and pencil-beam batches: patient, beams, beamlets and the id range.
+    static func encodeBeamlets(patient: PatientModel, geometry g: BeamGeometry, ids: Range<Int>) -> TaskPayload {
+        var payload = TaskPayload()
+        payload.setGrid(patient.grid, as: "patient.grid")
+        payload["patient.density"] = .float64(patient.densityGPerCC)
+        payload["patient.material"] = .uint8(patient.materials.map(\.rawValue))
+        payload["beams"] = .float64(g.beams.flatMap { [$0.gantryDeg, $0.isocentreMM.x, $0.isocentreMM.y, $0.isocentreMM.z, $0.sadMM] })
+        payload["beamlets"] = .float64(g.beamlets.flatMap { [Double($0.beamIndex), $0.uMM, $0.vMM, $0.widthMM] })
+        payload["geometry"] = .float64([g.bixelMM, g.focalSpotSigmaMM])
+        payload["beamlet_ids"] = .int64([Int64(ids.lowerBound), Int64(ids.upperBound)])
+        return payload
+    }
+
     static func decodeBatch(_ payload: TaskPayload) throws -> BeamletBatch {
+        let (patient, geometry, ids) = try decodeBeamlets(payload)
+        let statistics = try payload.int64s("statistics")
+        let threshold = try payload.float64s("threshold")
+        guard statistics.count == 3, threshold.count == 1 else {
+            throw WireError.malformed("fields statistics or threshold have the wrong length")
+        }
+        return try BeamletBatch(patient: patient, geometry: geometry, beamletIDs: ids,
+                                statistics: BeamletStatistics(seed: UInt64(bitPattern: statistics[0]), historiesPerBeamlet: Int(statistics[1]),
+                                                              uncertaintyBatches: Int(statistics[2]), thresholdRelative: threshold[0]))
+    }
+
+    /// The patient, geometry and id range of ``encodeBeamlets(patient:geometry:ids:)``.
+    static func decodeBeamlets(_ payload: TaskPayload) throws -> (PatientModel, BeamGeometry, Range<Int>) {
         let grid = try payload.grid("patient.grid")
         let materials = try payload.uint8s("patient.material").map { code in
             guard let m = Material(rawValue: code) else { throw WireError.malformed("unknown material code \(code)") }
@@ -45,14 +63,8 @@ enum DoseMessages {
         guard shape.count == 2 else { throw WireError.malformed("field geometry is not [bixel, focal spot]") }
         let geometry = try BeamGeometry(beams: beams, beamlets: beamlets, bixelMM: shape[0], focalSpotSigmaMM: shape[1])
         let ids = try payload.int64s("beamlet_ids")
-        let statistics = try payload.int64s("statistics")
-        let threshold = try payload.float64s("threshold")
-        guard ids.count == 2, ids[0] <= ids[1], statistics.count == 3, threshold.count == 1 else {
-            throw WireError.malformed("fields beamlet_ids, statistics or threshold have the wrong length")
-        }
-        return try BeamletBatch(patient: patient, geometry: geometry, beamletIDs: Int(ids[0])..<Int(ids[1]),
-                                statistics: BeamletStatistics(seed: UInt64(bitPattern: statistics[0]), historiesPerBeamlet: Int(statistics[1]),
-                                                              uncertaintyBatches: Int(statistics[2]), thresholdRelative: threshold[0]))
+        guard ids.count == 2, ids[0] <= ids[1] else { throw WireError.malformed("field beamlet_ids is not [first, end)") }
+        return (patient, geometry, Int(ids[0])..<Int(ids[1]))
     }
 
     static func encode(_ columns: [BeamletColumn]) -> TaskPayload {
@@ -93,7 +105,7 @@ enum DoseMessages {
     }
 
     /// Field `name` as consecutive records of `width` float64 values.
-    private static func records(_ payload: TaskPayload, _ name: String, width: Int) throws -> [[Double]] {
+    static func records(_ payload: TaskPayload, _ name: String, width: Int) throws -> [[Double]] {
         let values = try payload.float64s(name)
         guard values.count % width == 0 else { throw WireError.malformed("field \(name) is not a list of \(width)-value records") }
         return stride(from: 0, to: values.count, by: width).map { Array(values[$0..<($0 + width)]) }

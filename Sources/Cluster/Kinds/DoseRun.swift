@@ -4,7 +4,8 @@ import Foundation
 import Planning
 import Store
 
-/// The coordinator side of a `dose` job: the batch phase, then assembly, forward dose and the result bundle.
+/// The coordinator side of a `dose` job: the influence stage's phases (the kernel phase first for the pencil
+/// beam), then assembly, forward dose and the result bundle.
 final class DoseRun: JobRun {
     private let stage: InfluenceStage
     private let storeInfluenceMatrix: Bool
@@ -17,7 +18,11 @@ final class DoseRun: JobRun {
     func firstStep() throws -> JobStep { .tasks(stage.tasks) }
 
     func nextStep(after results: [TaskPayload]) throws -> JobStep {
-        let (matrix, balance) = try stage.matrix(from: results)
+        let (matrix, balance): (InfluenceMatrix, EnergyBookkeeping)
+        switch try stage.nextStep(after: results) {
+        case .tasks(let tasks): return .tasks(tasks)
+        case .matrix(let m, let b): (matrix, balance) = (m, b)
+        }
         let setup = stage.setup
         let forward = try ForwardDose(matrix: matrix, weights: setup.weights)
         var result = ResultFile(doseGy: forward.doseGy, doseUncertainty: forward.uncertaintyGy,
@@ -29,8 +34,10 @@ final class DoseRun: JobRun {
         }
         result.attributes["energy_imbalance_relative"] = .double(balance.relativeImbalance)
         let peak = forward.doseGy.voxels.max() ?? 0
-        let summary = String(format: "%d beamlets × %d histories, %d non-zeros, max dose %.4g Gy", setup.geometry.beamlets.count,
-                             setup.statistics.historiesPerBeamlet, matrix.nonZeroCount, Double(peak))
+        let engine = setup.kernelSimulation.map { "pencil beam (kernel \($0.histories) histories)" }
+            ?? "\(setup.statistics.historiesPerBeamlet) histories"
+        let summary = String(format: "%d beamlets × %@, %d non-zeros, max dose %.4g Gy", setup.geometry.beamlets.count,
+                             engine, matrix.nonZeroCount, Double(peak))
         return .finished(JobOutcome(result: result, summary: summary))
     }
 
@@ -44,10 +51,15 @@ final class DoseRun: JobRun {
                 "/plan/weights": ResultArray(.float64(setup.weights))]
     }
 
-    /// The contract's root attributes of a dose result.
+    /// The contract's root attributes of a dose result, with `influence_engine` (`monte_carlo` or `pencil_beam`)
+    /// and, for the pencil beam, `kernel_histories`.
     static func attributes(_ setup: DoseSetup, matrix: InfluenceMatrix) -> [String: AttributeValue] {
         let iso = setup.geometry.beams.first?.isocentreMM ?? .zero
-        return ["isocentre_mm": .doubles([iso.x, iso.y, iso.z]), "beamlet_count": .int(setup.geometry.beamlets.count),
-                "histories_per_beamlet": .int(setup.statistics.historiesPerBeamlet), "nonzeros": .int(matrix.nonZeroCount)]
+        var attributes: [String: AttributeValue] = [
+            "isocentre_mm": .doubles([iso.x, iso.y, iso.z]), "beamlet_count": .int(setup.geometry.beamlets.count),
+            "histories_per_beamlet": .int(setup.statistics.historiesPerBeamlet), "nonzeros": .int(matrix.nonZeroCount),
+            "influence_engine": .string(setup.engine.rawValue)]
+        if let simulation = setup.kernelSimulation { attributes["kernel_histories"] = .int(simulation.histories) }
+        return attributes
     }
 }

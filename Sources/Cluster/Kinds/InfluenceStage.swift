@@ -1,42 +1,102 @@
 import Dose
 import Planning
 
-/// The influence stage of a `dose` or `plan` job: one phase of beamlet-batch tasks (batch size from the
-/// beamlet count alone), then the assembled influence matrix. A job run hands its tasks to the
-/// coordinator and the phase's results (in task order) back to ``matrix(from:)``.
-struct InfluenceStage {
+/// The influence stage of a `dose` or `plan` job. Monte Carlo: one phase of beamlet-batch tasks (batch size from
+/// the beamlet count alone). Pencil beam: a kernel phase (history partitions of the kernel's Monte Carlo run,
+/// summed in partition order on the coordinator), then a phase of pencil-beam batches that carry the kernel.
+/// Either way the matrix is identical for any number of ranks. A job run hands the current phase's ``tasks``
+/// to the coordinator and the phase's results (in task order) back to ``nextStep(after:)``.
+final class InfluenceStage {
+    /// What the stage asks for next.
+    enum Step {
+        /// Another phase of tasks.
+        case tasks([TaskPayload])
+        /// The assembled matrix and the summed energy balance (empty for the pencil beam).
+        case matrix(InfluenceMatrix, EnergyBookkeeping)
+    }
+
+    private enum Phase {
+        case kernel(PencilBeamKernelSimulation)
+        case monteCarlo([BeamletBatch])
+        case pencilBeam([PencilBeamBatch])
+    }
+
     /// The resolved dose calculation.
     let setup: DoseSetup
-    /// The batches, one task each.
-    let batches: [BeamletBatch]
+    private var phase: Phase
+    /// The kernel, once the kernel phase is done (pencil beam only).
+    private(set) var kernel: PencilBeamKernel?
 
     init(setup: DoseSetup) throws {
         self.setup = setup
-        batches = try BeamletBatch.batches(of: setup)
-    }
-
-    /// The phase's task inputs, in batch order.
-    var tasks: [TaskPayload] { batches.map(DoseMessages.encode) }
-
-    /// The worker side: the columns of one batch task.
-    static func execute(_ input: TaskPayload) throws -> TaskPayload {
-        DoseMessages.encode(try DoseMessages.decodeBatch(input).columns())
-    }
-
-    /// The influence matrix and the summed energy balance from the phase's results.
-    func matrix(from results: [TaskPayload]) throws -> (matrix: InfluenceMatrix, bookkeeping: EnergyBookkeeping) {
-        guard results.count == batches.count else {
-            throw DoseKindError("\(results.count) batch results for \(batches.count) batches")
+        if let simulation = setup.kernelSimulation {
+            phase = .kernel(simulation)
+        } else {
+            phase = .monteCarlo(try BeamletBatch.batches(of: setup))
         }
+    }
+
+    /// True while the current phase computes the pencil-beam kernel.
+    var isKernelPhase: Bool {
+        if case .kernel = phase { return true }
+        return false
+    }
+
+    /// The current phase's task inputs, in order.
+    var tasks: [TaskPayload] {
+        switch phase {
+        case .kernel(let simulation): return (0..<simulation.partitionCount).map { PencilBeamMessages.encode(partition: $0, of: simulation) }
+        case .monteCarlo(let batches): return batches.map(DoseMessages.encode)
+        case .pencilBeam(let batches): return batches.map(PencilBeamMessages.encode)
+        }
+    }
+
+    /// The worker side: a kernel partition's partial table, or the columns of a Monte Carlo or pencil-beam batch.
+    static func execute(_ input: TaskPayload) throws -> TaskPayload {
+        let task = input[PencilBeamMessages.taskField] == nil ? nil : try input.text(PencilBeamMessages.taskField)
+        switch task {
+        case nil: return DoseMessages.encode(try DoseMessages.decodeBatch(input).columns())
+        case "pencil_beam": return DoseMessages.encode(try PencilBeamMessages.decodeBatch(input).columns())
+        case "kernel":
+            let (simulation, partition) = try PencilBeamMessages.decodePartition(input)
+            var result = TaskPayload()
+            result["kernel.partial"] = .float64(try simulation.partialSum(partition: partition))
+            return result
+        case let other?: throw WireError.malformed("unknown dose task \(other)")
+        }
+    }
+
+    /// Consumes the current phase's results: the next phase's tasks, or the matrix.
+    func nextStep(after results: [TaskPayload]) throws -> Step {
+        switch phase {
+        case .kernel(let simulation):
+            guard results.count == simulation.partitionCount else {
+                throw DoseKindError("\(results.count) kernel results for \(simulation.partitionCount) partitions")
+            }
+            let made = try simulation.kernel(partialSums: results.map { try $0.float64s("kernel.partial") })
+            kernel = made
+            let batches = try PencilBeamBatch.batches(of: setup, kernel: made)
+            phase = .pencilBeam(batches)
+            return .tasks(tasks)
+        case .monteCarlo(let batches):
+            return try assemble(results, ids: batches.map(\.beamletIDs))
+        case .pencilBeam(let batches):
+            return try assemble(results, ids: batches.map(\.beamletIDs))
+        }
+    }
+
+    /// The matrix from the batch results, checking that each result holds its batch's beamlets.
+    private func assemble(_ results: [TaskPayload], ids: [Range<Int>]) throws -> Step {
+        guard results.count == ids.count else { throw DoseKindError("\(results.count) batch results for \(ids.count) batches") }
         var columns: [BeamletColumn] = []
-        for (batch, result) in zip(batches, results) {
+        for (range, result) in zip(ids, results) {
             let received = try DoseMessages.decodeColumns(result)
-            guard received.map(\.beamletID) == Array(batch.beamletIDs) else {
-                throw DoseKindError("the result of beamlets \(batch.beamletIDs) holds other beamlets")
+            guard received.map(\.beamletID) == Array(range) else {
+                throw DoseKindError("the result of beamlets \(range) holds other beamlets")
             }
             columns += received
         }
         let matrix = try InfluenceAssembly.matrix(grid: setup.patient.grid, beamletCount: setup.geometry.beamlets.count, columns: columns)
-        return (matrix, InfluenceAssembly.bookkeeping(of: columns))
+        return .matrix(matrix, InfluenceAssembly.bookkeeping(of: columns))
     }
 }

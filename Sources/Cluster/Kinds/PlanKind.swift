@@ -3,9 +3,9 @@ import Jobs
 import Planning
 import Store
 
-/// The `plan` job kind: [segmentation] → influence matrix → fluence optimisation (a collective phase of all
-/// workers) → final dose (recomputed with more histories when the spec asks) → normalisation and evaluation on
-/// the coordinator.
+/// The `plan` job kind: [segmentation] → [pencil-beam kernel] → influence matrix → fluence optimisation (a
+/// collective phase of all workers) → final dose (recomputed with more histories when the spec asks) →
+/// normalisation and evaluation on the coordinator.
 ///
 /// The result holds what a dose result holds (`/dose/total`, `/dose/uncertainty`, `/plan/beams`, `/plan/weights`,
 /// all normalised) plus `/dvh/<structure>`, the `metrics_json` attribute, `/segmentation/*` when segmentation
@@ -29,7 +29,7 @@ public struct PlanKind: JobKindPlugin {
     public func execute(phase: Int, input: TaskPayload) throws -> TaskPayload {
         switch try PlanStage.of(input) {
         case .segmentation: return try SegmentKind().execute(phase: phase, input: input)
-        case .influence, .finalDose: return try InfluenceStage.execute(input)
+        case .kernel, .influence, .finalDose: return try InfluenceStage.execute(input)
         case .optimisation: throw PlanKindError("the optimisation stage is a collective phase")
         case .evaluation: throw PlanKindError("the evaluation stage runs on the coordinator and has no tasks")
         }

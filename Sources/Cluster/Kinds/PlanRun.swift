@@ -56,7 +56,13 @@ final class PlanRun: JobRun {
         case .segmentation(let run):
             return try segmentationStep(run.nextStep(after: results))
         case .influence(let stage, let inputs):
-            let (matrix, bookkeeping) = try stage.matrix(from: results)
+            let (matrix, bookkeeping): (Dose.InfluenceMatrix, EnergyBookkeeping)
+            switch try stage.nextStep(after: results) {
+            case .tasks(let tasks):
+                endStage(.kernel)
+                return phase(.influence, tasks)
+            case .matrix(let m, let b): (matrix, bookkeeping) = (m, b)
+            }
             endStage(.influence)
             let blocks = try PlanOptimisationMessages.Blocks(.init(influence: matrix, structures: inputs.structures, objectives: inputs.objectives,
                                                                    prescription: spec.prescription, optimizer: spec.optimizer))
@@ -118,7 +124,7 @@ final class PlanRun: JobRun {
         for (i, goal) in spec.goals.enumerated() { _ = try structures.mask(named: goal.structure, for: "goals[\(i)]") }
         let stage = try InfluenceStage(setup: setup)
         state = .influence(stage, Inputs(setup: setup, structures: structures, objectives: objectives))
-        return phase(.influence, stage.tasks)
+        return phase(stage.isKernelPhase ? .kernel : .influence, stage.tasks)
     }
 
     /// The phase's tasks tagged with `stage`; records the phase name.

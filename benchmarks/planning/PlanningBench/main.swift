@@ -8,6 +8,13 @@
 // with that many histories (beamlets of non-zero weight only, seed + 1 so that its histories are
 // independent of the optimisation's) and evaluated again.
 // Specs that share the dose part (beams, grid, histories, seed) reuse one influence matrix.
+// With `engine: pencil_beam` in the spec the influence matrix is the finite-size pencil beam: the kernel's
+// Monte Carlo partitions run on the threads and are summed in partition order, then the pencil-beam batches run
+// on the threads; the final dose is Monte Carlo. --kernel-histories N, --final N and --threshold T (relative
+// threshold of the matrix and of the final dose) override the spec's values; --kernel-extent MM sets the kernel's
+// projected lateral extent (default 50 mm).
+// A gamma comparison (3 %/3 mm and 3 %/2 mm, global, 10 % threshold) of the optimisation dose against the final
+// Monte Carlo dose is printed.
 import Core
 import Dose
 import Evaluation
@@ -60,6 +67,57 @@ final class ColumnCollector: @unchecked Sendable {
     }
 }
 
+/// Results of `parallelMap`'s jobs, filled under a lock.
+final class ParallelResults<T>: @unchecked Sendable {
+    let lock = NSLock()
+    var next = 0
+    var results: [Int: Result<T, Error>] = [:]
+    init() {}
+}
+
+/// Runs `count` independent jobs on `threads` threads (each job once), returning the results in job order.
+func parallelMap<T: Sendable>(_ count: Int, threads: Int, _ body: @Sendable @escaping (Int) throws -> T) throws -> [T] {
+    let box = ParallelResults<T>()
+    DispatchQueue.concurrentPerform(iterations: threads) { _ in
+        while true {
+            box.lock.lock(); let n = box.next; box.next += 1; box.lock.unlock()
+            if n >= count { break }
+            let r = Result { try body(n) }
+            box.lock.lock(); box.results[n] = r; box.lock.unlock()
+        }
+    }
+    return try (0..<count).map { try box.results[$0]!.get() }
+}
+
+/// The pencil-beam influence matrix: kernel partitions and pencil-beam batches on `threads` threads.
+func pencilBeamMatrix(patient: PatientModel, geometry: BeamGeometry, dose: DoseCalculationSpec, seed: UInt64, kernelExtentMM: Double,
+                      threads: Int) throws -> Dose.InfluenceMatrix {
+    var t = DispatchTime.now()
+    let simulation = try PencilBeamKernelSimulation(bixelMM: geometry.bixelMM, focalSpotSigmaMM: geometry.focalSpotSigmaMM,
+                                                    sadMM: dose.beams.sadMM, maximumDepthMM: DoseSetup.kernelDepthMM(patient),
+                                                    lateralExtentMM: kernelExtentMM, histories: dose.kernelHistories, seed: seed)
+    let partials = try parallelMap(simulation.partitionCount, threads: threads) { try simulation.partialSum(partition: $0) }
+    let kernel = try simulation.kernel(partialSums: partials)
+    print("pencil-beam kernel: \(simulation.histories) histories in \(simulation.partitionCount) partitions, \(kernel.depthCount) × \(kernel.lateralCount)² nodes (\(kernel.valuesGy.count) floats), \(f(seconds(t))) s; lateral cut-off \(f(kernel.cutoffMM(thresholdRelative: dose.thresholdRelative), 1)) mm at threshold \(dose.thresholdRelative)")
+    t = DispatchTime.now()
+    let ranges = BeamletBatches.ranges(beamletCount: geometry.beamlets.count)
+    let batches = try ranges.map {
+        try PencilBeamBatch(patient: patient, geometry: geometry, kernel: kernel, beamletIDs: $0, thresholdRelative: dose.thresholdRelative)
+    }
+    let columns = try parallelMap(batches.count, threads: threads) { try batches[$0].columns() }.flatMap { $0 }
+    let matrix = try Dose.InfluenceMatrix(grid: patient.grid, columnCount: geometry.beamlets.count, columns: columns)
+    print("pencil-beam matrix: \(geometry.beamlets.count) beamlets, \(matrix.nonZeroCount) non-zeros in \(f(seconds(t))) s on \(threads) threads")
+    return matrix
+}
+
+/// Gamma pass rates of `evaluated` against `reference` (global, 10 % threshold) at 3 %/3 mm and 3 %/2 mm.
+func gammaReport(_ title: String, reference: DoseVolume, evaluated: DoseVolume) throws {
+    let t = DispatchTime.now()
+    let a = try GammaIndex.compare(reference: reference, evaluated: evaluated, criteria: GammaCriteria(doseDifferencePct: 3, distanceToAgreementMM: 3))
+    let b = try GammaIndex.compare(reference: reference, evaluated: evaluated, criteria: GammaCriteria(doseDifferencePct: 3, distanceToAgreementMM: 2))
+    print("gamma \(title): 3 %/3 mm \(f(a.passRatePct, 1)) %, 3 %/2 mm \(f(b.passRatePct, 1)) % of \(a.evaluatedVoxelCount) voxels (\(f(seconds(t))) s)")
+}
+
 /// Prints the metrics of an evaluation, with the TG-119 ones beside pyRadPlan's.
 func report(_ title: String, _ evaluation: PlanEvaluation) {
     print("\(title): normalisation factor \(f(evaluation.normalisationFactor, 4))")
@@ -109,6 +167,10 @@ var smoothingSigmaMM = 0.0
 var referenceHistories: Int?
 var referenceSeed: UInt64?
 var finalSmoothingSigmaMM = 0.0
+var kernelHistoriesOverride: Int?
+var finalOverride: Int?
+var thresholdOverride: Double?
+var kernelExtentMM = 50.0
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let a = arguments.next() {
     switch a {
@@ -122,6 +184,10 @@ while let a = arguments.next() {
     case "--reference": referenceHistories = arguments.next().flatMap { Int($0) }
     case "--reference-seed": referenceSeed = arguments.next().flatMap { UInt64($0) }
     case "--smooth-final": finalSmoothingSigmaMM = arguments.next().flatMap { Double($0) } ?? 0
+    case "--kernel-histories": kernelHistoriesOverride = arguments.next().flatMap { Int($0) }
+    case "--final": finalOverride = arguments.next().flatMap { Int($0) }
+    case "--threshold": thresholdOverride = arguments.next().flatMap { Double($0) }
+    case "--kernel-extent": kernelExtentMM = arguments.next().flatMap { Double($0) } ?? 50
     default: positional.append(a)
     }
 }
@@ -151,8 +217,12 @@ for specPath in specPaths {
     let job = try JobSpec.parse(contentsOfFile: specPath)
     guard case .plan(var plan) = job.work else { print("\(specPath): not a plan job"); continue }
     if let h = historiesOverride { plan.dose.historiesPerBeamlet = h }
+    if let h = kernelHistoriesOverride { plan.dose.kernelHistories = h }
+    if let h = finalOverride { plan.finalHistoriesPerBeamlet = h }
+    if let t = thresholdOverride { plan.dose.thresholdRelative = t }
     let seed = seedOverride ?? job.seed
-    print("\n== \(specPath) (\(job.name ?? "unnamed")), seed \(seed), \(plan.dose.historiesPerBeamlet) histories/beamlet, \(threads) threads")
+    let engineText = plan.dose.engine == .pencilBeam ? "pencil beam, kernel \(plan.dose.kernelHistories) histories" : "\(plan.dose.historiesPerBeamlet) histories/beamlet"
+    print("\n== \(specPath) (\(job.name ?? "unnamed")), seed \(seed), \(engineText), \(threads) threads")
     let dose = plan.dose
     if cached?.key != dose || cached?.seed != seed {
         cached = nil
@@ -172,8 +242,10 @@ for specPath in specPaths {
         let beamSeconds = seconds(t)
         t = DispatchTime.now()
         let calculator = try BeamletDoseCalculator(patient: patient, geometry: geometry)
-        let matrix = try influenceMatrix(calculator: calculator, grid: grid, seed: seed, histories: dose.historiesPerBeamlet, spec: dose,
-                                         threads: threads, cacheDirectory: cacheDirectory)
+        let matrix = dose.engine == .pencilBeam
+            ? try pencilBeamMatrix(patient: patient, geometry: geometry, dose: dose, seed: seed, kernelExtentMM: kernelExtentMM, threads: threads)
+            : try influenceMatrix(calculator: calculator, grid: grid, seed: seed, histories: dose.historiesPerBeamlet, spec: dose,
+                                  threads: threads, cacheDirectory: cacheDirectory)
         let influenceSeconds = seconds(t)
         print("dose grid \(grid); patient model \(f(patientSeconds)) s; structures on dose grid \(f(structureSeconds)) s")
         print("beams \(dose.beams.gantryDeg.count), beamlets \(geometry.beamlets.count) (\(f(beamSeconds, 3)) s); influence matrix \(matrix.nonZeroCount) non-zeros in \(f(influenceSeconds)) s (\(f(Double(geometry.beamlets.count * dose.historiesPerBeamlet) / influenceSeconds / 1e6, 3)) M histories/s)")
@@ -216,6 +288,7 @@ for specPath in specPaths {
                                             prescription: plan.prescription, goals: plan.goals, objectives: objectives)
         print("final recomputation: \(ids.count) beamlets × \(final) histories, \(matrix.nonZeroCount) non-zeros in \(f(seconds(t))) s")
         report("final dose recomputed with \(final) histories/beamlet", recomputed)
+        try gammaReport("optimisation dose vs final Monte Carlo dose (both normalised)", reference: recomputed.doseGy, evaluated: evaluation.doseGy)
         if finalSmoothingSigmaMM > 0 {
             t = DispatchTime.now()
             let smoothing = try DoseSmoothing(grid: matrix.grid, sigmaMM: finalSmoothingSigmaMM)

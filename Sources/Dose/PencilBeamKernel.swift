@@ -1,0 +1,111 @@
+/// The finite-size pencil-beam kernel of one square beamlet in water: dose per unit beamlet weight as a
+/// function of radiological depth and off-axis distance, with the inverse square law factored out.
+///
+/// `valuesGy` tabulates K(d, |u|, |v|) = D(d, u, v)·(z/SAD)², where D is the Monte Carlo dose (Gy per unit
+/// weight, ``DoseCalibration/reference``) of a beamlet centred on the axis, d the depth below the water
+/// surface, z = distance from the source along the central axis and (u, v) the off-axis position projected
+/// onto the isocentre plane. Depth nodes sit at (k + ½)·`depthSpacingMM` (voxel centres of the simulation),
+/// lateral nodes at i·`lateralSpacingMM` of |u| and |v| (the beamlet is symmetric under u → −u and v → −v, so the
+/// four quadrants are folded into one). Layout: index (k·n + j)·n + i for depth k, |v| node j, |u| node i,
+/// n = `lateralCount`. A pure value: it can travel in a task message.
+public struct PencilBeamKernel: Sendable, Hashable {
+    /// Bixel width on the isocentre plane, mm.
+    public let bixelMM: Double
+    /// Focal spot σ of the simulated source, mm.
+    public let focalSpotSigmaMM: Double
+    /// Source-axis distance of the simulated beam, mm.
+    public let sadMM: Double
+    /// Depth node spacing, mm (nodes at (k + ½)·spacing).
+    public let depthSpacingMM: Double
+    /// Lateral node spacing on the isocentre plane, mm (nodes at i·spacing).
+    public let lateralSpacingMM: Double
+    /// Number of depth nodes.
+    public let depthCount: Int
+    /// Number of lateral nodes per axis.
+    public let lateralCount: Int
+    /// Primary photons simulated for the table.
+    public let histories: Int
+    /// K(d, |u|, |v|) in Gy per unit weight (see the type's doc for the layout).
+    public let valuesGy: [Float]
+
+    /// A kernel from its table; throws ``DoseError`` for inconsistent sizes or non-positive spacings.
+    public init(bixelMM: Double, focalSpotSigmaMM: Double, sadMM: Double, depthSpacingMM: Double, lateralSpacingMM: Double,
+                depthCount: Int, lateralCount: Int, histories: Int, valuesGy: [Float]) throws {
+        guard bixelMM > 0, sadMM > 0, focalSpotSigmaMM >= 0, depthSpacingMM > 0, lateralSpacingMM > 0, depthCount >= 2, lateralCount >= 2,
+              valuesGy.count == depthCount * lateralCount * lateralCount, valuesGy.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
+            throw DoseError.invalidParameter("pencil-beam kernel table of \(valuesGy.count) values does not match \(depthCount) depths × \(lateralCount)² lateral nodes or has invalid spacings")
+        }
+        self.bixelMM = bixelMM; self.focalSpotSigmaMM = focalSpotSigmaMM; self.sadMM = sadMM
+        self.depthSpacingMM = depthSpacingMM; self.lateralSpacingMM = lateralSpacingMM
+        self.depthCount = depthCount; self.lateralCount = lateralCount
+        self.histories = histories
+        self.valuesGy = valuesGy
+    }
+
+    /// Deepest tabulated depth (the last node), mm.
+    public var maximumDepthMM: Double { (Double(depthCount) - 0.5) * depthSpacingMM }
+    /// Largest tabulated off-axis distance per axis, mm.
+    public var lateralExtentMM: Double { Double(lateralCount - 1) * lateralSpacingMM }
+    /// Largest value of the table.
+    public var maximumGy: Float { valuesGy.max() ?? 0 }
+
+    /// K at radiological depth `depthMM` and projected off-axis distances (`uMM`, `vMM`), trilinear between nodes.
+    /// Depths above the first node take the first node's value, depths below the last node the last node's;
+    /// off-axis distances beyond the table give 0.
+    @inline(__always) public func value(depthMM: Double, uMM: Double, vMM: Double) -> Double {
+        let n = lateralCount
+        let x = abs(uMM) / lateralSpacingMM, y = abs(vMM) / lateralSpacingMM
+        guard x < Double(n - 1), y < Double(n - 1) else { return 0 }
+        let z = min(max(depthMM / depthSpacingMM - 0.5, 0), Double(depthCount - 1) - 1e-9)
+        let i = Int(x), j = Int(y), k = min(Int(z), depthCount - 2)
+        let fx = x - Double(i), fy = y - Double(j), fz = z - Double(k)
+        return valuesGy.withUnsafeBufferPointer { t in
+            func plane(_ k: Int) -> Double {
+                let b = (k * n + j) * n + i
+                let low = Double(t[b]) * (1 - fx) + Double(t[b + 1]) * fx
+                let high = Double(t[b + n]) * (1 - fx) + Double(t[b + n + 1]) * fx
+                return low * (1 - fy) + high * fy
+            }
+            return plane(k) * (1 - fz) + plane(k + 1) * fz
+        }
+    }
+
+    /// Dose (Gy per unit weight) at radiological depth `depthMM`, projected off-axis (`uMM`, `vMM`) and distance
+    /// `axisDistanceMM` from the source along the central axis: K·(SAD/z)².
+    @inline(__always) public func doseGy(depthMM: Double, uMM: Double, vMM: Double, axisDistanceMM: Double) -> Double {
+        let s = sadMM / axisDistanceMM
+        return value(depthMM: depthMM, uMM: uMM, vMM: vMM) * s * s
+    }
+
+    /// Lateral reach (mm, per axis on the isocentre plane) at every depth node: one node past the outermost node of
+    /// that depth at or above `thresholdRelative` × ``maximumGy`` (0 when none is), at most the table's extent.
+    public func reachByDepthMM(thresholdRelative: Double) -> [Double] {
+        let cut = Double(maximumGy) * thresholdRelative
+        guard cut > 0 else { return Array(repeating: lateralExtentMM, count: depthCount) }
+        return (0..<depthCount).map { k in
+            var reach = -1
+            for j in 0..<lateralCount {
+                for i in 0..<lateralCount where Double(valuesGy[(k * lateralCount + j) * lateralCount + i]) >= cut {
+                    reach = max(reach, i, j)
+                }
+            }
+            return reach < 0 ? 0 : min(Double(reach + 1), Double(lateralCount - 1)) * lateralSpacingMM
+        }
+    }
+
+    /// Lateral reach (mm, per axis on the isocentre plane) beyond which every tabulated value is below
+    /// `thresholdRelative` × ``maximumGy``: one node past the outermost node at or above it.
+    public func cutoffMM(thresholdRelative: Double) -> Double {
+        let cut = Double(maximumGy) * thresholdRelative
+        guard cut > 0 else { return lateralExtentMM }
+        var reach = 0
+        for k in 0..<depthCount {
+            for j in 0..<lateralCount {
+                for i in 0..<lateralCount where Double(valuesGy[(k * lateralCount + j) * lateralCount + i]) >= cut {
+                    reach = max(reach, i, j)
+                }
+            }
+        }
+        return min(Double(reach + 1), Double(lateralCount - 1)) * lateralSpacingMM
+    }
+}

@@ -1,0 +1,82 @@
+import Core
+
+/// Radiological depths of one beam on a fan of rays: rays from the (nominal) source through a lattice of
+/// points (u, v) of the isocentre plane, each traced through the dose grid in steps of equal axis distance z,
+/// with the water-equivalent path length accumulated at every step.
+///
+/// Water-equivalent means scaled by the voxel's density × electron-density ratio relative to the kernel's
+/// water (1 g/cm³, soft tissue), so the kernel's water box has radiological depth = geometric depth. Steps and
+/// lattice pitch are half the smallest voxel edge; the density of a step is the one of the voxel containing its
+/// midpoint (nearest voxel); outside the grid is vacuum. ``depthMM(uMM:vMM:axisDistanceMM:)`` interpolates
+/// bilinearly between rays and linearly along them.
+struct RadiologicalDepthFan {
+    let lowMM: SIMD2<Double>
+    let pitchMM: Double
+    let rays: SIMD2<Int>
+    let firstAxisDistanceMM: Double
+    let stepMM: Double
+    let planes: Int
+    /// Depth at plane m of ray (i, j): `depths[(j·rays.x + i)·planes + m]`.
+    let depths: [Float]
+
+    /// Traces the rays of `beam` covering [lowMM, highMM] of the isocentre plane through `patient`.
+    init(patient: PatientModel, beam: Beam, lowMM: SIMD2<Double>, highMM: SIMD2<Double>) {
+        let g = patient.grid
+        let pitch = min(g.spacingMM.x, g.spacingMM.y, g.spacingMM.z) / 2
+        self.lowMM = lowMM
+        pitchMM = pitch
+        rays = SIMD2(max(Int(((highMM.x - lowMM.x) / pitch).rounded(.up)) + 1, 2), max(Int(((highMM.y - lowMM.y) / pitch).rounded(.up)) + 1, 2))
+        let source = beam.sourceMM, axis = beam.directionLPS, sad = beam.sadMM
+        var zLow = Double.infinity, zHigh = -Double.infinity
+        let extent = g.spacingMM * SIMD3(Double(g.nx), Double(g.ny), Double(g.nz))
+        for corner in 0..<8 {
+            let bits = SIMD3(Double(corner & 1), Double(corner >> 1 & 1), Double(corner >> 2 & 1))
+            let z = ((g.originMM - g.spacingMM / 2 + bits * extent - source) * axis).sum()
+            zLow = min(zLow, z); zHigh = max(zHigh, z)
+        }
+        zLow = max(zLow, 1)
+        stepMM = pitch
+        firstAxisDistanceMM = zLow
+        planes = max(Int(((zHigh - zLow) / pitch).rounded(.up)) + 1, 2)
+        let kernelWater = Material.softTissue.electronDensityRatio
+        let scale = zip(patient.densityGPerCC, patient.materials).map { Float($0 * $1.electronDensityRatio / kernelWater) }
+        var depths = [Float](repeating: 0, count: rays.x * rays.y * planes)
+        let inverseSpacing = 1 / g.spacingMM, origin = g.originMM
+        let u = beam.uAxis, v = beam.vAxis
+        for j in 0..<rays.y {
+            for i in 0..<rays.x {
+                let pu = lowMM.x + Double(i) * pitch, pv = lowMM.y + Double(j) * pitch
+                let direction = axis * sad + u * pu + v * pv
+                let pathPerZ = (direction * direction).sum().squareRoot() / sad
+                let perZ = direction / sad
+                var depth = 0.0
+                let base = (j * rays.x + i) * planes
+                depths[base] = 0
+                for m in 1..<planes {
+                    let zMid = zLow + (Double(m) - 0.5) * pitch
+                    let c = ((source + perZ * zMid - origin) * inverseSpacing).rounded(.toNearestOrAwayFromZero)
+                    let x = Int(c.x), y = Int(c.y), z = Int(c.z)
+                    if g.contains(x, y, z) { depth += Double(scale[g.index(x, y, z)]) * pitch * pathPerZ }
+                    depths[base + m] = Float(depth)
+                }
+            }
+        }
+        self.depths = depths
+    }
+
+    /// Radiological depth (mm) of the point projected at (`uMM`, `vMM`) at axis distance `axisDistanceMM`.
+    func depthMM(uMM: Double, vMM: Double, axisDistanceMM: Double) -> Double {
+        let x = min(max((uMM - lowMM.x) / pitchMM, 0), Double(rays.x - 1) - 1e-9)
+        let y = min(max((vMM - lowMM.y) / pitchMM, 0), Double(rays.y - 1) - 1e-9)
+        let z = min(max((axisDistanceMM - firstAxisDistanceMM) / stepMM, 0), Double(planes - 1) - 1e-9)
+        let i = min(Int(x), rays.x - 2), j = min(Int(y), rays.y - 2), m = min(Int(z), planes - 2)
+        let fx = x - Double(i), fy = y - Double(j), fz = z - Double(m)
+        func along(_ i: Int, _ j: Int) -> Double {
+            let b = (j * rays.x + i) * planes + m
+            return Double(depths[b]) * (1 - fz) + Double(depths[b + 1]) * fz
+        }
+        let low = along(i, j) * (1 - fx) + along(i + 1, j) * fx
+        let high = along(i, j + 1) * (1 - fx) + along(i + 1, j + 1) * fx
+        return low * (1 - fy) + high * fy
+    }
+}

@@ -1,0 +1,89 @@
+import Core
+import Dose
+import Foundation
+import Jobs
+import Store
+import Testing
+@testable import Cluster
+
+/// The `plan` and `dose` kinds with the pencil-beam engine, in process: the water-box plan of ``PlanKindTests``
+/// with `engine: pencil_beam` (kernel of 10⁴ histories) and a final Monte Carlo dose of 80 histories per beamlet.
+@Suite struct PlanPencilBeamTests {
+    static func spec(finalDose: Bool = true) -> String {
+        PlanKindTests.spec()
+            .replacingOccurrences(of: "histories_per_beamlet: 40\n", with: "histories_per_beamlet: 40\nengine: pencil_beam\nkernel_histories: 10000\n")
+            .replacingOccurrences(of: "final_histories_per_beamlet: 80\n", with: finalDose ? "final_histories_per_beamlet: 80\n" : "")
+    }
+
+    /// 1, 2 and 4 workers give bitwise identical doses, uncertainties, weights and metrics; the kernel runs as its own
+    /// phase; the result records the engine and the kernel histories; the uncertainty is the final MC dose's.
+    @Test func pencilBeamPlanIsIdenticalForOneTwoAndFourWorkers() throws {
+        let fixture = try PlanKindTests.caseFixture()
+        var jobs: [Int: Int64] = [:]
+        for slots in [1, 2, 4] {
+            jobs[slots] = try fixture.submit(Self.spec(), kind: "plan")
+            try fixture.drain(kind: PlanKind(), slots: slots, completion: slots == 1 ? .dispatchOrder : .newestFirst)
+        }
+        var reference: ResultFile?
+        for slots in [1, 2, 4] {
+            let job = try #require(jobs[slots])
+            let record = try fixture.registry.job(id: job)
+            try #require(record.state == .succeeded, "\(record.error ?? "")")
+            let file = try ResultFile.read(path: fixture.resultURL(job).path)
+            if let reference {
+                #expect(file.doseGy == reference.doseGy && file.arrays["/plan/weights"] == reference.arrays["/plan/weights"], "\(slots) workers")
+                #expect(file.doseUncertainty == reference.doseUncertainty && file.attributes["metrics_json"] == reference.attributes["metrics_json"])
+                continue
+            }
+            reference = file
+            #expect(file.attributes["influence_engine"] == .string("pencil_beam") && file.attributes["kernel_histories"] == .int(10_000))
+            #expect(file.attributes["timings_phase_names"] == .string("kernel,influence,optimisation,final_dose"))
+            #expect(file.attributes["stage_seconds_kernel"] != nil)
+            let sigma = try #require(file.doseUncertainty).voxels
+            #expect(sigma.contains { $0 > 0 }, "the final Monte Carlo dose has a statistical uncertainty")
+        }
+    }
+
+    /// Without a final recomputation the plan's uncertainty is zero (the pencil beam has no statistical noise), and a
+    /// `dose` job with the pencil beam writes its forward dose with the engine attribute.
+    @Test func pencilBeamWithoutFinalDoseAndForwardDose() throws {
+        let fixture = try PlanKindTests.caseFixture()
+        let plan = try fixture.submit(Self.spec(finalDose: false), kind: "plan")
+        try fixture.drain(kind: PlanKind(), slots: 2)
+        let record = try fixture.registry.job(id: plan)
+        try #require(record.state == .succeeded, "\(record.error ?? "")")
+        let file = try ResultFile.read(path: fixture.resultURL(plan).path)
+        #expect(try #require(file.doseUncertainty).voxels.allSatisfy { $0 == 0 })
+        #expect(file.attributes["influence_engine"] == .string("pencil_beam"))
+        let dose = try fixture.submit("""
+            kind: dose
+            seed: 3
+            target: ptv
+            beams: {gantry_deg: [0], bixel_mm: 5}
+            dose_grid: {spacing_mm: 5}
+            engine: pencil_beam
+            kernel_histories: 10000
+
+            """, kind: "dose")
+        try fixture.drain(kind: DoseKind(), slots: 2)
+        let doseRecord = try fixture.registry.job(id: dose)
+        try #require(doseRecord.state == .succeeded, "\(doseRecord.error ?? "")")
+        let forward = try ResultFile.read(path: fixture.resultURL(dose).path)
+        #expect(forward.attributes["influence_engine"] == .string("pencil_beam"))
+        #expect(try #require(forward.doseGy).voxels.contains { $0 > 0 } && forward.sparseMatrices["/influence"] != nil)
+    }
+
+    /// A kernel partition and a pencil-beam batch survive encoding.
+    @Test func pencilBeamMessagesRoundTrip() throws {
+        let simulation = try PencilBeamKernelSimulation(bixelMM: 5, focalSpotSigmaMM: 0.5, sadMM: 1000, ssdMM: 850, depthSpacingMM: 3,
+                                                        maximumDepthMM: 60, lateralSpacingMM: 2, lateralExtentMM: 20, histories: 250_000, seed: 77)
+        let (decoded, partition) = try PencilBeamMessages.decodePartition(PencilBeamMessages.encode(partition: 2, of: simulation))
+        #expect(decoded == simulation && partition == 2)
+        let kernel = try PencilBeamKernel(bixelMM: 5, focalSpotSigmaMM: 0.85, sadMM: 1000, depthSpacingMM: 2.5, lateralSpacingMM: 1,
+                                          depthCount: 2, lateralCount: 2, histories: 9, valuesGy: [1, 2, 3, 4, 5, 6, 7, 8])
+        var payload = PencilBeamMessages.encode(partition: 0, of: simulation)
+        payload["kernel.run"] = .int64([1])
+        #expect(throws: WireError.self) { try PencilBeamMessages.decodePartition(payload) }
+        #expect(kernel.maximumGy == 8)
+    }
+}
