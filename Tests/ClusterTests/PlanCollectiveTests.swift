@@ -27,7 +27,9 @@ import Testing
         let setup = try DoseSetup(spec: plan.dose, seed: 11, ct: PlanKindTests.phantom.ct,
                                   structures: Dictionary(uniqueKeysWithValues: structures.map { ($0.name, $0.mask) }))
         let stage = try InfluenceStage(setup: setup)
-        let (matrix, _) = try stage.matrix(from: stage.tasks.map(InfluenceStage.execute))
+        guard case .matrix(let matrix, _) = try stage.nextStep(after: stage.tasks.map(InfluenceStage.execute)) else {
+            throw PlanKindError("a Monte Carlo influence stage has one phase")
+        }
         let contoured = structures.map { ContouredStructure(name: $0.name, mask: $0.mask, overlapPriority: $0.overlapPriority) }
         return .init(influence: matrix, structures: try DoseGridStructures(contoured, doseGrid: setup.patient.grid), objectives: objectives,
                      prescription: PrescriptionSpec(target: "ptv", doseGy: 60), optimizer: OptimizerSpec(maxIterations: 40, tolerance: 1e-9))
