@@ -37,8 +37,17 @@ extension PlanSpec {
             }
             finalHistories = n
         }
+        var correctionHistories: Int? = nil
+        if let c = m.optional("correction_histories_per_beamlet") {
+            let n = try c.int(in: 10...10_000_000)
+            guard dose.engine == .pencilBeam else {
+                throw c.error(.invalidValue, "a Monte Carlo correction needs engine: pencil_beam (the \(dose.engine.rawValue) matrix needs none)")
+            }
+            correctionHistories = n
+        }
         self.init(segmentation: segmentation, dose: dose, prescription: prescription, objectives: objectives,
-                  optimizer: optimizer, goals: goals, finalHistoriesPerBeamlet: finalHistories)
+                  optimizer: optimizer, goals: goals, finalHistoriesPerBeamlet: finalHistories,
+                  correctionHistoriesPerBeamlet: correctionHistories)
     }
 
     /// Writes the plan keys at the top level.
@@ -46,6 +55,7 @@ extension PlanSpec {
         if let s = segmentation { w.block("segmentation") { w in s.write(to: &w) } }
         dose.write(to: &w)
         if let f = finalHistoriesPerBeamlet { w.line("final_histories_per_beamlet", String(f)) }
+        if let c = correctionHistoriesPerBeamlet { w.line("correction_histories_per_beamlet", String(c)) }
         prescription.write(to: &w)
         switch objectives {
         case .fromCase: w.line("objectives", "from_case")

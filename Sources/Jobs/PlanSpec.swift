@@ -16,11 +16,15 @@ public struct PlanSpec: Hashable, Sendable {
     /// When set, the final fluence is recomputed with Monte Carlo, this many histories per beamlet (at most
     /// 10^7; more than `dose.historiesPerBeamlet` when the influence matrix is Monte Carlo too).
     public var finalHistoriesPerBeamlet: Int?
+    /// When set (pencil-beam plans only), the first optimised fluence is recomputed with Monte Carlo, this many
+    /// histories per beamlet (at most 10^7), and the plan is re-optimised on the pencil-beam matrix with the
+    /// voxel-wise difference of the two doses added as a fixed correction.
+    public var correctionHistoriesPerBeamlet: Int?
 
     /// Creates a plan request; values are taken as given (ranges are checked by the parser).
     public init(segmentation: SegmentationSpec? = nil, dose: DoseCalculationSpec, prescription: PrescriptionSpec,
                 objectives: ObjectiveSource, optimizer: OptimizerSpec = OptimizerSpec(), goals: [GoalSpec] = [],
-                finalHistoriesPerBeamlet: Int? = nil) {
+                finalHistoriesPerBeamlet: Int? = nil, correctionHistoriesPerBeamlet: Int? = nil) {
         self.segmentation = segmentation
         self.dose = dose
         self.prescription = prescription
@@ -28,5 +32,6 @@ public struct PlanSpec: Hashable, Sendable {
         self.optimizer = optimizer
         self.goals = goals
         self.finalHistoriesPerBeamlet = finalHistoriesPerBeamlet
+        self.correctionHistoriesPerBeamlet = correctionHistoriesPerBeamlet
     }
 }

@@ -24,9 +24,18 @@ public struct FluencePlanBlock: Sendable {
     public let matrix: InfluenceMatrix
     /// Terms of the cost function, with voxel indices local to `matrix`.
     public let objectives: [DoseObjective]
+    /// A fixed dose in Gy added to every row's D·w in the cost (one per row), e.g. a Monte Carlo correction; nil
+    /// for none. The gradient is unchanged, ∂(D w + c)/∂w = D.
+    public let doseOffsetGy: [Double]?
 
-    /// Creates a block after validating term parameters, penalties and voxel indices.
-    public init(matrix: InfluenceMatrix, objectives: [DoseObjective]) throws {
+    /// Creates a block after validating term parameters, penalties, voxel indices and the offset (one finite value per row).
+    public init(matrix: InfluenceMatrix, objectives: [DoseObjective], doseOffsetGy: [Double]? = nil) throws {
+        if let offset = doseOffsetGy {
+            guard offset.count == matrix.rowCount else {
+                throw OptimizationError.dimensionMismatch("\(offset.count) dose offsets for \(matrix.rowCount) rows")
+            }
+            if let i = offset.firstIndex(where: { !$0.isFinite }) { throw OptimizationError.invalidObjective("dose offset \(i) is \(offset[i])") }
+        }
         for (i, o) in objectives.enumerated() {
             try o.function.validate()
             guard o.penalty.isFinite, o.penalty > 0 else { throw OptimizationError.invalidObjective("term \(i): penalty \(o.penalty)") }
@@ -39,6 +48,16 @@ public struct FluencePlanBlock: Sendable {
         }
         self.matrix = matrix
         self.objectives = objectives
+        self.doseOffsetGy = doseOffsetGy
+    }
+
+    /// The dose the cost sees at `weights`: D·w of the rows plus ``doseOffsetGy`` when set.
+    public func doseGy(weights: [Double]) -> [Double] {
+        var dose = matrix.dose(weights: weights)
+        if let offset = doseOffsetGy {
+            for i in dose.indices { dose[i] += offset[i] }
+        }
+        return dose
     }
 
     /// True when some term needs global statistics (mean dose, EUD, DVH terms).
@@ -69,7 +88,7 @@ public struct FluencePlanBlock: Sendable {
     public static func evaluate(_ blocks: [FluencePlanBlock], weights: [Double],
                                 reduceStatistics: BlockStatisticsReduction) rethrows -> [PartialEvaluation] {
         guard let first = blocks.first else { return [] }
-        let doses = blocks.map { $0.matrix.dose(weights: weights) }
+        let doses = blocks.map { $0.doseGy(weights: weights) }
         let stats = try globalStatistics(blocks, doses: doses, reduce: reduceStatistics)
         return blocks.indices.map { b in
             let block = blocks[b]

@@ -110,4 +110,35 @@ import Testing
         }
         #expect(throws: WireError.self) { try PlanOptimisationMessages.decodeMember(TaskPayload(["blocks": .int64([0])])) }
     }
+
+    /// A corrected problem: the member tasks carry each block's slice of the dose offset and the warm-start weights;
+    /// a zero offset started from the uniform start weight gives bitwise the uncorrected weights (1 and 3 members),
+    /// a non-zero offset (+2 Gy in the oar) other weights, identical for 1 and 3 members.
+    @Test func correctedProblemCarriesOffsetAndWarmStart() throws {
+        let problem = try Self.problem()
+        let blocks = try PlanOptimisationMessages.Blocks(problem)
+        let voxels = problem.influence.grid.voxelCount, beamlets = problem.influence.columnCount
+        let uniform = [Double](repeating: blocks.startWeight, count: beamlets)
+        let oar = try problem.structures.mask(named: "oar", for: "test").voxels
+        let offsetGy = oar.map { $0 != 0 ? 2.0 : 0 }
+        let shifted = try blocks.corrected(doseOffsetGy: offsetGy, startWeights: uniform)
+        let decoded = try shifted.tasks(members: 3).map(PlanOptimisationMessages.decodeMember)
+        for task in decoded {
+            #expect(task.startWeights == uniform)
+            #expect(task.blocks.map(\.doseOffsetGy) == task.blockIDs.map { shifted.blocks[$0].doseOffsetGy })
+        }
+        #expect(shifted.blocks.flatMap { $0.doseOffsetGy ?? [] } == offsetGy)
+        #expect(try PlanOptimisationMessages.decodeMember(blocks.tasks(members: 1)[0]).startWeights == nil)
+        #expect(throws: PlanKindError.self) { try blocks.corrected(doseOffsetGy: [0], startWeights: uniform) }
+        let zero = try blocks.corrected(doseOffsetGy: [Double](repeating: 0, count: voxels), startWeights: uniform)
+        func weights(_ b: PlanOptimisationMessages.Blocks, _ members: Int) throws -> [Double] {
+            try PlanOptimisationMessages.decodeResult(try Self.runCollective(b, members: members)[0], beamletCount: beamlets).weights
+        }
+        let plain = try weights(blocks, 1)
+        #expect(try weights(zero, 1) == plain && weights(zero, 3) == plain)
+        let moved = try weights(shifted, 1)
+        #expect(try weights(shifted, 3) == moved)
+        let change = zip(moved, plain).map { abs($0 - $1) }.max() ?? 0
+        #expect(change > 1e-3 * (plain.max() ?? 0), "max |Δw| \(change)")
+    }
 }

@@ -44,6 +44,61 @@ import Testing
         }
     }
 
+    /// The Monte Carlo-corrected re-optimisation (correction dose of 40 histories per beamlet): 1, 2 and 4 workers give
+    /// bitwise identical doses, weights and metrics; the stages run in order and are timed; the weights differ from the
+    /// uncorrected plan's (same seed and final dose settings), so the correction reaches the optimiser.
+    @Test func correctedPlanIsIdenticalForOneTwoAndFourWorkersAndDiffersFromTheUncorrected() throws {
+        let fixture = try PlanKindTests.caseFixture()
+        let corrected = Self.spec() + "correction_histories_per_beamlet: 40\n"
+        var jobs: [Int: Int64] = [:]
+        for slots in [1, 2, 4] {
+            jobs[slots] = try fixture.submit(corrected, kind: "plan")
+            try fixture.drain(kind: PlanKind(), slots: slots, completion: slots == 1 ? .dispatchOrder : .newestFirst)
+        }
+        let plain = try fixture.submit(Self.spec(), kind: "plan")
+        try fixture.drain(kind: PlanKind(), slots: 2)
+        var reference: ResultFile?
+        for slots in [1, 2, 4] {
+            let job = try #require(jobs[slots])
+            let record = try fixture.registry.job(id: job)
+            try #require(record.state == .succeeded, "\(record.error ?? "")")
+            let file = try ResultFile.read(path: fixture.resultURL(job).path)
+            if let reference {
+                #expect(file.doseGy == reference.doseGy && file.arrays["/plan/weights"] == reference.arrays["/plan/weights"], "\(slots) workers")
+                #expect(file.doseUncertainty == reference.doseUncertainty && file.attributes["metrics_json"] == reference.attributes["metrics_json"])
+                continue
+            }
+            reference = file
+            #expect(file.attributes["timings_phase_names"] == .string("kernel,influence,optimisation,correction_dose,reoptimisation,final_dose"))
+            #expect(file.attributes["correction_histories_per_beamlet"] == .int(40))
+            for stage in ["correction_dose", "reoptimisation", "final_dose"] {
+                guard case .double(let seconds) = file.attributes["stage_seconds_" + stage] else { Issue.record("no \(stage) time"); continue }
+                #expect(seconds >= 0)
+            }
+        }
+        let plainRecord = try fixture.registry.job(id: plain)
+        try #require(plainRecord.state == .succeeded, "\(plainRecord.error ?? "")")
+        let uncorrected = try ResultFile.read(path: fixture.resultURL(plain).path)
+        #expect(uncorrected.attributes["correction_histories_per_beamlet"] == nil)
+        #expect(uncorrected.attributes["timings_phase_names"] == .string("kernel,influence,optimisation,final_dose"))
+        guard case .float64(let w)? = reference?.arrays["/plan/weights"]?.values,
+              case .float64(let w0)? = uncorrected.arrays["/plan/weights"]?.values else { Issue.record("no weights"); return }
+        let change = zip(w, w0).map { abs($0 - $1) }.max() ?? 0
+        #expect(change > 1e-3 * (w0.max() ?? 0), "max |Δw| \(change) against max w \(w0.max() ?? 0)")
+    }
+
+    /// The correction is D_mc·w − D_pb·w per voxel: on two hand-made 2-voxel matrices, exactly.
+    @Test func correctionIsTheDoseDifference() throws {
+        let grid = try Grid(nx: 2, ny: 1, nz: 1, spacingMM: SIMD3(1, 1, 1), originMM: .zero)
+        func column(_ id: Int, _ rows: [Int32], _ dose: [Float]) -> BeamletColumn {
+            BeamletColumn(beamletID: id, rowIndices: rows, doseGy: dose, uncertaintyGy: dose.map { _ in 0 }, bookkeeping: EnergyBookkeeping())
+        }
+        let mc = try Dose.InfluenceMatrix(grid: grid, columnCount: 2, columns: [column(0, [0, 1], [2, 1]), column(1, [1], [4])])
+        let pb = try Dose.InfluenceMatrix(grid: grid, columnCount: 2, columns: [column(0, [0], [1.5]), column(1, [1], [3])])
+        // Voxel 0: 2·2 − 2·1.5 = 1; voxel 1: (2·1 + 0.5·4) − 0.5·3 = 2.5.
+        #expect(try PlanRun.correctionGy(monteCarlo: mc, pencilBeam: pb, weights: [2, 0.5]) == [1, 2.5])
+    }
+
     /// Without a final recomputation the plan's uncertainty is zero (the pencil beam has no statistical noise), and a
     /// `dose` job with the pencil beam writes its forward dose with the engine attribute.
     @Test func pencilBeamWithoutFinalDoseAndForwardDose() throws {

@@ -104,10 +104,12 @@ struct JobSpecParsingTests {
         pencil.dose.engine = .pencilBeam
         pencil.dose.kernelHistories = 12_345
         pencil.finalHistoriesPerBeamlet = 10
+        pencil.correctionHistoriesPerBeamlet = 10_000_000
         let pencilSpec = JobSpec(name: "x", priority: 0, seed: 0, maxAttempts: 100, work: .plan(pencil))
         let pencilText = pencilSpec.canonicalYAML()
         #expect(try JobSpec.parse(yaml: pencilText) == pencilSpec, "\(pencilText)")
         #expect(pencilText.contains("engine: pencil_beam\nkernel_histories: 12345\n"))
+        #expect(pencilText.contains("correction_histories_per_beamlet: 10000000\n") && !text.contains("correction_histories"))
     }
 
     /// `engine` defaults to Monte Carlo (for dose jobs too) and `kernel_histories` to 10^6; with the pencil beam the
@@ -131,6 +133,10 @@ struct JobSpecParsingTests {
 
             """
         guard case .plan(let p) = try JobSpec.parse(yaml: plan).work else { Issue.record("not a plan job"); return }
-        #expect(p.dose.engine == .pencilBeam && p.finalHistoriesPerBeamlet == 500)
+        #expect(p.dose.engine == .pencilBeam && p.finalHistoriesPerBeamlet == 500 && p.correctionHistoriesPerBeamlet == nil)
+        guard case .plan(let corrected) = try JobSpec.parse(yaml: plan + "correction_histories_per_beamlet: 10\n").work else {
+            Issue.record("not a plan job"); return
+        }
+        #expect(corrected.correctionHistoriesPerBeamlet == 10, "the lower bound of the range is accepted")
     }
 }

@@ -45,6 +45,10 @@ struct KeyPathErrorTests {
         .plan(adding: "engine: pencilbeam", "engine", .invalidValue,
               "unknown dose engine \"pencilbeam\"; did you mean \"pencil_beam\"?; expected one of monte_carlo, pencil_beam"),
         .plan(adding: "engine: [pencil_beam]", "engine", .wrongType, "expected a string"),
+        .plan(adding: "correction_histories_per_beamlet: 10000", "correction_histories_per_beamlet", .invalidValue,
+              "a Monte Carlo correction needs engine: pencil_beam"),
+        .plan(adding: "engine: pencil_beam\ncorrection_histories_per_beamlet: 9", "correction_histories_per_beamlet", .outOfRange,
+              "9 is outside [10, 10000000]"),
         .plan(adding: "kernel_histories: 999", "kernel_histories", .outOfRange, "999 is outside [10000, 100000000]"),
         .plan(adding: "kernel_histories: 1.0e9", "kernel_histories", .outOfRange, "outside [10000, 100000000]"),
     ]

@@ -21,7 +21,7 @@ enum PlanCollectiveOptimisation {
         let task = try PlanOptimisationMessages.decodeMember(input)
         _ = oneBLASThread
         let options = QuasiNewtonOptions(maxIterations: task.optimizer.maxIterations, relativeObjectiveTolerance: task.optimizer.tolerance)
-        let start = [Double](repeating: task.startWeight, count: task.beamletCount)
+        let start = task.startWeights ?? [Double](repeating: task.startWeight, count: task.beamletCount)
         let clock = ContinuousClock()
         let began = clock.now
         let result = try ProjectedLBFGS(options: options).minimize(start: start) { weights in

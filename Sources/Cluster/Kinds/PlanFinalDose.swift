@@ -2,9 +2,10 @@ import Core
 import Dose
 import Planning
 
-/// The final-dose stage of a plan: the beamlets with non-zero weight recomputed with more histories (and
-/// seed + 1, so the final dose is statistically independent of the matrix it was optimised on), as beamlet-
-/// batch tasks of the influence stage's form. Batches are contiguous id runs cut to the influence stage's
+/// The final-dose stage of a plan (and its correction-dose stage): the beamlets with non-zero weight recomputed
+/// with Monte Carlo (with seed + `seedOffset`: 1 for the final dose, 2 for the correction dose, so each is
+/// statistically independent of the other and of the matrix it was optimised on), as beamlet-batch tasks of the
+/// influence stage's form. Batches are contiguous id runs cut to the influence stage's
 /// batch size for the number of beamlets recomputed, so the task list depends on the weights alone.
 struct PlanFinalDose {
     /// The batches, one task each.
@@ -12,9 +13,14 @@ struct PlanFinalDose {
     /// Number of beamlets of the plan (the final matrix has empty columns for the zero-weight ones).
     let beamletCount: Int
 
-    init(setup: DoseSetup, weights: [Double], historiesPerBeamlet: Int) throws {
+    /// The seed offset of the final dose.
+    static let finalSeedOffset: UInt64 = 1
+    /// The seed offset of the correction dose.
+    static let correctionSeedOffset: UInt64 = 2
+
+    init(setup: DoseSetup, weights: [Double], historiesPerBeamlet: Int, seedOffset: UInt64) throws {
         let s = setup.statistics
-        let statistics = BeamletStatistics(seed: s.seed &+ 1, historiesPerBeamlet: historiesPerBeamlet,
+        let statistics = BeamletStatistics(seed: s.seed &+ seedOffset, historiesPerBeamlet: historiesPerBeamlet,
                                            uncertaintyBatches: s.uncertaintyBatches, thresholdRelative: s.thresholdRelative)
         let active = weights.indices.filter { weights[$0] > 0 }
         let size = BeamletBatches.batchSize(beamletCount: active.count)

@@ -4,7 +4,7 @@ import Planning
 import Store
 
 /// The `plan` job kind: [segmentation] → [pencil-beam kernel] → influence matrix → fluence optimisation (a
-/// collective phase of all workers) → final dose (recomputed with more histories when the spec asks) →
+/// collective phase of all workers) → [Monte Carlo correction dose → re-optimisation with the correction] → final dose (recomputed with more histories when the spec asks) →
 /// normalisation and evaluation on the coordinator.
 ///
 /// The result holds what a dose result holds (`/dose/total`, `/dose/uncertainty`, `/plan/beams`, `/plan/weights`,
@@ -29,14 +29,16 @@ public struct PlanKind: JobKindPlugin {
     public func execute(phase: Int, input: TaskPayload) throws -> TaskPayload {
         switch try PlanStage.of(input) {
         case .segmentation: return try SegmentKind().execute(phase: phase, input: input)
-        case .kernel, .influence, .finalDose: return try InfluenceStage.execute(input)
-        case .optimisation: throw PlanKindError("the optimisation stage is a collective phase")
+        case .kernel, .influence, .correctionDose, .finalDose: return try InfluenceStage.execute(input)
+        case .optimisation, .reoptimisation: throw PlanKindError("the optimisation stages are collective phases")
         case .evaluation: throw PlanKindError("the evaluation stage runs on the coordinator and has no tasks")
         }
     }
 
     public func executeCollective(phase: Int, input: TaskPayload, group: any WorkerGroup) throws -> TaskPayload {
-        guard try PlanStage.of(input) == .optimisation else { throw PlanKindError("only the optimisation stage of a plan is collective") }
+        guard [.optimisation, .reoptimisation].contains(try PlanStage.of(input)) else {
+            throw PlanKindError("only the optimisation stages of a plan are collective")
+        }
         return try PlanCollectiveOptimisation.execute(input, group: group)
     }
 }

@@ -11,7 +11,9 @@ import Planning
 /// number fixed by the grid (at most 16), not by the ranks. Member m of a collective phase gets the blocks
 /// b ≡ m (mod members): their CSR rows, each term's voxels within them (block-local rows) with the term's
 /// global voxel count, the terms, the start weight and the stopping rules; so the tasks together carry the
-/// matrix once. Member 0 returns the weights and the optimiser's record, the others an empty payload.
+/// matrix once. Member 0 returns the weights and the optimiser's record, the others an empty payload. A Monte Carlo-
+/// corrected re-optimisation adds each block's fixed dose offset (`rows.offset_gy`, one per row) and the warm-start
+/// weights (`start.weights`); both fields are absent otherwise.
 enum PlanOptimisationMessages {
     /// What the coordinator starts from.
     struct Problem {
@@ -32,6 +34,8 @@ enum PlanOptimisationMessages {
         let startWeight: Double
         /// The CSR rows and cost terms of each z-block, in block order.
         let blocks: [FluencePlanBlock]
+        /// The weights to start from (one per beamlet), or nil for `startWeight` everywhere.
+        let startWeights: [Double]?
 
         init(_ problem: Problem) throws {
             let whole = try FluenceOptimisation(influence: problem.influence, structures: problem.structures,
@@ -66,6 +70,32 @@ enum PlanOptimisationMessages {
             objectives = problem.objectives
             optimizer = problem.optimizer
             startWeight = whole.startWeight
+            startWeights = nil
+        }
+
+        private init(objectives: [ObjectiveSpec], optimizer: OptimizerSpec, startWeight: Double, blocks: [FluencePlanBlock], startWeights: [Double]?) {
+            self.objectives = objectives
+            self.optimizer = optimizer
+            self.startWeight = startWeight
+            self.blocks = blocks
+            self.startWeights = startWeights
+        }
+
+        /// The same problem with the fixed dose `doseOffsetGy` (one value per dose-grid voxel, i.e. per row of the
+        /// whole matrix) added to the blocks' dose in the cost, started from `startWeights` (one per beamlet).
+        func corrected(doseOffsetGy: [Double], startWeights: [Double]) throws -> Blocks {
+            let rows = blocks.reduce(0) { $0 + $1.matrix.rowCount }
+            guard doseOffsetGy.count == rows, startWeights.count == blocks[0].matrix.beamletCount,
+                  startWeights.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
+                throw PlanKindError("a correction of \(doseOffsetGy.count) voxels and \(startWeights.count) start weights for \(rows) rows")
+            }
+            var first = 0
+            let shifted = try blocks.map { block in
+                defer { first += block.matrix.rowCount }
+                return try FluencePlanBlock(matrix: block.matrix, objectives: block.objectives,
+                                            doseOffsetGy: Array(doseOffsetGy[first..<(first + block.matrix.rowCount)]))
+            }
+            return Blocks(objectives: objectives, optimizer: optimizer, startWeight: startWeight, blocks: shifted, startWeights: startWeights)
         }
 
         /// The task of every member of a group of `members`, in member order.
@@ -90,6 +120,8 @@ enum PlanOptimisationMessages {
             payload["objectives.values"] = .float64(objectives.flatMap { [$0.doseGy, $0.volumePct ?? .nan, $0.eudA ?? .nan, $0.penalty] })
             payload["optimizer"] = .float64([Double(optimizer.maxIterations), optimizer.tolerance, startWeight,
                                              Double(blocks[0].matrix.beamletCount)])
+            if blocks[0].doseOffsetGy != nil { payload["rows.offset_gy"] = .float64(own.flatMap { $0.doseOffsetGy ?? [] }) }
+            if let startWeights { payload["start.weights"] = .float64(startWeights) }
             return payload
         }
     }
@@ -103,6 +135,8 @@ enum PlanOptimisationMessages {
         var blocks: [FluencePlanBlock]
         var beamletCount: Int
         var startWeight: Double
+        /// The warm-start weights, or nil for `startWeight` everywhere.
+        var startWeights: [Double]?
         var optimizer: OptimizerSpec
     }
 
@@ -130,12 +164,18 @@ enum PlanOptimisationMessages {
         let beamletIndices = try payload.int32s("rows.beamlets"), dose = try payload.float32s("rows.dose")
         let voxelCounts = try payload.int64s("terms.voxel_counts"), voxels = try payload.int32s("terms.voxels")
         let own = header.count - 1
+        let doseOffsets = try payload["rows.offset_gy"].map { _ in try payload.float64s("rows.offset_gy") }
+        let startWeights = try payload["start.weights"].map { _ in try payload.float64s("start.weights") }
+        guard doseOffsets.map({ $0.count == Int(rowCounts.reduce(0, +)) }) ?? true,
+              startWeights.map({ $0.count == beamlets && $0.allSatisfy { $0.isFinite && $0 >= 0 } }) ?? true else {
+            throw WireError.malformed("the dose offsets or start weights disagree with the rows and beamlets")
+        }
         guard structureVoxels.count == functions.count, structureVoxels.allSatisfy({ $0 >= 0 }), rowCounts.count == own,
               rowCounts.allSatisfy({ $0 >= 0 }), offsets.count == Int(rowCounts.reduce(0, +)) + own, beamletIndices.count == dose.count,
               voxelCounts.count == own * functions.count, voxelCounts.allSatisfy({ $0 >= 0 }), voxelCounts.reduce(0, +) == Int64(voxels.count) else {
             throw WireError.malformed("the block row and term fields disagree")
         }
-        var offsetStart = 0, entryStart = 0, voxelStart = 0
+        var offsetStart = 0, entryStart = 0, voxelStart = 0, rowStart = 0
         let blocks = try (0..<own).map { i in
             let rows = Int(rowCounts[i])
             let rowOffsets = offsets[offsetStart...(offsetStart + rows)].map { Int($0) }
@@ -153,7 +193,8 @@ enum PlanOptimisationMessages {
                 return DoseObjective(function: functions[t].0, penalty: functions[t].1, voxels: Array(voxels[voxelStart..<(voxelStart + n)]),
                                      structureVoxelCount: Int(structureVoxels[t]))
             }
-            return try FluencePlanBlock(matrix: matrix, objectives: terms)
+            defer { rowStart += rows }
+            return try FluencePlanBlock(matrix: matrix, objectives: terms, doseOffsetGy: doseOffsets.map { Array($0[rowStart..<(rowStart + rows)]) })
         }
         guard entryStart == dose.count else { throw WireError.malformed("the blocks leave \(dose.count - entryStart) entries unused") }
         // A member without blocks (more members than blocks) still takes part in every reduction: with one block of no rows.
@@ -163,7 +204,7 @@ enum PlanOptimisationMessages {
         }
         return MemberTask(blockCount: Int(count), blockIDs: ids.map { Int($0) },
                           blocks: blocks.isEmpty ? [try FluencePlanBlock(matrix: empty, objectives: terms)] : blocks, beamletCount: beamlets,
-                          startWeight: optimizer[2], optimizer: OptimizerSpec(maxIterations: Int(optimizer[0]), tolerance: optimizer[1]))
+                          startWeight: optimizer[2], startWeights: startWeights, optimizer: OptimizerSpec(maxIterations: Int(optimizer[0]), tolerance: optimizer[1]))
     }
 
     static func encode(_ result: FluenceOptimisationResult) -> TaskPayload {

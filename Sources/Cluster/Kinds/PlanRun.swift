@@ -6,8 +6,13 @@ import Planning
 import Store
 
 /// The coordinator side of a `plan` job: a state machine over the stages [segmentation (a delegated
-/// `SegmentRun`)] → influence → optimisation (a collective phase) → [final dose] → evaluation. Every phase's tasks are
-/// tagged with their stage; the phase names and the wall time of every stage go into the result.
+/// `SegmentRun`)] → influence → optimisation (a collective phase) → [correction dose → re-optimisation (collective)] →
+/// [final dose] → evaluation. Every phase's tasks are tagged with their stage; the phase names and the wall time of
+/// every stage go into the result.
+///
+/// With `correction_histories_per_beamlet` the first fluence w is recomputed with Monte Carlo, and the correction
+/// c = D_mc·w − D_pb·w (per dose voxel, on the coordinator) is added as a fixed dose offset to the pencil-beam
+/// problem, which is optimised again from w.
 final class PlanRun: JobRun {
     /// What the stages after segmentation share: the dose set-up, the structures on the dose grid, the objectives.
     struct Inputs {
@@ -20,7 +25,10 @@ final class PlanRun: JobRun {
         case starting
         case segmentation(SegmentRun)
         case influence(InfluenceStage, Inputs)
-        case optimisation(Inputs, matrix: Dose.InfluenceMatrix, bookkeeping: EnergyBookkeeping)
+        case optimisation(Inputs, matrix: Dose.InfluenceMatrix, bookkeeping: EnergyBookkeeping, blocks: PlanOptimisationMessages.Blocks)
+        case correctionDose(Inputs, matrix: Dose.InfluenceMatrix, bookkeeping: EnergyBookkeeping, blocks: PlanOptimisationMessages.Blocks,
+                            weights: [Double], stage: PlanFinalDose)
+        case reoptimisation(Inputs, matrix: Dose.InfluenceMatrix, bookkeeping: EnergyBookkeeping)
         case finalDose(Inputs, matrix: Dose.InfluenceMatrix, optimisation: FluenceOptimisationResult, stage: PlanFinalDose)
         case finished
     }
@@ -66,19 +74,28 @@ final class PlanRun: JobRun {
             endStage(.influence)
             let blocks = try PlanOptimisationMessages.Blocks(.init(influence: matrix, structures: inputs.structures, objectives: inputs.objectives,
                                                                    prescription: spec.prescription, optimizer: spec.optimizer))
-            state = .optimisation(inputs, matrix: matrix, bookkeeping: bookkeeping)
-            phaseNames.append(PlanStage.optimisation.rawValue)
-            return .collective { members in blocks.tasks(members: members).map(PlanStage.optimisation.tagged) }
-        case .optimisation(let inputs, let matrix, let bookkeeping):
-            guard let first = results.first else { throw PlanKindError("no optimisation result") }
-            let optimisation = try PlanOptimisationMessages.decodeResult(first, beamletCount: matrix.columnCount)
+            state = .optimisation(inputs, matrix: matrix, bookkeeping: bookkeeping, blocks: blocks)
+            return collective(.optimisation, blocks)
+        case .optimisation(let inputs, let matrix, let bookkeeping, let blocks):
+            let optimisation = try Self.optimisationResult(results, beamletCount: matrix.columnCount)
             endStage(.optimisation)
-            guard let histories = spec.finalHistoriesPerBeamlet else {
-                return try finish(inputs, matrix: matrix, optimisation: optimisation, finalMatrix: matrix, bookkeeping: bookkeeping)
+            guard let histories = spec.correctionHistoriesPerBeamlet else {
+                return try afterOptimisation(inputs, matrix: matrix, bookkeeping: bookkeeping, optimisation: optimisation)
             }
-            let stage = try PlanFinalDose(setup: inputs.setup, weights: optimisation.weights, historiesPerBeamlet: histories)
-            state = .finalDose(inputs, matrix: matrix, optimisation: optimisation, stage: stage)
-            return phase(.finalDose, stage.tasks)
+            let stage = try PlanFinalDose(setup: inputs.setup, weights: optimisation.weights, historiesPerBeamlet: histories,
+                                          seedOffset: PlanFinalDose.correctionSeedOffset)
+            state = .correctionDose(inputs, matrix: matrix, bookkeeping: bookkeeping, blocks: blocks, weights: optimisation.weights, stage: stage)
+            return phase(.correctionDose, stage.tasks)
+        case .correctionDose(let inputs, let matrix, let bookkeeping, let blocks, let weights, let stage):
+            let (monteCarlo, _) = try stage.matrix(from: results, grid: inputs.setup.patient.grid)
+            let correctionGy = try Self.correctionGy(monteCarlo: monteCarlo, pencilBeam: matrix, weights: weights)
+            endStage(.correctionDose)
+            state = .reoptimisation(inputs, matrix: matrix, bookkeeping: bookkeeping)
+            return collective(.reoptimisation, try blocks.corrected(doseOffsetGy: correctionGy, startWeights: weights))
+        case .reoptimisation(let inputs, let matrix, let bookkeeping):
+            let optimisation = try Self.optimisationResult(results, beamletCount: matrix.columnCount)
+            endStage(.reoptimisation)
+            return try afterOptimisation(inputs, matrix: matrix, bookkeeping: bookkeeping, optimisation: optimisation)
         case .finalDose(let inputs, let matrix, let optimisation, let stage):
             let (finalMatrix, bookkeeping) = try stage.matrix(from: results, grid: inputs.setup.patient.grid)
             endStage(.finalDose)
@@ -86,6 +103,36 @@ final class PlanRun: JobRun {
         case .starting, .finished:
             throw PlanKindError("results arrived with no plan stage running")
         }
+    }
+
+    /// The final dose of the optimised fluence, or straight to the evaluation when the spec asks for none.
+    private func afterOptimisation(_ inputs: Inputs, matrix: Dose.InfluenceMatrix, bookkeeping: EnergyBookkeeping,
+                                   optimisation: FluenceOptimisationResult) throws -> JobStep {
+        guard let histories = spec.finalHistoriesPerBeamlet else {
+            return try finish(inputs, matrix: matrix, optimisation: optimisation, finalMatrix: matrix, bookkeeping: bookkeeping)
+        }
+        let stage = try PlanFinalDose(setup: inputs.setup, weights: optimisation.weights, historiesPerBeamlet: histories,
+                                      seedOffset: PlanFinalDose.finalSeedOffset)
+        state = .finalDose(inputs, matrix: matrix, optimisation: optimisation, stage: stage)
+        return phase(.finalDose, stage.tasks)
+    }
+
+    /// A collective optimisation phase of `blocks` tagged with `stage`; records the phase name.
+    private func collective(_ stage: PlanStage, _ blocks: PlanOptimisationMessages.Blocks) -> JobStep {
+        phaseNames.append(stage.rawValue)
+        return .collective { members in blocks.tasks(members: members).map(stage.tagged) }
+    }
+
+    /// Member 0's optimisation result.
+    private static func optimisationResult(_ results: [TaskPayload], beamletCount: Int) throws -> FluenceOptimisationResult {
+        guard let first = results.first else { throw PlanKindError("no optimisation result") }
+        return try PlanOptimisationMessages.decodeResult(first, beamletCount: beamletCount)
+    }
+
+    /// The Monte Carlo correction per dose voxel, D_mc·w − D_pb·w in Gy.
+    static func correctionGy(monteCarlo: Dose.InfluenceMatrix, pencilBeam: Dose.InfluenceMatrix, weights: [Double]) throws -> [Double] {
+        let mc = try monteCarlo.dose(weights: weights).voxels, pb = try pencilBeam.dose(weights: weights).voxels
+        return zip(mc, pb).map { Double($0) - Double($1) }
     }
 
     /// Passes a segmentation phase on (named after its pipeline step), or keeps the masks and moves on.
@@ -161,6 +208,7 @@ final class PlanRun: JobRun {
         attributes["normalisation_factor"] = .double(factor)
         attributes["energy_imbalance_relative"] = .double(bookkeeping.relativeImbalance)
         if let histories = spec.finalHistoriesPerBeamlet { attributes["final_histories_per_beamlet"] = .int(histories) }
+        if let histories = spec.correctionHistoriesPerBeamlet { attributes["correction_histories_per_beamlet"] = .int(histories) }
         var result = ResultFile(doseGy: evaluation.doseGy, doseUncertainty: uncertainty, arrays: arrays)
         if let segmentation {
             result.segmentation = segmentation.segmentation

@@ -2,6 +2,8 @@
 /// `plan.stage`, so a worker dispatches on it (the number of segmentation phases varies with the request).
 enum PlanStage: String, CaseIterable, Sendable {
     case segmentation, kernel, influence, optimisation
+    case correctionDose = "correction_dose"
+    case reoptimisation
     case finalDose = "final_dose"
     case evaluation
 
