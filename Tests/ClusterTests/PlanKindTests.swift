@@ -81,59 +81,64 @@ import Testing
         #expect((0..<n).allSatisfy { (matrix.column($0).rows.isEmpty) == (weights[$0] == 0) })
     }
 
+    /// Runs plan `spec` on 1, 2 and 4 in-process workers, checks that dose, uncertainty, weights and metrics are
+    /// bitwise identical and returns the 1-worker job and its result file.
+    static func identicalPlanResults(_ fixture: SchedulerFixture, spec: String) throws -> (job: Int64, file: ResultFile) {
+        var jobs: [Int: Int64] = [:]
+        for slots in [1, 2, 4] {
+            jobs[slots] = try fixture.submit(spec, kind: "plan")
+            try fixture.drain(kind: PlanKind(), slots: slots, completion: slots == 1 ? .dispatchOrder : .newestFirst)
+        }
+        var results: [ResultFile] = []
+        for slots in [1, 2, 4] {
+            let record = try fixture.registry.job(id: try #require(jobs[slots]))
+            try #require(record.state == .succeeded, "\(record.error ?? "")")
+            let file = try ResultFile.read(path: fixture.resultURL(record.id).path)
+            if let reference = results.first {
+                #expect(file.doseGy == reference.doseGy && file.arrays["/plan/weights"] == reference.arrays["/plan/weights"], "\(slots) workers")
+                #expect(file.doseUncertainty == reference.doseUncertainty && file.attributes["metrics_json"] == reference.attributes["metrics_json"])
+            }
+            results.append(file)
+        }
+        return (try #require(jobs[1]), results[0])
+    }
+
     /// Whole plan jobs on 1, 2 and 4 in-process workers: identical /dose/total and /plan/weights; every part of
     /// the contract; target D95 = 60 Gy after normalisation (1e-6 Gy in metrics_json, 1e-4 Gy recomputed from
     /// the stored float32 dose).
     @Test func planJobIsCompleteAndIdenticalForOneTwoAndFourWorkers() throws {
         let fixture = try Self.caseFixture()
-        var jobs: [Int: Int64] = [:]
-        for slots in [1, 2, 4] {
-            jobs[slots] = try fixture.submit(Self.spec(), kind: "plan")
-            try fixture.drain(kind: PlanKind(), slots: slots, completion: slots == 1 ? .dispatchOrder : .newestFirst)
+        let (job, file) = try Self.identicalPlanResults(fixture, spec: Self.spec())
+        let dose = try #require(file.doseGy)
+        #expect(file.doseUncertainty?.grid == dose.grid)
+        for path in ["/plan/beams", "/plan/weights", "/dvh/ptv", "/dvh/oar", "/dvh/body", "/timings/tasks"] {
+            #expect(file.arrays[path] != nil, "\(path) missing")
         }
-        var reference: ResultFile?
-        for slots in [1, 2, 4] {
-            let job = try #require(jobs[slots])
-            let record = try fixture.registry.job(id: job)
-            try #require(record.state == .succeeded, "\(record.error ?? "")")
-            let file = try ResultFile.read(path: fixture.resultURL(job).path)
-            if let reference {
-                #expect(file.doseGy == reference.doseGy && file.arrays["/plan/weights"] == reference.arrays["/plan/weights"], "\(slots) workers")
-                #expect(file.doseUncertainty == reference.doseUncertainty && file.attributes["metrics_json"] == reference.attributes["metrics_json"])
-                continue
-            }
-            reference = file
-            let dose = try #require(file.doseGy)
-            #expect(file.doseUncertainty?.grid == dose.grid)
-            for path in ["/plan/beams", "/plan/weights", "/dvh/ptv", "/dvh/oar", "/dvh/body", "/timings/tasks"] {
-                #expect(file.arrays[path] != nil, "\(path) missing")
-            }
-            #expect(file.arrays["/plan/beams"]?.shape == [3, 4])
-            for name in ["isocentre_mm", "beamlet_count", "histories_per_beamlet", "nonzeros", "normalisation_factor",
-                         "stage_seconds_influence", "stage_seconds_optimisation", "stage_seconds_final_dose", "stage_seconds_evaluation"] {
-                #expect(file.attributes[name] != nil, "attribute \(name) missing")
-            }
-            #expect(file.attributes["timings_phase_names"] == .string("influence,optimisation,final_dose"))
-            #expect(file.attributes["histories_per_beamlet"] == .int(40) && file.attributes["final_histories_per_beamlet"] == .int(80))
-            guard case .string(let json) = file.attributes["metrics_json"], case .double(let factor) = file.attributes["normalisation_factor"] else {
-                Issue.record("metrics_json or normalisation_factor missing"); continue
-            }
-            let metrics = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
-            let ptv = try #require((metrics["structures"] as? [[String: Any]])?.first { $0["name"] as? String == "ptv" })
-            let d95 = try #require(ptv["d95_gy"] as? Double)
-            #expect(abs(d95 - 60) < 1e-6, "metrics D95 \(d95)")
-            #expect(abs(((metrics["prescription"] as? [String: Any])?["factor"] as? Double ?? 0) - factor) < 1e-12)
-            #expect((metrics["goals"] as? [[String: Any]])?.count == 3 && (metrics["optimizer"] as? [String: Any])?["iterations"] != nil)
-            let ptvMask = try #require(try DoseGridStructures([ContouredStructure(name: "ptv", mask: Self.structures()[2].mask)], doseGrid: dose.grid).masks["ptv"])
-            let stored = try StructureDose(name: "ptv", dose: dose, mask: ptvMask)
-            #expect(abs(stored.doseAtVolume(95) - 60) < 1e-4, "stored D95 \(stored.doseAtVolume(95))")
-            let weights = try #require(file.arrays["/plan/weights"]).values
-            guard case .float64(let w) = weights else { Issue.record("weights are not float64"); continue }
-            #expect(w.count == (file.attributes["beamlet_count"].flatMap { if case .int(let n) = $0 { n } else { nil } } ?? -1))
-            #expect(w.allSatisfy { $0 >= 0 } && w.contains { $0 > 0 })
-            let note = try fixture.registry.events(jobID: job).map(\.message).joined(separator: "\n")
-            #expect(note.contains("ptv D95 60.0 Gy") && note.contains("goals "), "\(note)")
+        #expect(file.arrays["/plan/beams"]?.shape == [3, 4])
+        for name in ["isocentre_mm", "beamlet_count", "histories_per_beamlet", "nonzeros", "normalisation_factor",
+                     "stage_seconds_influence", "stage_seconds_optimisation", "stage_seconds_final_dose", "stage_seconds_evaluation"] {
+            #expect(file.attributes[name] != nil, "attribute \(name) missing")
         }
+        #expect(file.attributes["timings_phase_names"] == .string("influence,optimisation,final_dose"))
+        #expect(file.attributes["histories_per_beamlet"] == .int(40) && file.attributes["final_histories_per_beamlet"] == .int(80))
+        guard case .string(let json) = file.attributes["metrics_json"], case .double(let factor) = file.attributes["normalisation_factor"] else {
+            Issue.record("metrics_json or normalisation_factor missing"); return
+        }
+        let metrics = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let ptv = try #require((metrics["structures"] as? [[String: Any]])?.first { $0["name"] as? String == "ptv" })
+        let d95 = try #require(ptv["d95_gy"] as? Double)
+        #expect(abs(d95 - 60) < 1e-6, "metrics D95 \(d95)")
+        #expect(abs(((metrics["prescription"] as? [String: Any])?["factor"] as? Double ?? 0) - factor) < 1e-12)
+        #expect((metrics["goals"] as? [[String: Any]])?.count == 3 && (metrics["optimizer"] as? [String: Any])?["iterations"] != nil)
+        let ptvMask = try #require(try DoseGridStructures([ContouredStructure(name: "ptv", mask: Self.structures()[2].mask)], doseGrid: dose.grid).masks["ptv"])
+        let stored = try StructureDose(name: "ptv", dose: dose, mask: ptvMask)
+        #expect(abs(stored.doseAtVolume(95) - 60) < 1e-4, "stored D95 \(stored.doseAtVolume(95))")
+        let weights = try #require(file.arrays["/plan/weights"]).values
+        guard case .float64(let w) = weights else { Issue.record("weights are not float64"); return }
+        #expect(w.count == (file.attributes["beamlet_count"].flatMap { if case .int(let n) = $0 { n } else { nil } } ?? -1))
+        #expect(w.allSatisfy { $0 >= 0 } && w.contains { $0 > 0 })
+        let note = try fixture.registry.events(jobID: job).map(\.message).joined(separator: "\n")
+        #expect(note.contains("ptv D95 60.0 Gy") && note.contains("goals "), "\(note)")
     }
 
     /// An objective or goal on a structure the case lacks fails the job with the name in the error and no result file.

@@ -19,29 +19,12 @@ import Testing
     /// phase; the result records the engine and the kernel histories; the uncertainty is the final MC dose's.
     @Test func pencilBeamPlanIsIdenticalForOneTwoAndFourWorkers() throws {
         let fixture = try PlanKindTests.caseFixture()
-        var jobs: [Int: Int64] = [:]
-        for slots in [1, 2, 4] {
-            jobs[slots] = try fixture.submit(Self.spec(), kind: "plan")
-            try fixture.drain(kind: PlanKind(), slots: slots, completion: slots == 1 ? .dispatchOrder : .newestFirst)
-        }
-        var reference: ResultFile?
-        for slots in [1, 2, 4] {
-            let job = try #require(jobs[slots])
-            let record = try fixture.registry.job(id: job)
-            try #require(record.state == .succeeded, "\(record.error ?? "")")
-            let file = try ResultFile.read(path: fixture.resultURL(job).path)
-            if let reference {
-                #expect(file.doseGy == reference.doseGy && file.arrays["/plan/weights"] == reference.arrays["/plan/weights"], "\(slots) workers")
-                #expect(file.doseUncertainty == reference.doseUncertainty && file.attributes["metrics_json"] == reference.attributes["metrics_json"])
-                continue
-            }
-            reference = file
-            #expect(file.attributes["influence_engine"] == .string("pencil_beam") && file.attributes["kernel_histories"] == .int(10_000))
-            #expect(file.attributes["timings_phase_names"] == .string("kernel,influence,optimisation,final_dose"))
-            #expect(file.attributes["stage_seconds_kernel"] != nil)
-            let sigma = try #require(file.doseUncertainty).voxels
-            #expect(sigma.contains { $0 > 0 }, "the final Monte Carlo dose has a statistical uncertainty")
-        }
+        let (_, file) = try PlanKindTests.identicalPlanResults(fixture, spec: Self.spec())
+        #expect(file.attributes["influence_engine"] == .string("pencil_beam") && file.attributes["kernel_histories"] == .int(10_000))
+        #expect(file.attributes["timings_phase_names"] == .string("kernel,influence,optimisation,final_dose"))
+        #expect(file.attributes["stage_seconds_kernel"] != nil)
+        let sigma = try #require(file.doseUncertainty).voxels
+        #expect(sigma.contains { $0 > 0 }, "the final Monte Carlo dose has a statistical uncertainty")
     }
 
     /// The Monte Carlo-corrected re-optimisation (correction dose of 40 histories per beamlet): 1, 2 and 4 workers give
@@ -50,38 +33,21 @@ import Testing
     @Test func correctedPlanIsIdenticalForOneTwoAndFourWorkersAndDiffersFromTheUncorrected() throws {
         let fixture = try PlanKindTests.caseFixture()
         let corrected = Self.spec() + "correction_histories_per_beamlet: 40\n"
-        var jobs: [Int: Int64] = [:]
-        for slots in [1, 2, 4] {
-            jobs[slots] = try fixture.submit(corrected, kind: "plan")
-            try fixture.drain(kind: PlanKind(), slots: slots, completion: slots == 1 ? .dispatchOrder : .newestFirst)
-        }
+        let (_, file) = try PlanKindTests.identicalPlanResults(fixture, spec: corrected)
         let plain = try fixture.submit(Self.spec(), kind: "plan")
         try fixture.drain(kind: PlanKind(), slots: 2)
-        var reference: ResultFile?
-        for slots in [1, 2, 4] {
-            let job = try #require(jobs[slots])
-            let record = try fixture.registry.job(id: job)
-            try #require(record.state == .succeeded, "\(record.error ?? "")")
-            let file = try ResultFile.read(path: fixture.resultURL(job).path)
-            if let reference {
-                #expect(file.doseGy == reference.doseGy && file.arrays["/plan/weights"] == reference.arrays["/plan/weights"], "\(slots) workers")
-                #expect(file.doseUncertainty == reference.doseUncertainty && file.attributes["metrics_json"] == reference.attributes["metrics_json"])
-                continue
-            }
-            reference = file
-            #expect(file.attributes["timings_phase_names"] == .string("kernel,influence,optimisation,correction_dose,reoptimisation,final_dose"))
-            #expect(file.attributes["correction_histories_per_beamlet"] == .int(40))
-            for stage in ["correction_dose", "reoptimisation", "final_dose"] {
-                guard case .double(let seconds) = file.attributes["stage_seconds_" + stage] else { Issue.record("no \(stage) time"); continue }
-                #expect(seconds >= 0)
-            }
+        #expect(file.attributes["timings_phase_names"] == .string("kernel,influence,optimisation,correction_dose,reoptimisation,final_dose"))
+        #expect(file.attributes["correction_histories_per_beamlet"] == .int(40))
+        for stage in ["correction_dose", "reoptimisation", "final_dose"] {
+            guard case .double(let seconds) = file.attributes["stage_seconds_" + stage] else { Issue.record("no \(stage) time"); continue }
+            #expect(seconds >= 0)
         }
         let plainRecord = try fixture.registry.job(id: plain)
         try #require(plainRecord.state == .succeeded, "\(plainRecord.error ?? "")")
         let uncorrected = try ResultFile.read(path: fixture.resultURL(plain).path)
         #expect(uncorrected.attributes["correction_histories_per_beamlet"] == nil)
         #expect(uncorrected.attributes["timings_phase_names"] == .string("kernel,influence,optimisation,final_dose"))
-        guard case .float64(let w)? = reference?.arrays["/plan/weights"]?.values,
+        guard case .float64(let w)? = file.arrays["/plan/weights"]?.values,
               case .float64(let w0)? = uncorrected.arrays["/plan/weights"]?.values else { Issue.record("no weights"); return }
         let change = zip(w, w0).map { abs($0 - $1) }.max() ?? 0
         #expect(change > 1e-3 * (w0.max() ?? 0), "max |Δw| \(change) against max w \(w0.max() ?? 0)")
