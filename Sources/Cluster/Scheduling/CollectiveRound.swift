@@ -1,5 +1,3 @@
-import Foundation
-
 /// One round of a collective phase: every member contributes, and all members get the same outcome.
 ///
 /// A member contributes its values to an `allreduceSum` (`data`), the end of its task (`done`) or the error its
@@ -54,51 +52,58 @@ enum CollectiveRound {
     }
 
     static func encode(_ contribution: Contribution) -> [UInt8] {
+        var writer = ByteWriter()
         switch contribution {
-        case .data(let values): return [1] + bytes(of: values)
-        case .done: return [2]
-        case .failed(let message): return [3] + Array(message.utf8)
+        case .data(let values): writer.write(UInt8(1)); writer.writeElements(values)
+        case .done: writer.write(UInt8(2))
+        case .failed(let message): writer.write(UInt8(3)); writer.writeElements(Array(message.utf8))
         }
+        return writer.bytes
     }
 
     static func decodeContribution(_ bytes: [UInt8]) throws -> Contribution {
-        switch bytes.first {
-        case 1: return .data(try doubles(bytes.dropFirst()))
-        case 2 where bytes.count == 1: return .done
-        case 3: return .failed(String(decoding: bytes.dropFirst(), as: UTF8.self))
+        var reader = ByteReader(bytes)
+        switch try reader.read(UInt8.self, "kind of a collective contribution") {
+        case 1: return .data(try doubles(&reader))
+        case 2 where reader.remaining == 0: return .done
+        case 3: return .failed(try text(&reader))
         default: throw WireError.malformed("not a collective contribution")
         }
     }
 
     static func encode(_ outcome: Outcome) -> [UInt8] {
+        var writer = ByteWriter()
         switch outcome {
-        case .sum(let values): return [1] + bytes(of: values)
-        case .done: return [2]
+        case .sum(let values): writer.write(UInt8(1)); writer.writeElements(values)
+        case .done: writer.write(UInt8(2))
         case .failed(let member, let message):
-            return [3] + withUnsafeBytes(of: Int32(member ?? -1).littleEndian) { Array($0) } + Array(message.utf8)
+            writer.write(UInt8(3))
+            writer.write(Int32(member ?? -1))
+            writer.writeElements(Array(message.utf8))
         }
+        return writer.bytes
     }
 
     static func decodeOutcome(_ bytes: [UInt8]) throws -> Outcome {
-        switch bytes.first {
-        case 1: return .sum(try doubles(bytes.dropFirst()))
-        case 2 where bytes.count == 1: return .done
-        case 3 where bytes.count >= 5:
-            let raw = bytes[1..<5].enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) }
-            let member = Int(Int32(bitPattern: raw))
-            return .failed(member: member >= 0 ? member : nil, message: String(decoding: bytes.dropFirst(5), as: UTF8.self))
+        var reader = ByteReader(bytes)
+        switch try reader.read(UInt8.self, "kind of a collective outcome") {
+        case 1: return .sum(try doubles(&reader))
+        case 2 where reader.remaining == 0: return .done
+        case 3:
+            let member = Int(try reader.read(Int32.self, "failed member"))
+            return .failed(member: member >= 0 ? member : nil, message: try text(&reader))
         default: throw WireError.malformed("not a collective outcome")
         }
     }
 
-    private static func bytes(of values: [Double]) -> [UInt8] {
-        values.map(\.bitPattern.littleEndian).withUnsafeBytes { Array($0) }
+    /// The rest of the bytes as Float64 values, copied in one block.
+    private static func doubles(_ reader: inout ByteReader) throws -> [Double] {
+        guard reader.remaining % 8 == 0 else { throw WireError.malformed("\(reader.remaining) bytes are not whole Float64 values") }
+        return try reader.readElements(Double.self, count: reader.remaining / 8, "collective values")
     }
 
-    private static func doubles(_ bytes: ArraySlice<UInt8>) throws -> [Double] {
-        guard bytes.count % 8 == 0 else { throw WireError.malformed("\(bytes.count) bytes are not whole Float64 values") }
-        var bits = [UInt64](repeating: 0, count: bytes.count / 8)
-        bits.withUnsafeMutableBytes { $0.copyBytes(from: bytes) }
-        return bits.map { Double(bitPattern: UInt64(littleEndian: $0)) }
+    /// The rest of the bytes as UTF-8 text (invalid sequences replaced).
+    private static func text(_ reader: inout ByteReader) throws -> String {
+        String(decoding: try reader.readBytes(reader.remaining, "collective message"), as: UTF8.self)
     }
 }
