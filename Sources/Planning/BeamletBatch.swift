@@ -15,9 +15,7 @@ public struct BeamletBatch: Sendable {
 
     /// A batch; throws ``PlanningError`` when the ids are not beamlets of `geometry`.
     public init(patient: PatientModel, geometry: BeamGeometry, beamletIDs: Range<Int>, statistics: BeamletStatistics) throws {
-        guard beamletIDs.lowerBound >= 0, beamletIDs.upperBound <= geometry.beamlets.count else {
-            throw PlanningError("beamlets \(beamletIDs) are outside 0..<\(geometry.beamlets.count)")
-        }
+        try BeamletBatches.check(beamletIDs, in: geometry)
         self.patient = patient
         self.geometry = geometry
         self.beamletIDs = beamletIDs

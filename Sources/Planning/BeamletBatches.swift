@@ -1,3 +1,5 @@
+import Dose
+
 /// How a job's beamlets are cut into tasks: contiguous id ranges whose size depends on the beamlet count
 /// alone (never on the rank count), so the task list and the result are the same for any number of ranks.
 public enum BeamletBatches {
@@ -15,5 +17,12 @@ public enum BeamletBatches {
     public static func ranges(beamletCount: Int) -> [Range<Int>] {
         let size = batchSize(beamletCount: beamletCount)
         return stride(from: 0, to: beamletCount, by: size).map { $0..<min($0 + size, beamletCount) }
+    }
+
+    /// Throws a ``PlanningError`` unless `ids` are beamlets of `geometry` (the check of every batch's initialiser).
+    static func check(_ ids: Range<Int>, in geometry: BeamGeometry) throws {
+        guard ids.lowerBound >= 0, ids.upperBound <= geometry.beamlets.count else {
+            throw PlanningError("beamlets \(ids) are outside 0..<\(geometry.beamlets.count)")
+        }
     }
 }

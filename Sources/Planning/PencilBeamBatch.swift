@@ -17,9 +17,7 @@ public struct PencilBeamBatch: Sendable {
     /// A batch; throws ``PlanningError`` when the ids are not beamlets of `geometry`.
     public init(patient: PatientModel, geometry: BeamGeometry, kernel: PencilBeamKernel, beamletIDs: Range<Int>,
                 thresholdRelative: Double) throws {
-        guard beamletIDs.lowerBound >= 0, beamletIDs.upperBound <= geometry.beamlets.count else {
-            throw PlanningError("beamlets \(beamletIDs) are outside 0..<\(geometry.beamlets.count)")
-        }
+        try BeamletBatches.check(beamletIDs, in: geometry)
         self.patient = patient
         self.geometry = geometry
         self.kernel = kernel
