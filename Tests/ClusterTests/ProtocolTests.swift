@@ -26,7 +26,7 @@ import Testing
     @Test(arguments: messages) func roundTripIsExact(message: ClusterMessage) throws {
         let bytes = message.encoded()
         #expect(Array(bytes.prefix(4)) == Array("RTCM".utf8))
-        #expect(bytes[4] == 1 && bytes[5] == 0, "version 1, little-endian")
+        #expect(bytes[4] == 2 && bytes[5] == 0, "version 2, little-endian")
         #expect(try ClusterMessage.decode(bytes) == message)
         #expect(message.encoded() == bytes, "encoding is deterministic (fields sorted by name)")
     }
