@@ -79,10 +79,10 @@ import Testing
     /// The water-box plan of ``PlanKindTests`` (influence, optimisation, final dose) on 2 in-process workers with
     /// the cache off (every shared field in full), on, and on with a worker cache that keeps nothing (every
     /// reference misses, as if the cache were cleared between tasks): dose, uncertainty, weights and metrics are
-    /// bitwise identical; with the cache on, the 46 + 18 beamlet-batch task messages carry ≥ 5× fewer bytes
+    /// bitwise identical; with the cache on, the beamlet-batch task messages (46 influence batches and the final dose's) carry ≥ 5× fewer bytes
     /// (measured 9.70 MB → 0.16 MB, 59×; the whole job's task messages and replies 10.0 MB → 0.48 MB, 21×;
-    /// deterministic counts) and no task misses; with the empty worker cache every referencing task (110) misses
-    /// once and is resent in full.
+    /// deterministic counts) and no task misses; with the empty worker cache referencing tasks miss (110 misses
+    /// measured) and each is resent in full.
     @Test func planJobGivesTheSameResultWithFewerBytesAndSurvivesMisses() throws {
         let fixture = try PlanKindTests.caseFixture()
         let settings: [(name: String, cache: PayloadCache, assumed: Int)] = [
