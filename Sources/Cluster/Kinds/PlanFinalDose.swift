@@ -12,13 +12,15 @@ struct PlanFinalDose {
     let batches: [BeamletBatch]
     /// Number of beamlets of the plan (the final matrix has empty columns for the zero-weight ones).
     let beamletCount: Int
+    /// The patient and geometry fields of the set-up (the influence stage's, so workers still hold them).
+    let shared: SharedBeamletFields
 
     /// The seed offset of the final dose.
     static let finalSeedOffset: UInt64 = 1
     /// The seed offset of the correction dose.
     static let correctionSeedOffset: UInt64 = 2
 
-    init(setup: DoseSetup, weights: [Double], historiesPerBeamlet: Int, seedOffset: UInt64) throws {
+    init(setup: DoseSetup, shared: SharedBeamletFields, weights: [Double], historiesPerBeamlet: Int, seedOffset: UInt64) throws {
         let s = setup.statistics
         let statistics = BeamletStatistics(seed: s.seed &+ seedOffset, historiesPerBeamlet: historiesPerBeamlet,
                                            uncertaintyBatches: s.uncertaintyBatches, thresholdRelative: s.thresholdRelative)
@@ -34,10 +36,11 @@ struct PlanFinalDose {
         }
         batches = try ranges.map { try BeamletBatch(patient: setup.patient, geometry: setup.geometry, beamletIDs: $0, statistics: statistics) }
         beamletCount = weights.count
+        self.shared = shared
     }
 
     /// The phase's task inputs, in batch order.
-    var tasks: [TaskPayload] { batches.map(DoseMessages.encode) }
+    var tasks: [TaskPayload] { batches.map { DoseMessages.encode($0, shared: shared) } }
 
     /// The recomputed matrix (all beamlets; zero-weight ones empty) and its energy balance.
     func matrix(from results: [TaskPayload], grid: Grid) throws -> (matrix: Dose.InfluenceMatrix, bookkeeping: EnergyBookkeeping) {
