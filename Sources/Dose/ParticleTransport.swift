@@ -207,6 +207,12 @@ struct ParticleTransport: Sendable {
                     f.siteVoxel = Int32(truncatingIfNeeded: voxel(site))
                     return
                 }
+                if majorant.outsideMaxScale == 0 {
+                    // Nothing outside, and a straight ray does not come back into a convex box: it escapes.
+                    f.siteMM = site
+                    f.siteVoxel = -1
+                    return
+                }
                 p += d * (majorant.body.exitDistance(p, d) + 1e-9)
                 f.inside = false
             } else {
