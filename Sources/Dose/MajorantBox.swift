@@ -5,7 +5,8 @@
 /// majorant factor is the largest attenuation scale of the grid; outside it, the largest scale among the
 /// voxels outside the box (air: about 1/800 of water's, or 0 when the box is the grid). A photon crossing the
 /// air around the patient thus costs about one flight instead of a tentative collision every water mean
-/// free path. A straight flight leaves the (convex) box at most once, so the two regions need no more.
+/// free path. A straight flight leaves the (convex) box at most once, so the two regions need no more; with
+/// nothing outside, a photon leaving the box escapes.
 struct MajorantBox: Sendable {
     /// Voxels whose attenuation scale exceeds this (water = 1) define the box.
     static let bodyScaleThreshold = 0.05
