@@ -45,9 +45,25 @@ extension PlanSpec {
             }
             correctionHistories = n
         }
+        let recomputed = finalHistories != nil || correctionHistories != nil
+        var allocation = HistoryAllocation.uniform
+        if let a = m.optional("final_history_allocation") {
+            allocation = try a.choice(HistoryAllocation.self, what: "history allocation")
+            guard recomputed else {
+                throw a.error(.invalidValue, "needs final_histories_per_beamlet or correction_histories_per_beamlet (there are no Monte Carlo recomputations to allocate)")
+            }
+        }
+        var finalThreshold: Double? = nil
+        if let t = m.optional("final_threshold_relative") {
+            finalThreshold = try t.double(in: Interval(0, 0.1))
+            guard recomputed else {
+                throw t.error(.invalidValue, "needs final_histories_per_beamlet or correction_histories_per_beamlet (there are no Monte Carlo recomputations to threshold)")
+            }
+        }
         self.init(segmentation: segmentation, dose: dose, prescription: prescription, objectives: objectives,
                   optimizer: optimizer, goals: goals, finalHistoriesPerBeamlet: finalHistories,
-                  correctionHistoriesPerBeamlet: correctionHistories)
+                  correctionHistoriesPerBeamlet: correctionHistories, finalHistoryAllocation: allocation,
+                  finalThresholdRelative: finalThreshold)
     }
 
     /// Writes the plan keys at the top level.
@@ -56,6 +72,8 @@ extension PlanSpec {
         dose.write(to: &w)
         if let f = finalHistoriesPerBeamlet { w.line("final_histories_per_beamlet", String(f)) }
         if let c = correctionHistoriesPerBeamlet { w.line("correction_histories_per_beamlet", String(c)) }
+        if finalHistoryAllocation != .uniform { w.line("final_history_allocation", finalHistoryAllocation.rawValue) }
+        if let t = finalThresholdRelative { w.line("final_threshold_relative", YAMLWriter.number(t)) }
         prescription.write(to: &w)
         switch objectives {
         case .fromCase: w.line("objectives", "from_case")

@@ -20,11 +20,16 @@ public struct PlanSpec: Hashable, Sendable {
     /// histories per beamlet (at most 10^7), and the plan is re-optimised on the pencil-beam matrix with the
     /// voxel-wise difference of the two doses added as a fixed correction.
     public var correctionHistoriesPerBeamlet: Int?
+    /// How the Monte Carlo recomputations of the fluence (correction and final dose) spread their histories.
+    public var finalHistoryAllocation: HistoryAllocation
+    /// Relative threshold of the Monte Carlo recomputations' columns; nil = `dose.thresholdRelative`.
+    public var finalThresholdRelative: Double?
 
     /// Creates a plan request; values are taken as given (ranges are checked by the parser).
     public init(segmentation: SegmentationSpec? = nil, dose: DoseCalculationSpec, prescription: PrescriptionSpec,
                 objectives: ObjectiveSource, optimizer: OptimizerSpec = OptimizerSpec(), goals: [GoalSpec] = [],
-                finalHistoriesPerBeamlet: Int? = nil, correctionHistoriesPerBeamlet: Int? = nil) {
+                finalHistoriesPerBeamlet: Int? = nil, correctionHistoriesPerBeamlet: Int? = nil,
+                finalHistoryAllocation: HistoryAllocation = .uniform, finalThresholdRelative: Double? = nil) {
         self.segmentation = segmentation
         self.dose = dose
         self.prescription = prescription
@@ -33,5 +38,7 @@ public struct PlanSpec: Hashable, Sendable {
         self.goals = goals
         self.finalHistoriesPerBeamlet = finalHistoriesPerBeamlet
         self.correctionHistoriesPerBeamlet = correctionHistoriesPerBeamlet
+        self.finalHistoryAllocation = finalHistoryAllocation
+        self.finalThresholdRelative = finalThresholdRelative
     }
 }

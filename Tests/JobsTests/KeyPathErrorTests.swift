@@ -49,6 +49,13 @@ struct KeyPathErrorTests {
               "a Monte Carlo correction needs engine: pencil_beam"),
         .plan(adding: "engine: pencil_beam\ncorrection_histories_per_beamlet: 9", "correction_histories_per_beamlet", .outOfRange,
               "9 is outside [10, 10000000]"),
+        .plan(adding: "final_history_allocation: weighted", "final_history_allocation", .invalidValue,
+              "needs final_histories_per_beamlet or correction_histories_per_beamlet"),
+        .plan(adding: "final_history_allocation: weighed", "final_history_allocation", .invalidValue,
+              "unknown history allocation \"weighed\"; did you mean \"weighted\"?; expected one of uniform, weighted"),
+        .plan(adding: "final_threshold_relative: 0.2", "final_threshold_relative", .outOfRange, "0.2 is outside [0, 0.1]"),
+        .plan(adding: "engine: pencil_beam\nfinal_threshold_relative: 0.0001", "final_threshold_relative", .invalidValue,
+              "needs final_histories_per_beamlet or correction_histories_per_beamlet"),
         .plan(adding: "kernel_histories: 999", "kernel_histories", .outOfRange, "999 is outside [10000, 100000000]"),
         .plan(adding: "kernel_histories: 1.0e9", "kernel_histories", .outOfRange, "outside [10000, 100000000]"),
     ]

@@ -1,12 +1,15 @@
 import Core
 import Dose
+import Jobs
 import Planning
 
 /// The final-dose stage of a plan (and its correction-dose stage): the beamlets with non-zero weight recomputed
 /// with Monte Carlo (with seed + `seedOffset`: 1 for the final dose, 2 for the correction dose, so each is
 /// statistically independent of the other and of the matrix it was optimised on), as beamlet-batch tasks of the
-/// influence stage's form. Batches are contiguous id runs cut to the influence stage's
-/// batch size for the number of beamlets recomputed, so the task list depends on the weights alone.
+/// influence stage's form. Uniform allocation: every beamlet gets the same histories, and batches are contiguous id
+/// runs cut to the influence stage's batch size for the number of beamlets recomputed. Weighted allocation: the same
+/// total spread by ``BeamletHistoryAllocation`` and batches cut by histories (``BeamletBatches/ranges(ids:histories:)``).
+/// Either way the task list depends on the weights alone, and each beamlet's column on (seed, id, histories) alone.
 struct PlanFinalDose {
     /// The batches, one task each.
     let batches: [BeamletBatch]
@@ -18,11 +21,23 @@ struct PlanFinalDose {
     /// The seed offset of the correction dose.
     static let correctionSeedOffset: UInt64 = 2
 
-    init(setup: DoseSetup, weights: [Double], historiesPerBeamlet: Int, seedOffset: UInt64) throws {
+    init(setup: DoseSetup, weights: [Double], historiesPerBeamlet: Int, seedOffset: UInt64,
+         allocation: HistoryAllocation = .uniform, thresholdRelative: Double? = nil) throws {
         let s = setup.statistics
         let statistics = BeamletStatistics(seed: s.seed &+ seedOffset, historiesPerBeamlet: historiesPerBeamlet,
-                                           uncertaintyBatches: s.uncertaintyBatches, thresholdRelative: s.thresholdRelative)
+                                           uncertaintyBatches: s.uncertaintyBatches, thresholdRelative: thresholdRelative ?? s.thresholdRelative)
         let active = weights.indices.filter { weights[$0] > 0 }
+        beamletCount = weights.count
+        if allocation == .weighted {
+            let histories = try BeamletHistoryAllocation.weighted(weights: active.map { weights[$0] }, meanHistories: historiesPerBeamlet,
+                                                                  minimumHistories: s.uncertaintyBatches)
+            let byID = Dictionary(uniqueKeysWithValues: zip(active, histories))
+            batches = try BeamletBatches.ranges(ids: active, histories: histories).map { ids in
+                try BeamletBatch(patient: setup.patient, geometry: setup.geometry, beamletIDs: ids, statistics: statistics,
+                                 beamletHistories: ids.map { byID[$0] ?? 0 })
+            }
+            return
+        }
         let size = BeamletBatches.batchSize(beamletCount: active.count)
         var ranges: [Range<Int>] = []
         for id in active {
@@ -33,7 +48,6 @@ struct PlanFinalDose {
             }
         }
         batches = try ranges.map { try BeamletBatch(patient: setup.patient, geometry: setup.geometry, beamletIDs: $0, statistics: statistics) }
-        beamletCount = weights.count
     }
 
     /// The phase's task inputs, in batch order.

@@ -83,7 +83,8 @@ final class PlanRun: JobRun {
                 return try afterOptimisation(inputs, matrix: matrix, bookkeeping: bookkeeping, optimisation: optimisation)
             }
             let stage = try PlanFinalDose(setup: inputs.setup, weights: optimisation.weights, historiesPerBeamlet: histories,
-                                          seedOffset: PlanFinalDose.correctionSeedOffset)
+                                          seedOffset: PlanFinalDose.correctionSeedOffset, allocation: spec.finalHistoryAllocation,
+                                          thresholdRelative: spec.finalThresholdRelative)
             state = .correctionDose(inputs, matrix: matrix, bookkeeping: bookkeeping, blocks: blocks, weights: optimisation.weights, stage: stage)
             return phase(.correctionDose, stage.tasks)
         case .correctionDose(let inputs, let matrix, let bookkeeping, let blocks, let weights, let stage):
@@ -112,7 +113,8 @@ final class PlanRun: JobRun {
             return try finish(inputs, matrix: matrix, optimisation: optimisation, finalMatrix: matrix, bookkeeping: bookkeeping)
         }
         let stage = try PlanFinalDose(setup: inputs.setup, weights: optimisation.weights, historiesPerBeamlet: histories,
-                                      seedOffset: PlanFinalDose.finalSeedOffset)
+                                      seedOffset: PlanFinalDose.finalSeedOffset, allocation: spec.finalHistoryAllocation,
+                                      thresholdRelative: spec.finalThresholdRelative)
         state = .finalDose(inputs, matrix: matrix, optimisation: optimisation, stage: stage)
         return phase(.finalDose, stage.tasks)
     }
@@ -209,6 +211,8 @@ final class PlanRun: JobRun {
         attributes["energy_imbalance_relative"] = .double(bookkeeping.relativeImbalance)
         if let histories = spec.finalHistoriesPerBeamlet { attributes["final_histories_per_beamlet"] = .int(histories) }
         if let histories = spec.correctionHistoriesPerBeamlet { attributes["correction_histories_per_beamlet"] = .int(histories) }
+        if spec.finalHistoryAllocation != .uniform { attributes["final_history_allocation"] = .string(spec.finalHistoryAllocation.rawValue) }
+        if let threshold = spec.finalThresholdRelative { attributes["final_threshold_relative"] = .double(threshold) }
         var result = ResultFile(doseGy: evaluation.doseGy, doseUncertainty: uncertainty, arrays: arrays)
         if let segmentation {
             result.segmentation = segmentation.segmentation
