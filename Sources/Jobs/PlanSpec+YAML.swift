@@ -60,10 +60,17 @@ extension PlanSpec {
                 throw t.error(.invalidValue, "needs final_histories_per_beamlet or correction_histories_per_beamlet (there are no Monte Carlo recomputations to threshold)")
             }
         }
+        var smoothing: Double? = nil
+        if let s = m.optional("correction_smoothing_mm") {
+            smoothing = try s.double(in: Interval(0, 50, lowerOpen: true))
+            guard correctionHistories != nil else {
+                throw s.error(.invalidValue, "needs correction_histories_per_beamlet (there is no correction to smooth)")
+            }
+        }
         self.init(segmentation: segmentation, dose: dose, prescription: prescription, objectives: objectives,
                   optimizer: optimizer, goals: goals, finalHistoriesPerBeamlet: finalHistories,
                   correctionHistoriesPerBeamlet: correctionHistories, finalHistoryAllocation: allocation,
-                  finalThresholdRelative: finalThreshold)
+                  finalThresholdRelative: finalThreshold, correctionSmoothingMM: smoothing)
     }
 
     /// Writes the plan keys at the top level.
@@ -74,6 +81,7 @@ extension PlanSpec {
         if let c = correctionHistoriesPerBeamlet { w.line("correction_histories_per_beamlet", String(c)) }
         if finalHistoryAllocation != .uniform { w.line("final_history_allocation", finalHistoryAllocation.rawValue) }
         if let t = finalThresholdRelative { w.line("final_threshold_relative", YAMLWriter.number(t)) }
+        if let s = correctionSmoothingMM { w.line("correction_smoothing_mm", YAMLWriter.number(s)) }
         prescription.write(to: &w)
         switch objectives {
         case .fromCase: w.line("objectives", "from_case")

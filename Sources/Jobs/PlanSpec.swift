@@ -24,12 +24,16 @@ public struct PlanSpec: Hashable, Sendable {
     public var finalHistoryAllocation: HistoryAllocation
     /// Relative threshold of the Monte Carlo recomputations' columns; nil = `dose.thresholdRelative`.
     public var finalThresholdRelative: Double?
+    /// When set (with `correctionHistoriesPerBeamlet` only), the correction is smoothed inside the body with a
+    /// Gaussian of this standard deviation (mm) before the re-optimisation.
+    public var correctionSmoothingMM: Double?
 
     /// Creates a plan request; values are taken as given (ranges are checked by the parser).
     public init(segmentation: SegmentationSpec? = nil, dose: DoseCalculationSpec, prescription: PrescriptionSpec,
                 objectives: ObjectiveSource, optimizer: OptimizerSpec = OptimizerSpec(), goals: [GoalSpec] = [],
                 finalHistoriesPerBeamlet: Int? = nil, correctionHistoriesPerBeamlet: Int? = nil,
-                finalHistoryAllocation: HistoryAllocation = .uniform, finalThresholdRelative: Double? = nil) {
+                finalHistoryAllocation: HistoryAllocation = .uniform, finalThresholdRelative: Double? = nil,
+                correctionSmoothingMM: Double? = nil) {
         self.segmentation = segmentation
         self.dose = dose
         self.prescription = prescription
@@ -40,5 +44,6 @@ public struct PlanSpec: Hashable, Sendable {
         self.correctionHistoriesPerBeamlet = correctionHistoriesPerBeamlet
         self.finalHistoryAllocation = finalHistoryAllocation
         self.finalThresholdRelative = finalThresholdRelative
+        self.correctionSmoothingMM = correctionSmoothingMM
     }
 }

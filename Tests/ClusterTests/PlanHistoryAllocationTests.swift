@@ -7,7 +7,8 @@ import Store
 import Testing
 @testable import Cluster
 
-/// The weighted history allocation and the separate threshold of a plan's Monte Carlo recomputations, on the water-box plan of ``PlanKindTests`` (pencil-beam matrix, final dose 80 histories).
+/// The weighted history allocation and the separate threshold of a plan's Monte Carlo recomputations, and the
+/// smoothed correction, on the water-box plan of ``PlanKindTests`` (pencil-beam matrix, final dose 80 histories).
 @Suite struct PlanHistoryAllocationTests {
     /// Weighted final-dose batches: the weighted beamlets only, in order, the allocation's histories per beamlet
     /// (each column's bookkeeping counts them), the same total as uniform, batches cut by histories, and the
@@ -68,5 +69,22 @@ import Testing
         }
         let (w, u) = (try relativeSigma(weighted), try relativeSigma(uniform))
         #expect(w < u, "mean σ/D in the ptv: weighted \(w), uniform \(u)")
+    }
+
+    /// The smoothed correction: 1, 2 and 4 workers give identical plans, the result records σ, and the weights differ
+    /// from the unsmoothed corrected plan's (the filter reaches the optimiser).
+    @Test func smoothedCorrectionIsIdenticalForOneTwoAndFourWorkers() throws {
+        let fixture = try PlanKindTests.caseFixture()
+        let corrected = PlanPencilBeamTests.spec() + "correction_histories_per_beamlet: 40\n"
+        let (_, smoothed) = try PlanKindTests.identicalPlanResults(fixture, spec: corrected + "correction_smoothing_mm: 8\n")
+        #expect(smoothed.attributes["correction_smoothing_mm"] == .double(8))
+        let plain = try fixture.submit(corrected, kind: "plan")
+        try fixture.drain(kind: PlanKind(), slots: 2)
+        let record = try fixture.registry.job(id: plain)
+        try #require(record.state == .succeeded, "\(record.error ?? "")")
+        let unsmoothed = try ResultFile.read(path: fixture.resultURL(plain).path)
+        guard case .float64(let w)? = smoothed.arrays["/plan/weights"]?.values,
+              case .float64(let w0)? = unsmoothed.arrays["/plan/weights"]?.values else { Issue.record("no weights"); return }
+        #expect(w != w0)
     }
 }

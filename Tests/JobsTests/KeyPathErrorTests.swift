@@ -56,6 +56,10 @@ struct KeyPathErrorTests {
         .plan(adding: "final_threshold_relative: 0.2", "final_threshold_relative", .outOfRange, "0.2 is outside [0, 0.1]"),
         .plan(adding: "engine: pencil_beam\nfinal_threshold_relative: 0.0001", "final_threshold_relative", .invalidValue,
               "needs final_histories_per_beamlet or correction_histories_per_beamlet"),
+        .plan(adding: "engine: pencil_beam\ncorrection_smoothing_mm: 5", "correction_smoothing_mm", .invalidValue,
+              "needs correction_histories_per_beamlet"),
+        .plan(adding: "engine: pencil_beam\ncorrection_histories_per_beamlet: 100\ncorrection_smoothing_mm: 0", "correction_smoothing_mm",
+              .outOfRange, "0 is outside (0, 50]"),
         .plan(adding: "kernel_histories: 999", "kernel_histories", .outOfRange, "999 is outside [10000, 100000000]"),
         .plan(adding: "kernel_histories: 1.0e9", "kernel_histories", .outOfRange, "outside [10000, 100000000]"),
     ]

@@ -12,7 +12,9 @@ import Store
 ///
 /// With `correction_histories_per_beamlet` the first fluence w is recomputed with Monte Carlo, and the correction
 /// c = D_mc·w − D_pb·w (per dose voxel, on the coordinator) is added as a fixed dose offset to the pencil-beam
-/// problem, which is optimised again from w.
+/// problem, which is optimised again from w; with `correction_smoothing_mm` the correction is first low-pass filtered
+/// inside the body (``CorrectionSmoothing``), which keeps the pencil beam's smooth systematic error and damps the
+/// correction's Monte Carlo noise.
 final class PlanRun: JobRun {
     /// What the stages after segmentation share: the dose set-up, the structures on the dose grid, the objectives.
     struct Inputs {
@@ -89,7 +91,10 @@ final class PlanRun: JobRun {
             return phase(.correctionDose, stage.tasks)
         case .correctionDose(let inputs, let matrix, let bookkeeping, let blocks, let weights, let stage):
             let (monteCarlo, _) = try stage.matrix(from: results, grid: inputs.setup.patient.grid)
-            let correctionGy = try Self.correctionGy(monteCarlo: monteCarlo, pencilBeam: matrix, weights: weights)
+            var correctionGy = try Self.correctionGy(monteCarlo: monteCarlo, pencilBeam: matrix, weights: weights)
+            if let sigmaMM = spec.correctionSmoothingMM {
+                correctionGy = try CorrectionSmoothing(patient: inputs.setup.patient, sigmaMM: sigmaMM).smooth(correctionGy)
+            }
             endStage(.correctionDose)
             state = .reoptimisation(inputs, matrix: matrix, bookkeeping: bookkeeping)
             return collective(.reoptimisation, try blocks.corrected(doseOffsetGy: correctionGy, startWeights: weights))
@@ -213,6 +218,7 @@ final class PlanRun: JobRun {
         if let histories = spec.correctionHistoriesPerBeamlet { attributes["correction_histories_per_beamlet"] = .int(histories) }
         if spec.finalHistoryAllocation != .uniform { attributes["final_history_allocation"] = .string(spec.finalHistoryAllocation.rawValue) }
         if let threshold = spec.finalThresholdRelative { attributes["final_threshold_relative"] = .double(threshold) }
+        if let sigmaMM = spec.correctionSmoothingMM { attributes["correction_smoothing_mm"] = .double(sigmaMM) }
         var result = ResultFile(doseGy: evaluation.doseGy, doseUncertainty: uncertainty, arrays: arrays)
         if let segmentation {
             result.segmentation = segmentation.segmentation
