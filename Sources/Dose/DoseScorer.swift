@@ -74,9 +74,6 @@ struct DoseScorer: Sendable {
         return stamp >= stampBase ? slotEnergyMeV[Int(stamp - stampBase)] : 0
     }
 
-    /// Largest attenuation scale of the cells (the Woodcock majorant factor, as stored).
-    var maximumScale: Double { Double(cells.reduce(0) { max($0, $1.scale) }) }
-
     /// Closes a batch of `histories` histories.
     mutating func endBatch(histories: Int) {
         let inverseN = 1 / Double(histories)

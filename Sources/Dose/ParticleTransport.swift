@@ -7,7 +7,8 @@ import Foundation
 
 /// The 'lite' coupled photon–electron transport through one patient model (see the module README).
 ///
-/// Photons: Woodcock (delta) tracking with the global majorant μ_max(E) = max(ρ·f) · μ_water(E);
+/// Photons: Woodcock (delta) tracking with the majorant μ_max(E) = max(ρ·f) · μ_water(E), the maximum taken
+/// inside and outside the patient's bounding box separately (``MajorantBox``), flights drawn by the ziggurat;
 /// Compton (Klein–Nishina), photoelectric absorption and pair production. Charged particles:
 /// straight CSDA steps through the voxels (exact voxel traversal) with a Highland multiple-scattering
 /// deflection between steps. Cross-sections, ranges and the Highland factor come from ``TransportTables``. Energy goes to the ``DoseScorer``; the ``EnergyBookkeeping`` closes the balance.
@@ -23,8 +24,12 @@ struct ParticleTransport: Sendable {
     let spacingMM: SIMD3<Double>
     let inverseSpacing: SIMD3<Double>
     let lowerMM: SIMD3<Double>
-    let upperMM: SIMD3<Double>
-    let maxScale: Double
+    let grid: AxisAlignedBox
+    let majorant: MajorantBox
+    /// 10 / majorant factor inside and outside the body box (∞ when nothing is outside): × 1/μ_water → mm.
+    let insideFlightFactor: Double
+    let outsideFlightFactor: Double
+    let exponential = ExponentialZiggurat.shared
     let settings: TransportSettings
     let localDepositionMM: Double
     var rng = RandomStream(seed: 0)
@@ -39,11 +44,14 @@ struct ParticleTransport: Sendable {
         spacingMM = g.spacingMM
         inverseSpacing = 1 / g.spacingMM
         lowerMM = g.originMM - g.spacingMM / 2
-        upperMM = lowerMM + g.spacingMM * SIMD3(Double(g.nx), Double(g.ny), Double(g.nz))
+        grid = AxisAlignedBox(lowerMM: lowerMM, upperMM: lowerMM + g.spacingMM * SIMD3(Double(g.nx), Double(g.ny), Double(g.nz)))
         self.settings = settings
         localDepositionMM = settings.localDepositionFraction * g.spacingMM.min()
         scorer = DoseScorer(attenuationScale: patient.attenuationScale, materials: patient.materials)
-        maxScale = scorer.maximumScale
+        let cells = scorer.cells
+        majorant = MajorantBox(scale: { Double(cells[$0].scale) }, nx: g.nx, ny: g.ny, nz: g.nz, spacingMM: g.spacingMM, gridLowerMM: lowerMM)
+        insideFlightFactor = 10 / majorant.insideMaxScale
+        outsideFlightFactor = majorant.outsideMaxScale > 0 ? 10 / majorant.outsideMaxScale : .infinity
     }
 
     /// Linear index of the voxel containing `p`, or −1 outside the grid.
@@ -61,32 +69,31 @@ struct ParticleTransport: Sendable {
         tally.depositedMeV += energyMeV
     }
 
-    /// Distance along `d` from outside point `p` to the grid box, nil when the ray misses it.
-    func entryDistance(_ p: SIMD3<Double>, _ d: SIMD3<Double>) -> Double? {
-        var tNear = 0.0, tFar = Double.infinity
-        for a in 0..<3 {
-            if d[a] == 0 {
-                if p[a] < lowerMM[a] || p[a] >= upperMM[a] { return nil }
-            } else {
-                let t1 = (lowerMM[a] - p[a]) / d[a], t2 = (upperMM[a] - p[a]) / d[a]
-                tNear = max(tNear, min(t1, t2)); tFar = min(tFar, max(t1, t2))
-            }
-        }
-        return tNear < tFar ? tNear : nil
-    }
-
     /// A photon in flight and its next tentative (Woodcock) collision site, with the water coefficients
-    /// at its energy.
+    /// at its energy (fields ordered so that the struct stays small: the pool moves it around).
     struct Flight {
         var direction: SIMD3<Double>
-        var energyMeV: Double
-        var unscattered: Bool
-        var mu: (total: Double, compton: Double, comptonPlusPhotoelectric: Double)
-        var meanFreePathMM: Double
         var siteMM: SIMD3<Double>
-        /// Voxel of the site (−1 outside the grid) and its attenuation scale (loaded by the gather pass).
-        var siteVoxel: Int
+        var energyMeV: Double
+        /// 1 / μ_water,total (g/cm²), and the Compton and Compton + photoelectric shares of μ_total.
+        var inverseMuTotal: Double
+        var comptonShare: Double
+        var comptonPlusPhotoelectricShare: Double
+        /// Attenuation scale at the site (loaded by the gather pass) and the site's voxel (−1 outside the grid).
         var siteScale: Double
+        var siteVoxel: Int32
+        var unscattered: Bool
+        /// Whether the flight is inside the body box (its majorant) or outside it.
+        var inside: Bool
+
+        /// Sets the energy and the water coefficients at it.
+        @inline(__always) mutating func setEnergy(_ e: Double, tables: TransportTables) {
+            let mu = tables.photon(energyMeV: e)
+            energyMeV = e
+            inverseMuTotal = 1 / mu.total
+            comptonShare = mu.compton * inverseMuTotal
+            comptonPlusPhotoelectricShare = mu.comptonPlusPhotoelectric * inverseMuTotal
+        }
     }
 
     /// How many photons are tracked side by side (see ``runBatch(histories:source:spectrum:)``).
@@ -123,7 +130,7 @@ struct ParticleTransport: Sendable {
             }
             if pool.isEmpty { return }
             for i in pool.indices {
-                let v = pool[i].siteVoxel
+                let v = Int(pool[i].siteVoxel)
                 pool[i].siteScale = v >= 0 ? scorer.scale(v) : 0
             }
             var i = 0
@@ -131,7 +138,7 @@ struct ParticleTransport: Sendable {
                 if step(&pool[i]) {
                     i += 1
                 } else {
-                    pool.swapAt(i, pool.count - 1)
+                    pool[i] = pool[pool.count - 1]
                     pool.removeLast()
                 }
             }
@@ -149,7 +156,7 @@ struct ParticleTransport: Sendable {
         var p = photon.positionMM
         let d = photon.direction, e = photon.energyMeV
         if voxel(p) < 0 {
-            guard let t = entryDistance(p, d) else {
+            guard let t = grid.entryDistance(p, d) else {
                 escape(e, unscatteredPrimary: photon.primary)
                 return nil
             }
@@ -160,36 +167,92 @@ struct ParticleTransport: Sendable {
             if v >= 0 { deposit(v, e) } else { escape(e, unscatteredPrimary: false) }
             return nil
         }
-        let mu = tables.photon(energyMeV: e)
-        var f = Flight(direction: d, energyMeV: e, unscattered: photon.primary, mu: mu, meanFreePathMM: 10 / (mu.total * maxScale),
-                       siteMM: p, siteVoxel: -1, siteScale: 0)
+        var f = Flight(direction: d, siteMM: p, energyMeV: 0, inverseMuTotal: 0, comptonShare: 0, comptonPlusPhotoelectricShare: 0,
+                       siteScale: 0, siteVoxel: -1, unscattered: photon.primary, inside: majorant.body.contains(p))
+        f.setEnergy(e, tables: tables)
         fly(&f, from: p)
         return f
     }
 
     /// Draws the next tentative site of `f` from `p` (exponential flight of the majorant mean free path).
     @inline(__always) mutating func fly(_ f: inout Flight, from p: SIMD3<Double>) {
-        f.siteMM = p + f.direction * (-log(1 - rng.uniform()) * f.meanFreePathMM)
-        f.siteVoxel = voxel(f.siteMM)
+        guard f.inside else {
+            flyAcross(&f, from: p, insideDistanceMM: nil)
+            return
+        }
+        let s = exponential.sample(using: &rng) * f.inverseMuTotal * insideFlightFactor
+        let site = p + f.direction * s
+        if majorant.body.contains(site) {
+            f.siteMM = site
+            f.siteVoxel = Int32(truncatingIfNeeded: voxel(site))
+        } else {
+            flyAcross(&f, from: p, insideDistanceMM: s)
+        }
+    }
+
+    /// A flight from `start` that leaves the body box (its drawn length `insideDistanceMM` reaches beyond the
+    /// box) or starts outside it: cut at the box surface and resampled with the other region's majorant
+    /// (memoryless, so unbiased) until a site lies in the flight's region. With nothing outside the box, a
+    /// flight outside it enters the box or escapes without a draw.
+    mutating func flyAcross(_ f: inout Flight, from start: SIMD3<Double>, insideDistanceMM first: Double?) {
+        var p = start, pending = first
+        let d = f.direction
+        while true {
+            if f.inside {
+                let s = pending ?? exponential.sample(using: &rng) * f.inverseMuTotal * insideFlightFactor
+                pending = nil
+                let site = p + d * s
+                if majorant.body.contains(site) {
+                    f.siteMM = site
+                    f.siteVoxel = Int32(truncatingIfNeeded: voxel(site))
+                    return
+                }
+                if majorant.outsideMaxScale == 0 {
+                    // Nothing outside, and a straight ray does not come back into a convex box: it escapes.
+                    f.siteMM = site
+                    f.siteVoxel = -1
+                    return
+                }
+                p += d * (majorant.body.exitDistance(p, d) + 1e-9)
+                f.inside = false
+            } else {
+                let entry = majorant.body.entryDistance(p, d)
+                if majorant.outsideMaxScale > 0 {
+                    let s = exponential.sample(using: &rng) * f.inverseMuTotal * outsideFlightFactor
+                    if entry.map({ s < $0 }) ?? true {
+                        f.siteMM = p + d * s
+                        f.siteVoxel = Int32(truncatingIfNeeded: voxel(f.siteMM))
+                        return
+                    }
+                }
+                guard let t = entry else {
+                    f.siteMM = p
+                    f.siteVoxel = -1
+                    return
+                }
+                p += d * (t + 1e-9)
+                f.inside = true
+            }
+        }
     }
 
     /// One step of `f` at its tentative site: escape, a virtual collision, or a real interaction
     /// (Compton, photoelectric, pair). False when the photon is gone.
     mutating func step(_ f: inout Flight) -> Bool {
-        let v = f.siteVoxel
+        let v = Int(f.siteVoxel)
         if v < 0 {
             escape(f.energyMeV, unscatteredPrimary: f.unscattered)
             return false
         }
         let p = f.siteMM
-        if rng.uniform() * maxScale >= f.siteScale {
+        if rng.uniform() * (f.inside ? majorant.insideMaxScale : majorant.outsideMaxScale) >= f.siteScale {
             fly(&f, from: p)
             return true
         }
         f.unscattered = false
         let e = f.energyMeV, d = f.direction
-        let r = rng.uniform() * f.mu.total
-        if r < f.mu.compton {
+        let r = rng.uniform()
+        if r < f.comptonShare {
             let (ratio, cosTheta) = KleinNishina.sample(energyMeV: e, using: &rng)
             let scattered = rotate(d, cosTheta: cosTheta, azimuth: azimuth())
             let eOut = e * ratio
@@ -200,13 +263,11 @@ struct ParticleTransport: Sendable {
                 deposit(v, eOut)
                 return false
             }
-            f.energyMeV = eOut
+            f.setEnergy(eOut, tables: tables)
             f.direction = scattered
-            f.mu = tables.photon(energyMeV: eOut)
-            f.meanFreePathMM = 10 / (f.mu.total * maxScale)
             fly(&f, from: p)
             return true
-        } else if r < f.mu.comptonPlusPhotoelectric {
+        } else if r < f.comptonPlusPhotoelectricShare {
             _ = transportCharged(from: p, direction: d, energyMeV: e)
             return false
         } else {
@@ -222,7 +283,7 @@ struct ParticleTransport: Sendable {
         let kinetic = e - 2 * mc2
         let share = rng.uniform()
         _ = transportCharged(from: p, direction: d, energyMeV: kinetic * share)
-        guard let end = transportCharged(from: p, direction: d, energyMeV: kinetic * (1 - share)) else {
+        guard let end = transportCharged(from: p, direction: d, energyMeV: kinetic * (1 - share), positron: true) else {
             tally.escapedMeV += 2 * mc2
             return
         }
@@ -234,7 +295,12 @@ struct ParticleTransport: Sendable {
 
     /// Transports an electron or positron of kinetic energy `energyMeV` from `p` (inside the grid);
     /// returns where it stopped, or nil when it left the grid (its remaining energy escapes).
-    mutating func transportCharged(from start: SIMD3<Double>, direction: SIMD3<Double>, energyMeV: Double) -> SIMD3<Double>? {
+    ///
+    /// An electron whose residual range fits in the ball around it inside its voxel cannot leave the voxel
+    /// whatever its later deflections: it deposits its energy there at once (exact). A positron is tracked to
+    /// its end, where it annihilates.
+    mutating func transportCharged(from start: SIMD3<Double>, direction: SIMD3<Double>, energyMeV: Double,
+                                   positron: Bool = false) -> SIMD3<Double>? {
         guard energyMeV > 0 else { return start }
         let v0 = voxel(start)
         var residual = tables.range(energyMeV: energyMeV)
@@ -245,6 +311,10 @@ struct ParticleTransport: Sendable {
         var p = start, d = direction, e = energyMeV
         let minimumStep = settings.electronMinimumStepGPerCM2
         while true {
+            if !positron, let v = voxelHolding(p, rangeGPerCM2: residual) {
+                deposit(v, e)
+                return p
+            }
             let step = residual > 2 * minimumStep ? max(residual * settings.electronStepFraction, minimumStep) : residual
             let eStart = e
             if !walk(&p, d, step, &residual, &e) {
@@ -252,18 +322,29 @@ struct ParticleTransport: Sendable {
                 return nil
             }
             if residual <= 0 { return p }
-            d = rotate(d, cosTheta: cos(multipleScatteringAngle(energyMeV: (eStart + e) / 2, stepGPerCM2: step)),
-                       azimuth: azimuth())
+            d = rotate(d, cosTheta: multipleScatteringCosine(energyMeV: (eStart + e) / 2, stepGPerCM2: step), azimuth: azimuth())
         }
     }
 
-    /// Polar deflection after a step: a Rayleigh-distributed angle with the Highland width
-    /// θ0 = 13.6 MeV/(βcp)·√(x/X0)·(1 + 0.038 ln(x/X0)), limited to π.
-    mutating func multipleScatteringAngle(energyMeV t: Double, stepGPerCM2 x: Double) -> Double {
+    /// The voxel of `p` (inside the grid) when the ball of `rangeGPerCM2` (water-equivalent) around `p` lies in it.
+    @inline(__always) func voxelHolding(_ p: SIMD3<Double>, rangeGPerCM2 r: Double) -> Int? {
+        let q = (p - lowerMM) * inverseSpacing
+        guard q.x >= 0, q.y >= 0, q.z >= 0 else { return nil }
+        let i = Int(q.x), j = Int(q.y), k = Int(q.z)
+        guard i < nx, j < ny, k < nz else { return nil }
+        let f = q - SIMD3(Double(i), Double(j), Double(k))
+        let faceMM = min(min(f.x, 1 - f.x) * spacingMM.x, min(f.y, 1 - f.y) * spacingMM.y, min(f.z, 1 - f.z) * spacingMM.z)
+        let v = (k &* ny &+ j) &* nx &+ i
+        return faceMM * scorer.scale(v) * 0.1 >= r ? v : nil
+    }
+
+    /// Cosine of the polar deflection after a step: a Rayleigh-distributed angle θ with the Highland width
+    /// θ0 = 13.6 MeV/(βcp)·√(x/X0)·(1 + 0.038 ln(x/X0)), limited to π; θ² = θ0²·2·Exp(1).
+    @inline(__always) mutating func multipleScatteringCosine(energyMeV t: Double, stepGPerCM2 x: Double) -> Double {
         let mc2 = KleinNishina.electronMassMeV
         let betaPC = t * (t + 2 * mc2) / (t + mc2)
         let theta0 = 13.6 / betaPC * tables.highland(stepGPerCM2: x)
-        return min(Double.pi, theta0 * (-2 * log(1 - rng.uniform())).squareRoot())
+        return HalfAngleCosine.cosine(angleSquared: theta0 * theta0 * 2 * exponential.sample(using: &rng))
     }
 
     /// Moves a charged particle `stepGPerCM2` (water-equivalent areal length) along `d`, depositing

@@ -2,8 +2,8 @@
 /// integer squared-pixel units, restricted to the box holding the foreground.
 ///
 /// For an offset (dx, dy, dz) the ball test `(dx² + dy²)·sx² + (dz·sz)² ≤ r²(1 + 1e-9)` is
-/// `dx² + dy² ≤ T(dz)` with the integer ``Plan/inPlaneLimit`` T. Per slice, a row sweep gives the
-/// squared x distance to the nearest selected voxel, a window of ±e_y rows turns it into the
+/// `dx² + dy² ≤ T(dz)` with the integer ``Plan/inPlaneLimit`` T. Per slice, column sweeps give the
+/// squared y distance to the nearest selected voxel, a window of ±e_x columns turns it into the
 /// in-plane squared distance (UInt16; exact up to (e_x + 1)², above T(0) beyond), and a window of ±e_z slices tests
 /// T(dz): only offsets inside the ball are ever visited, so the result equals the definition
 /// exactly. Inner loops run over contiguous rows and vectorise.
@@ -75,53 +75,66 @@ enum BallKernel {
     /// The in-plane squared distance in pixels² from each pixel of one slice to the nearest
     /// selected pixel, exact up to (reach + 1)² and above T(0) beyond; pixels beyond the slice
     /// edges are selected when `edgeSelected`.
+    ///
+    /// Column sweeps first: a forward and a backward pass over the rows carry, for every column at
+    /// once, the distance to the last (next) selected pixel of that column, capped (`rows` holds the
+    /// running distances, `h` the squared column distances), so the inner loops run across x in SIMD
+    /// lanes with no dependence between neighbouring pixels. A window of ±reach columns then gives the
+    /// in-plane distance, min over dx of h(x + dx) + dx²: the ball is symmetric in x and y (square
+    /// pixels), so this equals the row-first order wherever the value is at most T(0) < (reach + 1)².
     @inline(__always)
     static func inPlane(_ m: UnsafePointer<UInt8>, selectingNonZero: Bool, edgeSelected: Bool, rows h: UnsafeMutablePointer<UInt16>,
                         into g: UnsafeMutablePointer<UInt16>, nx: Int, ny: Int, reach e: Int) {
-        let cap = e &+ 1
-        // An index no row reaches: its distance to any pixel exceeds the cap.
-        let farAway = 1 << 40
+        let cap = UInt16(truncatingIfNeeded: e &+ 1)
+        // Selected bytes are those equal to `hit` after mapping non-zero to 1.
+        let hit: UInt8 = selectingNonZero ? 1 : 0
+        // g serves as the running distance of each column during the sweeps (it is overwritten last).
+        let run = g
+        run.update(repeating: edgeSelected ? 0 : cap, count: nx)
         for y in 0..<ny {
             let row = m + y &* nx, hr = h + y &* nx
-            // Forward then backward sweep: distance to the nearest selected pixel of the row, capped.
-            // Only the index of the last (next) selected pixel is carried from pixel to pixel (a
-            // conditional move), and the smaller distance is squared: min(a, b)² = min(a², b²).
-            var last = edgeSelected ? -1 : -farAway
             var x = 0
             while x < nx {
-                if (row[x] != 0) == selectingNonZero { last = x }
-                hr[x] = UInt16(truncatingIfNeeded: min(x &- last, cap))
+                let d = min(run[x] &+ 1, cap)
+                let v = (row[x] != 0 ? 1 : 0) == hit ? 0 : d
+                run[x] = v
+                hr[x] = v
                 x &+= 1
             }
-            var next = edgeSelected ? nx : farAway
-            x = nx &- 1
-            while x >= 0 {
-                if (row[x] != 0) == selectingNonZero { next = x }
-                let d = min(Int(hr[x]), min(next &- x, cap))
-                hr[x] = UInt16(truncatingIfNeeded: d &* d)
-                x &-= 1
+        }
+        run.update(repeating: edgeSelected ? 0 : cap, count: nx)
+        var y = ny &- 1
+        while y >= 0 {
+            let row = m + y &* nx, hr = h + y &* nx
+            var x = 0
+            while x < nx {
+                let d = min(run[x] &+ 1, cap)
+                let v = (row[x] != 0 ? 1 : 0) == hit ? 0 : d
+                run[x] = v
+                let c = min(hr[x], v)
+                hr[x] = c &* c
+                x &+= 1
             }
+            y &-= 1
         }
         for y in 0..<ny {
-            let gr = g + y &* nx
-            gr.update(from: h + y &* nx, count: nx)
-            var dy = 1
-            while dy <= e {
-                let add = UInt16(truncatingIfNeeded: dy &* dy)
-                var side = -1
-                while side <= 1 {
-                    let yy = y &+ side &* dy
-                    if yy >= 0 && yy < ny {
-                        let src = h + yy &* nx
-                        var x = 0
-                        while x < nx { gr[x] = min(gr[x], src[x] &+ add); x &+= 1 }
-                    } else if edgeSelected {
-                        var x = 0
-                        while x < nx { gr[x] = min(gr[x], add); x &+= 1 }
-                    }
-                    side &+= 2
+            let gr = g + y &* nx, hr = h + y &* nx
+            gr.update(from: hr, count: nx)
+            var dx = 1
+            while dx <= e {
+                let add = UInt16(truncatingIfNeeded: dx &* dx)
+                let inside = max(0, nx &- dx)
+                // Right neighbours at x + dx, then left ones at x − dx.
+                var x = 0
+                while x < inside { gr[x] = min(gr[x], hr[x &+ dx] &+ add); x &+= 1 }
+                x = 0
+                while x < inside { gr[x &+ dx] = min(gr[x &+ dx], hr[x] &+ add); x &+= 1 }
+                if edgeSelected {
+                    // The lattice column dx beyond either edge.
+                    x = 0
+                    while x < min(dx, nx) { gr[x] = min(gr[x], add); gr[nx &- 1 &- x] = min(gr[nx &- 1 &- x], add); x &+= 1 }
                 }
-                dy &+= 1
+                dx &+= 1
             }
         }
     }

@@ -36,16 +36,19 @@ public enum DistributedLabelling {
     /// Labels `core` (the core slices of a slab whose first slice is global slice `firstCoreSlice`)
     /// and summarises it for ``merge(_:grid:connectivity:)``. With a `placement`, `core` is an
     /// in-plane crop of the full slices (nothing outside it is foreground): the labels stay on the
-    /// crop, the summary's sums and first/last slices are on the full slices.
+    /// crop, the summary's sums and first/last slices are on the full slices. With `onForeground`,
+    /// the labels are returned only on the columns and rows of the foreground's box (all slices; a
+    /// ``PlaneRect`` of `core`'s grid, found from the origins): a smaller label map, nothing but zeros left out.
     static func labelCore(_ core: MaskVolume, firstCoreSlice: Int, connectivity: Connectivity,
-                          placement: Placement? = nil) throws -> (labels: LabelVolume, summary: SlabLabelSummary) {
+                          placement: Placement? = nil, onForeground: Bool = false) throws -> (labels: LabelVolume, summary: SlabLabelSummary) {
         let g = core.grid
         let p = placement ?? Placement(lowerX: 0, lowerY: 0, sliceNX: g.nx, sliceNY: g.ny)
         // Labelled inside the foreground's box: raster order inside the box is the volume's, and
         // the sums carry the box's offset.
         let (labels, sums) = try core.withUnsafeBufferPointer { m -> (LabelVolume, ComponentSums) in
             guard let box = ForegroundBox.of(m.baseAddress!, nx: g.nx, ny: g.ny, nz: g.nz) else {
-                return (LabelVolume(grid: g), try ComponentSums(voxelCounts: [], indexSums: [], boundingBoxes: []))
+                let empty = onForeground ? PlaneRect(x: 0, y: 0, width: 1, height: 1).grid(in: g) : g
+                return (LabelVolume(grid: empty), try ComponentSums(voxelCounts: [], indexSums: [], boundingBoxes: []))
             }
             if ForegroundBox.fillsMost(box, nx: g.nx, ny: g.ny, nz: g.nz) {
                 // The whole volume as its box, labelled in place: same raster order, no copies.
@@ -65,11 +68,18 @@ public enum DistributedLabelling {
             let sums = try LabelKernel.run(mask: crop, labels: local, nx: size.x, ny: size.y, nz: size.z,
                                            xOffset: p.lowerX + box.lower.x, yOffset: p.lowerY + box.lower.y,
                                            zOffset: firstCoreSlice + box.lower.z, connectivity: connectivity)
+            if onForeground {
+                let rect = PlaneRect(x: box.lower.x, y: box.lower.y, width: size.x, height: size.y)
+                let slices = VoxelBox(lower: SIMD3(0, 0, box.lower.z), upper: SIMD3(size.x - 1, size.y - 1, box.upper.z))
+                return (ForegroundBox.placed(local, box: slices, on: rect.grid(in: g)), sums)
+            }
             return (ForegroundBox.placed(local, box: box, on: g), sums)
         }
+        let rect = PlaneRect(labels.grid, in: g)
+        let q = Placement(lowerX: p.lowerX + rect.x, lowerY: p.lowerY + rect.y, sliceNX: p.sliceNX, sliceNY: p.sliceNY)
         let summary = try SlabLabelSummary(
             nx: p.sliceNX, ny: p.sliceNY, firstCoreSlice: firstCoreSlice, coreSliceCount: g.nz,
-            firstSliceLabels: fullSlice(labels, 0, p), lastSliceLabels: fullSlice(labels, g.nz - 1, p),
+            firstSliceLabels: fullSlice(labels, 0, q), lastSliceLabels: fullSlice(labels, g.nz - 1, q),
             sums: sums)
         return (labels, summary)
     }

@@ -65,20 +65,23 @@ enum ForegroundBox {
     /// A fresh `grid` volume holding the dense `src` of `box`'s size in `box` and zero elsewhere;
     /// every voxel is written once (no zero fill first).
     static func placed<T: VoxelScalar>(_ src: UnsafePointer<T>, box: VoxelBox, on grid: Grid) -> Volume<T> {
-        Volume<T>.written(grid: grid) { dst, n in
-            let nx = grid.nx, ny = grid.ny
-            let s = box.size
-            var done = 0
-            for z in box.lower.z...box.upper.z {
-                for y in box.lower.y...box.upper.y {
-                    let row = (z &* ny &+ y) &* nx
-                    let from = row &+ box.lower.x
-                    (dst + done).update(repeating: .zero, count: from &- done)
-                    (dst + from).update(from: src + ((z &- box.lower.z) &* s.y &+ y &- box.lower.y) &* s.x, count: s.x)
-                    done = from &+ s.x
-                }
+        Volume<T>.written(grid: grid) { dst, _ in place(src, box: box, on: grid, into: dst) }
+    }
+
+    /// Writes every voxel of the `grid`-sized `dst`: the dense `src` of `box`'s size in `box`, zero elsewhere.
+    static func place<T: VoxelScalar>(_ src: UnsafePointer<T>, box: VoxelBox, on grid: Grid, into dst: UnsafeMutablePointer<T>) {
+        let nx = grid.nx, ny = grid.ny
+        let s = box.size
+        var done = 0
+        for z in box.lower.z...box.upper.z {
+            for y in box.lower.y...box.upper.y {
+                let row = (z &* ny &+ y) &* nx
+                let from = row &+ box.lower.x
+                (dst + done).update(repeating: .zero, count: from &- done)
+                (dst + from).update(from: src + ((z &- box.lower.z) &* s.y &+ y &- box.lower.y) &* s.x, count: s.x)
+                done = from &+ s.x
             }
-            (dst + done).update(repeating: .zero, count: n &- done)
         }
+        (dst + done).update(repeating: .zero, count: grid.voxelCount &- done)
     }
 }

@@ -31,10 +31,12 @@ public enum Morphology {
         return erode(mask, ball: ball)
     }
 
-    /// Opening: dilate(erode(mask)).
-    public static func open(_ mask: MaskVolume, radiusMM: Double) throws -> MaskVolume {
+    /// Opening: dilate(erode(mask)). The dilation is written over `mask`'s voxels when the caller
+    /// hands over the only reference (e.g. a fresh threshold mask): one fresh volume instead of two.
+    public static func open(_ mask: consuming MaskVolume, radiusMM: Double) throws -> MaskVolume {
         let ball = try StructuringBall(radiusMM: radiusMM, spacingMM: mask.grid.spacingMM)
-        return dilate(erode(mask, ball: ball), ball: ball, selectingNonZero: true)
+        let eroded = erode(mask, ball: ball)
+        return dilate(eroded, ball: ball, selectingNonZero: true, reusing: consume mask)
     }
 
     /// Closing on the background-padded lattice: erode(dilate(mask)) without border erosion.
@@ -75,9 +77,10 @@ public enum Morphology {
         operation.passes * (try StructuringBall(radiusMM: radiusMM, spacingMM: spacingMM)).halfExtent.z
     }
 
-    /// { x : d(x, S) ≤ r } where S is the set of voxels whose non-zero-ness equals `selectingNonZero`.
-    static func dilate(_ mask: MaskVolume, ball: StructuringBall, selectingNonZero: Bool) -> MaskVolume {
-        if selectingNonZero, let plan = BallKernel.Plan(ball) { return boxed(mask, plan, eroding: false) }
+    /// { x : d(x, S) ≤ r } where S is the set of voxels whose non-zero-ness equals `selectingNonZero`;
+    /// written into `storage` (a volume on the same grid whose voxels are no longer needed) when given.
+    static func dilate(_ mask: MaskVolume, ball: StructuringBall, selectingNonZero: Bool, reusing storage: consuming MaskVolume? = nil) -> MaskVolume {
+        if selectingNonZero, let plan = BallKernel.Plan(ball) { return boxed(mask, plan, eroding: false, reusing: consume storage) }
         var distance = Volume<Double>(grid: mask.grid)
         DistanceTransform.squaredDistances(to: mask, selectingNonZero: selectingNonZero, into: &distance)
         let limit = ball.limitMM2
@@ -123,14 +126,22 @@ public enum Morphology {
     /// outside the volume, i.e. selected. A box filling most of the volume is not worth the copies
     /// (``ForegroundBox/fillsMost(_:nx:ny:nz:)``): the whole volume is its own box, read and
     /// written in place, with the same result (beyond the box nothing is reached, or all is selected).
-    static func boxed(_ mask: MaskVolume, _ plan: BallKernel.Plan, eroding: Bool) -> MaskVolume {
+    /// The result goes into `storage`'s voxels when it is on the same grid (a copy only if still shared).
+    static func boxed(_ mask: MaskVolume, _ plan: BallKernel.Plan, eroding: Bool, reusing storage: consuming MaskVolume? = nil) -> MaskVolume {
         let g = mask.grid
+        var spare = storage?.grid == g ? consume storage : nil
+        // A volume on g whose every voxel `write` sets: the spare one, else a fresh one.
+        func result(_ write: (UnsafeMutablePointer<UInt8>, Int) -> Void) -> MaskVolume {
+            guard var out = spare.take() else { return MaskVolume.written(grid: g, by: write) }
+            out.withUnsafeMutableBufferPointer { write($0.baseAddress!, $0.count) }
+            return out
+        }
         return mask.withUnsafeBufferPointer { m in
             let src = m.baseAddress!
-            guard var box = ForegroundBox.of(src, nx: g.nx, ny: g.ny, nz: g.nz) else { return MaskVolume(grid: g) }
+            guard var box = ForegroundBox.of(src, nx: g.nx, ny: g.ny, nz: g.nz) else { return result { $0.update(repeating: 0, count: $1) } }
             if !eroding { box = ForegroundBox.grown(box, by: SIMD3(plan.reach, plan.reach, plan.reachZ), nx: g.nx, ny: g.ny, nz: g.nz) }
             if ForegroundBox.fillsMost(box, nx: g.nx, ny: g.ny, nz: g.nz) {
-                return MaskVolume.written(grid: g) { out, n in
+                return result { out, n in
                     BallKernel.reach(mask: src, selectingNonZero: !eroding, outsideSelected: eroding,
                                      into: out, nx: g.nx, ny: g.ny, nz: g.nz, plan: plan)
                     if eroding { complement(out, n) }
@@ -145,7 +156,7 @@ public enum Morphology {
             BallKernel.reach(mask: crop, selectingNonZero: !eroding, outsideSelected: eroding,
                              into: reached, nx: s.x, ny: s.y, nz: s.z, plan: plan)
             if eroding { complement(reached, n) }
-            return ForegroundBox.placed(reached, box: box, on: g)
+            return result { out, _ in ForegroundBox.place(reached, box: box, on: g, into: out) }
         }
     }
 

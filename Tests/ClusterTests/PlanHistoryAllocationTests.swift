@@ -22,7 +22,7 @@ import Testing
             let skew = Double((j * j) % 17)
             return j % 5 < 2 ? 0 : skew + 0.01
         }
-        let stage = try PlanFinalDose(setup: setup, weights: weights, historiesPerBeamlet: 80, seedOffset: PlanFinalDose.finalSeedOffset,
+        let stage = try PlanFinalDose(setup: setup, shared: SharedBeamletFields(patient: setup.patient, geometry: setup.geometry), weights: weights, historiesPerBeamlet: 80, seedOffset: PlanFinalDose.finalSeedOffset,
                                       allocation: .weighted, thresholdRelative: 0.0001)
         let active = (0..<n).filter { weights[$0] > 0 }
         let expected = try BeamletHistoryAllocation.weighted(weights: active.map { weights[$0] }, meanHistories: 80,

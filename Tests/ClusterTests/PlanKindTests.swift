@@ -70,7 +70,7 @@ import Testing
         let setup = try DoseSetup(spec: plan.dose, seed: 11, ct: Self.phantom.ct, structures: masks)
         let n = setup.geometry.beamlets.count
         let weights: [Double] = (0..<n).map { j in j % 5 < 2 ? 0 : Double(j) }
-        let stage = try PlanFinalDose(setup: setup, weights: weights, historiesPerBeamlet: 80, seedOffset: PlanFinalDose.finalSeedOffset)
+        let stage = try PlanFinalDose(setup: setup, shared: SharedBeamletFields(patient: setup.patient, geometry: setup.geometry), weights: weights, historiesPerBeamlet: 80, seedOffset: PlanFinalDose.finalSeedOffset)
         let ids = stage.batches.flatMap { Array($0.beamletIDs) }
         #expect(ids == (0..<n).filter { weights[$0] > 0 })
         #expect(stage.batches.allSatisfy { $0.statistics.seed == 12 && $0.statistics.historiesPerBeamlet == 80 })

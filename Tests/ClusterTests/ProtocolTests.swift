@@ -26,7 +26,7 @@ import Testing
     @Test(arguments: messages) func roundTripIsExact(message: ClusterMessage) throws {
         let bytes = message.encoded()
         #expect(Array(bytes.prefix(4)) == Array("RTCM".utf8))
-        #expect(bytes[4] == 1 && bytes[5] == 0, "version 1, little-endian")
+        #expect(bytes[4] == 2 && bytes[5] == 0, "version 2, little-endian")
         #expect(try ClusterMessage.decode(bytes) == message)
         #expect(message.encoded() == bytes, "encoding is deterministic (fields sorted by name)")
     }
@@ -44,7 +44,7 @@ import Testing
 
     @Test func headerErrorsAreNamed() throws {
         var bytes = ClusterMessage.shutdown.encoded()
-        #expect(throws: WireError.unsupportedVersion(2)) { try ClusterMessage.decode(Array(bytes[0..<4]) + [2, 0, 4]) }
+        #expect(throws: WireError.unsupportedVersion(1)) { try ClusterMessage.decode(Array(bytes[0..<4]) + [1, 0, 4]) }
         #expect(throws: WireError.unknownMessageType(9)) { try ClusterMessage.decode(Array(bytes[0..<6]) + [9]) }
         #expect(throws: WireError.badMagic) { try ClusterMessage.decode(Array("XXXX".utf8) + [1, 0, 4]) }
         bytes.append(0)
@@ -55,7 +55,7 @@ import Testing
         // A task whose single payload field claims 2^62 int64 elements.
         var writer = ByteWriter()
         for b in ClusterMessage.magic { writer.write(b) }
-        writer.write(UInt16(1)); writer.write(UInt8(1))
+        writer.write(ClusterMessage.protocolVersion); writer.write(UInt8(1))
         Self.address.encode(into: &writer)
         writer.write("segment")
         writer.write(UInt32(1)); writer.write("x"); writer.write(UInt8(4)); writer.write(UInt64(1) << 62)
@@ -88,7 +88,7 @@ import Testing
     @Test func duplicateFieldsAreRejected() throws {
         var writer = ByteWriter()
         for b in ClusterMessage.magic { writer.write(b) }
-        writer.write(UInt16(1)); writer.write(UInt8(2))
+        writer.write(ClusterMessage.protocolVersion); writer.write(UInt8(2))
         Self.address.encode(into: &writer)
         writer.write(1.0)
         writer.write(UInt32(2))

@@ -111,6 +111,33 @@ struct PipelineKernelTests {
         }
     }
 
+    @Test("labels kept on the foreground's columns and rows equal the full map there, zero elsewhere; counts per label agree",
+          arguments: Connectivity.allCases)
+    func foregroundRectLabelling(connectivity: Connectivity) throws {
+        let g = Synthetic.grid(16, 13, 6)
+        var masks = (UInt64(1)...3).map { Synthetic.blobMask(g, count: 2, seed: $0) }
+        var corner = MaskVolume(grid: g)
+        corner[14, 11, 3] = 1; corner[13, 12, 4] = 1; corner[15, 10, 4] = 1
+        masks += [corner, MaskVolume(grid: g), Synthetic.randomMask(g, density: 0.6, seed: 9)]
+        let weights = Synthetic.randomMask(g, density: 0.5, seed: 17)
+        for mask in masks {
+            let full = try DistributedLabelling.labelCore(mask, firstCoreSlice: 3, connectivity: connectivity)
+            let kept = try DistributedLabelling.labelCore(mask, firstCoreSlice: 3, connectivity: connectivity, onForeground: true)
+            #expect(kept.summary == full.summary)
+            let rect = PlaneRect(kept.labels.grid, in: g)
+            #expect(kept.labels.grid.nz == g.nz && kept.labels.grid.spacingMM == g.spacingMM)
+            // Every voxel of the full map: inside the rectangle the kept label, outside zero.
+            for z in 0..<g.nz { for y in 0..<g.ny { for x in 0..<g.nx {
+                let inside = x >= rect.x && x < rect.x + rect.width && y >= rect.y && y < rect.y + rect.height
+                let k = inside ? kept.labels[x - rect.x, y - rect.y, z] : 0
+                #expect(k == full.labels[x, y, z], "voxel (\(x), \(y), \(z))")
+            } } }
+            let n = full.summary.sums.componentCount
+            #expect(MaskAlgebra.countPerLabel(kept.labels, componentCount: n, where: weights)
+                    == MaskAlgebra.countPerLabel(full.labels, componentCount: n, where: weights))
+        }
+    }
+
     @Test("ball dilation and erosion equal brute force whether the foreground's box fills the volume or not")
     func boxedMorphologyBothPaths() throws {
         let g = Synthetic.grid(14, 12, 7, spacingMM: SIMD3(0.9, 0.9, 1.6))

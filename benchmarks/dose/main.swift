@@ -1,7 +1,7 @@
 // Dose validation benchmark (release): 6 MV fields on a 30 × 30 × 30 cm water box at SSD 100 cm,
 // PDD and 80–20 % penumbra, field-size trend, a water/lung/water slab, a bone slab, inverse square,
 // batch uncertainty against independent seeds, energy balance and speed (wall and CPU time).
-// Usage: dose-bench historiesPerBeamlet outputDir [small-field|speed|beamlet] [focalSpotSigmaMM]
+// Usage: dose-bench historiesPerBeamlet outputDir [small-field|speed|beamlet|large-field] [focalSpotSigmaMM]
 // (writes CSV files into outputDir, report to stdout; without a sigma the library's default focal spot is used)
 import Core
 import Dose
@@ -15,8 +15,9 @@ let outputDir = args.count > 2 ? args[2] : "/tmp/dose-bench"
 /// "small-field": only a 2 × 2 cm² field in water and in the lung slab (lateral electronic disequilibrium).
 /// "speed": only the 10 × 10 cm² field in water and in the lung slab (speed, PDD and penumbra).
 /// "beamlet": only TG-119-like beamlets (speed of single 5 mm beamlets on a 3 M-voxel, 3 mm grid).
+/// "large-field": only the 20 × 20 cm² field in water (PDD; historiesPerBeamlet / 4 per beamlet as in the full run).
 let mode = args.count > 3 ? args[3] : ""
-let fieldSizesMM: [Double] = mode == "small-field" ? [20] : mode == "speed" ? [100] : [100, 50, 200]
+let fieldSizesMM: [Double] = mode == "small-field" ? [20] : mode == "speed" ? [100] : mode == "large-field" ? [200] : [100, 50, 200]
 /// Focal spot σ (mm) for every field, or nil for the default of `BeamGeometry.openField`.
 let focalSpotSigmaMM: Double? = args.count > 4 ? Double(args[4])! : nil
 let spacing = 2.5
@@ -195,6 +196,7 @@ for size in fieldSizesMM {
 let names = fieldSizesMM.map { "\(Int($0 / 10))x\(Int($0 / 10))" }
 write("pdd-water-\(names.joined(separator: "-")).csv", "depth_mm," + names.map { "pdd_" + $0 }.joined(separator: ","),
       (0..<n).map { j in [depthMM(j)] + names.map { pdds[$0]![j] } })
+if mode == "large-field" { exit(0) }
 
 let lung = try phantom(slab: (50, 150, 0.26, .lung))
 for size in fieldSizesMM.filter({ $0 <= 100 }) {

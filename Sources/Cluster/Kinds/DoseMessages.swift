@@ -14,7 +14,12 @@ import Planning
 /// escaped MeV, unscattered primaries, histories] per column).
 enum DoseMessages {
     static func encode(_ batch: BeamletBatch) -> TaskPayload {
-        var payload = encodeBeamlets(patient: batch.patient, geometry: batch.geometry, ids: batch.beamletIDs)
+        encode(batch, shared: SharedBeamletFields(patient: batch.patient, geometry: batch.geometry))
+    }
+
+    /// A Monte Carlo batch whose patient and geometry fields are `shared` (encoded once for a phase's batches).
+    static func encode(_ batch: BeamletBatch, shared: SharedBeamletFields) -> TaskPayload {
+        var payload = encodeBeamlets(shared: shared, ids: batch.beamletIDs)
         let s = batch.statistics
         payload["statistics"] = .int64([Int64(bitPattern: s.seed), Int64(s.historiesPerBeamlet), Int64(s.uncertaintyBatches)])
         payload["threshold"] = .float64([s.thresholdRelative])
@@ -22,15 +27,12 @@ enum DoseMessages {
         return payload
     }
 
-    /// The fields shared by Monte Carlo and pencil-beam batches: patient, beams, beamlets and the id range.
-    static func encodeBeamlets(patient: PatientModel, geometry g: BeamGeometry, ids: Range<Int>) -> TaskPayload {
+    /// The fields shared by Monte Carlo and pencil-beam batches: patient, beams, beamlets (shared, cached on the
+    /// workers) and the id range.
+    static func encodeBeamlets(shared: SharedBeamletFields, ids: Range<Int>) -> TaskPayload {
         var payload = TaskPayload()
-        payload.setGrid(patient.grid, as: "patient.grid")
-        payload["patient.density"] = .float64(patient.densityGPerCC)
-        payload["patient.material"] = .uint8(patient.materials.map(\.rawValue))
-        payload["beams"] = .float64(g.beams.flatMap { [$0.gantryDeg, $0.isocentreMM.x, $0.isocentreMM.y, $0.isocentreMM.z, $0.sadMM] })
-        payload["beamlets"] = .float64(g.beamlets.flatMap { [Double($0.beamIndex), $0.uMM, $0.vMM, $0.widthMM] })
-        payload["geometry"] = .float64([g.bixelMM, g.focalSpotSigmaMM])
+        payload.setGrid(shared.grid, as: "patient.grid")
+        for (name, field) in shared.fields { payload.setShared(name, field.value, key: field.key) }
         payload["beamlet_ids"] = .int64([Int64(ids.lowerBound), Int64(ids.upperBound)])
         return payload
     }

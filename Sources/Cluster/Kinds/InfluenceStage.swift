@@ -23,12 +23,15 @@ final class InfluenceStage {
 
     /// The resolved dose calculation.
     let setup: DoseSetup
+    /// The patient and geometry fields of every beamlet batch, encoded and hashed once.
+    let shared: SharedBeamletFields
     private var phase: Phase
     /// The kernel, once the kernel phase is done (pencil beam only).
     private(set) var kernel: PencilBeamKernel?
 
     init(setup: DoseSetup) throws {
         self.setup = setup
+        shared = SharedBeamletFields(patient: setup.patient, geometry: setup.geometry)
         if let simulation = setup.kernelSimulation {
             phase = .kernel(simulation)
         } else {
@@ -46,8 +49,8 @@ final class InfluenceStage {
     var tasks: [TaskPayload] {
         switch phase {
         case .kernel(let simulation): return (0..<simulation.partitionCount).map { PencilBeamMessages.encode(partition: $0, of: simulation) }
-        case .monteCarlo(let batches): return batches.map(DoseMessages.encode)
-        case .pencilBeam(let batches): return batches.map(PencilBeamMessages.encode)
+        case .monteCarlo(let batches): return batches.map { DoseMessages.encode($0, shared: shared) }
+        case .pencilBeam(let batches): return kernel.map { PencilBeamMessages.encode(batches, shared: shared, kernel: $0) } ?? []
         }
     }
 

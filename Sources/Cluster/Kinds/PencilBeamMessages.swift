@@ -34,15 +34,20 @@ enum PencilBeamMessages {
         return (simulation, Int(run[2]))
     }
 
-    static func encode(_ batch: PencilBeamBatch) -> TaskPayload {
-        var payload = DoseMessages.encodeBeamlets(patient: batch.patient, geometry: batch.geometry, ids: batch.beamletIDs)
-        payload[taskField] = .text("pencil_beam")
-        payload["threshold"] = .float64([batch.thresholdRelative])
-        let k = batch.kernel
-        payload["kernel.shape"] = .float64([k.bixelMM, k.focalSpotSigmaMM, k.sadMM, k.depthSpacingMM, k.lateralSpacingMM])
-        payload["kernel.counts"] = .int64([Int64(k.depthCount), Int64(k.lateralCount), Int64(k.histories)])
-        payload["kernel.values"] = .float32(k.valuesGy)
-        return payload
+    /// The pencil-beam batches of a phase, made from one dose set-up whose patient and geometry are `shared` and
+    /// from `kernel`: the kernel values are encoded and hashed once and shared too.
+    static func encode(_ batches: [PencilBeamBatch], shared: SharedBeamletFields, kernel k: PencilBeamKernel) -> [TaskPayload] {
+        let values = WireArray.float32(k.valuesGy)
+        let key = values.contentKey
+        return batches.map { batch in
+            var payload = DoseMessages.encodeBeamlets(shared: shared, ids: batch.beamletIDs)
+            payload[taskField] = .text("pencil_beam")
+            payload["threshold"] = .float64([batch.thresholdRelative])
+            payload["kernel.shape"] = .float64([k.bixelMM, k.focalSpotSigmaMM, k.sadMM, k.depthSpacingMM, k.lateralSpacingMM])
+            payload["kernel.counts"] = .int64([Int64(k.depthCount), Int64(k.lateralCount), Int64(k.histories)])
+            payload.setShared("kernel.values", values, key: key)
+            return payload
+        }
     }
 
     static func decodeBatch(_ payload: TaskPayload) throws -> PencilBeamBatch {

@@ -15,19 +15,22 @@ struct PlanFinalDose {
     let batches: [BeamletBatch]
     /// Number of beamlets of the plan (the final matrix has empty columns for the zero-weight ones).
     let beamletCount: Int
+    /// The patient and geometry fields of the set-up (the influence stage's, so workers still hold them).
+    let shared: SharedBeamletFields
 
     /// The seed offset of the final dose.
     static let finalSeedOffset: UInt64 = 1
     /// The seed offset of the correction dose.
     static let correctionSeedOffset: UInt64 = 2
 
-    init(setup: DoseSetup, weights: [Double], historiesPerBeamlet: Int, seedOffset: UInt64,
+    init(setup: DoseSetup, shared: SharedBeamletFields, weights: [Double], historiesPerBeamlet: Int, seedOffset: UInt64,
          allocation: HistoryAllocation = .uniform, thresholdRelative: Double? = nil) throws {
         let s = setup.statistics
         let statistics = BeamletStatistics(seed: s.seed &+ seedOffset, historiesPerBeamlet: historiesPerBeamlet,
                                            uncertaintyBatches: s.uncertaintyBatches, thresholdRelative: thresholdRelative ?? s.thresholdRelative)
         let active = weights.indices.filter { weights[$0] > 0 }
         beamletCount = weights.count
+        self.shared = shared
         if allocation == .weighted {
             let histories = try BeamletHistoryAllocation.weighted(weights: active.map { weights[$0] }, meanHistories: historiesPerBeamlet,
                                                                   minimumHistories: s.uncertaintyBatches)
@@ -51,7 +54,7 @@ struct PlanFinalDose {
     }
 
     /// The phase's task inputs, in batch order.
-    var tasks: [TaskPayload] { batches.map(DoseMessages.encode) }
+    var tasks: [TaskPayload] { batches.map { DoseMessages.encode($0, shared: shared) } }
 
     /// The recomputed matrix (all beamlets; zero-weight ones empty) and its energy balance.
     func matrix(from results: [TaskPayload], grid: Grid) throws -> (matrix: Dose.InfluenceMatrix, bookkeeping: EnergyBookkeeping) {

@@ -21,6 +21,8 @@ final class PlanRun: JobRun {
         let setup: DoseSetup
         let structures: DoseGridStructures
         let objectives: [ObjectiveSpec]
+        /// The patient and geometry fields of every beamlet batch (influence, correction and final dose).
+        let shared: SharedBeamletFields
     }
 
     private enum State {
@@ -84,7 +86,7 @@ final class PlanRun: JobRun {
             guard let histories = spec.correctionHistoriesPerBeamlet else {
                 return try afterOptimisation(inputs, matrix: matrix, bookkeeping: bookkeeping, optimisation: optimisation)
             }
-            let stage = try PlanFinalDose(setup: inputs.setup, weights: optimisation.weights, historiesPerBeamlet: histories,
+            let stage = try PlanFinalDose(setup: inputs.setup, shared: inputs.shared, weights: optimisation.weights, historiesPerBeamlet: histories,
                                           seedOffset: PlanFinalDose.correctionSeedOffset, allocation: spec.finalHistoryAllocation,
                                           thresholdRelative: spec.finalThresholdRelative)
             state = .correctionDose(inputs, matrix: matrix, bookkeeping: bookkeeping, blocks: blocks, weights: optimisation.weights, stage: stage)
@@ -117,7 +119,7 @@ final class PlanRun: JobRun {
         guard let histories = spec.finalHistoriesPerBeamlet else {
             return try finish(inputs, matrix: matrix, optimisation: optimisation, finalMatrix: matrix, bookkeeping: bookkeeping)
         }
-        let stage = try PlanFinalDose(setup: inputs.setup, weights: optimisation.weights, historiesPerBeamlet: histories,
+        let stage = try PlanFinalDose(setup: inputs.setup, shared: inputs.shared, weights: optimisation.weights, historiesPerBeamlet: histories,
                                       seedOffset: PlanFinalDose.finalSeedOffset, allocation: spec.finalHistoryAllocation,
                                       thresholdRelative: spec.finalThresholdRelative)
         state = .finalDose(inputs, matrix: matrix, optimisation: optimisation, stage: stage)
@@ -177,7 +179,7 @@ final class PlanRun: JobRun {
         _ = try structures.mask(named: spec.prescription.target, for: "prescription.target")
         for (i, goal) in spec.goals.enumerated() { _ = try structures.mask(named: goal.structure, for: "goals[\(i)]") }
         let stage = try InfluenceStage(setup: setup)
-        state = .influence(stage, Inputs(setup: setup, structures: structures, objectives: objectives))
+        state = .influence(stage, Inputs(setup: setup, structures: structures, objectives: objectives, shared: stage.shared))
         return phase(stage.isKernelPhase ? .kernel : .influence, stage.tasks)
     }
 

@@ -12,11 +12,14 @@ public enum ClusterMessage: Sendable, Equatable {
     case failure(address: TaskAddress, message: String)
     /// Coordinator → worker: leave the worker loop (no more tasks).
     case shutdown
+    /// Worker → coordinator: task `address` referenced shared fields by the content `keys` this worker does not
+    /// hold (cache miss); the coordinator sends the task again with their data.
+    case miss(address: TaskAddress, keys: [String])
 
     /// The four magic bytes "RTCM".
     public static let magic: [UInt8] = Array("RTCM".utf8)
     /// The protocol version written; only this version is read.
-    public static let protocolVersion: UInt16 = 1
+    public static let protocolVersion: UInt16 = 2
 
     /// The type code written after the version.
     var typeCode: UInt8 {
@@ -25,6 +28,7 @@ public enum ClusterMessage: Sendable, Equatable {
         case .result: return 2
         case .failure: return 3
         case .shutdown: return 4
+        case .miss: return 5
         }
     }
 
@@ -35,11 +39,12 @@ public enum ClusterMessage: Sendable, Equatable {
         case .result: return .result
         case .failure: return .failure
         case .shutdown: return .shutdown
+        case .miss: return .miss
         }
     }
 
-    /// The encoded bytes.
-    public func encoded() -> [UInt8] {
+    /// The encoded bytes; the shared fields of a task payload named in `referencing` go by content key alone.
+    public func encoded(referencing: Set<String> = []) -> [UInt8] {
         var writer = ByteWriter(capacity: 64)
         for byte in Self.magic { writer.write(byte) }
         writer.write(Self.protocolVersion)
@@ -48,7 +53,7 @@ public enum ClusterMessage: Sendable, Equatable {
         case .task(let address, let kind, let input):
             address.encode(into: &writer)
             writer.write(kind)
-            input.encode(into: &writer)
+            input.encode(into: &writer, referencing: referencing)
         case .result(let address, let seconds, let output):
             address.encode(into: &writer)
             writer.write(seconds)
@@ -58,6 +63,10 @@ public enum ClusterMessage: Sendable, Equatable {
             writer.write(message)
         case .shutdown:
             break
+        case .miss(let address, let keys):
+            address.encode(into: &writer)
+            writer.write(UInt32(keys.count))
+            for key in keys { writer.write(key) }
         }
         return writer.bytes
     }
@@ -84,6 +93,11 @@ public enum ClusterMessage: Sendable, Equatable {
             message = .failure(address: address, message: try reader.readString("error message"))
         case 4:
             message = .shutdown
+        case 5:
+            let address = try TaskAddress.decode(from: &reader)
+            let count = try reader.read(UInt32.self, "missing key count")
+            guard Int(count) <= reader.remaining / 4 else { throw WireError.truncated(what: "missing keys") }
+            message = .miss(address: address, keys: try (0..<count).map { try reader.readString("missing key \($0)") })
         default:
             throw WireError.unknownMessageType(type)
         }

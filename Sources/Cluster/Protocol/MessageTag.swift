@@ -8,4 +8,6 @@ public enum MessageTag: Int, Sendable, CaseIterable {
     case failure = 103
     /// Coordinator → worker: stop.
     case shutdown = 104
+    /// Worker → coordinator: a task referenced shared fields the worker does not hold.
+    case miss = 105
 }

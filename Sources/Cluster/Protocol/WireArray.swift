@@ -1,3 +1,5 @@
+import Store
+
 /// One typed field of a task payload: a numeric array or a text value, as it travels in a message.
 public enum WireArray: Sendable, Equatable {
     case uint8([UInt8])
@@ -47,6 +49,14 @@ public enum WireArray: Sendable, Equatable {
         }
     }
 
+    /// The content key of the array: SHA-256 (hex) of its element type code and encoded elements. Two arrays
+    /// with the same key hold the same values (up to a SHA-256 collision), whatever produced them.
+    var contentKey: String {
+        var writer = ByteWriter(capacity: byteCount + 9)
+        encode(into: &writer)
+        return SHA256.hex(of: writer.bytes)
+    }
+
     /// Writes the type code, the element count (UInt64) and the little-endian elements.
     func encode(into writer: inout ByteWriter) {
         writer.write(typeCode)
@@ -66,7 +76,11 @@ public enum WireArray: Sendable, Equatable {
 
     /// Reads what `encode(into:)` wrote; `field` names the field in errors.
     static func decode(from reader: inout ByteReader, field: String) throws -> WireArray {
-        let code = try reader.read(UInt8.self, "element type of \(field)")
+        try decode(code: try reader.read(UInt8.self, "element type of \(field)"), from: &reader, field: field)
+    }
+
+    /// Reads the count and elements of an array whose element type `code` was already read.
+    static func decode(code: UInt8, from reader: inout ByteReader, field: String) throws -> WireArray {
         let raw = try reader.read(UInt64.self, "element count of \(field)")
         guard raw <= UInt64(Int.max) else { throw WireError.truncated(what: field) }
         let count = Int(raw)

@@ -9,8 +9,9 @@ final class ActiveJob {
     let kind: String
     let started: ContinuousClock.Instant
     var phase = -1
-    /// Task inputs of the current phase not yet dispatched, in task order. They are encoded only when sent:
-    /// inputs that share arrays (e.g. one patient model in every beamlet batch) then cost memory once, not per task.
+    /// Task inputs of the current phase not yet dispatched, in task order. They are encoded only when sent (for
+    /// the rank they go to): inputs that share arrays (e.g. one patient model in every beamlet batch) then cost
+    /// memory once, not per task.
     private var undispatched: [TaskPayload?] = []
     private var nextUndispatched = 0
     /// Results of the current phase by task index.
@@ -49,19 +50,19 @@ final class ActiveJob {
         tasksTotal += tasks.count
     }
 
-    /// The next task to send, encoded.
-    func takeTask() -> (index: Int, message: [UInt8]) {
+    /// The next task to send.
+    func takeTask() -> (address: TaskAddress, input: TaskPayload) {
         let index = nextUndispatched
         let input = undispatched[index]!
         undispatched[index] = nil
         nextUndispatched += 1
-        return (index, ClusterMessage.task(address: TaskAddress(jobID: id, phase: phase, index: index), kind: kind, input: input).encoded())
+        return (TaskAddress(jobID: id, phase: phase, index: index), input)
     }
 
-    /// Every task of the collective phase, encoded, in member order.
-    func takeCollective() -> [(index: Int, message: [UInt8])] {
+    /// Every task of the collective phase, in member order.
+    func takeCollective() -> [(address: TaskAddress, input: TaskPayload)] {
         collectiveReady = nil
-        var tasks: [(index: Int, message: [UInt8])] = []
+        var tasks: [(address: TaskAddress, input: TaskPayload)] = []
         while hasUndispatched { tasks.append(takeTask()) }
         return tasks
     }

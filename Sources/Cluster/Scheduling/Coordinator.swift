@@ -12,7 +12,9 @@ import Glibc
 ///
 /// One loop, single-threaded: dispatch tasks to idle workers round-robin over the jobs in flight (so a small job
 /// is not stuck behind a large one), claim a new job while workers are idle and fewer than `maxJobsInFlight` run,
-/// collect replies, and every `pollSeconds` check for cancellations, renew leases and store progress.
+/// collect replies, and every `pollSeconds` check for cancellations, renew leases and store progress. Shared
+/// task fields go to a rank by content key once its cache holds them (``CacheLedger``); a task that misses is
+/// sent again, with the data, before any other.
 public final class Coordinator {
     let registry: Registry
     let dataRoot: URL
@@ -29,9 +31,13 @@ public final class Coordinator {
     var previousSite: String?
     var queueMayHaveJobs = true
     private var nextRegistryPoll: ContinuousClock.Instant
-    /// The task out on each busy worker (by worker id), with its job run and message size (replies of dropped
-    /// jobs are discarded).
-    private var outstanding: [Int: (address: TaskAddress, job: ActiveJob, bytesIn: Int, sent: ContinuousClock.Instant)] = [:]
+    /// The task out on each busy worker (by worker id), with its job run, input (kept for a resend after a cache
+    /// miss) and the bytes of its task messages so far (replies of dropped jobs are discarded).
+    private var outstanding: [Int: OutstandingTask] = [:]
+    /// Tasks answered with a cache miss, to send again first.
+    private var resends: [OutstandingTask] = []
+    /// What each rank's cache holds.
+    private var ledger: CacheLedger
     /// What the run did, for the caller.
     public internal(set) var summary = CoordinatorSummary()
 
@@ -45,6 +51,7 @@ public final class Coordinator {
         self.options = options
         self.logger = logger
         self.nextRegistryPoll = clock.now
+        self.ledger = CacheLedger(capacityBytes: options.workerCacheBytes)
     }
 
     /// Runs until the queue is drained (drain mode) or a stop is requested (serve mode), then shuts the workers
@@ -112,6 +119,12 @@ public final class Coordinator {
     private func fillIdleWorkers() throws -> Bool {
         var progressed = false
         while pool.idleCount > 0 {
+            resends.removeAll { task in !active.contains { $0 === task.job } || task.job.phase != task.address.phase }
+            if !resends.isEmpty {
+                send(resends.removeFirst())
+                progressed = true
+                continue
+            }
             // Fairness rule of collective phases: the earliest ready one is dispatched as soon as every worker is
             // idle, and while it waits no job is claimed and no other task is started.
             if let gang = active.filter({ $0.collectiveReady != nil }).min(by: { $0.collectiveReady! < $1.collectiveReady! }) {
@@ -126,22 +139,34 @@ public final class Coordinator {
             }
             guard let job = nextJobWithTasks() else { break }
             let task = job.takeTask()
-            let address = TaskAddress(jobID: job.id, phase: job.phase, index: task.index)
-            let worker = pool.dispatch(task.message)
-            outstanding[worker] = (address, job, task.message.count, clock.now)
+            send(OutstandingTask(address: task.address, job: job, input: task.input, bytesIn: 0, missBytes: 0, sent: clock.now))
             summary.tasksDispatched += 1
             progressed = true
         }
         return progressed
     }
 
+    /// Encodes `task` for the rank it goes to (shared fields that rank holds by key) and dispatches it.
+    private func send(_ task: OutstandingTask) {
+        let rank = pool.nextDispatchRank
+        let referencing = ledger.referenced(in: task.input, to: rank)
+        let message = ClusterMessage.task(address: task.address, kind: task.job.kind, input: task.input).encoded(referencing: referencing)
+        summary.sharedFieldsByKey += referencing.count
+        var sent = task
+        sent.bytesIn += message.count
+        sent.sent = clock.now
+        outstanding[pool.dispatch(message)] = sent
+    }
+
     /// Sends every task of `job`'s collective phase, task i to member i.
     private func dispatchCollective(_ job: ActiveJob) {
+        // Sent in full and not cached: a member that missed would leave the others waiting in a collective.
         let tasks = job.takeCollective()
-        let workers = pool.dispatchCollective(tasks.map(\.message))
+        let messages = tasks.map { ClusterMessage.task(address: $0.address, kind: job.kind, input: $0.input.unshared).encoded() }
+        let workers = pool.dispatchCollective(messages)
         let now = clock.now
-        for (task, worker) in zip(tasks, workers) {
-            outstanding[worker] = (TaskAddress(jobID: job.id, phase: job.phase, index: task.index), job, task.message.count, now)
+        for (task, (worker, message)) in zip(tasks, zip(workers, messages)) {
+            outstanding[worker] = OutstandingTask(address: task.address, job: job, input: task.input, bytesIn: message.count, missBytes: 0, sent: now)
         }
         summary.tasksDispatched += tasks.count
         logger.debug("collective phase \(job.phase) dispatched to \(tasks.count) members", metadata: ["job": "\(job.id)"])
@@ -170,7 +195,7 @@ public final class Coordinator {
         }
         let address: TaskAddress
         switch message {
-        case .result(let a, _, _), .failure(let a, _): address = a
+        case .result(let a, _, _), .failure(let a, _), .miss(let a, _): address = a
         case .task, .shutdown: throw CoordinatorError.protocolViolation("rank \(rank) sent a \(message.tag) message")
         }
         guard let sent = outstanding.removeValue(forKey: worker), sent.address == address else {
@@ -188,11 +213,20 @@ public final class Coordinator {
                 throw CoordinatorError.protocolViolation("duplicate result for \(address) from rank \(rank)")
             }
             job.timings.append(TaskTiming(phase: address.phase, index: address.index, rank: rank, seconds: seconds,
-                                          roundTripSeconds: (clock.now - sent.sent).seconds, bytesIn: sent.bytesIn, bytesOut: bytes.count))
+                                          roundTripSeconds: (clock.now - sent.sent).seconds, bytesIn: sent.bytesIn, bytesOut: sent.missBytes + bytes.count))
             if job.phaseComplete { try advance(job, results: job.phaseResults()) }
         case .failure(_, let text):
             let error = SchedulerError.taskFailed(task: "task \(address.index) of phase \(address.phase)", rank: rank, message: text)
             try fail(job, error: String(describing: error))
+        case .miss(_, let keys):
+            guard !keys.isEmpty, keys.allSatisfy(Set(sent.input.sharedKeys.values).contains) else {
+                throw CoordinatorError.protocolViolation("rank \(rank) missed fields that \(address) does not share")
+            }
+            ledger.forget(keys, on: rank)
+            summary.cacheMisses += 1
+            var resend = sent
+            resend.missBytes += bytes.count
+            resends.append(resend)
         case .task, .shutdown:
             break
         }
@@ -207,6 +241,22 @@ public struct CoordinatorSummary: Sendable, Equatable {
     public var jobsDropped = 0
     public var tasksDispatched = 0
     public var repliesDiscarded = 0
+    /// Shared task fields sent by content key instead of their data.
+    public var sharedFieldsByKey = 0
+    /// Tasks a worker answered with a cache miss (each was sent again with the data).
+    public var cacheMisses = 0
+}
+
+/// A task on its way to (or back from) a worker.
+struct OutstandingTask {
+    let address: TaskAddress
+    let job: ActiveJob
+    let input: TaskPayload
+    /// Bytes of every task message sent for it (a resend after a miss adds its own).
+    var bytesIn: Int
+    /// Bytes of the miss replies it got (counted with its result's bytes).
+    var missBytes: Int
+    var sent: ContinuousClock.Instant
 }
 
 /// Errors that end a coordinator run (the caller aborts the world).

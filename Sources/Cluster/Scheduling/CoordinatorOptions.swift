@@ -21,18 +21,22 @@ public struct CoordinatorOptions: Sendable {
     public var maxJobsInFlight: Int
     /// Software version recorded in result files.
     public var softwareVersion: String
+    /// The workers' shared-field cache budget in bytes (``PayloadCache/defaultCapacityBytes`` unless the workers
+    /// were started with another); 0 sends every shared field in full.
+    public var workerCacheBytes: Int
     /// Checked in serve mode between iterations; true ends the run after in-flight jobs finish.
     public var stopRequested: @Sendable () -> Bool
 
     public init(mode: Mode = .drain, leaseSeconds: Double = 60, pollSeconds: Double = 0.25,
                 owner: String = CoordinatorOptions.makeRunID(), maxJobsInFlight: Int = 4,
-                softwareVersion: String = "unknown", stopRequested: @escaping @Sendable () -> Bool = { false }) {
+                softwareVersion: String = "unknown", workerCacheBytes: Int = PayloadCache.defaultCapacityBytes, stopRequested: @escaping @Sendable () -> Bool = { false }) {
         self.mode = mode
         self.leaseSeconds = leaseSeconds
         self.pollSeconds = min(max(pollSeconds, 0.001), 1)
         self.owner = owner
         self.maxJobsInFlight = max(1, maxJobsInFlight)
         self.softwareVersion = softwareVersion
+        self.workerCacheBytes = max(0, workerCacheBytes)
         self.stopRequested = stopRequested
     }
 

@@ -21,10 +21,10 @@ public final class LocalWorkerPool: WorkerPool {
     private var gangReplies: [(worker: Int, message: [UInt8])] = []
     private var idle: [Int]
 
-    /// A pool of `slots` virtual workers running the kinds of `catalog`.
-    public init(catalog: KindCatalog, slots: Int = 1, completion: Completion = .dispatchOrder) {
+    /// A pool of `slots` virtual workers running the kinds of `catalog`, sharing one cache of shared task fields.
+    public init(catalog: KindCatalog, slots: Int = 1, completion: Completion = .dispatchOrder, cache: PayloadCache = PayloadCache()) {
         precondition(slots >= 1, "a worker pool needs at least one slot")
-        self.executor = TaskExecutor(catalog: catalog, rank: 0)
+        self.executor = TaskExecutor(catalog: catalog, rank: 0, cache: cache)
         self.slots = slots
         self.completion = completion
         self.idle = Array((0..<slots).reversed())
@@ -33,6 +33,8 @@ public final class LocalWorkerPool: WorkerPool {
     public var workerCount: Int { slots }
     public var idleCount: Int { idle.count }
     public var worldSize: Int { 1 }
+    /// Every slot runs on rank 0 and shares its cache.
+    public var nextDispatchRank: Int { 0 }
 
     public func dispatch(_ message: [UInt8]) -> Int {
         guard let worker = idle.popLast() else { MPIEnvironment.fatal("dispatch to a full local pool") }

@@ -53,11 +53,18 @@ public final class MPIWorkerPool: WorkerPool {
         return seconds < Self.shortTask.seconds ? maxTasksPerRank : 2
     }
 
-    public func dispatch(_ message: [UInt8]) -> Int {
-        // The rank with the fewest tasks out among those with room (lowest rank first on ties).
+    public var nextDispatchRank: Int { nextIndex() + 1 }
+
+    /// The worker index of the rank with the fewest tasks out among those with room (lowest rank first on ties).
+    private func nextIndex() -> Int {
         guard let index = inFlight.indices.filter({ inFlight[$0].count < limit($0) }).min(by: { inFlight[$0].count < inFlight[$1].count }) else {
             MPIEnvironment.fatal("dispatch with no idle worker")
         }
+        return index
+    }
+
+    public func dispatch(_ message: [UInt8]) -> Int {
+        let index = nextIndex()
         let ticket = nextTicket
         nextTicket += 1
         inFlight[index].append(Sent(ticket: ticket, send: communicator.isend(message, to: index + 1, tag: MessageTag.task.rawValue),
@@ -80,7 +87,7 @@ public final class MPIWorkerPool: WorkerPool {
 
     public func nextReply() -> (worker: Int, rank: Int, message: [UInt8])? {
         guard let probed = communicator.iprobe(from: Communicator.anySource, tag: Communicator.anyTag) else { return nil }
-        guard probed.tag == MessageTag.result.rawValue || probed.tag == MessageTag.failure.rawValue else {
+        guard [MessageTag.result, .failure, .miss].map(\.rawValue).contains(probed.tag) else {
             MPIEnvironment.fatal("rank \(probed.source) sent a message with tag \(probed.tag) to the coordinator")
         }
         let received = communicator.recv(UInt8.self, from: probed.source, tag: probed.tag)

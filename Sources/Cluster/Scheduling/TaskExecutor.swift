@@ -1,18 +1,22 @@
 import Foundation
 import Logging
 
-/// Runs one encoded task message on the current rank and encodes the reply: a `result`, or a `failure` naming
-/// the cause when the task throws or its kind is unknown. Shared by the MPI worker loop and the in-process pool.
+/// Runs one encoded task message on the current rank and encodes the reply: a `result`, a `failure` naming
+/// the cause when the task throws or its kind is unknown, or a `miss` when the task references shared fields
+/// that the rank's ``PayloadCache`` does not hold. Shared by the MPI worker loop and the in-process pool.
 public struct TaskExecutor: Sendable {
     /// The job kinds this rank can run.
     public let catalog: KindCatalog
     /// This rank's number (for logs).
     public let rank: Int
+    /// The shared fields this rank holds.
+    public let cache: PayloadCache
     let logger: Logger
 
-    public init(catalog: KindCatalog, rank: Int, logger: Logger = Logger(label: "rtcluster.worker")) {
+    public init(catalog: KindCatalog, rank: Int, cache: PayloadCache = PayloadCache(), logger: Logger = Logger(label: "rtcluster.worker")) {
         self.catalog = catalog
         self.rank = rank
+        self.cache = cache
         self.logger = logger
     }
 
@@ -24,9 +28,15 @@ public struct TaskExecutor: Sendable {
         return run(address: address, kind: kind, input: input)
     }
 
-    /// Executes one ordinary task and returns its reply.
+    /// Executes one ordinary task (its shared fields resolved through the cache) and returns its reply.
     public func run(address: TaskAddress, kind: String, input: TaskPayload) -> ClusterMessage {
-        execute(address: address) { try catalog.plugin(kind).execute(phase: address.phase, input: input) }
+        switch cache.resolve(input) {
+        case .success(let plain):
+            return execute(address: address) { try catalog.plugin(kind).execute(phase: address.phase, input: plain) }
+        case .failure(let missing):
+            logger.debug("cache miss on \(missing.keys.count) shared fields", metadata: ["job": "\(address.jobID)", "task": "\(address.phase).\(address.index)"])
+            return .miss(address: address, keys: missing.keys)
+        }
     }
 
     /// Executes one task of a collective phase as `member` (whose closing round runs here too) and returns its reply.

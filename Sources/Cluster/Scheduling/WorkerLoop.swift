@@ -7,9 +7,10 @@ import Logging
 /// Waiting for the next message uses the communicator's polling wait (sleeps, no spinning core). A message that
 /// cannot be decoded means the protocol is broken: it is logged and the world is aborted.
 public enum WorkerLoop {
-    /// Serves tasks from rank 0 of `communicator` until told to shut down.
-    public static func run(communicator: Communicator, catalog: KindCatalog, logger: Logger = Logger(label: "rtcluster.worker")) {
-        let executor = TaskExecutor(catalog: catalog, rank: communicator.rank, logger: logger)
+    /// Serves tasks from rank 0 of `communicator` until told to shut down, keeping shared task fields in `cache`.
+    public static func run(communicator: Communicator, catalog: KindCatalog, cache: PayloadCache = PayloadCache(),
+                           logger: Logger = Logger(label: "rtcluster.worker")) {
+        let executor = TaskExecutor(catalog: catalog, rank: communicator.rank, cache: cache, logger: logger)
         let group = communicator.workerGroupCommunicator()
         while true {
             let message = communicator.recv(UInt8.self, from: 0, tag: Communicator.anyTag)
@@ -38,7 +39,7 @@ public enum WorkerLoop {
                     MPIEnvironment.fatal("rank \(communicator.rank) received a task with a malformed collective field: \(error)")
                 }
                 communicator.send(reply.encoded(), to: 0, tag: reply.tag.rawValue)
-            case .result, .failure:
+            case .result, .failure, .miss:
                 MPIEnvironment.fatal("rank \(communicator.rank) received a \(decoded.tag) message, which only rank 0 accepts")
             }
         }

@@ -7,6 +7,9 @@ public protocol WorkerPool: AnyObject {
     var idleCount: Int { get }
     /// Number of ranks in the world (for provenance).
     var worldSize: Int { get }
+    /// The rank that the next `dispatch` sends to (where that task's shared fields must be cached). Requires
+    /// `idleCount > 0`; unchanged until the next `dispatch`.
+    var nextDispatchRank: Int { get }
     /// Gives `message` (an encoded task) to an idle worker and returns that worker's id. Requires `idleCount > 0`.
     func dispatch(_ message: [UInt8]) -> Int
     /// Gives the tasks of a collective phase to all workers at once, `messages[i]` to member i, and returns their

@@ -104,12 +104,13 @@ struct LocalContext {
     }
 
     /// Labels the core of `mask` (extended slab, or already the core when `extended` is false)
-    /// as labelling `name`; returns the local labels (on the input's grid; the summary is on the full slices).
+    /// as labelling `name`; returns the local labels (on the columns and rows of the foreground's box
+    /// inside the input's grid, a ``PlaneRect``; the summary is on the full slices).
     @discardableResult
     mutating func label(_ name: String, _ mask: MaskVolume, connectivity: Connectivity, extended: Bool = true) throws -> LabelVolume {
         let placement = crop.map { DistributedLabelling.Placement(lowerX: $0.lowerX, lowerY: $0.lowerY, sliceNX: $0.sliceNX, sliceNY: $0.sliceNY) }
         let result = try DistributedLabelling.labelCore(extended ? core(mask) : mask, firstCoreSlice: input.core.lowerBound,
-                                                        connectivity: connectivity, placement: placement)
+                                                        connectivity: connectivity, placement: placement, onForeground: true)
         output.labels[name] = result.labels
         output.summaries[name] = result.summary
         return result.labels

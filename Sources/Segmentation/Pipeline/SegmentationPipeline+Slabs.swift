@@ -40,7 +40,8 @@ extension SegmentationPipeline {
 
     /// The class map of labelling `name` over slices `range`, on the body box `crop` (nil: the full
     /// slices): each voxel's local label mapped through the class table of the slab that labelled
-    /// its slice. The labels lie on the full slices or already on the box.
+    /// its slice, 0 outside the label map. The labels lie on an in-plane rectangle of the slices
+    /// (``PlaneRect``: their foreground's columns and rows, the box, or the full slices).
     func classMap(_ name: String, range: Range<Int>, crop: BodyCrop?, state: SegmentationState) throws -> MaskVolume {
         guard let labels = state.labels[name], let cores = state.labelCores[name], let tables = state.classTables[name],
               tables.count == cores.count else {
@@ -48,11 +49,13 @@ extension SegmentationPipeline {
         }
         let lg = labels.grid
         let og = (crop?.grid(grid) ?? grid).slab(range)
-        let onBox = lg.nx == og.nx && lg.ny == og.ny
-        guard onBox || (lg.nx == grid.nx && lg.ny == grid.ny) else {
-            throw SegmentationError.inconsistentSlabs("labelling '\(name)' is \(lg.nx)×\(lg.ny) per slice, neither the box nor the slice")
+        let rect = PlaneRect(lg, in: grid)
+        guard rect.x >= 0, rect.y >= 0, rect.x + lg.nx <= grid.nx, rect.y + lg.ny <= grid.ny, lg.nz == grid.nz else {
+            throw SegmentationError.inconsistentSlabs("labelling '\(name)' (\(lg.nx)×\(lg.ny) at \(rect.x), \(rect.y)) is not inside the slices")
         }
-        let dx = onBox ? 0 : crop?.lowerX ?? 0, dy = onBox ? 0 : crop?.lowerY ?? 0
+        // Columns of the output rows (full-slice indices ox…) that the label map covers: x0..<x1.
+        let ox = crop?.lowerX ?? 0, oy = crop?.lowerY ?? 0
+        let x0 = max(ox, rect.x), x1 = max(x0, min(ox + og.nx, rect.x + lg.nx))
         return labels.withUnsafeBufferPointer { l in
             MaskVolume.written(grid: og) { o, _ in
                 var slabIndex = 0
@@ -60,9 +63,13 @@ extension SegmentationPipeline {
                     while !cores[slabIndex].contains(z) { slabIndex += 1 }
                     tables[slabIndex].withUnsafeBufferPointer { table in
                         for y in 0..<og.ny {
-                            let src = (z &* lg.ny &+ y &+ dy) &* lg.nx &+ dx
-                            let dst = ((z &- range.lowerBound) &* og.ny &+ y) &* og.nx
-                            for x in 0..<og.nx { o[dst &+ x] = table[Int(l[src &+ x])] }
+                            let dst = o + ((z &- range.lowerBound) &* og.ny &+ y) &* og.nx
+                            let ly = oy &+ y &- rect.y
+                            guard ly >= 0 && ly < lg.ny && x1 > x0 else { dst.update(repeating: 0, count: og.nx); continue }
+                            dst.update(repeating: 0, count: x0 &- ox)
+                            let src = (z &* lg.ny &+ ly) &* lg.nx &- rect.x
+                            for x in x0..<x1 { dst[x &- ox] = table[Int(l[src &+ x])] }
+                            (dst + (x1 &- ox)).update(repeating: 0, count: og.nx &- (x1 &- ox))
                         }
                     }
                 }
@@ -87,7 +94,7 @@ extension SegmentationPipeline {
             state.masks[name] = try assemble(outputs, on: work, "mask '\(name)'") { $0.masks[name] }
         }
         for name in Set(outputs.flatMap { $0.labels.keys }) {
-            state.labels[name] = try assemble(outputs, on: work, "labelling '\(name)'") { $0.summaries[name] == nil ? nil : $0.labels[name] }
+            state.labels[name] = try assembleLabels(outputs, on: work, name)
             state.summaries[name] = outputs.map { $0.summaries[name]! }
             state.labelCores[name] = outputs.map(\.core)
             state.classTables[name] = nil
@@ -98,6 +105,36 @@ extension SegmentationPipeline {
                 return c
             }
         }
+    }
+
+    /// The label maps of labelling `name` on one in-plane rectangle of `work`, all slices: each
+    /// slab's map (on its own ``PlaneRect`` of `work`) on its core slices, zero elsewhere. A single
+    /// slab's map is kept as it is.
+    private func assembleLabels(_ outputs: [SlabStepOutput], on work: Grid, _ name: String) throws -> LabelVolume {
+        var union: PlaneRect?
+        var pieces: [(LabelVolume, PlaneRect, Int)] = []
+        for o in outputs {
+            guard o.summaries[name] != nil, let v = o.labels[name], v.grid.nz == o.core.count else {
+                throw SegmentationError.inconsistentSlabs("slab \(o.slabIndex) lacks labelling '\(name)' on its core")
+            }
+            let rect = PlaneRect(v.grid, in: work)
+            guard rect.x >= 0, rect.y >= 0, rect.x + rect.width <= work.nx, rect.y + rect.height <= work.ny else {
+                throw SegmentationError.inconsistentSlabs("slab \(o.slabIndex): labelling '\(name)' is not inside \(work.nx)×\(work.ny)")
+            }
+            if outputs.count == 1 { return try LabelVolume(grid: rect.grid(in: work), voxels: v.voxels) }
+            union = union?.union(rect) ?? rect
+            pieces.append((v, rect, o.core.lowerBound))
+        }
+        let u = union!
+        var full = LabelVolume(grid: u.grid(in: work))
+        full.withUnsafeMutableBufferPointer { f in
+            for (v, rect, z) in pieces {
+                let box = VoxelBox(lower: SIMD3(rect.x - u.x, rect.y - u.y, z),
+                                   upper: SIMD3(rect.x - u.x + rect.width - 1, rect.y - u.y + rect.height - 1, z + v.grid.nz - 1))
+                v.withUnsafeBufferPointer { ForegroundBox.insert($0.baseAddress!, nx: u.width, ny: u.height, box: box, into: f.baseAddress!) }
+            }
+        }
+        return full
     }
 
     /// The volume on `work` whose core slices come from each output's `pick`.

@@ -76,12 +76,25 @@ enum MaskAlgebra {
     }
 
     /// For each local label l of `labels`, the number of its voxels where `mask` is non-zero
-    /// (entry l − 1; `componentCount` entries).
+    /// (entry l − 1; `componentCount` entries). `labels` may lie on an in-plane rectangle of the
+    /// mask's grid (``PlaneRect``, same slices).
     static func countPerLabel(_ labels: LabelVolume, componentCount: Int, where mask: MaskVolume) -> [Int64] {
         var counts = [Int64](repeating: 0, count: componentCount)
-        labels.withUnsafeBufferPointer { l in
-            mask.withUnsafeBufferPointer { m in
-                for i in 0..<l.count where l[i] > 0 && m[i] != 0 { counts[Int(l[i]) - 1] += 1 }
+        let lg = labels.grid, mg = mask.grid
+        let rect = PlaneRect(lg, in: mg)
+        precondition(lg.nz == mg.nz && rect.x >= 0 && rect.y >= 0 && rect.x + lg.nx <= mg.nx && rect.y + lg.ny <= mg.ny,
+                     "labels not on a rectangle of the mask's grid")
+        counts.withUnsafeMutableBufferPointer { c in
+            labels.withUnsafeBufferPointer { l in
+                mask.withUnsafeBufferPointer { m in
+                    for z in 0..<lg.nz {
+                        for y in 0..<lg.ny {
+                            let li = (z &* lg.ny &+ y) &* lg.nx
+                            let mi = (z &* mg.ny &+ y &+ rect.y) &* mg.nx &+ rect.x
+                            for x in 0..<lg.nx where l[li &+ x] > 0 && m[mi &+ x] != 0 { c[Int(l[li &+ x]) &- 1] &+= 1 }
+                        }
+                    }
+                }
             }
         }
         return counts

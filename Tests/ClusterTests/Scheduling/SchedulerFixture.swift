@@ -25,16 +25,18 @@ final class SchedulerFixture {
         try registry.submitJob(caseID: caseID, kind: kind, specText: spec, priority: priority, maxAttempts: maxAttempts).id
     }
 
-    /// Drains the queue in process with `kind`, on `slots` virtual workers.
+    /// Drains the queue in process with `kind`, on `slots` virtual workers sharing `workerCache`; the coordinator
+    /// assumes a worker cache of `workerCacheBytes` (0: shared fields always in full).
     @discardableResult
     func drain(kind: any JobKindPlugin = CountingKind(), slots: Int = 1, completion: LocalWorkerPool.Completion = .dispatchOrder,
-               leaseSeconds: Double = 30, pollSeconds: Double = 0.01, maxJobsInFlight: Int = 4) throws -> CoordinatorSummary {
+               leaseSeconds: Double = 30, pollSeconds: Double = 0.01, maxJobsInFlight: Int = 4,
+               workerCache: PayloadCache = PayloadCache(), workerCacheBytes: Int = PayloadCache.defaultCapacityBytes) throws -> CoordinatorSummary {
         let catalog = KindCatalog([kind])
         let coordinator = Coordinator(
             registry: registry, dataRoot: root, catalog: catalog,
-            pool: LocalWorkerPool(catalog: catalog, slots: slots, completion: completion),
-            options: CoordinatorOptions(mode: .drain, leaseSeconds: leaseSeconds, pollSeconds: pollSeconds,
-                                        owner: "test-run", maxJobsInFlight: maxJobsInFlight, softwareVersion: "test"))
+            pool: LocalWorkerPool(catalog: catalog, slots: slots, completion: completion, cache: workerCache),
+            options: CoordinatorOptions(mode: .drain, leaseSeconds: leaseSeconds, pollSeconds: pollSeconds, owner: "test-run",
+                                        maxJobsInFlight: maxJobsInFlight, softwareVersion: "test", workerCacheBytes: workerCacheBytes))
         return try coordinator.run()
     }
 
