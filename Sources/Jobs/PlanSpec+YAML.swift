@@ -1,4 +1,7 @@
 extension PlanSpec {
+    /// The largest `correction_iterations` accepted.
+    public static let maxCorrectionIterations = 10
+
     /// Reads the plan keys of the top-level mapping of a `plan` job.
     init(reading m: SpecMapping) throws(JobSpecError) {
         let dose = try DoseCalculationSpec(reading: m, kind: .plan)
@@ -67,10 +70,18 @@ extension PlanSpec {
                 throw s.error(.invalidValue, "needs correction_histories_per_beamlet (there is no correction to smooth)")
             }
         }
+        var iterations = 1
+        if let i = m.optional("correction_iterations") {
+            iterations = try i.int(in: 1...PlanSpec.maxCorrectionIterations)
+            guard correctionHistories != nil else {
+                throw i.error(.invalidValue, "needs correction_histories_per_beamlet (there is no correction to iterate)")
+            }
+        }
         self.init(segmentation: segmentation, dose: dose, prescription: prescription, objectives: objectives,
                   optimizer: optimizer, goals: goals, finalHistoriesPerBeamlet: finalHistories,
                   correctionHistoriesPerBeamlet: correctionHistories, finalHistoryAllocation: allocation,
-                  finalThresholdRelative: finalThreshold, correctionSmoothingMM: smoothing)
+                  finalThresholdRelative: finalThreshold, correctionSmoothingMM: smoothing,
+                  correctionIterations: iterations)
     }
 
     /// Writes the plan keys at the top level.
@@ -82,6 +93,7 @@ extension PlanSpec {
         if finalHistoryAllocation != .uniform { w.line("final_history_allocation", finalHistoryAllocation.rawValue) }
         if let t = finalThresholdRelative { w.line("final_threshold_relative", YAMLWriter.number(t)) }
         if let s = correctionSmoothingMM { w.line("correction_smoothing_mm", YAMLWriter.number(s)) }
+        if correctionIterations != 1 { w.line("correction_iterations", String(correctionIterations)) }
         prescription.write(to: &w)
         switch objectives {
         case .fromCase: w.line("objectives", "from_case")

@@ -27,13 +27,17 @@ public struct PlanSpec: Hashable, Sendable {
     /// When set (with `correctionHistoriesPerBeamlet` only), the correction is smoothed inside the body with a
     /// Gaussian of this standard deviation (mm) before the re-optimisation.
     public var correctionSmoothingMM: Double?
+    /// Number of correction rounds (with `correctionHistoriesPerBeamlet` only; 1 = one correction): each round
+    /// recomputes the latest fluence with Monte Carlo (its own seed offset), forms the correction for it and
+    /// re-optimises, so the final fluence is optimised with the correction of the fluence before it.
+    public var correctionIterations: Int
 
     /// Creates a plan request; values are taken as given (ranges are checked by the parser).
     public init(segmentation: SegmentationSpec? = nil, dose: DoseCalculationSpec, prescription: PrescriptionSpec,
                 objectives: ObjectiveSource, optimizer: OptimizerSpec = OptimizerSpec(), goals: [GoalSpec] = [],
                 finalHistoriesPerBeamlet: Int? = nil, correctionHistoriesPerBeamlet: Int? = nil,
                 finalHistoryAllocation: HistoryAllocation = .uniform, finalThresholdRelative: Double? = nil,
-                correctionSmoothingMM: Double? = nil) {
+                correctionSmoothingMM: Double? = nil, correctionIterations: Int = 1) {
         self.segmentation = segmentation
         self.dose = dose
         self.prescription = prescription
@@ -45,5 +49,6 @@ public struct PlanSpec: Hashable, Sendable {
         self.finalHistoryAllocation = finalHistoryAllocation
         self.finalThresholdRelative = finalThresholdRelative
         self.correctionSmoothingMM = correctionSmoothingMM
+        self.correctionIterations = correctionIterations
     }
 }

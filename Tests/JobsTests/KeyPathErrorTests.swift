@@ -60,6 +60,10 @@ struct KeyPathErrorTests {
               "needs correction_histories_per_beamlet"),
         .plan(adding: "engine: pencil_beam\ncorrection_histories_per_beamlet: 100\ncorrection_smoothing_mm: 0", "correction_smoothing_mm",
               .outOfRange, "0 is outside (0, 50]"),
+        .plan(adding: "engine: pencil_beam\ncorrection_iterations: 2", "correction_iterations", .invalidValue,
+              "needs correction_histories_per_beamlet"),
+        .plan(adding: "engine: pencil_beam\ncorrection_histories_per_beamlet: 100\ncorrection_iterations: 11", "correction_iterations",
+              .outOfRange, "11 is outside [1, 10]"),
         .plan(adding: "kernel_histories: 999", "kernel_histories", .outOfRange, "999 is outside [10000, 100000000]"),
         .plan(adding: "kernel_histories: 1.0e9", "kernel_histories", .outOfRange, "outside [10000, 100000000]"),
     ]

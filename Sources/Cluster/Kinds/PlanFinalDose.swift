@@ -4,7 +4,7 @@ import Jobs
 import Planning
 
 /// The final-dose stage of a plan (and its correction-dose stage): the beamlets with non-zero weight recomputed
-/// with Monte Carlo (with seed + `seedOffset`: 1 for the final dose, 2 for the correction dose, so each is
+/// with Monte Carlo (with seed + `seedOffset`: 1 for the final dose, 1 + k for the correction dose of round k, so each is
 /// statistically independent of the other and of the matrix it was optimised on), as beamlet-batch tasks of the
 /// influence stage's form. Uniform allocation: every beamlet gets the same histories, and batches are contiguous id
 /// runs cut to the influence stage's batch size for the number of beamlets recomputed. Weighted allocation: the same
@@ -20,8 +20,9 @@ struct PlanFinalDose {
 
     /// The seed offset of the final dose.
     static let finalSeedOffset: UInt64 = 1
-    /// The seed offset of the correction dose.
-    static let correctionSeedOffset: UInt64 = 2
+    /// The seed offset of the correction dose of correction round `round` (1-based): 1 + round, so round 1 keeps
+    /// offset 2 and no round shares the final dose's offset.
+    static func correctionSeedOffset(round: Int) -> UInt64 { 1 &+ UInt64(round) }
 
     init(setup: DoseSetup, shared: SharedBeamletFields, weights: [Double], historiesPerBeamlet: Int, seedOffset: UInt64,
          allocation: HistoryAllocation = .uniform, thresholdRelative: Double? = nil) throws {
