@@ -1,4 +1,7 @@
 extension PlanSpec {
+    /// The largest `correction_iterations` accepted.
+    public static let maxCorrectionIterations = 10
+
     /// Reads the plan keys of the top-level mapping of a `plan` job.
     init(reading m: SpecMapping) throws(JobSpecError) {
         let dose = try DoseCalculationSpec(reading: m, kind: .plan)
@@ -45,9 +48,40 @@ extension PlanSpec {
             }
             correctionHistories = n
         }
+        let recomputed = finalHistories != nil || correctionHistories != nil
+        var allocation = HistoryAllocation.uniform
+        if let a = m.optional("final_history_allocation") {
+            allocation = try a.choice(HistoryAllocation.self, what: "history allocation")
+            guard recomputed else {
+                throw a.error(.invalidValue, "needs final_histories_per_beamlet or correction_histories_per_beamlet (there are no Monte Carlo recomputations to allocate)")
+            }
+        }
+        var finalThreshold: Double? = nil
+        if let t = m.optional("final_threshold_relative") {
+            finalThreshold = try t.double(in: Interval(0, 0.1))
+            guard recomputed else {
+                throw t.error(.invalidValue, "needs final_histories_per_beamlet or correction_histories_per_beamlet (there are no Monte Carlo recomputations to threshold)")
+            }
+        }
+        var smoothing: Double? = nil
+        if let s = m.optional("correction_smoothing_mm") {
+            smoothing = try s.double(in: Interval(0, 50, lowerOpen: true))
+            guard correctionHistories != nil else {
+                throw s.error(.invalidValue, "needs correction_histories_per_beamlet (there is no correction to smooth)")
+            }
+        }
+        var iterations = 1
+        if let i = m.optional("correction_iterations") {
+            iterations = try i.int(in: 1...PlanSpec.maxCorrectionIterations)
+            guard correctionHistories != nil else {
+                throw i.error(.invalidValue, "needs correction_histories_per_beamlet (there is no correction to iterate)")
+            }
+        }
         self.init(segmentation: segmentation, dose: dose, prescription: prescription, objectives: objectives,
                   optimizer: optimizer, goals: goals, finalHistoriesPerBeamlet: finalHistories,
-                  correctionHistoriesPerBeamlet: correctionHistories)
+                  correctionHistoriesPerBeamlet: correctionHistories, finalHistoryAllocation: allocation,
+                  finalThresholdRelative: finalThreshold, correctionSmoothingMM: smoothing,
+                  correctionIterations: iterations)
     }
 
     /// Writes the plan keys at the top level.
@@ -56,6 +90,10 @@ extension PlanSpec {
         dose.write(to: &w)
         if let f = finalHistoriesPerBeamlet { w.line("final_histories_per_beamlet", String(f)) }
         if let c = correctionHistoriesPerBeamlet { w.line("correction_histories_per_beamlet", String(c)) }
+        if finalHistoryAllocation != .uniform { w.line("final_history_allocation", finalHistoryAllocation.rawValue) }
+        if let t = finalThresholdRelative { w.line("final_threshold_relative", YAMLWriter.number(t)) }
+        if let s = correctionSmoothingMM { w.line("correction_smoothing_mm", YAMLWriter.number(s)) }
+        if correctionIterations != 1 { w.line("correction_iterations", String(correctionIterations)) }
         prescription.write(to: &w)
         switch objectives {
         case .fromCase: w.line("objectives", "from_case")

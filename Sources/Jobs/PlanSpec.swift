@@ -20,11 +20,24 @@ public struct PlanSpec: Hashable, Sendable {
     /// histories per beamlet (at most 10^7), and the plan is re-optimised on the pencil-beam matrix with the
     /// voxel-wise difference of the two doses added as a fixed correction.
     public var correctionHistoriesPerBeamlet: Int?
+    /// How the Monte Carlo recomputations of the fluence (correction and final dose) spread their histories.
+    public var finalHistoryAllocation: HistoryAllocation
+    /// Relative threshold of the Monte Carlo recomputations' columns; nil = `dose.thresholdRelative`.
+    public var finalThresholdRelative: Double?
+    /// When set (with `correctionHistoriesPerBeamlet` only), the correction is smoothed inside the body with a
+    /// Gaussian of this standard deviation (mm) before the re-optimisation.
+    public var correctionSmoothingMM: Double?
+    /// Number of correction rounds (with `correctionHistoriesPerBeamlet` only; 1 = one correction): each round
+    /// recomputes the latest fluence with Monte Carlo (its own seed offset), forms the correction for it and
+    /// re-optimises, so the final fluence is optimised with the correction of the fluence before it.
+    public var correctionIterations: Int
 
     /// Creates a plan request; values are taken as given (ranges are checked by the parser).
     public init(segmentation: SegmentationSpec? = nil, dose: DoseCalculationSpec, prescription: PrescriptionSpec,
                 objectives: ObjectiveSource, optimizer: OptimizerSpec = OptimizerSpec(), goals: [GoalSpec] = [],
-                finalHistoriesPerBeamlet: Int? = nil, correctionHistoriesPerBeamlet: Int? = nil) {
+                finalHistoriesPerBeamlet: Int? = nil, correctionHistoriesPerBeamlet: Int? = nil,
+                finalHistoryAllocation: HistoryAllocation = .uniform, finalThresholdRelative: Double? = nil,
+                correctionSmoothingMM: Double? = nil, correctionIterations: Int = 1) {
         self.segmentation = segmentation
         self.dose = dose
         self.prescription = prescription
@@ -33,5 +46,9 @@ public struct PlanSpec: Hashable, Sendable {
         self.goals = goals
         self.finalHistoriesPerBeamlet = finalHistoriesPerBeamlet
         self.correctionHistoriesPerBeamlet = correctionHistoriesPerBeamlet
+        self.finalHistoryAllocation = finalHistoryAllocation
+        self.finalThresholdRelative = finalThresholdRelative
+        self.correctionSmoothingMM = correctionSmoothingMM
+        self.correctionIterations = correctionIterations
     }
 }

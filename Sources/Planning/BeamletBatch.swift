@@ -12,14 +12,27 @@ public struct BeamletBatch: Sendable {
     public let beamletIDs: Range<Int>
     /// Seed, histories, batches and threshold.
     public let statistics: BeamletStatistics
+    /// Histories of each beamlet of the range (in id order) when they differ; nil = `statistics.historiesPerBeamlet` each.
+    public let beamletHistories: [Int]?
 
-    /// A batch; throws ``PlanningError`` when the ids are not beamlets of `geometry`.
-    public init(patient: PatientModel, geometry: BeamGeometry, beamletIDs: Range<Int>, statistics: BeamletStatistics) throws {
+    /// A batch; throws ``PlanningError`` when the ids are not beamlets of `geometry` or `beamletHistories` does not
+    /// hold one positive count per id.
+    public init(patient: PatientModel, geometry: BeamGeometry, beamletIDs: Range<Int>, statistics: BeamletStatistics,
+                beamletHistories: [Int]? = nil) throws {
         try BeamletBatches.check(beamletIDs, in: geometry)
+        if let h = beamletHistories, h.count != beamletIDs.count || h.contains(where: { $0 < 1 }) {
+            throw PlanningError("\(h.count) history counts (smallest \(h.min() ?? 0)) for the \(beamletIDs.count) beamlets \(beamletIDs)")
+        }
         self.patient = patient
         self.geometry = geometry
         self.beamletIDs = beamletIDs
         self.statistics = statistics
+        self.beamletHistories = beamletHistories
+    }
+
+    /// Histories of beamlet `id` of the range.
+    public func histories(of id: Int) -> Int {
+        beamletHistories.map { $0[id - beamletIDs.lowerBound] } ?? statistics.historiesPerBeamlet
     }
 
     /// The batches of a resolved setup (see ``BeamletBatches``).
@@ -33,7 +46,7 @@ public struct BeamletBatch: Sendable {
     public func columns() throws -> [BeamletColumn] {
         var calculator = try BeamletDoseCalculator(patient: patient, geometry: geometry)
         return try beamletIDs.map {
-            try calculator.column(beamletID: $0, seed: statistics.seed, histories: statistics.historiesPerBeamlet,
+            try calculator.column(beamletID: $0, seed: statistics.seed, histories: histories(of: $0),
                                   batches: statistics.uncertaintyBatches, thresholdRelative: statistics.thresholdRelative)
         }
     }

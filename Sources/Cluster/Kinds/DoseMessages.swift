@@ -7,7 +7,8 @@ import Planning
 /// Input: `patient.grid`, `patient.density` (float64 g/cm³), `patient.material` (uint8), `beams` (float64
 /// [gantry°, iso x, y, z mm, SAD mm] per beam), `beamlets` (float64 [beam index, u, v, width mm] per beamlet,
 /// id = position), `geometry` (float64 [bixel mm, focal spot σ mm]), `beamlet_ids` (int64 [first, end)),
-/// `statistics` (int64 [seed bits, histories, batches]), `threshold` (float64). Output: `beamlet_ids`
+/// `statistics` (int64 [seed bits, histories, batches]), `threshold` (float64), optionally `beamlet_histories`
+/// (int64 per beamlet of the range, replacing the histories of `statistics`). Output: `beamlet_ids`
 /// (int64 per column), `counts` (int64 entries per column), `rows` (int32), `dose` and `sigma` (float32,
 /// Gy per unit weight) concatenated over the columns, and `bookkeeping` (float64 [emitted, deposited,
 /// escaped MeV, unscattered primaries, histories] per column).
@@ -22,6 +23,7 @@ enum DoseMessages {
         let s = batch.statistics
         payload["statistics"] = .int64([Int64(bitPattern: s.seed), Int64(s.historiesPerBeamlet), Int64(s.uncertaintyBatches)])
         payload["threshold"] = .float64([s.thresholdRelative])
+        if let h = batch.beamletHistories { payload["beamlet_histories"] = .int64(h.map(Int64.init)) }
         return payload
     }
 
@@ -42,9 +44,11 @@ enum DoseMessages {
         guard statistics.count == 3, threshold.count == 1 else {
             throw WireError.malformed("fields statistics or threshold have the wrong length")
         }
+        let histories = try payload["beamlet_histories"].map { _ in try payload.int64s("beamlet_histories").map { Int($0) } }
         return try BeamletBatch(patient: patient, geometry: geometry, beamletIDs: ids,
                                 statistics: BeamletStatistics(seed: UInt64(bitPattern: statistics[0]), historiesPerBeamlet: Int(statistics[1]),
-                                                              uncertaintyBatches: Int(statistics[2]), thresholdRelative: threshold[0]))
+                                                              uncertaintyBatches: Int(statistics[2]), thresholdRelative: threshold[0]),
+                                beamletHistories: histories)
     }
 
     /// The patient, geometry and id range of ``encodeBeamlets(patient:geometry:ids:)``.

@@ -12,7 +12,12 @@ import Store
 ///
 /// With `correction_histories_per_beamlet` the first fluence w is recomputed with Monte Carlo, and the correction
 /// c = D_mc·w − D_pb·w (per dose voxel, on the coordinator) is added as a fixed dose offset to the pencil-beam
-/// problem, which is optimised again from w.
+/// problem, which is optimised again from w; with `correction_smoothing_mm` the correction is first low-pass filtered
+/// inside the body (``CorrectionSmoothing``), which keeps the pencil beam's smooth systematic error and damps the
+/// correction's Monte Carlo noise. With `correction_iterations` n > 1 the correction dose and the re-optimisation are
+/// repeated n times, each round's correction computed for the fluence of the round before (seed offset
+/// ``PlanFinalDose/correctionSeedOffset(round:)``), and each round's model mismatch is recorded
+/// (``modelMismatchRelative(monteCarloGy:modelGy:target:)``).
 final class PlanRun: JobRun {
     /// What the stages after segmentation share: the dose set-up, the structures on the dose grid, the objectives.
     struct Inputs {
@@ -29,9 +34,11 @@ final class PlanRun: JobRun {
         case influence(InfluenceStage, Inputs)
         case optimisation(Inputs, matrix: Dose.InfluenceMatrix, bookkeeping: EnergyBookkeeping, blocks: PlanOptimisationMessages.Blocks)
         case correctionDose(Inputs, matrix: Dose.InfluenceMatrix, bookkeeping: EnergyBookkeeping, blocks: PlanOptimisationMessages.Blocks,
-                            weights: [Double], stage: PlanFinalDose)
-        case reoptimisation(Inputs, matrix: Dose.InfluenceMatrix, bookkeeping: EnergyBookkeeping)
-        case finalDose(Inputs, matrix: Dose.InfluenceMatrix, optimisation: FluenceOptimisationResult, stage: PlanFinalDose)
+                            weights: [Double], stage: PlanFinalDose, round: Int, previousCorrectionGy: [Double]?)
+        case reoptimisation(Inputs, matrix: Dose.InfluenceMatrix, bookkeeping: EnergyBookkeeping, blocks: PlanOptimisationMessages.Blocks,
+                            round: Int, correctionGy: [Double])
+        case finalDose(Inputs, matrix: Dose.InfluenceMatrix, optimisation: FluenceOptimisationResult, stage: PlanFinalDose,
+                       correctionGy: [Double]?)
         case finished
     }
 
@@ -43,6 +50,8 @@ final class PlanRun: JobRun {
     private var phaseNames: [String] = []
     private var stageSeconds: [(PlanStage, Double)] = []
     private var stageStarted = ContinuousClock.now
+    /// Per correction round, the prescription target's relative model mismatch of the fluence optimised with that round's correction.
+    private var modelMismatch: [Double] = []
 
     init(spec: PlanSpec, seed: UInt64, caseFile: CaseFile) throws {
         self.spec = spec
@@ -84,22 +93,40 @@ final class PlanRun: JobRun {
             guard let histories = spec.correctionHistoriesPerBeamlet else {
                 return try afterOptimisation(inputs, matrix: matrix, bookkeeping: bookkeeping, optimisation: optimisation)
             }
-            let stage = try PlanFinalDose(setup: inputs.setup, shared: inputs.shared, weights: optimisation.weights, historiesPerBeamlet: histories,
-                                          seedOffset: PlanFinalDose.correctionSeedOffset)
-            state = .correctionDose(inputs, matrix: matrix, bookkeeping: bookkeeping, blocks: blocks, weights: optimisation.weights, stage: stage)
-            return phase(.correctionDose, stage.tasks)
-        case .correctionDose(let inputs, let matrix, let bookkeeping, let blocks, let weights, let stage):
+            return try correctionDose(inputs, matrix: matrix, bookkeeping: bookkeeping, blocks: blocks, weights: optimisation.weights,
+                                      histories: histories, round: 1, previousCorrectionGy: nil)
+        case .correctionDose(let inputs, let matrix, let bookkeeping, let blocks, let weights, let stage, let round, let previous):
             let (monteCarlo, _) = try stage.matrix(from: results, grid: inputs.setup.patient.grid)
-            let correctionGy = try Self.correctionGy(monteCarlo: monteCarlo, pencilBeam: matrix, weights: weights)
+            var correctionGy = try Self.correctionGy(monteCarlo: monteCarlo, pencilBeam: matrix, weights: weights)
+            if let sigmaMM = spec.correctionSmoothingMM {
+                correctionGy = try CorrectionSmoothing(patient: inputs.setup.patient, sigmaMM: sigmaMM).smooth(correctionGy)
+            }
+            if let previous {
+                let pencilBeamGy = try matrix.dose(weights: weights).voxels.map(Double.init)
+                let target = try inputs.structures.mask(named: spec.prescription.target, for: "prescription.target")
+                modelMismatch.append(try Self.modelMismatchRelative(monteCarloGy: zip(pencilBeamGy, correctionGy).map { $0 + $1 },
+                                                                    modelGy: zip(pencilBeamGy, previous).map { $0 + $1 }, target: target))
+            }
             endStage(.correctionDose)
-            state = .reoptimisation(inputs, matrix: matrix, bookkeeping: bookkeeping)
+            state = .reoptimisation(inputs, matrix: matrix, bookkeeping: bookkeeping, blocks: blocks, round: round, correctionGy: correctionGy)
             return collective(.reoptimisation, try blocks.corrected(doseOffsetGy: correctionGy, startWeights: weights))
-        case .reoptimisation(let inputs, let matrix, let bookkeeping):
+        case .reoptimisation(let inputs, let matrix, let bookkeeping, let blocks, let round, let correctionGy):
             let optimisation = try Self.optimisationResult(results, beamletCount: matrix.columnCount)
             endStage(.reoptimisation)
-            return try afterOptimisation(inputs, matrix: matrix, bookkeeping: bookkeeping, optimisation: optimisation)
-        case .finalDose(let inputs, let matrix, let optimisation, let stage):
+            if round < spec.correctionIterations, let histories = spec.correctionHistoriesPerBeamlet {
+                return try correctionDose(inputs, matrix: matrix, bookkeeping: bookkeeping, blocks: blocks, weights: optimisation.weights,
+                                          histories: histories, round: round + 1, previousCorrectionGy: correctionGy)
+            }
+            return try afterOptimisation(inputs, matrix: matrix, bookkeeping: bookkeeping, optimisation: optimisation, correctionGy: correctionGy)
+        case .finalDose(let inputs, let matrix, let optimisation, let stage, let correctionGy):
             let (finalMatrix, bookkeeping) = try stage.matrix(from: results, grid: inputs.setup.patient.grid)
+            if let correctionGy {
+                let finalGy = try finalMatrix.dose(weights: optimisation.weights).voxels.map(Double.init)
+                let pencilBeamGy = try matrix.dose(weights: optimisation.weights).voxels.map(Double.init)
+                let target = try inputs.structures.mask(named: spec.prescription.target, for: "prescription.target")
+                modelMismatch.append(try Self.modelMismatchRelative(monteCarloGy: finalGy, modelGy: zip(pencilBeamGy, correctionGy).map { $0 + $1 },
+                                                                    target: target))
+            }
             endStage(.finalDose)
             return try finish(inputs, matrix: matrix, optimisation: optimisation, finalMatrix: finalMatrix, bookkeeping: bookkeeping)
         case .starting, .finished:
@@ -107,15 +134,28 @@ final class PlanRun: JobRun {
         }
     }
 
+    /// The correction-dose phase of round `round` (1-based) for the fluence `weights`.
+    private func correctionDose(_ inputs: Inputs, matrix: Dose.InfluenceMatrix, bookkeeping: EnergyBookkeeping,
+                                blocks: PlanOptimisationMessages.Blocks, weights: [Double], histories: Int, round: Int,
+                                previousCorrectionGy: [Double]?) throws -> JobStep {
+        let stage = try PlanFinalDose(setup: inputs.setup, shared: inputs.shared, weights: weights, historiesPerBeamlet: histories,
+                                      seedOffset: PlanFinalDose.correctionSeedOffset(round: round), allocation: spec.finalHistoryAllocation,
+                                      thresholdRelative: spec.finalThresholdRelative)
+        state = .correctionDose(inputs, matrix: matrix, bookkeeping: bookkeeping, blocks: blocks, weights: weights, stage: stage,
+                                round: round, previousCorrectionGy: previousCorrectionGy)
+        return phase(.correctionDose, stage.tasks)
+    }
+
     /// The final dose of the optimised fluence, or straight to the evaluation when the spec asks for none.
     private func afterOptimisation(_ inputs: Inputs, matrix: Dose.InfluenceMatrix, bookkeeping: EnergyBookkeeping,
-                                   optimisation: FluenceOptimisationResult) throws -> JobStep {
+                                   optimisation: FluenceOptimisationResult, correctionGy: [Double]? = nil) throws -> JobStep {
         guard let histories = spec.finalHistoriesPerBeamlet else {
             return try finish(inputs, matrix: matrix, optimisation: optimisation, finalMatrix: matrix, bookkeeping: bookkeeping)
         }
         let stage = try PlanFinalDose(setup: inputs.setup, shared: inputs.shared, weights: optimisation.weights, historiesPerBeamlet: histories,
-                                      seedOffset: PlanFinalDose.finalSeedOffset)
-        state = .finalDose(inputs, matrix: matrix, optimisation: optimisation, stage: stage)
+                                      seedOffset: PlanFinalDose.finalSeedOffset, allocation: spec.finalHistoryAllocation,
+                                      thresholdRelative: spec.finalThresholdRelative)
+        state = .finalDose(inputs, matrix: matrix, optimisation: optimisation, stage: stage, correctionGy: correctionGy)
         return phase(.finalDose, stage.tasks)
     }
 
@@ -135,6 +175,21 @@ final class PlanRun: JobRun {
     static func correctionGy(monteCarlo: Dose.InfluenceMatrix, pencilBeam: Dose.InfluenceMatrix, weights: [Double]) throws -> [Double] {
         let mc = try monteCarlo.dose(weights: weights).voxels, pb = try pencilBeam.dose(weights: weights).voxels
         return zip(mc, pb).map { Double($0) - Double($1) }
+    }
+
+    /// The relative mismatch of a fluence's model dose (D_pb·w + c) against its Monte Carlo dose in the target:
+    /// (mean of the Monte Carlo dose − mean of the model dose) / mean of the Monte Carlo dose over the voxels of `target`
+    /// (a dose-grid mask); 0 when the target receives no dose.
+    static func modelMismatchRelative(monteCarloGy: [Double], modelGy: [Double], target: MaskVolume) throws -> Double {
+        guard monteCarloGy.count == target.voxels.count, modelGy.count == target.voxels.count else {
+            throw PlanKindError("doses of \(monteCarloGy.count) and \(modelGy.count) voxels for a target of \(target.voxels.count)")
+        }
+        var monteCarlo = 0.0, model = 0.0
+        for (i, inside) in target.voxels.enumerated() where inside != 0 {
+            monteCarlo += monteCarloGy[i]
+            model += modelGy[i]
+        }
+        return monteCarlo > 0 ? (monteCarlo - model) / monteCarlo : 0
     }
 
     /// Passes a segmentation phase on (named after its pipeline step), or keeps the masks and moves on.
@@ -211,6 +266,11 @@ final class PlanRun: JobRun {
         attributes["energy_imbalance_relative"] = .double(bookkeeping.relativeImbalance)
         if let histories = spec.finalHistoriesPerBeamlet { attributes["final_histories_per_beamlet"] = .int(histories) }
         if let histories = spec.correctionHistoriesPerBeamlet { attributes["correction_histories_per_beamlet"] = .int(histories) }
+        if spec.finalHistoryAllocation != .uniform { attributes["final_history_allocation"] = .string(spec.finalHistoryAllocation.rawValue) }
+        if let threshold = spec.finalThresholdRelative { attributes["final_threshold_relative"] = .double(threshold) }
+        if let sigmaMM = spec.correctionSmoothingMM { attributes["correction_smoothing_mm"] = .double(sigmaMM) }
+        if spec.correctionIterations != 1 { attributes["correction_iterations"] = .int(spec.correctionIterations) }
+        if !modelMismatch.isEmpty { attributes["model_mismatch_relative"] = .doubles(modelMismatch) }
         var result = ResultFile(doseGy: evaluation.doseGy, doseUncertainty: uncertainty, arrays: arrays)
         if let segmentation {
             result.segmentation = segmentation.segmentation
@@ -218,7 +278,9 @@ final class PlanRun: JobRun {
             attributes.merge(segmentation.attributes) { plan, _ in plan }
         }
         endStage(.evaluation)
-        for (stage, seconds) in stageSeconds { attributes["stage_seconds_" + stage.rawValue] = .double(seconds) }
+        var secondsByStage: [PlanStage: Double] = [:]
+        for (stage, seconds) in stageSeconds { secondsByStage[stage, default: 0] += seconds }
+        for (stage, seconds) in secondsByStage { attributes["stage_seconds_" + stage.rawValue] = .double(seconds) }
         attributes["timings_phase_names"] = .string(phaseNames.joined(separator: ","))
         result.attributes = attributes
         return .finished(JobOutcome(result: result, summary: Self.summary(evaluation)))

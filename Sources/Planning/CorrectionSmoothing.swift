@@ -1,0 +1,62 @@
+import Core
+import Dose
+
+/// Low-pass filter of a Monte Carlo correction c = D_mc·w − D_pb·w on the dose grid, restricted to the body.
+///
+/// The pencil beam's systematic error (the summed scatter tail it truncates, heterogeneity) varies over
+/// centimetres, while the Monte Carlo noise of c is independent between voxels; a Gaussian low-pass keeps the
+/// first and damps the second. Inside the body the filtered value is Σ_k G(i−k) m_k c_k / Σ_k G(i−k) m_k (m = body
+/// mask), so air neither dilutes nor receives correction; outside the body the correction is 0. The Gaussian is
+/// ``DoseSmoothing``'s (separable, truncated at 2σ), so noise independent between voxels far from the body edge is
+/// divided by 1/``noiseFactor`` and any dose that is constant or linear over the kernel's reach passes unchanged.
+public struct CorrectionSmoothing: Sendable {
+    /// The kernel.
+    public let kernel: DoseSmoothing
+    /// Body voxels (true) of the dose grid.
+    public let body: [Bool]
+
+    /// Density separating air from the body (lung is ≈ 0.26 g/cm³, air 0.0012 g/cm³).
+    public static let bodyDensityGPerCC = 0.1
+
+    /// The filter of standard deviation `sigmaMM` (> 0) inside the body of `patient` (density ≥ ``bodyDensityGPerCC``).
+    /// - Throws: ``PlanningError`` for a sigma that is not positive and finite.
+    public init(patient: PatientModel, sigmaMM: Double) throws {
+        guard sigmaMM > 0 else { throw PlanningError("correction smoothing sigma must be > 0 mm, got \(sigmaMM)") }
+        kernel = try DoseSmoothing(grid: patient.grid, sigmaMM: sigmaMM)
+        body = patient.densityGPerCC.map { $0 >= Self.bodyDensityGPerCC }
+    }
+
+    /// Factor by which the filter divides noise independent between voxels away from the body edge.
+    public var noiseFactor: Double { kernel.noiseFactor }
+
+    /// The filtered correction (one value per dose voxel, Gy).
+    public func smooth(_ correctionGy: [Double]) -> [Double] {
+        let grid = kernel.grid
+        precondition(correctionGy.count == grid.voxelCount, "\(correctionGy.count) values on a grid of \(grid.voxelCount) voxels")
+        var numerator = zip(correctionGy, body).map { $1 ? $0 : 0 }
+        var denominator = body.map { $0 ? 1.0 : 0 }
+        let strides = [1, grid.nx, grid.sliceCount], counts = [grid.nx, grid.ny, grid.nz]
+        for axis in 0..<3 {
+            let k = kernel.weights[axis].map(Double.init)
+            numerator = Self.convolve(numerator, k, stride: strides[axis], count: counts[axis])
+            denominator = Self.convolve(denominator, k, stride: strides[axis], count: counts[axis])
+        }
+        return body.indices.map { body[$0] && denominator[$0] > 0 ? numerator[$0] / denominator[$0] : 0 }
+    }
+
+    /// `values` convolved along one axis (index step `stride`, `count` voxels along it) with the symmetric `kernel`;
+    /// the kernel is cut at the grid's faces.
+    static func convolve(_ values: [Double], _ kernel: [Double], stride: Int, count: Int) -> [Double] {
+        let radius = kernel.count / 2
+        var out = [Double](repeating: 0, count: values.count)
+        for index in values.indices {
+            let position = (index / stride) % count
+            var sum = 0.0
+            for d in max(-radius, -position)...min(radius, count - 1 - position) {
+                sum += kernel[d + radius] * values[index + d * stride]
+            }
+            out[index] = sum
+        }
+        return out
+    }
+}

@@ -1,0 +1,65 @@
+import Core
+import Dose
+import Foundation
+import Jobs
+import Planning
+import Store
+import Testing
+@testable import Cluster
+
+/// The iterated Monte Carlo correction (`correction_iterations`) on the water-box plan of ``PlanKindTests``
+/// (pencil-beam matrix, correction dose 40 histories per beamlet, final dose 80).
+@Suite struct PlanCorrectionIterationTests {
+    static let corrected = PlanPencilBeamTests.spec() + "correction_histories_per_beamlet: 40\ncorrection_smoothing_mm: 8\n"
+
+    /// Two rounds on 1, 2 and 4 workers: bitwise identical (dose, uncertainty, weights, metrics); the stages run
+    /// correction dose → re-optimisation twice, their times are summed per stage; the result records the rounds and
+    /// one model mismatch per round (finite, below 50 % in the ptv).
+    @Test func twoRoundsAreIdenticalForOneTwoAndFourWorkers() throws {
+        let fixture = try PlanKindTests.caseFixture()
+        let (_, file) = try PlanKindTests.identicalPlanResults(fixture, spec: Self.corrected + "correction_iterations: 2\n")
+        #expect(file.attributes["timings_phase_names"]
+                == .string("kernel,influence,optimisation,correction_dose,reoptimisation,correction_dose,reoptimisation,final_dose"))
+        #expect(file.attributes["correction_iterations"] == .int(2))
+        guard case .doubles(let mismatch)? = file.attributes["model_mismatch_relative"] else {
+            Issue.record("no model mismatch: \(String(describing: file.attributes["model_mismatch_relative"]))"); return
+        }
+        #expect(mismatch.count == 2 && mismatch.allSatisfy { $0.isFinite && abs($0) < 0.5 }, "\(mismatch)")
+        guard case .double(let seconds)? = file.attributes["stage_seconds_correction_dose"] else { Issue.record("no correction time"); return }
+        #expect(seconds >= 0)
+    }
+
+    /// `correction_iterations: 1` is the single correction of before, bitwise (same weights and dose as the spec
+    /// without the key), and records one model mismatch (the final dose's) and no rounds attribute.
+    @Test func oneRoundIsTheSingleCorrection() throws {
+        let fixture = try PlanKindTests.caseFixture()
+        var files: [ResultFile] = []
+        for spec in [Self.corrected, Self.corrected + "correction_iterations: 1\n"] {
+            let job = try fixture.submit(spec, kind: "plan")
+            try fixture.drain(kind: PlanKind(), slots: 2)
+            let record = try fixture.registry.job(id: job)
+            try #require(record.state == .succeeded, "\(record.error ?? "")")
+            files.append(try ResultFile.read(path: fixture.resultURL(job).path))
+        }
+        #expect(files[0].arrays["/plan/weights"] == files[1].arrays["/plan/weights"] && files[0].doseGy == files[1].doseGy)
+        #expect(files[1].attributes["correction_iterations"] == nil)
+        guard case .doubles(let mismatch)? = files[1].attributes["model_mismatch_relative"] else { Issue.record("no model mismatch"); return }
+        #expect(mismatch.count == 1)
+    }
+
+    /// Round k's correction dose uses seed + 1 + k: round 1 keeps the earlier offset 2, no round meets the final
+    /// dose's offset 1, and every round's offset differs.
+    @Test func roundsHaveTheirOwnSeedOffsets() {
+        let offsets = (1...PlanSpec.maxCorrectionIterations).map { PlanFinalDose.correctionSeedOffset(round: $0) }
+        #expect(offsets.first == 2 && Set(offsets).count == offsets.count && !offsets.contains(PlanFinalDose.finalSeedOffset))
+    }
+
+    /// The model mismatch is (ΣD_mc − ΣD_model) / ΣD_mc over the target's voxels, exactly, on a 3-voxel grid.
+    @Test func modelMismatchIsTheRelativeTargetDifference() throws {
+        let grid = try Grid(nx: 3, ny: 1, nz: 1, spacingMM: SIMD3(1, 1, 1), originMM: .zero)
+        let target = try MaskVolume(grid: grid, voxels: [1, 1, 0])
+        // Target: Monte Carlo 4 + 6 = 10, model 5 + 4 = 9 → 0.1; the third voxel is outside.
+        #expect(try PlanRun.modelMismatchRelative(monteCarloGy: [4, 6, 100], modelGy: [5, 4, 0], target: target) == 0.1)
+        #expect(throws: PlanKindError.self) { try PlanRun.modelMismatchRelative(monteCarloGy: [1], modelGy: [1, 2, 3], target: target) }
+    }
+}
