@@ -80,7 +80,8 @@ def result_timings(path):
 
 
 def coordinator_log(path):
-    """Per job: claim time, phase start times, last task-done time per phase and success time (epoch seconds)."""
+    """Per job: claim time, phase start times, last task-done time per phase, success time (epoch seconds) and the
+    collective phases (the coordinator logs "phase N: collective of M members")."""
     jobs = {}
     with open(path, errors="replace") as handle:
         for line in handle:
@@ -88,12 +89,16 @@ def coordinator_log(path):
             if not match or match.group(4) == "-":
                 continue
             stamp, _, _, job, task, message = match.groups()
-            entry = jobs.setdefault(int(job), {"claimed": None, "phases": {}, "last_done": {}, "succeeded": None})
+            entry = jobs.setdefault(int(job), {"claimed": None, "phases": {}, "last_done": {}, "succeeded": None,
+                                              "collective": []})
             seconds = parse_time(stamp)
             if message.startswith("claimed "):
                 entry["claimed"] = seconds
             elif message.startswith("phase "):
-                entry["phases"][int(message.split()[1].rstrip(":"))] = seconds
+                phase = int(message.split()[1].rstrip(":"))
+                entry["phases"][phase] = seconds
+                if "collective of" in message:
+                    entry["collective"].append(phase)
             elif message.startswith("task done"):
                 phase = int(task.split(".")[0])
                 entry["last_done"][phase] = max(entry["last_done"].get(phase, 0.0), seconds)

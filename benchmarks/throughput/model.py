@@ -15,6 +15,16 @@ What is simulated (mirrors Sources/Cluster/Scheduling/Coordinator.swift and MPIW
 - Messages cost latency + bytes / bandwidth and all pass rank 0's network link (one FIFO link each way), which
   every worker shares. A reply is noticed `reply_delay_s` after it is sent (polling sleeps, run-queue waits);
   the worker meanwhile runs its next held task.
+- Collective phases (a plan's optimisation and re-optimisation: every worker is a member of one bulk-synchronous
+  projected L-BFGS, as Coordinator.fillIdleWorkers does): the earliest ready one is dispatched as soon as every
+  worker is idle; while it waits, no job is claimed and no other task is started (the gang rule). Each of the W
+  members runs for T(W) = T1 (s + (1 - s) ceil(B / W) / B) + rounds x (2 ceil(log2 W) latency + 2 round_bytes /
+  bandwidth), where T1 is the measured one-member time, B = 16 the dose-grid blocks dealt to the members,
+  s = 0.24 the share of a member's work that every member repeats (L-BFGS vector work, block sums, rounds: two
+  members each used 62 % of one member's CPU time, benchmarks/results/planning-collective-2026-11-28.md) and
+  150 rounds of 334 kB (TG-119: 137 iterations, 8 x 16 x 2611 bytes per member and round) an upper bound of the
+  exchange. Members of one gang run at the same time, so on shared cores each is stretched by max(1, (W + b) /
+  cores) for the whole phase; its task message is split over the members (the matrix once), the reply is not.
 - One rank: no MPI; rank 0 runs the tasks itself, one at a time, between its other work.
 - Shared cores on the measuring machine: a work item starting while k other ranks are computing is stretched by
   max(1, (k + 1 + b) / cores), where b is the number of other users' runnable processes (fair sharing, fixed at
@@ -22,7 +32,8 @@ What is simulated (mirrors Sources/Cluster/Scheduling/Coordinator.swift and MPIW
   ranks therefore get a larger share of a busy machine. On a cluster every rank has its own core (no stretch).
 
 Calibration (no free parameter except the reply delay):
-- per task: the mean compute time over the runs with at most 2 ranks, each divided by its run's stretch
+- per task: the mean compute time over the runs with at most 2 ranks (a collective phase has one member there:
+  its time is T1), each divided by its run's stretch
   max(1, (1 + b) / cores) (one rank computes at a time in those runs);
 - per job: the coordinator times of the 2-rank run (from the coordinator's debug log; in the 1-rank run the gaps
   between a job's phases also hold other jobs' tasks), likewise divided by the stretch;
@@ -30,10 +41,15 @@ Calibration (no free parameter except the reply delay):
   an upper bound on rank 0's cost per task, so the predicted knee is a lower bound;
 - `codec_s_per_byte`: sum(round_trip - seconds) / sum(bytes) of the 1-rank run (in-process, no MPI);
 - `reply_delay_s`: fitted so that the simulated 2-rank drain lasts as long as the measured one; the 3- and
-  4-rank runs are held out (the 1-rank run shares the task-time calibration but not the fit). Cluster predictions cap it at 1 ms (a dedicated node has no run queue; the
+  4-rank runs are held out (the 1-rank run shares the task-time calibration but not the fit);
+- which phases are collective: from the coordinator's log (`collective_phases` of each trace); records made
+  before the log was kept say it by structure only: a phase whose task count equals the run's worker count in
+  every run, over at least two different worker counts (an ordinary phase's task count does not depend on the
+  ranks; no time of the held-out runs enters). Cluster predictions cap it at 1 ms (a dedicated node has no run queue; the
   coordinator's longest idle sleep is 1 ms).
 
-Usage: model.py RESULTS.json   (re-evaluates the model on a recorded benchmark and prints the tables)
+Usage: model.py RESULTS.json [--write]   (re-evaluates the model on a recorded benchmark and prints the tables;
+       --write also rewrites the record's JSON, Markdown and plots with the re-evaluated model)
 """
 import heapq
 import json
@@ -50,6 +66,11 @@ POLL_DELAY_CAP_S = 1e-3
 # Several coordinators: one MPI world (one coordinator) per this many ranks, all draining the same registry.
 WORLD_RANKS = 8
 SCALE_RANKS = [2, 4, 8, 16, 32, 64, 128, 256, 512]
+# Collective optimisation (see the module docstring): dose-grid blocks, repeated share, rounds and bytes per round.
+COLLECTIVE_BLOCKS = 16
+COLLECTIVE_SERIAL_SHARE = 0.24
+COLLECTIVE_ROUNDS = 150
+COLLECTIVE_ROUND_BYTES = 334_208
 
 
 def compact_traces(run):
@@ -63,6 +84,7 @@ def compact_traces(run):
         jobs.append({"job": trace["job"], "case": trace["case"], "kind": trace["kind"],
                      "phases": [phases[k] for k in sorted(phases)], "coordinator": trace["coordinator"],
                      "result_bytes": trace["result_bytes"]})
+        jobs[-1]["collective"] = trace.get("collective_phases")
     return {"ranks": run["ranks"], "background_cores": run["world"]["background_cores"],
             "background_processes": run["world"]["background_processes"], "jobs": jobs}
 
@@ -83,6 +105,43 @@ def two_or_one(runs):
     return next((run for run in runs if run["ranks"] == 2), runs[0])
 
 
+def workers_of(ranks):
+    """Worker ranks of a world of `ranks` ranks (one rank: rank 0 works itself)."""
+    return max(1, ranks - 1)
+
+
+def collective_phases(traces):
+    """Per (case, kind): the indices of its collective phases — from the coordinator's log where the traces carry
+    it, else by structure (task count = worker count in every run, over at least two worker counts)."""
+    logged, counts = {}, {}
+    for run in traces.values():
+        for job in run["jobs"]:
+            key = (job["case"], job["kind"])
+            if job.get("collective") is not None:
+                logged[key] = set(job["collective"])
+            counts.setdefault(key, []).append((workers_of(run["ranks"]), [len(p) for p in job["phases"]]))
+    result = {}
+    for key, seen in counts.items():
+        if key in logged:
+            result[key] = logged[key]
+            continue
+        phases = min(len(c) for _, c in seen)
+        varied = len({w for w, _ in seen}) >= 2
+        result[key] = {k for k in range(phases) if varied and all(c[k] == w for w, c in seen)}
+    return result
+
+
+def collective_seconds(one_member_s, members, network):
+    """A member's time in a collective phase of `members` members whose single member takes `one_member_s`."""
+    if members <= 1:
+        return one_member_s
+    blocks = -(-COLLECTIVE_BLOCKS // members) / COLLECTIVE_BLOCKS
+    compute = one_member_s * (COLLECTIVE_SERIAL_SHARE + (1 - COLLECTIVE_SERIAL_SHARE) * blocks)
+    steps = (members - 1).bit_length()
+    exchange = 2 * steps * network["latency_s"] + 2 * COLLECTIVE_ROUND_BYTES / network["bandwidth_Bps"]
+    return compute + COLLECTIVE_ROUNDS * exchange
+
+
 def calibrate(traces, cores, message_cost):
     """The model's workload and constants from the recorded traces of the runs with at most 2 ranks."""
     runs = [t for t in traces.values() if t["ranks"] <= 2] or list(traces.values())
@@ -96,13 +155,15 @@ def calibrate(traces, cores, message_cost):
     # Task times: mean over the calibration runs. Coordinator times: from the 2-rank run when there is one (in a
     # 1-rank run the gaps between a job's phases also hold other jobs' tasks, which rank 0 runs itself).
     coordinator_run = two_or_one(runs)
+    collective = collective_phases(traces)
     jobs = {}
     for run in runs:
         stretch = oversubscription(background_of(run), cores)
         for job in run["jobs"]:
             seen = jobs.setdefault((job["case"], job["kind"]), {
                 "kind": job["kind"], "case": job["case"], "samples": [], "setup_s": 0.0, "global_s": None,
-                "finish_s": 0.0, "result_bytes": job["result_bytes"]})
+                "finish_s": 0.0, "result_bytes": job["result_bytes"],
+                "collective": sorted(collective.get((job["case"], job["kind"]), ()))})
             seen["samples"].append([[[s / stretch, bi, bo] for s, _, bi, bo in p] for p in job["phases"]])
             segments = job["coordinator"]
             if run is coordinator_run and segments:
@@ -140,7 +201,9 @@ class Simulation:
         self.max_jobs, self.sharing, self.stretched = max_jobs, sharing, [0.0, 0.0]
         self.now, self.events, self.sequence = 0.0, [], 0
         self.coordinator_work, self.coordinator_busy = deque(), False
-        self.busy = {"coordinator": 0.0, "messages": 0.0, "io": 0.0, "global": 0.0, "workers": 0.0, "link": 0.0}
+        self.busy = {"coordinator": 0.0, "messages": 0.0, "io": 0.0, "global": 0.0, "workers": 0.0, "link": 0.0,
+                     "gang": 0.0}
+        self.gang_since = None
         self.link_free = {"out": 0.0, "in": 0.0}
         computes = [task[0] for job in jobs for phase in job["phases"] for task in phase]
         # MPIWorkerPool prefetch: a rank holds 2 tasks, 8 when its tasks take under 0.5 ms on average.
@@ -174,14 +237,15 @@ class Simulation:
             self.next_coordinator_item()
         self.at(self.now + seconds, done)
 
-    def stretch(self, seconds, on_coordinator=False):
+    def stretch(self, seconds, on_coordinator=False, members=1):
         """`seconds` of work starting now (on rank 0 or a worker) on cores shared with the other ranks computing
-        now and with other users."""
+        now and with other users; a member of a collective of `members` shares them with the other members."""
         if self.sharing is None:
             return seconds
         cores, background = self.sharing
         running = sum(1 for worker in self.workers if worker["running"])
         running += 1 if self.coordinator_busy and not on_coordinator else 0
+        running = max(running, members - 1)
         stretched = seconds * max(1.0, (running + 1 + background) / cores)
         self.stretched[0] += seconds
         self.stretched[1] += stretched
@@ -193,8 +257,13 @@ class Simulation:
     def fill(self):
         """The coordinator's loop when it has nothing queued: claim jobs while there is room, dispatch tasks."""
         while self.idle_slots() > 0 and not self.coordinator_busy:
+            gang = min((job for job in self.active if job["gang"] is not None), key=lambda job: job["gang"], default=None)
+            if gang is not None:
+                if all(worker["held"] == 0 for worker in self.workers):
+                    self.dispatch_collective(gang)
+                return
             if len(self.active) < self.max_jobs and self.queue:
-                job = dict(self.queue.popleft(), phase=0, pending=deque(), remaining=0)
+                job = dict(self.queue.popleft(), phase=0, pending=deque(), remaining=0, gang=None)
                 self.active.append(job)
                 self.coordinator(job["setup_s"], lambda job=job: self.start_phase(job), "io")
                 return
@@ -214,9 +283,27 @@ class Simulation:
         return None
 
     def start_phase(self, job):
+        if job["phase"] in job["collective"]:
+            # Ready; dispatched to every worker at once when all are idle (fill's gang rule).
+            self.sequence += 1
+            job["gang"] = self.sequence
+            job["remaining"] = len(self.workers)
+            if self.gang_since is None:
+                self.gang_since = self.now
+            return
         job["pending"] = deque(job["phases"][job["phase"]])
         job["remaining"] = len(job["pending"]) + 1
         self.receive(job, None)
+
+    def dispatch_collective(self, job):
+        """Sends the member tasks of `job`'s ready collective phase, one to each (idle) worker."""
+        job["gang"] = None
+        one_member_s, bytes_in, bytes_out = job["phases"][job["phase"]][0]
+        members = len(self.workers)
+        seconds = collective_seconds(one_member_s, members, self.net)
+        for worker in self.workers:
+            worker["held"] += 1
+            self.dispatch(job, (seconds, bytes_in / members, bytes_out), worker, members)
 
     def transfer(self, direction, size, arrive):
         """Sends `size` bytes over rank 0's link in `direction`; `arrive` runs on delivery."""
@@ -225,7 +312,7 @@ class Simulation:
         self.busy["link"] += size / self.net["bandwidth_Bps"]
         self.at(self.link_free[direction] + self.net["latency_s"], arrive)
 
-    def dispatch(self, job, task, worker):
+    def dispatch(self, job, task, worker, members=1):
         compute, bytes_in, bytes_out = task
         codec = self.w["codec_s_per_byte"] * (bytes_in + bytes_out)
         if self.ranks == 1:
@@ -233,7 +320,7 @@ class Simulation:
             return
         decode_reply = codec * bytes_out / (bytes_in + bytes_out) / 2 if bytes_in + bytes_out else 0.0
         half = self.w["coordinator_msg_s"] / 2
-        run = (compute + codec - decode_reply, bytes_out, half + decode_reply, job)
+        run = (compute + codec - decode_reply, bytes_out, half + decode_reply, job, members)
         self.coordinator(half, lambda: self.transfer("out", bytes_in, lambda: self.arrive(worker, run)), "messages")
 
     def arrive(self, worker, run):
@@ -243,8 +330,8 @@ class Simulation:
 
     def execute(self, worker):
         """The worker runs its next held task, then sends the reply (noticed after the wake-up delay)."""
-        seconds, bytes_out, handling, job = worker["tasks"].popleft()
-        seconds = self.stretch(seconds)
+        seconds, bytes_out, handling, job, members = worker["tasks"].popleft()
+        seconds = self.stretch(seconds, members=members)
         worker["running"] = True
         self.busy["workers"] += seconds
 
@@ -263,11 +350,19 @@ class Simulation:
         job["remaining"] -= 1
         if job["remaining"] > 0:
             return
+        if job["phase"] in job["collective"]:
+            self.end_gang(job)
         if job["phase"] + 1 < len(job["phases"]):
             job["phase"] += 1
             self.coordinator(job["global_s"][job["phase"] - 1], lambda: self.start_phase(job), "global")
         else:
             self.coordinator(job["finish_s"], lambda: self.complete(job), "io")
+
+    def end_gang(self, job):
+        """Closes the span in which a collective phase waited for or held the workers (none other is ready)."""
+        if self.gang_since is not None and all(other["gang"] is None for other in self.active):
+            self.busy["gang"] += self.now - self.gang_since
+            self.gang_since = None
 
     def complete(self, job):
         self.active.remove(job)
@@ -286,6 +381,7 @@ class Simulation:
                 "coordinator_io_share": self.busy["io"] / max(self.busy["coordinator"], 1e-12),
                 "coordinator_message_share": self.busy["messages"] / max(self.busy["coordinator"], 1e-12),
                 "worker_utilisation": self.busy["workers"] / (workers * span),
+                "gang_share": self.busy["gang"] / span,
                 "link_utilisation": self.busy["link"] / (2 * span)}
 
 
@@ -305,6 +401,8 @@ def bottleneck(point):
         return kind
     if point["link_utilisation"] > 0.8:
         return "rank 0's network link"
+    if point["gang_share"] >= 0.4:
+        return "collective phases (each plan's optimisation waits for and holds every worker)"
     if point["worker_utilisation"] < 0.5:
         return "too few tasks in flight (--max-jobs x tasks per phase)"
     return "workers (compute)"
@@ -365,12 +463,23 @@ def knee(points):
 
 
 def main():
-    if len(sys.argv) != 2:
+    arguments = [a for a in sys.argv[1:] if a != "--write"]
+    if len(arguments) != 1:
         print(__doc__, file=sys.stderr)
         return 64
-    with open(sys.argv[1]) as handle:
+    with open(arguments[0]) as handle:
         info = json.load(handle)
     result = evaluate(info)
+    if "--write" in sys.argv:
+        import os
+        import subprocess
+        import report
+        info["model"] = result
+        info["model_commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                                              text=True, check=False).stdout.strip() or "unknown"
+        folder, name = os.path.split(os.path.abspath(arguments[0]))
+        for path in report.write(info, folder, name[: -len(f"-{info['date'][:10]}.json")]):
+            print(f"written {path}", file=sys.stderr)
     print(json.dumps(result["calibration"]))
     for row in result["validation"]:
         print(f"{row['ranks']} ranks: measured {row['measured_makespan_s']:.1f} s, predicted {row['predicted_makespan_s']:.1f} s "
@@ -379,7 +488,7 @@ def main():
         print(f"{curve['network']}, max-jobs {curve['max_jobs']}: knee at {curve['knee_ranks']} ranks")
         for p in curve["points"]:
             print(f"  {p['ranks']:4d} ranks {p['cases_per_hour']:10.0f} cases/h  coord {p['coordinator_utilisation']:.2f} "
-                  f"workers {p['worker_utilisation']:.2f} link {p['link_utilisation']:.2f}  {p['bottleneck']}")
+                  f"workers {p['worker_utilisation']:.2f} link {p['link_utilisation']:.2f} gang {p['gang_share']:.2f}  {p['bottleneck']}")
     return 0
 
 

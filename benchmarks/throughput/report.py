@@ -118,6 +118,8 @@ def markdown(info, stem):
     model = info["model"]
     c = model["calibration"]
     lines += ["", "## Scaling model (benchmarks/throughput/model.py)", "",
+              *([f"Model re-evaluated on the recorded traces at commit {info['model_commit']} (the measurements above are unchanged).", ""]
+                if info.get("model_commit") else []),
               f"Calibrated on the runs with ≤ 2 ranks: coordinator time per task message {1e3 * c['coordinator_msg_s']:.2f} ms"
               f" (dispatch + receipt), worker codec {1e9 * c['codec_s_per_byte']:.2f} ns/byte, {model['calibrated_jobs']} jobs' task times and coordinator times.", "",
               "| ranks | measured makespan s | predicted s | error | measured cases/h | predicted cases/h | compute stretch (oversubscription) | used for calibration |",
@@ -132,7 +134,8 @@ def markdown(info, stem):
         after = next((p for p in curve["points"] if curve["knee_ranks"] and p["ranks"] > curve["knee_ranks"]), curve["points"][-1])
         lines.append(f"| {curve['network']} | {curve['max_jobs']} | " + " | ".join(f"{p['cases_per_hour']:.0f}" for p in curve["points"]) +
                      f" | {curve['knee_ranks'] or '> ' + str(curve['points'][-1]['ranks'])} | {after['bottleneck']} (coordinator {after['coordinator_utilisation']:.0%} busy,"
-                     f" {after['coordinator_io_share']:.0%} of it I/O; workers {after['worker_utilisation']:.0%}; link {after['link_utilisation']:.0%}) |")
+                     f" {after['coordinator_io_share']:.0%} of it I/O; workers {after['worker_utilisation']:.0%};"
+                     f" collective phases waiting or running {after.get('gang_share', 0):.0%} of the time; link {after['link_utilisation']:.0%}) |")
     for worlds in model["several_worlds"]:
         last = worlds["points"][-1]
         lines.append(f"\nSeveral coordinators ({worlds['network']}): one MPI world per {worlds['ranks_per_world']} ranks, all draining the"

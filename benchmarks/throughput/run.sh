@@ -15,4 +15,5 @@ command -v mpirun >/dev/null || { echo "mpirun not found (install openmpi-bin)" 
 if ! python3 -c 'import numpy, h5py, matplotlib' 2>/dev/null; then
     python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore numpy h5py matplotlib
 fi
+python3 benchmarks/throughput/test_model.py
 RTCLUSTER_BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN") exec python3 benchmarks/throughput/driver.py "$@"

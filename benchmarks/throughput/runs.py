@@ -65,10 +65,11 @@ def run_one(binary, cohort, ranks, work_dir, skipped_kinds, timeout_s):
         rows, attributes, size = measure.result_timings(os.path.join(data_dir, job["result_path"]))
         if attributes["ranks"] != ranks:
             raise ValueError(f"job {job['id']}: result says {attributes['ranks']} ranks, run had {ranks}")
-        segments = measure.coordinator_segments(log.get(job["id"], {"claimed": None, "phases": {}, "last_done": {}, "succeeded": None}))
+        entry = log.get(job["id"], {"claimed": None, "phases": {}, "last_done": {}, "succeeded": None, "collective": []})
+        segments = measure.coordinator_segments(entry)
         traces.append({"job": job["id"], "case": job["case"], "kind": job["kind"], "rows": rows,
                        "phase_names": attributes["phase_names"], "wall_s": attributes["wall_seconds"],
-                       "result_bytes": size, "coordinator": segments,
+                       "result_bytes": size, "coordinator": segments, "collective_phases": sorted(entry["collective"]),
                        "latency_s": job["finished"] - job["started"], "started": job["started"],
                        "finished": job["finished"]})
     return {"ranks": ranks, "world": world, "jobs": jobs, "traces": traces, "failed": failed,
