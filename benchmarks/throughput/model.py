@@ -18,12 +18,12 @@ What is simulated (mirrors Sources/Cluster/Scheduling/Coordinator.swift and MPIW
 - Collective phases (a plan's optimisation and re-optimisation: every worker is a member of one bulk-synchronous
   projected L-BFGS, as Coordinator.fillIdleWorkers does): the earliest ready one is dispatched as soon as every
   worker is idle; while it waits, no job is claimed and no other task is started (the gang rule). Each of the W
-  members runs for T(W) = T1 (s + (1 - s) ceil(B / W) / B) + rounds x (2 ceil(log2 W) latency + 2 round_bytes /
+  members runs for T(W) = T1 (s + (1 - s) ceil(B / W) / B) + rounds x 2 (W - 1) (latency + round_bytes /
   bandwidth), where T1 is the measured one-member time, B = 16 the dose-grid blocks dealt to the members,
   s = 0.24 the share of a member's work that every member repeats (L-BFGS vector work, block sums, rounds: two
-  members each used 62 % of one member's CPU time, benchmarks/results/planning-collective-2026-11-28.md) and
-  150 rounds of 334 kB (TG-119: 137 iterations, 8 x 16 x 2611 bytes per member and round) an upper bound of the
-  exchange. Members of one gang run at the same time, so on shared cores each is stretched by max(1, (W + b) /
+  members each used 62 % of one member's CPU time, benchmarks/results/planning-collective-2026-11-28.md); a
+  round is MPICollectiveExchange's gather to member 0 and send back, W - 1 messages each way through member 0's
+  link; 150 rounds of 334 kB (TG-119: 137 iterations, 8 x 16 x 2611 bytes per member and round) bound it above. Members of one gang run at the same time, so on shared cores each is stretched by max(1, (W + b) /
   cores) for the whole phase; its task message is split over the members (the matrix once), the reply is not.
 - One rank: no MPI; rank 0 runs the tasks itself, one at a time, between its other work.
 - Shared cores on the measuring machine: a work item starting while k other ranks are computing is stretched by
@@ -137,8 +137,8 @@ def collective_seconds(one_member_s, members, network):
         return one_member_s
     blocks = -(-COLLECTIVE_BLOCKS // members) / COLLECTIVE_BLOCKS
     compute = one_member_s * (COLLECTIVE_SERIAL_SHARE + (1 - COLLECTIVE_SERIAL_SHARE) * blocks)
-    steps = (members - 1).bit_length()
-    exchange = 2 * steps * network["latency_s"] + 2 * COLLECTIVE_ROUND_BYTES / network["bandwidth_Bps"]
+    # Member 0 receives every other member's contribution, then sends each the outcome (MPICollectiveExchange).
+    exchange = 2 * (members - 1) * (network["latency_s"] + COLLECTIVE_ROUND_BYTES / network["bandwidth_Bps"])
     return compute + COLLECTIVE_ROUNDS * exchange
 
 

@@ -43,9 +43,9 @@ def test_collective_member_time():
     close(model.collective_seconds(8.0, 64, IDEAL), model.collective_seconds(8.0, 16, IDEAL),
           "members beyond the 16 blocks add nothing")
     network = {"latency_s": 1e-6, "bandwidth_Bps": 1e9}
-    exchange = model.COLLECTIVE_ROUNDS * (2 * 2 * 1e-6 + 2 * model.COLLECTIVE_ROUND_BYTES / 1e9)
+    exchange = model.COLLECTIVE_ROUNDS * 2 * 3 * (1e-6 + model.COLLECTIVE_ROUND_BYTES / 1e9)
     close(model.collective_seconds(8.0, 4, network) - model.collective_seconds(8.0, 4, IDEAL), exchange,
-          "4 members: 2 steps of latency per round plus the bytes each way")
+          "4 members: member 0 receives 3 contributions and sends 3 outcomes per round")
 
 
 def test_collective_phase_holds_every_worker():
