@@ -13,14 +13,22 @@ extension SegmentationPipeline {
         for structure in SegmentationStructure.allCases where request.wants(structure) {
             let mask = state.masks[structure.rawValue] ?? MaskVolume(grid: work)
             masks[structure.rawValue] = crop?.uncrop(mask, to: grid) ?? mask
-            volumes[structure.rawValue] = Double(MaskAlgebra.count(mask)) * grid.voxelVolumeCC
             let value = structure.labelValue
-            mask.withUnsafeBufferPointer { m in
+            // One pass paints the label map and counts the mask's voxels (the volume).
+            let count = mask.withUnsafeBufferPointer { m in
                 labels.withUnsafeMutableBufferPointer { l in
+                    var n = 0
                     var i = 0
-                    while i < m.count { l[i] = m[i] != 0 ? value : l[i]; i &+= 1 }
+                    while i < m.count {
+                        let on = m[i] != 0
+                        l[i] = on ? value : l[i]
+                        n &+= on ? 1 : 0
+                        i &+= 1
+                    }
+                    return n
                 }
             }
+            volumes[structure.rawValue] = Double(count) * grid.voxelVolumeCC
         }
         return SegmentationOutput(masks: masks, labels: crop?.uncrop(labels, to: grid) ?? labels, volumesCC: volumes)
     }
