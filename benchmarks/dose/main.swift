@@ -63,8 +63,7 @@ func field(_ patient: PatientModel, sizeMM: Double, histories: Int, isocentreDep
     let t0 = seconds(CLOCK_MONOTONIC), c0 = seconds(CLOCK_PROCESS_CPUTIME_ID)
     for b in geometry.beamlets {
         let c = try calc.column(beamletID: b.id, seed: seed, histories: histories, thresholdRelative: 0)
-        balance.emittedMeV += c.bookkeeping.emittedMeV; balance.depositedMeV += c.bookkeeping.depositedMeV
-        balance.escapedMeV += c.bookkeeping.escapedMeV; balance.histories += c.bookkeeping.histories
+        balance.add(c.bookkeeping)
         columns.append(c)
     }
     let t1 = seconds(CLOCK_MONOTONIC), c1 = seconds(CLOCK_PROCESS_CPUTIME_ID)
