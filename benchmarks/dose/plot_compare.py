@@ -4,21 +4,13 @@ common to both directories, run A solid, run B dashed, and below it B / A − 1 
 
 Usage: benchmarks/dose/plot_compare.py dirA labelA dirB labelB pngDir
 """
-import csv
 import os
 import sys
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-
-def read(path):
-    with open(path) as f:
-        rows = list(csv.reader(f))
-    header, data = rows[0], [[float(x) for x in r] for r in rows[1:] if r]
-    return header, list(zip(*data))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from plot import read  # noqa: E402  (plot.py selects the Agg backend)
 
 
 def main():
