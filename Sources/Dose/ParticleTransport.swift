@@ -18,6 +18,8 @@ struct ParticleTransport: Sendable {
         var direction: SIMD3<Double>
         var energyMeV: Double
         var primary: Bool
+        /// Statistical weight (1 without variance reduction; 1/p after surviving roulette).
+        var weight: Double = 1
     }
 
     let nx: Int, ny: Int, nz: Int
@@ -37,6 +39,11 @@ struct ParticleTransport: Sendable {
     var tally = EnergyBookkeeping()
     var stack: [Photon] = []
     let tables = TransportTables.shared
+    /// Statistical weight of the particle being transported: the photon starting or taking its step and the charged
+    /// particles it sets in motion (transport is synchronous within a step). Deposits and escapes are weighted by it.
+    var weight: Double = 1
+    /// Scattered photons below this energy play roulette (0 when roulette is off: no draw, no weight changes).
+    let rouletteBelowMeV: Double
 
     init(patient: PatientModel, settings: TransportSettings) {
         let g = patient.grid
@@ -47,6 +54,7 @@ struct ParticleTransport: Sendable {
         grid = AxisAlignedBox(lowerMM: lowerMM, upperMM: lowerMM + g.spacingMM * SIMD3(Double(g.nx), Double(g.ny), Double(g.nz)))
         self.settings = settings
         localDepositionMM = settings.localDepositionFraction * g.spacingMM.min()
+        rouletteBelowMeV = settings.rouletteEnabled ? settings.rouletteBelowMeV : 0
         scorer = DoseScorer(attenuationScale: patient.attenuationScale, materials: patient.materials)
         let cells = scorer.cells
         majorant = MajorantBox(scale: { Double(cells[$0].scale) }, nx: g.nx, ny: g.ny, nz: g.nz, spacingMM: g.spacingMM, gridLowerMM: lowerMM)
@@ -63,10 +71,12 @@ struct ParticleTransport: Sendable {
         return (k &* ny &+ j) &* nx &+ i
     }
 
+    /// Deposits `energyMeV` × the current ``weight`` in voxel `v`.
     @inline(__always) mutating func deposit(_ v: Int, _ energyMeV: Double) {
         guard energyMeV > 0 else { return }
-        scorer.deposit(v, energyMeV)
-        tally.depositedMeV += energyMeV
+        let weighted = energyMeV * weight
+        scorer.deposit(v, weighted)
+        tally.depositedMeV += weighted
     }
 
     /// A photon in flight and its next tentative (Woodcock) collision site, with the water coefficients
@@ -85,6 +95,10 @@ struct ParticleTransport: Sendable {
         var unscattered: Bool
         /// Whether the flight is inside the body box (its majorant) or outside it.
         var inside: Bool
+        /// Whether the photon has played roulette (it plays at most once).
+        var rouletted: Bool
+        /// Statistical weight.
+        var weight: Double
 
         /// Sets the energy and the water coefficients at it.
         @inline(__always) mutating func setEnergy(_ e: Double, tables: TransportTables) {
@@ -145,8 +159,9 @@ struct ParticleTransport: Sendable {
         }
     }
 
+    /// `energyMeV` × the current ``weight`` leaves the grid.
     mutating func escape(_ energyMeV: Double, unscatteredPrimary: Bool) {
-        tally.escapedMeV += energyMeV
+        tally.escapedMeV += energyMeV * weight
         if unscatteredPrimary { tally.unscatteredPrimaries += 1 }
     }
 
@@ -155,6 +170,7 @@ struct ParticleTransport: Sendable {
     mutating func start(_ photon: Photon) -> Flight? {
         var p = photon.positionMM
         let d = photon.direction, e = photon.energyMeV
+        weight = photon.weight
         if voxel(p) < 0 {
             guard let t = grid.entryDistance(p, d) else {
                 escape(e, unscatteredPrimary: photon.primary)
@@ -168,7 +184,8 @@ struct ParticleTransport: Sendable {
             return nil
         }
         var f = Flight(direction: d, siteMM: p, energyMeV: 0, inverseMuTotal: 0, comptonShare: 0, comptonPlusPhotoelectricShare: 0,
-                       siteScale: 0, siteVoxel: -1, unscattered: photon.primary, inside: majorant.body.contains(p))
+                       siteScale: 0, siteVoxel: -1, unscattered: photon.primary, inside: majorant.body.contains(p),
+                       rouletted: false, weight: photon.weight)
         f.setEnergy(e, tables: tables)
         fly(&f, from: p)
         return f
@@ -240,6 +257,7 @@ struct ParticleTransport: Sendable {
     /// (Compton, photoelectric, pair). False when the photon is gone.
     mutating func step(_ f: inout Flight) -> Bool {
         let v = Int(f.siteVoxel)
+        weight = f.weight
         if v < 0 {
             escape(f.energyMeV, unscatteredPrimary: f.unscattered)
             return false
@@ -263,6 +281,10 @@ struct ParticleTransport: Sendable {
                 deposit(v, eOut)
                 return false
             }
+            if eOut < rouletteBelowMeV && !f.rouletted {
+                f.rouletted = true
+                guard survivesRoulette(&f.weight, energyMeV: eOut) else { return false }
+            }
             f.setEnergy(eOut, tables: tables)
             f.direction = scattered
             fly(&f, from: p)
@@ -276,6 +298,20 @@ struct ParticleTransport: Sendable {
         }
     }
 
+    /// Russian roulette of a photon of `energyMeV` and weight `w`: it survives with probability p (weight w/p; the
+    /// balance gains (w/p − w)·E), or is killed (the balance loses w·E). Unbiased: the expected weight stays w.
+    mutating func survivesRoulette(_ w: inout Double, energyMeV e: Double) -> Bool {
+        let p = settings.rouletteSurvival
+        guard rng.uniform() < p else {
+            tally.rouletteRemovedMeV += w * e
+            return false
+        }
+        let survivor = w / p
+        tally.rouletteAddedMeV += (survivor - w) * e
+        w = survivor
+        return true
+    }
+
     /// Pair production: the kinetic energy E − 2mc² is shared uniformly between electron and positron,
     /// both emitted along the photon; the positron annihilates at rest at the end of its track.
     mutating func pairProduction(at p: SIMD3<Double>, direction d: SIMD3<Double>, energyMeV e: Double) {
@@ -284,13 +320,13 @@ struct ParticleTransport: Sendable {
         let share = rng.uniform()
         _ = transportCharged(from: p, direction: d, energyMeV: kinetic * share)
         guard let end = transportCharged(from: p, direction: d, energyMeV: kinetic * (1 - share), positron: true) else {
-            tally.escapedMeV += 2 * mc2
+            tally.escapedMeV += 2 * mc2 * weight
             return
         }
         let cosTheta = 2 * rng.uniform() - 1
         let dir = rotate(SIMD3(0, 0, 1), cosTheta: cosTheta, azimuth: azimuth())
-        stack.append(Photon(positionMM: end, direction: dir, energyMeV: mc2, primary: false))
-        stack.append(Photon(positionMM: end, direction: -dir, energyMeV: mc2, primary: false))
+        stack.append(Photon(positionMM: end, direction: dir, energyMeV: mc2, primary: false, weight: weight))
+        stack.append(Photon(positionMM: end, direction: -dir, energyMeV: mc2, primary: false, weight: weight))
     }
 
     /// Transports an electron or positron of kinetic energy `energyMeV` from `p` (inside the grid);
@@ -318,7 +354,7 @@ struct ParticleTransport: Sendable {
             let step = residual > 2 * minimumStep ? max(residual * settings.electronStepFraction, minimumStep) : residual
             let eStart = e
             if !walk(&p, d, step, &residual, &e) {
-                tally.escapedMeV += e
+                tally.escapedMeV += e * weight
                 return nil
             }
             if residual <= 0 { return p }

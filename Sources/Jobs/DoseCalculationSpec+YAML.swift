@@ -36,7 +36,8 @@ extension DoseCalculationSpec {
             thresholdRelative: try m.double("threshold_relative", default: 0.001, in: Interval(0, 0.1)),
             storeInfluenceMatrix: try m.optional("store_influence_matrix")?.bool() ?? (kind == .dose),
             engine: try m.optional("engine")?.choice(DoseEngine.self, what: "dose engine") ?? .monteCarlo,
-            kernelHistories: try m.int("kernel_histories", default: Self.defaultKernelHistories, in: 10_000...100_000_000))
+            kernelHistories: try m.int("kernel_histories", default: Self.defaultKernelHistories, in: 10_000...100_000_000),
+            transport: try m.optional("transport").map { v throws(JobSpecError) in try TransportSpec(reading: v) } ?? TransportSpec())
     }
 
     /// Writes the dose keys at the top level.
@@ -52,5 +53,6 @@ extension DoseCalculationSpec {
         w.line("store_influence_matrix", storeInfluenceMatrix ? "true" : "false")
         w.line("engine", engine.rawValue)
         if engine == .pencilBeam { w.line("kernel_histories", String(kernelHistories)) }
+        transport.write(to: &w)
     }
 }

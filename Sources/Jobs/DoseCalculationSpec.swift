@@ -27,6 +27,8 @@ public struct DoseCalculationSpec: Hashable, Sendable {
     public var engine: DoseEngine
     /// Primary photons of the pencil-beam kernel's Monte Carlo run (default 10^6, range [10^4, 10^8]).
     public var kernelHistories: Int
+    /// Variance reduction of the Monte Carlo beamlets (`transport:`; default: none).
+    public var transport: TransportSpec
 
     /// Default of `kernelHistories`.
     public static let defaultKernelHistories = 1_000_000
@@ -35,7 +37,8 @@ public struct DoseCalculationSpec: Hashable, Sendable {
     public init(target: String?, openField: OpenFieldSpec? = nil, beams: BeamSetSpec, marginMM: Double = 5,
                 doseGridSpacingMM: SIMD3<Double> = SIMD3(repeating: 3), historiesPerBeamlet: Int = 1000,
                 uncertaintyBatches: Int = 10, thresholdRelative: Double = 0.001, storeInfluenceMatrix: Bool,
-                engine: DoseEngine = .monteCarlo, kernelHistories: Int = defaultKernelHistories) {
+                engine: DoseEngine = .monteCarlo, kernelHistories: Int = defaultKernelHistories,
+                transport: TransportSpec = TransportSpec()) {
         self.target = target
         self.openField = openField
         self.beams = beams
@@ -47,5 +50,6 @@ public struct DoseCalculationSpec: Hashable, Sendable {
         self.storeInfluenceMatrix = storeInfluenceMatrix
         self.engine = engine
         self.kernelHistories = kernelHistories
+        self.transport = transport
     }
 }

@@ -44,7 +44,7 @@ public struct BeamletBatch: Sendable {
 
     /// Simulates the batch: one column per beamlet id, in id order.
     public func columns() throws -> [BeamletColumn] {
-        var calculator = try BeamletDoseCalculator(patient: patient, geometry: geometry)
+        var calculator = try BeamletDoseCalculator(patient: patient, geometry: geometry, settings: statistics.transport)
         return try beamletIDs.map {
             try calculator.column(beamletID: $0, seed: statistics.seed, histories: histories(of: $0),
                                   batches: statistics.uncertaintyBatches, thresholdRelative: statistics.thresholdRelative)

@@ -50,7 +50,9 @@ public struct DoseSetup: Sendable {
         patient = try PatientModel(ct: ct, calibration: calibration, doseGrid: doseGrid)
         weights = Array(repeating: 1, count: geometry.beamlets.count)
         statistics = BeamletStatistics(seed: seed, historiesPerBeamlet: spec.historiesPerBeamlet,
-                                       uncertaintyBatches: spec.uncertaintyBatches, thresholdRelative: spec.thresholdRelative)
+                                       uncertaintyBatches: spec.uncertaintyBatches, thresholdRelative: spec.thresholdRelative,
+                                       transport: TransportSettings(rouletteBelowMeV: spec.transport.rouletteBelowMeV,
+                                                                    rouletteSurvival: spec.transport.rouletteSurvival))
         engine = spec.engine
         kernelSimulation = spec.engine == .pencilBeam
             ? try PencilBeamKernelSimulation(bixelMM: geometry.bixelMM, focalSpotSigmaMM: geometry.focalSpotSigmaMM, sadMM: beams.sadMM,

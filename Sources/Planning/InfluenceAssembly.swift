@@ -24,13 +24,7 @@ public enum InfluenceAssembly {
     /// Energy balance summed over `columns`.
     public static func bookkeeping(of columns: [BeamletColumn]) -> EnergyBookkeeping {
         var total = EnergyBookkeeping()
-        for c in columns {
-            total.emittedMeV += c.bookkeeping.emittedMeV
-            total.depositedMeV += c.bookkeeping.depositedMeV
-            total.escapedMeV += c.bookkeeping.escapedMeV
-            total.unscatteredPrimaries += c.bookkeeping.unscatteredPrimaries
-            total.histories += c.bookkeeping.histories
-        }
+        for c in columns { total.add(c.bookkeeping) }
         return total
     }
 }

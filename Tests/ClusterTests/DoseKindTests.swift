@@ -1,4 +1,5 @@
 import Core
+import Dose
 import Foundation
 import Jobs
 import Phantoms
@@ -44,6 +45,23 @@ import Testing
         let columns = try batch.columns()
         #expect(try DoseMessages.decodeColumns(DoseMessages.encode(columns)) == columns)
         #expect(try DoseMessages.decodeColumns(DoseKind().execute(phase: 0, input: DoseMessages.encode(batch))) == columns)
+    }
+
+    /// `transport:` reaches the workers: the set-up's transport settings, the batch message and the columns' roulette tallies.
+    @Test func rouletteTravelsFromTheSpecToTheWorkers() throws {
+        guard case .dose(let dose) = try JobSpec.parse(yaml: Self.spec + "transport: {roulette_below_mev: 1, roulette_survival: 0.5}\n").work else {
+            throw DoseKindError("not a dose spec")
+        }
+        let setup = try DoseSetup(spec: dose, seed: 9, ct: Self.phantom.ct, structures: [:])
+        #expect(setup.statistics.transport == TransportSettings(rouletteBelowMeV: 1, rouletteSurvival: 0.5))
+        let batch = try BeamletBatch.batches(of: setup)[3]
+        let decoded = try DoseMessages.decodeBatch(DoseMessages.encode(batch))
+        #expect(decoded.statistics == batch.statistics)
+        let columns = try batch.columns()
+        #expect(columns.contains { $0.bookkeeping.rouletteRemovedMeV > 0 } && columns.allSatisfy { $0.bookkeeping.relativeImbalance < 1e-9 })
+        #expect(try DoseMessages.decodeColumns(DoseKind().execute(phase: 0, input: DoseMessages.encode(batch))) == columns)
+        let off = try BeamletBatch.batches(of: Self.setup())[3]
+        #expect(DoseMessages.encode(off)["roulette"] == nil && DoseMessages.encode(batch)["roulette"] != nil)
     }
 
     /// /dose/total is bitwise identical for 1, 2 and 4 workers completing in scrambled order, and equals the

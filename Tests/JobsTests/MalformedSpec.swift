@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 @testable import Jobs
 
 /// A malformed spec and what its rejection must say: the reason, the exact key path and a fragment of the message.
@@ -36,6 +37,16 @@ struct MalformedSpec: Sendable, CustomStringConvertible {
     /// The base plan with `lines` appended at the top level.
     static func plan(adding lines: String, _ keyPath: String, _ reason: JobSpecError.Reason, _ fragment: String) -> MalformedSpec {
         MalformedSpec(yaml: basePlan + lines + "\n", keyPath: keyPath, reason: reason, fragment: fragment)
+    }
+
+    /// Records an issue unless parsing `yaml` fails with `reason` at `keyPath` and a message containing `fragment`.
+    static func expectRejected(_ yaml: String, _ keyPath: String, _ reason: JobSpecError.Reason, _ fragment: String) {
+        do {
+            _ = try JobSpec.parse(yaml: yaml)
+            Issue.record("accepted: \(keyPath)")
+        } catch {
+            #expect(error.keyPath == keyPath && error.reason == reason && error.message.contains(fragment), "\(error)")
+        }
     }
 
     /// A segment job with the given extra lines.

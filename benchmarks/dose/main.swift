@@ -1,8 +1,9 @@
 // Dose validation benchmark (release): 6 MV fields on a 30 × 30 × 30 cm water box at SSD 100 cm,
 // PDD and 80–20 % penumbra, field-size trend, a water/lung/water slab, a bone slab, inverse square,
 // batch uncertainty against independent seeds, energy balance and speed (wall and CPU time).
-// Usage: dose-bench historiesPerBeamlet outputDir [small-field|speed|beamlet|large-field|inverse-square] [focalSpotSigmaMM|default] [seed]
+// Usage: dose-bench historiesPerBeamlet outputDir [small-field|speed|beamlet|large-field|inverse-square|trend] [focalSpotSigmaMM|default] [seed]
 // (writes CSV files into outputDir, report to stdout; without a sigma the library's default focal spot is used; seed 2026 by default)
+// Russian roulette from the environment: ROULETTE_BELOW_MEV and ROULETTE_SURVIVAL (both unset: off).
 import Core
 import Dose
 #if canImport(Glibc)
@@ -17,8 +18,19 @@ let outputDir = args.count > 2 ? args[2] : "/tmp/dose-bench"
 /// "beamlet": only TG-119-like beamlets (speed of single 5 mm beamlets on a 3 M-voxel, 3 mm grid).
 /// "large-field": only the 20 × 20 cm² field in water (PDD; historiesPerBeamlet / 4 per beamlet as in the full run).
 /// "inverse-square": only the SSD 90 vs 110 cm comparison (run it with several seeds to see its noise).
+/// "trend": only the 10 × 10, 5 × 5 and 20 × 20 cm² fields in water with the same ≈ statistical error of PDD(10) each
+/// (historiesPerBeamlet for 10 × 10, 4× for 5 × 5, ½× for 20 × 20), then the field-size trend check.
 let mode = args.count > 3 ? args[3] : ""
 let fieldSizesMM: [Double] = mode == "small-field" ? [20] : mode == "speed" ? [100] : mode == "large-field" ? [200] : [100, 50, 200]
+/// Transport settings of every calculation: the library's defaults, with Russian roulette when the environment sets it.
+let transport: TransportSettings = {
+    func env(_ name: String) -> Double? { getenv(name).flatMap { Double(String(cString: $0)) } }
+    guard let below = env("ROULETTE_BELOW_MEV"), let p = env("ROULETTE_SURVIVAL") else {
+        return TransportSettings()
+    }
+    return TransportSettings(rouletteBelowMeV: below, rouletteSurvival: p)
+}()
+print("transport: roulette \(transport.rouletteEnabled ? "below \(transport.rouletteBelowMeV) MeV, survival \(transport.rouletteSurvival)" : "off")")
 /// Focal spot σ (mm) for every field, or nil for the default of `BeamGeometry.openField`.
 let focalSpotSigmaMM: Double? = args.count > 4 ? Double(args[4]) : nil
 /// Job seed of the open fields (the TG-119-like beamlets use 7).
@@ -45,6 +57,8 @@ func phantom(slab: (from: Double, to: Double, density: Double, material: Materia
 struct FieldResult {
     var dose: [Double]; var error: [Double]; var seconds: Double; var cpuSeconds: Double; var histories: Int
     var balance: EnergyBookkeeping; var medianRelativeError: Double
+    /// Median relative standard error of the voxels between 2 % and 20 % of the maximum (penumbra tail, out of field, deep).
+    var lowDoseMedianRelativeError: Double
     /// Wall-clock and CPU-time rates (the CPU rate does not depend on how many processes share the cores).
     var rates: String { "\(Int(Double(histories) / seconds)) histories/s wall, \(Int(Double(histories) / cpuSeconds)) histories/s per CPU second" }
 }
@@ -57,14 +71,13 @@ func field(_ patient: PatientModel, sizeMM: Double, histories: Int, isocentreDep
     let geometry = try focalSpotSigmaMM.map {
         try BeamGeometry.openField(gantryDeg: [0], isocentreMM: iso, fieldSizeMM: fieldMM, bixelMM: bixelMM, focalSpotSigmaMM: $0)
     } ?? BeamGeometry.openField(gantryDeg: [0], isocentreMM: iso, fieldSizeMM: fieldMM, bixelMM: bixelMM)
-    var calc = try BeamletDoseCalculator(patient: patient, geometry: geometry)
+    var calc = try BeamletDoseCalculator(patient: patient, geometry: geometry, settings: transport)
     var columns: [BeamletColumn] = []
     var balance = EnergyBookkeeping()
     let t0 = seconds(CLOCK_MONOTONIC), c0 = seconds(CLOCK_PROCESS_CPUTIME_ID)
     for b in geometry.beamlets {
         let c = try calc.column(beamletID: b.id, seed: seed, histories: histories, thresholdRelative: 0)
-        balance.emittedMeV += c.bookkeeping.emittedMeV; balance.depositedMeV += c.bookkeeping.depositedMeV
-        balance.escapedMeV += c.bookkeeping.escapedMeV; balance.histories += c.bookkeeping.histories
+        balance.add(c.bookkeeping)
         columns.append(c)
     }
     let t1 = seconds(CLOCK_MONOTONIC), c1 = seconds(CLOCK_PROCESS_CPUTIME_ID)
@@ -75,8 +88,10 @@ func field(_ patient: PatientModel, sizeMM: Double, histories: Int, isocentreDep
     let peak = dose.max()!
     let rel = zip(dose, sd).filter { $0.0 > 0.5 * peak }.map { $0.1 / $0.0 }.sorted()
     let medianRel = rel.isEmpty ? 0 : rel[rel.count / 2]
+    let low = zip(dose, sd).filter { $0.0 > 0.02 * peak && $0.0 < 0.2 * peak }.map { $0.1 / $0.0 }.sorted()
     return FieldResult(dose: dose, error: sd, seconds: t1 - t0, cpuSeconds: c1 - c0,
-                       histories: balance.histories, balance: balance, medianRelativeError: medianRel)
+                       histories: balance.histories, balance: balance, medianRelativeError: medianRel,
+                       lowDoseMedianRelativeError: low.isEmpty ? 0 : low[low.count / 2])
 }
 
 /// Central-axis depth dose: mean of the voxel columns within x, z = ±`halfWidthMM` (±10 mm: 8 × 8 columns).
@@ -137,6 +152,13 @@ func write(_ name: String, _ header: String, _ rows: [[Double]]) {
     fputs(text, fp); fclose(fp)
 }
 
+/// Median relative standard error of the entries of `c` above `level` × its maximum (nil when none).
+func medianRelativeError(_ c: BeamletColumn, above level: Float) -> Double? {
+    let peak = c.doseGy.max() ?? 0
+    let rel = zip(c.doseGy, c.uncertaintyGy).filter { $0.0 > level * peak }.map { Double($0.1 / $0.0) }.sorted()
+    return rel.isEmpty ? nil : rel[rel.count / 2]
+}
+
 /// TG-119-like beamlets: a 3 mm dose grid of 167 × 167 × 108 voxels (3.0 M, like TG-119's), a water cylinder of
 /// radius 120 mm along z in air (about TG-119's body cross-section), 9 beams at gantry 0, 40, …, 320° through the axis,
 /// a 3 × 3 block of 5 mm bixels each (81 beamlets); rate in primary photons per CPU second, one thread.
@@ -151,15 +173,25 @@ func tg119LikeBeamlets(histories: Int) throws {
     let patient = try PatientModel(grid: g, densityGPerCC: density, materials: material)
     let geometry = try BeamGeometry.openField(gantryDeg: stride(from: 0.0, to: 360, by: 40).map { $0 }, isocentreMM: .zero,
                                               fieldSizeMM: SIMD2(15, 15))
-    var calc = try BeamletDoseCalculator(patient: patient, geometry: geometry)
+    var calc = try BeamletDoseCalculator(patient: patient, geometry: geometry, settings: transport)
     var histories0 = 0, nonZeros = 0
+    // Noise: per beamlet the median relative standard error of its voxels above 50 %, 10 % and 1 % of its maximum.
+    let levels: [Float] = [0.5, 0.1, 0.01]
+    var medians = [[Double]](repeating: [], count: levels.count)
+    var balance = EnergyBookkeeping()
     let t0 = seconds(CLOCK_MONOTONIC), c0 = seconds(CLOCK_PROCESS_CPUTIME_ID)
     for b in geometry.beamlets {
         let c = try calc.column(beamletID: b.id, seed: 7, histories: histories)
         histories0 += c.bookkeeping.histories; nonZeros += c.rowIndices.count
+        balance.add(c.bookkeeping)
+        for (l, level) in levels.enumerated() { if let m = medianRelativeError(c, above: level) { medians[l].append(m) } }
     }
     let t1 = seconds(CLOCK_MONOTONIC), c1 = seconds(CLOCK_PROCESS_CPUTIME_ID)
     print("## TG-119-like beamlets: \(geometry.beamlets.count) beamlets × \(histories) histories on \(g): \(histories0) histories in \(f(t1 - t0, 2)) s (CPU \(f(c1 - c0, 2)) s) = \(Int(Double(histories0) / (t1 - t0))) histories/s wall, \(Int(Double(histories0) / (c1 - c0))) histories/s per CPU second; \(nonZeros) non-zeros (threshold 0.1 %)")
+    let sigmas = medians.map { $0.reduce(0, +) / Double($0.count) }
+    print("noise (mean over beamlets of the median relative standard error of voxels above a fraction of the beamlet's max) and efficiency 1/(σ²·CPU s): "
+          + zip(levels, sigmas).map { "> \(f(Double($0.0) * 100, 0)) %: σ \(f($0.1 * 100, 3)) %, efficiency \(f(1 / ($0.1 * $0.1 * (c1 - c0)), 1))" }.joined(separator: "; "))
+    print("energy imbalance \(balance.relativeImbalance); roulette removed \(f(balance.rouletteRemovedMeV / balance.emittedMeV * 100, 3)) %, added \(f(balance.rouletteAddedMeV / balance.emittedMeV * 100, 3)) % of the emitted energy")
 }
 if mode == "beamlet" {
     try tg119LikeBeamlets(histories: historiesPerBeamlet)
@@ -192,7 +224,8 @@ var waterPDDGy: [Double: [Double]] = [:]
 var waterPDDErrorGy: [Double: [Double]] = [:]
 for size in fieldSizesMM {
     // Equal histories per cm² of field: the 20 × 20 field has 4 times the beamlets.
-    let h = size == 200 ? historiesPerBeamlet / 4 : historiesPerBeamlet
+    let h = mode == "trend" ? (size == 50 ? 4 * historiesPerBeamlet : size == 200 ? historiesPerBeamlet / 2 : historiesPerBeamlet)
+        : size == 200 ? historiesPerBeamlet / 4 : historiesPerBeamlet
     let r = try field(water, sizeMM: size, histories: h)
     let pdd = depthDose(r.dose, halfWidthMM: min(10, max(2.5, size / 10)))
     let mx = maximum(pdd)
@@ -200,11 +233,16 @@ for size in fieldSizesMM {
     print("\n## \(Int(size / 10))×\(Int(size / 10)) cm² water: \(r.histories) histories in \(f(r.seconds, 2)) s (CPU \(f(r.cpuSeconds, 2)) s) = \(r.rates)")
     print("dmax \(f(mx.depthMM / 10, 2)) cm (max voxel \(f(depthMM(pdd.indices.max { pdd[$0] < pdd[$1] }!) / 10, 3)) cm); dose at dmax per unit weight \(mx.value) Gy")
     print("PDD: surface voxel (1.25 mm) \(f(pdd[0] / mx.value * 100)) %, 5 cm \(f(interpolate(pdd, atDepthMM: 50) / mx.value * 100)) %, 10 cm \(f(interpolate(pdd, atDepthMM: 100) / mx.value * 100)) %, 20 cm \(f(interpolate(pdd, atDepthMM: 200) / mx.value * 100)) %")
-    print("energy: emitted \(r.balance.emittedMeV) MeV, deposited \(f(r.balance.depositedMeV / r.balance.emittedMeV * 100, 2)) %, escaped \(f(r.balance.escapedMeV / r.balance.emittedMeV * 100, 2)) %, imbalance \(r.balance.relativeImbalance)")
-    print("median statistical standard error of single 2.5 mm voxels with dose > 50 % of max: \(f(r.medianRelativeError * 100, 2)) %")
+    print("energy: emitted \(r.balance.emittedMeV) MeV, deposited \(f(r.balance.depositedMeV / r.balance.emittedMeV * 100, 2)) %, escaped \(f(r.balance.escapedMeV / r.balance.emittedMeV * 100, 2)) %, roulette removed \(f(r.balance.rouletteRemovedMeV / r.balance.emittedMeV * 100, 2)) % / added \(f(r.balance.rouletteAddedMeV / r.balance.emittedMeV * 100, 2)) %, imbalance \(r.balance.relativeImbalance)")
+    print("median statistical standard error of single 2.5 mm voxels with dose > 50 % of max: \(f(r.medianRelativeError * 100, 2)) %, 2–20 % of max: \(f(r.lowDoseMedianRelativeError * 100, 2)) %; efficiency 1/(σ²·CPU s): \(f(1 / (r.medianRelativeError * r.medianRelativeError * r.cpuSeconds), 1)), \(f(1 / (r.lowDoseMedianRelativeError * r.lowDoseMedianRelativeError * r.cpuSeconds), 1))")
     waterDmaxGy[size] = mx.value
     let pddError = depthDoseError(r.error, halfWidthMM: min(10, max(2.5, size / 10)))
-    pdd10[size] = (interpolate(pdd, atDepthMM: 100) / mx.value * 100, interpolate(pddError, atDepthMM: 100) / mx.value * 100)
+    // σ of PDD(10) = D(10)/D(max): both relative errors, the maximum's taken as that of the depth-dose bin at dmax
+    // (conservative: the parabola through 7 bins averages some of it out).
+    let d10 = interpolate(pdd, atDepthMM: 100), relative10 = interpolate(pddError, atDepthMM: 100) / d10
+    let relativeMax = interpolate(pddError, atDepthMM: mx.depthMM) / mx.value
+    pdd10[size] = (d10 / mx.value * 100, d10 / mx.value * 100 * (relative10 * relative10 + relativeMax * relativeMax).squareRoot())
+    print("PDD(10) \(f(pdd10[size]!.value, 2)) ± \(f(pdd10[size]!.error, 2)) % (σ from D(10) \(f(relative10 * 100, 2)) % and D(max) \(f(relativeMax * 100, 2)) % relative)")
     waterPDDGy[size] = pdd
     waterPDDErrorGy[size] = pddError
     if size == 100 {
@@ -219,6 +257,24 @@ let names = fieldSizesMM.map { "\(Int($0 / 10))x\(Int($0 / 10))" }
 write("pdd-water-\(names.joined(separator: "-")).csv", "depth_mm," + names.map { "pdd_" + $0 }.joined(separator: ","),
       (0..<n).map { j in [depthMM(j)] + names.map { pdds[$0]![j] } })
 if mode == "large-field" { exit(0) }
+
+/// Field-size trend: PDD(10) must rise with the field size by more than 3 combined standard errors.
+func fieldSizeTrend() {
+    let sizes = fieldSizesMM.sorted()
+    print("\n## Field-size trend: PDD(10 cm) " + sizes.map { "\(Int($0 / 10))×\(Int($0 / 10)) \(f(pdd10[$0]!.value, 2)) ± \(f(pdd10[$0]!.error, 2)) %" }.joined(separator: ", "))
+    let rising = zip(sizes, sizes.dropFirst()).allSatisfy { a, b in
+        pdd10[b]!.value - pdd10[a]!.value > 3 * (pdd10[a]!.error * pdd10[a]!.error + pdd10[b]!.error * pdd10[b]!.error).squareRoot()
+    }
+    for (a, b) in zip(sizes, sizes.dropFirst()) {
+        let d = pdd10[b]!.value - pdd10[a]!.value, e = (pdd10[a]!.error * pdd10[a]!.error + pdd10[b]!.error * pdd10[b]!.error).squareRoot()
+        print("\(Int(a / 10))→\(Int(b / 10)) cm: ΔPDD(10) = \(f(d, 2)) ± \(f(e, 2)) % (\(f(d / e, 1))σ)")
+    }
+    print("field-size trend (PDD(10) increases by > 3σ at each step): \(rising ? "PASS" : "FAIL")")
+}
+if mode == "trend" {
+    fieldSizeTrend()
+    exit(0)
+}
 
 let lung = try phantom(slab: (50, 150, 0.26, .lung))
 for size in fieldSizesMM.filter({ $0 <= 100 }) {
@@ -237,13 +293,7 @@ for size in fieldSizesMM.filter({ $0 <= 100 }) {
 }
 
 if fieldSizesMM.count > 1 {
-    // Field-size trend: PDD(10) must rise with the field size by more than 3 combined standard errors.
-    let sizes = fieldSizesMM.sorted()
-    print("\n## Field-size trend: PDD(10 cm) " + sizes.map { "\(Int($0 / 10))×\(Int($0 / 10)) \(f(pdd10[$0]!.value)) ± \(f(pdd10[$0]!.error, 2)) %" }.joined(separator: ", "))
-    let rising = zip(sizes, sizes.dropFirst()).allSatisfy { a, b in
-        pdd10[b]!.value - pdd10[a]!.value > 3 * (pdd10[a]!.error * pdd10[a]!.error + pdd10[b]!.error * pdd10[b]!.error).squareRoot()
-    }
-    print("field-size trend (PDD(10) increases by > 3σ at each step): \(rising ? "PASS" : "FAIL")")
+    fieldSizeTrend()
 
     try inverseSquare()
 
@@ -279,7 +329,7 @@ if fieldSizesMM.count > 1 {
 
     // Reported batch uncertainty against the spread of 8 independent seeds: central beamlet of the 10 × 10 field.
     let geometry = try BeamGeometry.openField(gantryDeg: [0], isocentreMM: SIMD3(0, surfaceY, 0), fieldSizeMM: SIMD2(5, 5))
-    var calc = try BeamletDoseCalculator(patient: water, geometry: geometry)
+    var calc = try BeamletDoseCalculator(patient: water, geometry: geometry, settings: transport)
     let runs = try (0..<8).map { try calc.column(beamletID: 0, seed: UInt64(500 + $0), histories: historiesPerBeamlet, thresholdRelative: 0) }
     var values: [Int32: [Double]] = [:], reported: [Int32: [Double]] = [:]
     for r in runs { for (m, row) in r.rowIndices.enumerated() { values[row, default: []].append(Double(r.doseGy[m])); reported[row, default: []].append(Double(r.uncertaintyGy[m])) } }

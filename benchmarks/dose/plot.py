@@ -36,11 +36,16 @@ def plot(path, out, title, xlabel, ylabel):
     print("wrote", out)
 
 
-src = sys.argv[1]
-dst = sys.argv[2] if len(sys.argv) > 2 else src
-os.makedirs(dst, exist_ok=True)
-plot(f"{src}/pdd-water-10x10-5x5-20x20.csv", f"{dst}/pdd-water.png", "6 MV PDD in water, SSD 100 cm", "depth (cm)", "% of dmax")
-plot(f"{src}/profile-10x10-10cm.csv", f"{dst}/profile-10x10-10cm.png", "10x10 cm² profile at 10 cm depth", "x (mm)", "% of centre")
-plot(f"{src}/pdd-lung-10x10.csv", f"{dst}/pdd-lung-10x10.png", "10x10: water / lung 5-15 cm / water", "depth (cm)", "% of water dmax")
-plot(f"{src}/pdd-lung-5x5.csv", f"{dst}/pdd-lung-5x5.png", "5x5: water / lung 5-15 cm / water", "depth (cm)", "% of water dmax")
-plot(f"{src}/pdd-bone-10x10.csv", f"{dst}/pdd-bone-10x10.png", "10x10: water / bone 1.85 g/cm³ 3-6 cm / water", "depth (cm)", "% of water dmax")
+def main():
+    src = sys.argv[1]
+    dst = sys.argv[2] if len(sys.argv) > 2 else src
+    os.makedirs(dst, exist_ok=True)
+    plot(f"{src}/pdd-water-10x10-5x5-20x20.csv", f"{dst}/pdd-water.png", "6 MV PDD in water, SSD 100 cm", "depth (cm)", "% of dmax")
+    plot(f"{src}/profile-10x10-10cm.csv", f"{dst}/profile-10x10-10cm.png", "10x10 cm² profile at 10 cm depth", "x (mm)", "% of centre")
+    plot(f"{src}/pdd-lung-10x10.csv", f"{dst}/pdd-lung-10x10.png", "10x10: water / lung 5-15 cm / water", "depth (cm)", "% of water dmax")
+    plot(f"{src}/pdd-lung-5x5.csv", f"{dst}/pdd-lung-5x5.png", "5x5: water / lung 5-15 cm / water", "depth (cm)", "% of water dmax")
+    plot(f"{src}/pdd-bone-10x10.csv", f"{dst}/pdd-bone-10x10.png", "10x10: water / bone 1.85 g/cm³ 3-6 cm / water", "depth (cm)", "% of water dmax")
+
+
+if __name__ == "__main__":
+    main()

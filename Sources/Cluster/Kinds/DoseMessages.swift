@@ -8,10 +8,11 @@ import Planning
 /// [gantry°, iso x, y, z mm, SAD mm] per beam), `beamlets` (float64 [beam index, u, v, width mm] per beamlet,
 /// id = position), `geometry` (float64 [bixel mm, focal spot σ mm]), `beamlet_ids` (int64 [first, end)),
 /// `statistics` (int64 [seed bits, histories, batches]), `threshold` (float64), optionally `beamlet_histories`
-/// (int64 per beamlet of the range, replacing the histories of `statistics`). Output: `beamlet_ids`
+/// (int64 per beamlet of the range, replacing the histories of `statistics`), `roulette` (float64 [below MeV, survival],
+/// only when Russian roulette is on; absent = off). Output: `beamlet_ids`
 /// (int64 per column), `counts` (int64 entries per column), `rows` (int32), `dose` and `sigma` (float32,
 /// Gy per unit weight) concatenated over the columns, and `bookkeeping` (float64 [emitted, deposited,
-/// escaped MeV, unscattered primaries, histories] per column).
+/// escaped MeV, unscattered primaries, histories, roulette removed MeV, roulette added MeV] per column).
 enum DoseMessages {
     static func encode(_ batch: BeamletBatch) -> TaskPayload {
         encode(batch, shared: SharedBeamletFields(patient: batch.patient, geometry: batch.geometry))
@@ -24,6 +25,7 @@ enum DoseMessages {
         payload["statistics"] = .int64([Int64(bitPattern: s.seed), Int64(s.historiesPerBeamlet), Int64(s.uncertaintyBatches)])
         payload["threshold"] = .float64([s.thresholdRelative])
         if let h = batch.beamletHistories { payload["beamlet_histories"] = .int64(h.map(Int64.init)) }
+        if s.transport.rouletteEnabled { payload["roulette"] = .float64([s.transport.rouletteBelowMeV, s.transport.rouletteSurvival]) }
         return payload
     }
 
@@ -45,9 +47,17 @@ enum DoseMessages {
             throw WireError.malformed("fields statistics or threshold have the wrong length")
         }
         let histories = try payload["beamlet_histories"].map { _ in try payload.int64s("beamlet_histories").map { Int($0) } }
+        var transport = TransportSettings()
+        if payload["roulette"] != nil {
+            let roulette = try payload.float64s("roulette")
+            guard roulette.count == 2 else { throw WireError.malformed("field roulette is not [below MeV, survival]") }
+            transport.rouletteBelowMeV = roulette[0]
+            transport.rouletteSurvival = roulette[1]
+        }
         return try BeamletBatch(patient: patient, geometry: geometry, beamletIDs: ids,
                                 statistics: BeamletStatistics(seed: UInt64(bitPattern: statistics[0]), historiesPerBeamlet: Int(statistics[1]),
-                                                              uncertaintyBatches: Int(statistics[2]), thresholdRelative: threshold[0]),
+                                                              uncertaintyBatches: Int(statistics[2]), thresholdRelative: threshold[0],
+                                                              transport: transport),
                                 beamletHistories: histories)
     }
 
@@ -82,7 +92,8 @@ enum DoseMessages {
         payload["sigma"] = .float32(columns.flatMap(\.uncertaintyGy))
         payload["bookkeeping"] = .float64(columns.flatMap { c in
             [c.bookkeeping.emittedMeV, c.bookkeeping.depositedMeV, c.bookkeeping.escapedMeV,
-             Double(c.bookkeeping.unscatteredPrimaries), Double(c.bookkeeping.histories)]
+             Double(c.bookkeeping.unscatteredPrimaries), Double(c.bookkeeping.histories),
+             c.bookkeeping.rouletteRemovedMeV, c.bookkeeping.rouletteAddedMeV]
         })
         return payload
     }
@@ -90,7 +101,7 @@ enum DoseMessages {
     static func decodeColumns(_ payload: TaskPayload) throws -> [BeamletColumn] {
         let ids = try payload.int64s("beamlet_ids"), counts = try payload.int64s("counts")
         let rows = try payload.int32s("rows"), dose = try payload.float32s("dose"), sigma = try payload.float32s("sigma")
-        let balances = try records(payload, "bookkeeping", width: 5)
+        let balances = try records(payload, "bookkeeping", width: 7)
         guard counts.count == ids.count, balances.count == ids.count, counts.allSatisfy({ $0 >= 0 }),
               counts.reduce(0, +) == Int64(rows.count), dose.count == rows.count, sigma.count == rows.count else {
             throw WireError.malformed("column fields of a dose result disagree in length")
@@ -105,6 +116,8 @@ enum DoseMessages {
             balance.escapedMeV = balances[n][2]
             balance.unscatteredPrimaries = Int(balances[n][3])
             balance.histories = Int(balances[n][4])
+            balance.rouletteRemovedMeV = balances[n][5]
+            balance.rouletteAddedMeV = balances[n][6]
             return BeamletColumn(beamletID: Int(ids[n]), rowIndices: Array(rows[range]), doseGy: Array(dose[range]),
                                  uncertaintyGy: Array(sigma[range]), bookkeeping: balance)
         }

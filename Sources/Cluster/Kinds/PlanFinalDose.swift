@@ -28,7 +28,8 @@ struct PlanFinalDose {
          allocation: HistoryAllocation = .uniform, thresholdRelative: Double? = nil) throws {
         let s = setup.statistics
         let statistics = BeamletStatistics(seed: s.seed &+ seedOffset, historiesPerBeamlet: historiesPerBeamlet,
-                                           uncertaintyBatches: s.uncertaintyBatches, thresholdRelative: thresholdRelative ?? s.thresholdRelative)
+                                           uncertaintyBatches: s.uncertaintyBatches, thresholdRelative: thresholdRelative ?? s.thresholdRelative,
+                                           transport: s.transport)
         let active = weights.indices.filter { weights[$0] > 0 }
         beamletCount = weights.count
         self.shared = shared
