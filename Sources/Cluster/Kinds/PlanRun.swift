@@ -104,7 +104,11 @@ final class PlanRun: JobRun {
             try recordTargetMismatch(inputs, matrix: matrix, weights: weights, monteCarloGy: nil, rawCorrectionGy: correctionGy,
                                      modelCorrectionGy: previous)
             if let sigmaMM = spec.correctionSmoothingMM {
-                correctionGy = try CorrectionSmoothing(patient: inputs.setup.patient, sigmaMM: sigmaMM).smooth(correctionGy)
+                let patient = inputs.setup.patient
+                let filter = spec.correctionSmoothingRegions == .structures
+                    ? try CorrectionSmoothing(patient: patient, sigmaMM: sigmaMM, structures: inputs.structures)
+                    : try CorrectionSmoothing(patient: patient, sigmaMM: sigmaMM)
+                correctionGy = filter.smooth(correctionGy)
             }
             if let previous {
                 let pencilBeamGy = try matrix.dose(weights: weights).voxels.map(Double.init)
@@ -287,6 +291,7 @@ final class PlanRun: JobRun {
         if spec.finalHistoryAllocation != .uniform { attributes["final_history_allocation"] = .string(spec.finalHistoryAllocation.rawValue) }
         if let threshold = spec.finalThresholdRelative { attributes["final_threshold_relative"] = .double(threshold) }
         if let sigmaMM = spec.correctionSmoothingMM { attributes["correction_smoothing_mm"] = .double(sigmaMM) }
+        if spec.correctionSmoothingRegions != .body { attributes["correction_smoothing_regions"] = .string(spec.correctionSmoothingRegions.rawValue) }
         if spec.correctionIterations != 1 { attributes["correction_iterations"] = .int(spec.correctionIterations) }
         if !modelMismatch.isEmpty { attributes["model_mismatch_relative"] = .doubles(modelMismatch) }
         if !targetMismatch.isEmpty {
