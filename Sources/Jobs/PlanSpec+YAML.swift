@@ -70,6 +70,13 @@ extension PlanSpec {
                 throw s.error(.invalidValue, "needs correction_histories_per_beamlet (there is no correction to smooth)")
             }
         }
+        var regions = CorrectionSmoothingRegions.body
+        if let r = m.optional("correction_smoothing_regions") {
+            regions = try r.choice(CorrectionSmoothingRegions.self, what: "correction smoothing region")
+            guard smoothing != nil else {
+                throw r.error(.invalidValue, "needs correction_smoothing_mm (there is no smoothing to restrict)")
+            }
+        }
         var iterations = 1
         if let i = m.optional("correction_iterations") {
             iterations = try i.int(in: 1...PlanSpec.maxCorrectionIterations)
@@ -81,7 +88,7 @@ extension PlanSpec {
                   optimizer: optimizer, goals: goals, finalHistoriesPerBeamlet: finalHistories,
                   correctionHistoriesPerBeamlet: correctionHistories, finalHistoryAllocation: allocation,
                   finalThresholdRelative: finalThreshold, correctionSmoothingMM: smoothing,
-                  correctionIterations: iterations)
+                  correctionIterations: iterations, correctionSmoothingRegions: regions)
     }
 
     /// Writes the plan keys at the top level.
@@ -94,6 +101,7 @@ extension PlanSpec {
         if let t = finalThresholdRelative { w.line("final_threshold_relative", YAMLWriter.number(t)) }
         if let s = correctionSmoothingMM { w.line("correction_smoothing_mm", YAMLWriter.number(s)) }
         if correctionIterations != 1 { w.line("correction_iterations", String(correctionIterations)) }
+        if correctionSmoothingRegions != .body { w.line("correction_smoothing_regions", correctionSmoothingRegions.rawValue) }
         prescription.write(to: &w)
         switch objectives {
         case .fromCase: w.line("objectives", "from_case")

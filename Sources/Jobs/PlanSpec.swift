@@ -27,6 +27,8 @@ public struct PlanSpec: Hashable, Sendable {
     /// When set (with `correctionHistoriesPerBeamlet` only), the correction is smoothed inside the body with a
     /// Gaussian of this standard deviation (mm) before the re-optimisation.
     public var correctionSmoothingMM: Double?
+    /// Where the smoothing of the correction averages (with `correctionSmoothingMM` only).
+    public var correctionSmoothingRegions: CorrectionSmoothingRegions
     /// Number of correction rounds (with `correctionHistoriesPerBeamlet` only; 1 = one correction): each round
     /// recomputes the latest fluence with Monte Carlo (its own seed offset), forms the correction for it and
     /// re-optimises, so the final fluence is optimised with the correction of the fluence before it.
@@ -37,7 +39,8 @@ public struct PlanSpec: Hashable, Sendable {
                 objectives: ObjectiveSource, optimizer: OptimizerSpec = OptimizerSpec(), goals: [GoalSpec] = [],
                 finalHistoriesPerBeamlet: Int? = nil, correctionHistoriesPerBeamlet: Int? = nil,
                 finalHistoryAllocation: HistoryAllocation = .uniform, finalThresholdRelative: Double? = nil,
-                correctionSmoothingMM: Double? = nil, correctionIterations: Int = 1) {
+                correctionSmoothingMM: Double? = nil, correctionIterations: Int = 1,
+                correctionSmoothingRegions: CorrectionSmoothingRegions = .body) {
         self.segmentation = segmentation
         self.dose = dose
         self.prescription = prescription
@@ -50,5 +53,6 @@ public struct PlanSpec: Hashable, Sendable {
         self.finalThresholdRelative = finalThresholdRelative
         self.correctionSmoothingMM = correctionSmoothingMM
         self.correctionIterations = correctionIterations
+        self.correctionSmoothingRegions = correctionSmoothingRegions
     }
 }

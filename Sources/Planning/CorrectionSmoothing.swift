@@ -14,6 +14,9 @@ public struct CorrectionSmoothing: Sendable {
     public let kernel: DoseSmoothing
     /// Body voxels (true) of the dose grid.
     public let body: [Bool]
+    /// The region of every dose voxel (≥ 0; −1 outside the body): the filter averages only over voxels of a voxel's own
+    /// region. One region (0) for the whole body unless built with structures.
+    public let regions: [Int32]
 
     /// Density separating air from the body (lung is ≈ 0.26 g/cm³, air 0.0012 g/cm³).
     public static let bodyDensityGPerCC = 0.1
@@ -21,27 +24,58 @@ public struct CorrectionSmoothing: Sendable {
     /// The filter of standard deviation `sigmaMM` (> 0) inside the body of `patient` (density ≥ ``bodyDensityGPerCC``).
     /// - Throws: ``PlanningError`` for a sigma that is not positive and finite.
     public init(patient: PatientModel, sigmaMM: Double) throws {
+        let body = Self.body(patient)
+        try self.init(patient: patient, sigmaMM: sigmaMM, body: body, regions: body.map { $0 ? 0 : -1 })
+    }
+
+    /// The filter restricted within each structure: a body voxel's region is the structure that keeps it in the cost
+    /// function after overlap resolution (``DoseGridStructures/optimisationRows``; a voxel kept by several structures of
+    /// equal priority goes to the first by name), and the body voxels of no structure form one more region.
+    /// - Throws: ``PlanningError`` for a sigma that is not positive and finite or structures on another grid.
+    public init(patient: PatientModel, sigmaMM: Double, structures: DoseGridStructures) throws {
+        guard structures.grid == patient.grid else {
+            throw PlanningError("structures on grid \(structures.grid), patient on \(patient.grid)")
+        }
+        let body = Self.body(patient), names = structures.names
+        var labels = body.map { $0 ? Int32(0) : -1 }
+        for (position, name) in names.enumerated().reversed() {
+            for row in structures.optimisationRows[name] ?? [] where body[Int(row)] { labels[Int(row)] = Int32(position + 1) }
+        }
+        try self.init(patient: patient, sigmaMM: sigmaMM, body: body, regions: labels)
+    }
+
+    private init(patient: PatientModel, sigmaMM: Double, body: [Bool], regions: [Int32]) throws {
         guard sigmaMM > 0 else { throw PlanningError("correction smoothing sigma must be > 0 mm, got \(sigmaMM)") }
         kernel = try DoseSmoothing(grid: patient.grid, sigmaMM: sigmaMM)
-        body = patient.densityGPerCC.map { $0 >= Self.bodyDensityGPerCC }
+        self.body = body
+        self.regions = regions
     }
+
+    /// Body voxels of `patient`: density ≥ ``bodyDensityGPerCC``.
+    static func body(_ patient: PatientModel) -> [Bool] { patient.densityGPerCC.map { $0 >= bodyDensityGPerCC } }
 
     /// Factor by which the filter divides noise independent between voxels away from the body edge.
     public var noiseFactor: Double { kernel.noiseFactor }
 
-    /// The filtered correction (one value per dose voxel, Gy).
+    /// The filtered correction (one value per dose voxel, Gy): in each region Σ_k G(i−k) m_k c_k / Σ_k G(i−k) m_k with
+    /// m the region's mask, 0 outside the body.
     public func smooth(_ correctionGy: [Double]) -> [Double] {
         let grid = kernel.grid
         precondition(correctionGy.count == grid.voxelCount, "\(correctionGy.count) values on a grid of \(grid.voxelCount) voxels")
-        var numerator = zip(correctionGy, body).map { $1 ? $0 : 0 }
-        var denominator = body.map { $0 ? 1.0 : 0 }
         let strides = [1, grid.nx, grid.sliceCount], counts = [grid.nx, grid.ny, grid.nz]
-        for axis in 0..<3 {
-            let k = kernel.weights[axis].map(Double.init)
-            numerator = Self.convolve(numerator, k, stride: strides[axis], count: counts[axis])
-            denominator = Self.convolve(denominator, k, stride: strides[axis], count: counts[axis])
+        var out = [Double](repeating: 0, count: grid.voxelCount)
+        for region in Set(regions).filter({ $0 >= 0 }).sorted() {
+            let inside = regions.map { $0 == region }
+            var numerator = zip(correctionGy, inside).map { $1 ? $0 : 0 }
+            var denominator = inside.map { $0 ? 1.0 : 0 }
+            for axis in 0..<3 {
+                let k = kernel.weights[axis].map(Double.init)
+                numerator = Self.convolve(numerator, k, stride: strides[axis], count: counts[axis])
+                denominator = Self.convolve(denominator, k, stride: strides[axis], count: counts[axis])
+            }
+            for i in out.indices where inside[i] && denominator[i] > 0 { out[i] = numerator[i] / denominator[i] }
         }
-        return body.indices.map { body[$0] && denominator[$0] > 0 ? numerator[$0] / denominator[$0] : 0 }
+        return out
     }
 
     /// `values` convolved along one axis (index step `stride`, `count` voxels along it) with the symmetric `kernel`;

@@ -27,6 +27,27 @@ import Testing
         #expect(mismatch.count == 2 && mismatch.allSatisfy { $0.isFinite && abs($0) < 0.5 }, "\(mismatch)")
         guard case .double(let seconds)? = file.attributes["stage_seconds_correction_dose"] else { Issue.record("no correction time"); return }
         #expect(seconds >= 0)
+        // The edge/interior comparison: one entry per Monte Carlo recomputation (2 rounds + the final dose).
+        for key in ["model_mismatch_edge_relative", "model_mismatch_interior_relative", "model_target_d95_gy", "monte_carlo_target_d95_gy",
+                    "monte_carlo_coldest_edge_share"] {
+            guard case .doubles(let values)? = file.attributes[key] else { Issue.record("no \(key)"); continue }
+            #expect(values.count == 3 && values.allSatisfy(\.isFinite), "\(key) \(values)")
+        }
+        guard case .double(let edgeFraction)? = file.attributes["target_edge_fraction"] else { Issue.record("no edge fraction"); return }
+        #expect(edgeFraction > 0 && edgeFraction <= 1)
+    }
+
+    /// `correction_smoothing_regions: structures` on 1, 2 and 4 workers: bitwise identical, recorded, and a different
+    /// plan from the body-wide smoothing (the correction at the ptv's edge is no longer averaged with the outside).
+    @Test func structureRegionsAreIdenticalForOneTwoAndFourWorkers() throws {
+        let fixture = try PlanKindTests.caseFixture()
+        let (_, restricted) = try PlanKindTests.identicalPlanResults(fixture, spec: Self.corrected + "correction_smoothing_regions: structures\n")
+        #expect(restricted.attributes["correction_smoothing_regions"] == .string("structures"))
+        let job = try fixture.submit(Self.corrected, kind: "plan")
+        try fixture.drain(kind: PlanKind(), slots: 2)
+        let wide = try ResultFile.read(path: fixture.resultURL(job).path)
+        #expect(wide.attributes["correction_smoothing_regions"] == nil)
+        #expect(wide.arrays["/plan/weights"] != restricted.arrays["/plan/weights"])
     }
 
     /// `correction_iterations: 1` is the single correction of before, bitwise (same weights and dose as the spec

@@ -62,6 +62,36 @@ import Testing
         #expect(airOnly.allSatisfy { $0 == 0 })
     }
 
+    /// The body split at x = 20 into a "target" (x ≥ 20, overlap priority 1) and a "rest" structure (the body voxels with
+    /// y < 30, priority 2): a correction that steps from −1 Gy (x < 20) to +1 Gy (x ≥ 20) is kept exactly by the
+    /// structure-restricted filter on both sides of the step (1e-12 Gy), while the body-wide filter mixes them at the
+    /// edge (|c| < 0.9 Gy in the voxel next to the step on either side: the Gaussian puts ≥ 10 % of its weight across).
+    /// Body voxels of no structure form their own region and air stays 0.
+    @Test func structureRegionsKeepTheStepAtTheTargetEdge() throws {
+        let patient = try Self.patient()
+        let grid = patient.grid
+        let body = try CorrectionSmoothing(patient: patient, sigmaMM: 6).body
+        let target = (0..<grid.voxelCount).map { UInt8(body[$0] && Self.coordinates($0).0 >= 20 ? 1 : 0) }
+        let rest = (0..<grid.voxelCount).map { UInt8(body[$0] && Self.coordinates($0).1 < 30 ? 1 : 0) }
+        let structures = try DoseGridStructures([
+            ContouredStructure(name: "target", mask: try MaskVolume(grid: grid, voxels: target), overlapPriority: 1),
+            ContouredStructure(name: "rest", mask: try MaskVolume(grid: grid, voxels: rest), overlapPriority: 2),
+        ], doseGrid: grid)
+        let restricted = try CorrectionSmoothing(patient: patient, sigmaMM: 6, structures: structures)
+        let wide = try CorrectionSmoothing(patient: patient, sigmaMM: 6)
+        #expect(Set(restricted.regions) == [-1, 0, 1, 2], "air, body in no structure (y ≥ 30, x < 20), rest, target")
+        let step = (0..<grid.voxelCount).map { Self.coordinates($0).0 >= 20 ? 1.0 : -1.0 }
+        let kept = restricted.smooth(step), mixed = wide.smooth(step)
+        #expect(kept.indices.allSatisfy { body[$0] ? abs(kept[$0] - step[$0]) < 1e-12 : kept[$0] == 0 })
+        let edge = (0..<grid.voxelCount).filter { body[$0] && [19, 20].contains(Self.coordinates($0).0) }
+        #expect(!edge.isEmpty && edge.allSatisfy { abs(mixed[$0]) < 0.9 }, "the body-wide filter blurs the step")
+        #expect(try CorrectionSmoothing(patient: patient, sigmaMM: 6, structures: structures).smooth(step) == kept, "deterministic")
+        let other = try Grid(nx: 4, ny: 4, nz: 4, spacingMM: SIMD3(3, 3, 3))
+        let elsewhere = try DoseGridStructures([ContouredStructure(name: "t", mask: try MaskVolume(grid: other, voxels: [UInt8](repeating: 1, count: 64)))],
+                                               doseGrid: other)
+        #expect(throws: PlanningError.self) { try CorrectionSmoothing(patient: patient, sigmaMM: 6, structures: elsewhere) }
+    }
+
     /// The same correction gives bitwise the same result; a non-positive sigma is rejected.
     @Test func deterministicAndChecked() throws {
         let patient = try Self.patient()

@@ -52,6 +52,9 @@ final class PlanRun: JobRun {
     private var stageStarted = ContinuousClock.now
     /// Per correction round, the prescription target's relative model mismatch of the fluence optimised with that round's correction.
     private var modelMismatch: [Double] = []
+    /// Per Monte Carlo recomputation (each correction round, then the final dose), the unsmoothed Monte Carlo dose of the
+    /// fluence against the model it was optimised on (round 1: the pencil beam alone), in the target's edge shell and interior.
+    private var targetMismatch: [TargetModelMismatch] = []
 
     init(spec: PlanSpec, seed: UInt64, caseFile: CaseFile) throws {
         self.spec = spec
@@ -98,8 +101,14 @@ final class PlanRun: JobRun {
         case .correctionDose(let inputs, let matrix, let bookkeeping, let blocks, let weights, let stage, let round, let previous):
             let (monteCarlo, _) = try stage.matrix(from: results, grid: inputs.setup.patient.grid)
             var correctionGy = try Self.correctionGy(monteCarlo: monteCarlo, pencilBeam: matrix, weights: weights)
+            try recordTargetMismatch(inputs, matrix: matrix, weights: weights, monteCarloGy: nil, rawCorrectionGy: correctionGy,
+                                     modelCorrectionGy: previous)
             if let sigmaMM = spec.correctionSmoothingMM {
-                correctionGy = try CorrectionSmoothing(patient: inputs.setup.patient, sigmaMM: sigmaMM).smooth(correctionGy)
+                let patient = inputs.setup.patient
+                let filter = spec.correctionSmoothingRegions == .structures
+                    ? try CorrectionSmoothing(patient: patient, sigmaMM: sigmaMM, structures: inputs.structures)
+                    : try CorrectionSmoothing(patient: patient, sigmaMM: sigmaMM)
+                correctionGy = filter.smooth(correctionGy)
             }
             if let previous {
                 let pencilBeamGy = try matrix.dose(weights: weights).voxels.map(Double.init)
@@ -126,6 +135,8 @@ final class PlanRun: JobRun {
                 let target = try inputs.structures.mask(named: spec.prescription.target, for: "prescription.target")
                 modelMismatch.append(try Self.modelMismatchRelative(monteCarloGy: finalGy, modelGy: zip(pencilBeamGy, correctionGy).map { $0 + $1 },
                                                                     target: target))
+                try recordTargetMismatch(inputs, matrix: matrix, weights: optimisation.weights, monteCarloGy: finalGy, rawCorrectionGy: nil,
+                                         modelCorrectionGy: correctionGy)
             }
             endStage(.finalDose)
             return try finish(inputs, matrix: matrix, optimisation: optimisation, finalMatrix: finalMatrix, bookkeeping: bookkeeping)
@@ -144,6 +155,17 @@ final class PlanRun: JobRun {
         state = .correctionDose(inputs, matrix: matrix, bookkeeping: bookkeeping, blocks: blocks, weights: weights, stage: stage,
                                 round: round, previousCorrectionGy: previousCorrectionGy)
         return phase(.correctionDose, stage.tasks)
+    }
+
+    /// Records the edge/interior comparison of a Monte Carlo dose of `weights` (given, or D_pb·w + `rawCorrectionGy`)
+    /// against its model D_pb·w + `modelCorrectionGy` (the pencil beam alone when nil).
+    private func recordTargetMismatch(_ inputs: Inputs, matrix: Dose.InfluenceMatrix, weights: [Double], monteCarloGy: [Double]?,
+                                      rawCorrectionGy: [Double]?, modelCorrectionGy: [Double]?) throws {
+        let pencilBeamGy = try matrix.dose(weights: weights).voxels.map(Double.init)
+        let target = try inputs.structures.mask(named: spec.prescription.target, for: "prescription.target")
+        let monteCarlo = monteCarloGy ?? zip(pencilBeamGy, rawCorrectionGy ?? []).map { $0 + $1 }
+        let model = modelCorrectionGy.map { zip(pencilBeamGy, $0).map { $0 + $1 } } ?? pencilBeamGy
+        targetMismatch.append(try TargetModelMismatch(monteCarloGy: monteCarlo, modelGy: model, target: target))
     }
 
     /// The final dose of the optimised fluence, or straight to the evaluation when the spec asks for none.
@@ -269,8 +291,17 @@ final class PlanRun: JobRun {
         if spec.finalHistoryAllocation != .uniform { attributes["final_history_allocation"] = .string(spec.finalHistoryAllocation.rawValue) }
         if let threshold = spec.finalThresholdRelative { attributes["final_threshold_relative"] = .double(threshold) }
         if let sigmaMM = spec.correctionSmoothingMM { attributes["correction_smoothing_mm"] = .double(sigmaMM) }
+        if spec.correctionSmoothingRegions != .body { attributes["correction_smoothing_regions"] = .string(spec.correctionSmoothingRegions.rawValue) }
         if spec.correctionIterations != 1 { attributes["correction_iterations"] = .int(spec.correctionIterations) }
         if !modelMismatch.isEmpty { attributes["model_mismatch_relative"] = .doubles(modelMismatch) }
+        if !targetMismatch.isEmpty {
+            attributes["model_mismatch_edge_relative"] = .doubles(targetMismatch.map(\.edgeRelative))
+            attributes["model_mismatch_interior_relative"] = .doubles(targetMismatch.map(\.interiorRelative))
+            attributes["model_target_d95_gy"] = .doubles(targetMismatch.map(\.modelD95Gy))
+            attributes["monte_carlo_target_d95_gy"] = .doubles(targetMismatch.map(\.monteCarloD95Gy))
+            attributes["monte_carlo_coldest_edge_share"] = .doubles(targetMismatch.map(\.coldestEdgeShare))
+            attributes["target_edge_fraction"] = .double(targetMismatch[0].edgeFraction)
+        }
         var result = ResultFile(doseGy: evaluation.doseGy, doseUncertainty: uncertainty, arrays: arrays)
         if let segmentation {
             result.segmentation = segmentation.segmentation

@@ -1,6 +1,6 @@
 """Prints one TG-119 run's figures: normalisation factor, peak RSS, wall time, load averages, stage seconds, and
 PTV (OuterTarget) D95/D10/Dmean, Core D10/Dmean, HI, Paddick CI from the result file (h5py),
-the correction rounds and their model mismatch.
+the correction rounds and their model mismatch (also in the target edge shell and interior, and D95 model vs MC).
 Usage: metrics.py NAME RTCLUSTER_HOME LOG"""
 import glob, json, re, sys
 import h5py
@@ -24,4 +24,12 @@ print(f"{name}: PTV D95 {t['d95_gy']:.2f} D10 {t['d10_gy']:.2f} Dmean {t['dmean_
       f"factor {float(a['normalisation_factor']):.4f} | goals {sum(g['passed'] for g in m['goals'])}/{len(m['goals'])}")
 mismatch = [round(float(x), 4) for x in a.get("model_mismatch_relative", [])]
 print(f"  correction rounds {int(a.get('correction_iterations', 1))} | model mismatch (MC - model)/MC per round {mismatch}")
+def series(key, digits=4):
+    return [round(float(x), digits) for x in a.get(key, [])]
+if "model_mismatch_edge_relative" in a:
+    # per Monte Carlo recomputation: correction rounds 1..n (round 1 against the pencil beam alone), then the final dose
+    print(f"  target edge shell ({float(a['target_edge_fraction']):.3f} of the target) vs interior, (MC - model)/MC per recomputation: "
+          f"edge {series('model_mismatch_edge_relative')} interior {series('model_mismatch_interior_relative')}")
+    print(f"  D95 model {series('model_target_d95_gy', 2)} MC {series('monte_carlo_target_d95_gy', 2)} | "
+          f"edge share of the coldest 5 % (MC) {series('monte_carlo_coldest_edge_share', 3)}")
 print(f"  stages {stages} | wall {wall.group(1) if wall else '?'} | peak RSS {int(rss.group(1)) / 1e6 if rss else 0:.2f} GB | load {loads}")
