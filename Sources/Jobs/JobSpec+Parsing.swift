@@ -12,7 +12,7 @@ extension JobSpec {
     /// Keys only a `plan` job accepts.
     static let planOnlyKeys = ["segmentation", "prescription", "objectives", "optimizer", "goals",
                                "final_histories_per_beamlet", "correction_histories_per_beamlet",
-                               "final_history_allocation", "final_threshold_relative", "correction_smoothing_mm",
+                               "final_history_allocation", "correction_smoothing_mm",
                                "correction_iterations", "correction_smoothing_regions"]
 
     /// Keys accepted at the top level of a job of `kind`.

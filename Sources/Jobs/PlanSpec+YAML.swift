@@ -56,13 +56,6 @@ extension PlanSpec {
                 throw a.error(.invalidValue, "needs final_histories_per_beamlet or correction_histories_per_beamlet (there are no Monte Carlo recomputations to allocate)")
             }
         }
-        var finalThreshold: Double? = nil
-        if let t = m.optional("final_threshold_relative") {
-            finalThreshold = try t.double(in: Interval(0, 0.1))
-            guard recomputed else {
-                throw t.error(.invalidValue, "needs final_histories_per_beamlet or correction_histories_per_beamlet (there are no Monte Carlo recomputations to threshold)")
-            }
-        }
         var smoothing: Double? = nil
         if let s = m.optional("correction_smoothing_mm") {
             smoothing = try s.double(in: Interval(0, 50, lowerOpen: true))
@@ -87,7 +80,7 @@ extension PlanSpec {
         self.init(segmentation: segmentation, dose: dose, prescription: prescription, objectives: objectives,
                   optimizer: optimizer, goals: goals, finalHistoriesPerBeamlet: finalHistories,
                   correctionHistoriesPerBeamlet: correctionHistories, finalHistoryAllocation: allocation,
-                  finalThresholdRelative: finalThreshold, correctionSmoothingMM: smoothing,
+                  correctionSmoothingMM: smoothing,
                   correctionIterations: iterations, correctionSmoothingRegions: regions)
     }
 
@@ -98,7 +91,6 @@ extension PlanSpec {
         if let f = finalHistoriesPerBeamlet { w.line("final_histories_per_beamlet", String(f)) }
         if let c = correctionHistoriesPerBeamlet { w.line("correction_histories_per_beamlet", String(c)) }
         if finalHistoryAllocation != .uniform { w.line("final_history_allocation", finalHistoryAllocation.rawValue) }
-        if let t = finalThresholdRelative { w.line("final_threshold_relative", YAMLWriter.number(t)) }
         if let s = correctionSmoothingMM { w.line("correction_smoothing_mm", YAMLWriter.number(s)) }
         if correctionIterations != 1 { w.line("correction_iterations", String(correctionIterations)) }
         if correctionSmoothingRegions != .body { w.line("correction_smoothing_regions", correctionSmoothingRegions.rawValue) }

@@ -22,8 +22,6 @@ public struct PlanSpec: Hashable, Sendable {
     public var correctionHistoriesPerBeamlet: Int?
     /// How the Monte Carlo recomputations of the fluence (correction and final dose) spread their histories.
     public var finalHistoryAllocation: HistoryAllocation
-    /// Relative threshold of the Monte Carlo recomputations' columns; nil = `dose.thresholdRelative`.
-    public var finalThresholdRelative: Double?
     /// When set (with `correctionHistoriesPerBeamlet` only), the correction is smoothed inside the body with a
     /// Gaussian of this standard deviation (mm) before the re-optimisation.
     public var correctionSmoothingMM: Double?
@@ -38,7 +36,7 @@ public struct PlanSpec: Hashable, Sendable {
     public init(segmentation: SegmentationSpec? = nil, dose: DoseCalculationSpec, prescription: PrescriptionSpec,
                 objectives: ObjectiveSource, optimizer: OptimizerSpec = OptimizerSpec(), goals: [GoalSpec] = [],
                 finalHistoriesPerBeamlet: Int? = nil, correctionHistoriesPerBeamlet: Int? = nil,
-                finalHistoryAllocation: HistoryAllocation = .uniform, finalThresholdRelative: Double? = nil,
+                finalHistoryAllocation: HistoryAllocation = .uniform,
                 correctionSmoothingMM: Double? = nil, correctionIterations: Int = 1,
                 correctionSmoothingRegions: CorrectionSmoothingRegions = .body) {
         self.segmentation = segmentation
@@ -50,7 +48,6 @@ public struct PlanSpec: Hashable, Sendable {
         self.finalHistoriesPerBeamlet = finalHistoriesPerBeamlet
         self.correctionHistoriesPerBeamlet = correctionHistoriesPerBeamlet
         self.finalHistoryAllocation = finalHistoryAllocation
-        self.finalThresholdRelative = finalThresholdRelative
         self.correctionSmoothingMM = correctionSmoothingMM
         self.correctionIterations = correctionIterations
         self.correctionSmoothingRegions = correctionSmoothingRegions

@@ -42,12 +42,13 @@ public struct BeamletBatch: Sendable {
         }
     }
 
-    /// Simulates the batch: one column per beamlet id, in id order.
-    public func columns() throws -> [BeamletColumn] {
+    /// Simulates the batch: one column per beamlet id, in id order, thresholded at `thresholdRelative`
+    /// (default: the statistics' threshold).
+    public func columns(thresholdRelative: Double? = nil) throws -> [BeamletColumn] {
         var calculator = try BeamletDoseCalculator(patient: patient, geometry: geometry, settings: statistics.transport)
         return try beamletIDs.map {
             try calculator.column(beamletID: $0, seed: statistics.seed, histories: histories(of: $0),
-                                  batches: statistics.uncertaintyBatches, thresholdRelative: statistics.thresholdRelative)
+                                  batches: statistics.uncertaintyBatches, thresholdRelative: thresholdRelative ?? statistics.thresholdRelative)
         }
     }
 }

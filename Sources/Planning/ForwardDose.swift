@@ -21,3 +21,30 @@ public struct ForwardDose: Sendable {
         uncertaintyGy = try matrix.doseUncertainty(weights: weights)
     }
 }
+
+extension ForwardDose {
+    /// The dose summed from partial doses (in the given order, so the sum does not depend on who computed them):
+    /// Σ over batches of Σ_j w_j d_ij, and its standard error √(Σ (w_j σ_ij)²), beamlets being independent.
+    /// - Throws: ``PlanningError`` when a partial's fields disagree in length or reach outside `grid`.
+    public init(grid: Grid, partials: [PartialDose]) throws {
+        var dose = [Double](repeating: 0, count: grid.voxelCount), variance = dose
+        for (b, p) in partials.enumerated() {
+            guard p.doseGy.count == p.rows.count, p.varianceGy2.count == p.rows.count else {
+                throw PlanningError("partial dose \(b): \(p.rows.count) rows, \(p.doseGy.count) doses, \(p.varianceGy2.count) variances")
+            }
+            for (n, row) in p.rows.enumerated() {
+                let i = Int(row)
+                guard i >= 0, i < grid.voxelCount else { throw PlanningError("partial dose \(b) reaches voxel \(i) outside the grid") }
+                dose[i] += p.doseGy[n]
+                variance[i] += p.varianceGy2[n]
+            }
+        }
+        try self.init(doseGy: DoseVolume(grid: grid, voxels: dose.map { Float($0) }),
+                      uncertaintyGy: DoseVolume(grid: grid, voxels: variance.map { Float($0.squareRoot()) }))
+    }
+
+    private init(doseGy: DoseVolume, uncertaintyGy: DoseVolume) {
+        self.doseGy = doseGy
+        self.uncertaintyGy = uncertaintyGy
+    }
+}

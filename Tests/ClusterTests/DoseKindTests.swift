@@ -47,6 +47,23 @@ import Testing
         #expect(try DoseMessages.decodeColumns(DoseKind().execute(phase: 0, input: DoseMessages.encode(batch))) == columns)
     }
 
+    /// A forward batch travels with its weights; the worker returns the batch's weighted, unthresholded sum, and a
+    /// partial dose survives the wire exactly; a result whose fields disagree is rejected.
+    @Test func forwardBatchMessagesRoundTripExactly() throws {
+        let setup = try Self.setup()
+        let batch = try BeamletBatch.batches(of: setup)[3]
+        let weights = batch.beamletIDs.map { Double($0 % 3) + 0.5 }
+        let payload = DoseMessages.encodeForward(batch, weights: weights, shared: SharedBeamletFields(patient: setup.patient, geometry: setup.geometry))
+        let (decoded, decodedWeights) = try DoseMessages.decodeForward(payload)
+        #expect(decoded.beamletIDs == batch.beamletIDs && decoded.statistics == batch.statistics && decodedWeights == weights)
+        let expected = try batch.partialDose(weights: weights)
+        #expect(try DoseMessages.decodePartialDose(DoseMessages.encode(expected)) == expected)
+        #expect(try DoseMessages.decodePartialDose(InfluenceStage.execute(payload)) == expected)
+        var broken = DoseMessages.encode(expected)
+        broken["variance"] = .float64([1])
+        #expect(throws: WireError.self) { try DoseMessages.decodePartialDose(broken) }
+    }
+
     /// `transport:` reaches the workers: the set-up's transport settings, the batch message and the columns' roulette tallies.
     @Test func rouletteTravelsFromTheSpecToTheWorkers() throws {
         guard case .dose(let dose) = try JobSpec.parse(yaml: Self.spec + "transport: {roulette_below_mev: 1, roulette_survival: 0.5}\n").work else {

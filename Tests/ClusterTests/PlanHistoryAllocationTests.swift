@@ -7,12 +7,12 @@ import Store
 import Testing
 @testable import Cluster
 
-/// The weighted history allocation and the separate threshold of a plan's Monte Carlo recomputations, and the
+/// The weighted history allocation of a plan's Monte Carlo recomputations, and the
 /// smoothed correction, on the water-box plan of ``PlanKindTests`` (pencil-beam matrix, final dose 80 histories).
 @Suite struct PlanHistoryAllocationTests {
     /// Weighted final-dose batches: the weighted beamlets only, in order, the allocation's histories per beamlet
-    /// (each column's bookkeeping counts them), the same total as uniform, batches cut by histories, and the
-    /// separate threshold in the batches' statistics.
+    /// (each batch's bookkeeping counts them), the same total as uniform, batches cut by histories, and no column
+    /// threshold in the batches' statistics (forward batches keep every entry).
     @Test func weightedFinalDoseBatchesCarryTheAllocation() throws {
         guard case .plan(let plan) = try JobSpec.parse(yaml: PlanKindTests.spec()).work else { throw PlanKindError("not a plan spec") }
         let masks = Dictionary(uniqueKeysWithValues: try PlanKindTests.structures().map { ($0.name, $0.mask) })
@@ -23,30 +23,29 @@ import Testing
             return j % 5 < 2 ? 0 : skew + 0.01
         }
         let stage = try PlanFinalDose(setup: setup, shared: SharedBeamletFields(patient: setup.patient, geometry: setup.geometry), weights: weights, historiesPerBeamlet: 80, seedOffset: PlanFinalDose.finalSeedOffset,
-                                      allocation: .weighted, thresholdRelative: 0.0001)
+                                      allocation: .weighted)
         let active = (0..<n).filter { weights[$0] > 0 }
         let expected = try BeamletHistoryAllocation.weighted(weights: active.map { weights[$0] }, meanHistories: 80,
                                                              minimumHistories: setup.statistics.uncertaintyBatches)
         #expect(stage.batches.flatMap { Array($0.beamletIDs) } == active)
         #expect(stage.batches.flatMap { b in b.beamletIDs.map(b.histories(of:)) } == expected)
         #expect(expected.reduce(0, +) == 80 * active.count && Set(expected).count > 1)
-        #expect(stage.batches.allSatisfy { $0.statistics.thresholdRelative == 0.0001 && $0.statistics.seed == 12 })
+        #expect(stage.batches.allSatisfy { $0.statistics.thresholdRelative == 0 && $0.statistics.seed == 12 })
         let results = try stage.tasks.map { try PlanKind().execute(phase: 5, input: PlanStage.finalDose.tagged($0)) }
-        let columns = try results.flatMap { try DoseMessages.decodeColumns($0) }
-        #expect(columns.map { Int($0.bookkeeping.histories) } == expected, "the workers ran the allocated histories")
+        let ran = try results.map { try DoseMessages.decodePartialDose($0).bookkeeping.histories }
+        #expect(ran == stage.batches.map { b in b.beamletIDs.map(b.histories(of:)).reduce(0, +) }, "the workers ran the allocated histories")
     }
 
-    /// A weighted plan with a lower final threshold (both plans) on 1, 2 and 4 workers: bitwise identical (dose, uncertainty,
+    /// A weighted plan on 1, 2 and 4 workers: bitwise identical (dose, uncertainty,
     /// weights, metrics); it records its settings; its mean final-dose σ in the ptv (relative to the ptv's mean dose)
     /// is below the uniform plan's with the same total histories (the optimised fluence is the same; only the
     /// normalisation factor, set on the final dose, differs).
     @Test func weightedPlanIsIdenticalForOneTwoAndFourWorkersAndLessNoisy() throws {
         let fixture = try PlanKindTests.caseFixture()
-        let uniformSpec = PlanPencilBeamTests.spec() + "final_threshold_relative: 0.0005\n"
+        let uniformSpec = PlanPencilBeamTests.spec()
         let weightedSpec = uniformSpec + "final_history_allocation: weighted\n"
         let (_, weighted) = try PlanKindTests.identicalPlanResults(fixture, spec: weightedSpec)
         #expect(weighted.attributes["final_history_allocation"] == .string("weighted"))
-        #expect(weighted.attributes["final_threshold_relative"] == .double(0.0005))
         let plain = try fixture.submit(uniformSpec, kind: "plan")
         try fixture.drain(kind: PlanKind(), slots: 2)
         let record = try fixture.registry.job(id: plain)

@@ -63,7 +63,9 @@ import Testing
     }
 
     /// The final dose recomputes only beamlets of non-zero weight, in contiguous id runs, with seed + 1 and the
-    /// final history count; the zero-weight columns of the assembled matrix are empty.
+    /// final history count, as forward batches: the summed dose equals D·w of the same beamlets' unthresholded
+    /// columns (to float rounding: 1e-6 of the maximum, the sums are associated per batch) and exceeds D·w of columns
+    /// cut at the default 10⁻³ threshold (the truncated far scatter is kept).
     @Test func finalDoseBatchesCoverTheWeightedBeamletsOnly() throws {
         guard case .plan(let plan) = try JobSpec.parse(yaml: Self.spec()).work else { throw PlanKindError("not a plan spec") }
         let masks = Dictionary(uniqueKeysWithValues: try Self.structures().map { ($0.name, $0.mask) })
@@ -76,9 +78,22 @@ import Testing
         #expect(stage.batches.allSatisfy { $0.statistics.seed == 12 && $0.statistics.historiesPerBeamlet == 80 })
         #expect(stage.batches.allSatisfy { $0.beamletIDs.count <= BeamletBatches.batchSize(beamletCount: ids.count) })
         let results = try stage.tasks.map { try PlanKind().execute(phase: 5, input: PlanStage.finalDose.tagged($0)) }
-        let (matrix, _) = try stage.matrix(from: results, grid: setup.patient.grid)
-        #expect(matrix.columnCount == n)
-        #expect((0..<n).allSatisfy { (matrix.column($0).rows.isEmpty) == (weights[$0] == 0) })
+        let (forward, bookkeeping) = try stage.dose(from: results, grid: setup.patient.grid)
+        let grid = setup.patient.grid
+        func matrixDose(threshold: Double) throws -> [Float] {
+            let columns = try stage.batches.flatMap { try $0.columns(thresholdRelative: threshold) }
+            let matrix = try Dose.InfluenceMatrix(grid: grid, columnCount: n, columns: columns)
+            return try matrix.dose(weights: weights).voxels
+        }
+        let full = try matrixDose(threshold: 0), cut = try matrixDose(threshold: 0.001)
+        let peak = Double(full.max() ?? 0)
+        #expect(peak > 0)
+        #expect(zip(forward.doseGy.voxels, full).allSatisfy { abs(Double($0) - Double($1)) <= 1e-6 * peak })
+        let total = forward.doseGy.voxels.reduce(0.0) { $0 + Double($1) }, truncated = cut.reduce(0.0) { $0 + Double($1) }
+        #expect(total > truncated, "forward total \(total) vs thresholded \(truncated)")
+        #expect(forward.doseGy.voxels.filter { $0 > 0 }.count > cut.filter { $0 > 0 }.count)
+        #expect(forward.uncertaintyGy.voxels.allSatisfy { $0 >= 0 } && forward.uncertaintyGy.voxels.contains { $0 > 0 })
+        #expect(bookkeeping.histories == 80 * ids.count)
     }
 
     /// Runs plan `spec` on 1, 2 and 4 in-process workers, checks that dose, uncertainty, weights and metrics are

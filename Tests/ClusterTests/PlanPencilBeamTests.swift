@@ -2,6 +2,7 @@ import Core
 import Dose
 import Foundation
 import Jobs
+import Planning
 import Store
 import Testing
 @testable import Cluster
@@ -53,13 +54,14 @@ import Testing
         #expect(change > 1e-3 * (w0.max() ?? 0), "max |Δw| \(change) against max w \(w0.max() ?? 0)")
     }
 
-    /// The correction is D_mc·w − D_pb·w per voxel: on two hand-made 2-voxel matrices, exactly.
+    /// The correction is D_mc·w − D_pb·w per voxel: on a hand-made 2-voxel forward dose and matrix, exactly.
     @Test func correctionIsTheDoseDifference() throws {
         let grid = try Grid(nx: 2, ny: 1, nz: 1, spacingMM: SIMD3(1, 1, 1), originMM: .zero)
         func column(_ id: Int, _ rows: [Int32], _ dose: [Float]) -> BeamletColumn {
             BeamletColumn(beamletID: id, rowIndices: rows, doseGy: dose, uncertaintyGy: dose.map { _ in 0 }, bookkeeping: EnergyBookkeeping())
         }
-        let mc = try Dose.InfluenceMatrix(grid: grid, columnCount: 2, columns: [column(0, [0, 1], [2, 1]), column(1, [1], [4])])
+        let mcPartial = try PartialDose(columns: [column(0, [0, 1], [2, 1]), column(1, [1], [4])], weights: [2, 0.5], voxelCount: 2)
+        let mc = try ForwardDose(grid: grid, partials: [mcPartial])
         let pb = try Dose.InfluenceMatrix(grid: grid, columnCount: 2, columns: [column(0, [0], [1.5]), column(1, [1], [3])])
         // Voxel 0: 2·2 − 2·1.5 = 1; voxel 1: (2·1 + 0.5·4) − 0.5·3 = 2.5.
         #expect(try PlanRun.correctionGy(monteCarlo: mc, pencilBeam: pb, weights: [2, 0.5]) == [1, 2.5])

@@ -106,7 +106,6 @@ struct JobSpecParsingTests {
         pencil.finalHistoriesPerBeamlet = 10
         pencil.correctionHistoriesPerBeamlet = 10_000_000
         pencil.finalHistoryAllocation = .weighted
-        pencil.finalThresholdRelative = 0.0001
         pencil.correctionSmoothingMM = 6.5
         pencil.correctionIterations = 3
         pencil.correctionSmoothingRegions = .structures
@@ -115,8 +114,8 @@ struct JobSpecParsingTests {
         #expect(try JobSpec.parse(yaml: pencilText) == pencilSpec, "\(pencilText)")
         #expect(pencilText.contains("engine: pencil_beam\nkernel_histories: 12345\n"))
         #expect(pencilText.contains("correction_histories_per_beamlet: 10000000\n") && !text.contains("correction_histories"))
-        #expect(pencilText.contains("final_history_allocation: weighted\nfinal_threshold_relative: 0.0001\ncorrection_smoothing_mm: 6.5\ncorrection_iterations: 3\ncorrection_smoothing_regions: structures\n"))
-        #expect(!text.contains("final_history_allocation") && !text.contains("final_threshold") && !text.contains("smoothing")
+        #expect(pencilText.contains("final_history_allocation: weighted\ncorrection_smoothing_mm: 6.5\ncorrection_iterations: 3\ncorrection_smoothing_regions: structures\n"))
+        #expect(!text.contains("final_history_allocation") && !text.contains("smoothing")
                 && !text.contains("correction_iterations") && !text.contains("regions"),
                 "defaults are not written, so existing canonical forms stay as they were")
     }
@@ -147,11 +146,11 @@ struct JobSpecParsingTests {
             Issue.record("not a plan job"); return
         }
         #expect(corrected.correctionHistoriesPerBeamlet == 10, "the lower bound of the range is accepted")
-        #expect(p.finalHistoryAllocation == .uniform && p.finalThresholdRelative == nil && p.correctionSmoothingMM == nil && p.correctionIterations == 1
+        #expect(p.finalHistoryAllocation == .uniform && p.correctionSmoothingMM == nil && p.correctionIterations == 1
                 && p.correctionSmoothingRegions == .body)
-        let tuned = plan + "correction_histories_per_beamlet: 10000\nfinal_history_allocation: weighted\nfinal_threshold_relative: 0\ncorrection_smoothing_mm: 50\ncorrection_iterations: 10\ncorrection_smoothing_regions: structures\n"
+        let tuned = plan + "correction_histories_per_beamlet: 10000\nfinal_history_allocation: weighted\ncorrection_smoothing_mm: 50\ncorrection_iterations: 10\ncorrection_smoothing_regions: structures\n"
         guard case .plan(let t) = try JobSpec.parse(yaml: tuned).work else { Issue.record("not a plan job"); return }
-        #expect(t.finalHistoryAllocation == .weighted && t.finalThresholdRelative == 0 && t.correctionSmoothingMM == 50 && t.correctionIterations == 10
+        #expect(t.finalHistoryAllocation == .weighted && t.correctionSmoothingMM == 50 && t.correctionIterations == 10
                 && t.correctionSmoothingRegions == .structures, "range ends accepted")
     }
 }

@@ -13,6 +13,9 @@ import Planning
 /// (int64 per column), `counts` (int64 entries per column), `rows` (int32), `dose` and `sigma` (float32,
 /// Gy per unit weight) concatenated over the columns, and `bookkeeping` (float64 [emitted, deposited,
 /// escaped MeV, unscattered primaries, histories, roulette removed MeV, roulette added MeV] per column).
+/// A forward batch (final and correction doses of a plan) adds `dose.task` = `forward` and `weights` (float64 per
+/// beamlet of the range); its result is the batch's ``PartialDose``: `rows` (int32), `dose` (float64 Gy),
+/// `variance` (float64 Gy²) and `bookkeeping` (float64, one 7-value record for the batch).
 enum DoseMessages {
     static func encode(_ batch: BeamletBatch) -> TaskPayload {
         encode(batch, shared: SharedBeamletFields(patient: batch.patient, geometry: batch.geometry))
@@ -27,6 +30,36 @@ enum DoseMessages {
         if let h = batch.beamletHistories { payload["beamlet_histories"] = .int64(h.map(Int64.init)) }
         if s.transport.rouletteEnabled { payload["roulette"] = .float64([s.transport.rouletteBelowMeV, s.transport.rouletteSurvival]) }
         return payload
+    }
+
+    /// A forward batch: the Monte Carlo batch's fields plus the weights of its beamlets.
+    static func encodeForward(_ batch: BeamletBatch, weights: [Double], shared: SharedBeamletFields) -> TaskPayload {
+        var payload = encode(batch, shared: shared)
+        payload[PencilBeamMessages.taskField] = .text("forward")
+        payload["weights"] = .float64(weights)
+        return payload
+    }
+
+    static func decodeForward(_ payload: TaskPayload) throws -> (batch: BeamletBatch, weights: [Double]) {
+        (try decodeBatch(payload), try payload.float64s("weights"))
+    }
+
+    static func encode(_ partial: PartialDose) -> TaskPayload {
+        var payload = TaskPayload()
+        payload["rows"] = .int32(partial.rows)
+        payload["dose"] = .float64(partial.doseGy)
+        payload["variance"] = .float64(partial.varianceGy2)
+        payload["bookkeeping"] = .float64(records(of: partial.bookkeeping))
+        return payload
+    }
+
+    static func decodePartialDose(_ payload: TaskPayload) throws -> PartialDose {
+        let rows = try payload.int32s("rows"), dose = try payload.float64s("dose"), variance = try payload.float64s("variance")
+        let balances = try records(payload, "bookkeeping", width: 7)
+        guard dose.count == rows.count, variance.count == rows.count, balances.count == 1 else {
+            throw WireError.malformed("fields of a forward-dose result disagree in length")
+        }
+        return PartialDose(rows: rows, doseGy: dose, varianceGy2: variance, bookkeeping: bookkeeping(balances[0]))
     }
 
     /// The fields shared by Monte Carlo and pencil-beam batches: patient, beams, beamlets (shared, cached on the
@@ -90,12 +123,26 @@ enum DoseMessages {
         payload["rows"] = .int32(columns.flatMap(\.rowIndices))
         payload["dose"] = .float32(columns.flatMap(\.doseGy))
         payload["sigma"] = .float32(columns.flatMap(\.uncertaintyGy))
-        payload["bookkeeping"] = .float64(columns.flatMap { c in
-            [c.bookkeeping.emittedMeV, c.bookkeeping.depositedMeV, c.bookkeeping.escapedMeV,
-             Double(c.bookkeeping.unscatteredPrimaries), Double(c.bookkeeping.histories),
-             c.bookkeeping.rouletteRemovedMeV, c.bookkeeping.rouletteAddedMeV]
-        })
+        payload["bookkeeping"] = .float64(columns.flatMap { records(of: $0.bookkeeping) })
         return payload
+    }
+
+    /// An energy balance as its 7-value wire record.
+    static func records(of b: EnergyBookkeeping) -> [Double] {
+        [b.emittedMeV, b.depositedMeV, b.escapedMeV, Double(b.unscatteredPrimaries), Double(b.histories), b.rouletteRemovedMeV, b.rouletteAddedMeV]
+    }
+
+    /// The energy balance of a 7-value wire record.
+    static func bookkeeping(_ record: [Double]) -> EnergyBookkeeping {
+        var balance = EnergyBookkeeping()
+        balance.emittedMeV = record[0]
+        balance.depositedMeV = record[1]
+        balance.escapedMeV = record[2]
+        balance.unscatteredPrimaries = Int(record[3])
+        balance.histories = Int(record[4])
+        balance.rouletteRemovedMeV = record[5]
+        balance.rouletteAddedMeV = record[6]
+        return balance
     }
 
     static func decodeColumns(_ payload: TaskPayload) throws -> [BeamletColumn] {
@@ -110,16 +157,8 @@ enum DoseMessages {
         return ids.indices.map { n in
             let range = start..<(start + Int(counts[n]))
             start = range.upperBound
-            var balance = EnergyBookkeeping()
-            balance.emittedMeV = balances[n][0]
-            balance.depositedMeV = balances[n][1]
-            balance.escapedMeV = balances[n][2]
-            balance.unscatteredPrimaries = Int(balances[n][3])
-            balance.histories = Int(balances[n][4])
-            balance.rouletteRemovedMeV = balances[n][5]
-            balance.rouletteAddedMeV = balances[n][6]
             return BeamletColumn(beamletID: Int(ids[n]), rowIndices: Array(rows[range]), doseGy: Array(dose[range]),
-                                 uncertaintyGy: Array(sigma[range]), bookkeeping: balance)
+                                 uncertaintyGy: Array(sigma[range]), bookkeeping: bookkeeping(balances[n]))
         }
     }
 

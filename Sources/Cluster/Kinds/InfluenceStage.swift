@@ -54,12 +54,16 @@ final class InfluenceStage {
         }
     }
 
-    /// The worker side: a kernel partition's partial table, or the columns of a Monte Carlo or pencil-beam batch.
+    /// The worker side: a kernel partition's partial table, the columns of a Monte Carlo or pencil-beam batch, or
+    /// the partial dose of a forward batch (a plan's correction and final doses, ``PlanFinalDose``).
     static func execute(_ input: TaskPayload) throws -> TaskPayload {
         let task = input[PencilBeamMessages.taskField] == nil ? nil : try input.text(PencilBeamMessages.taskField)
         switch task {
         case nil: return DoseMessages.encode(try DoseMessages.decodeBatch(input).columns())
         case "pencil_beam": return DoseMessages.encode(try PencilBeamMessages.decodeBatch(input).columns())
+        case "forward":
+            let (batch, weights) = try DoseMessages.decodeForward(input)
+            return DoseMessages.encode(try batch.partialDose(weights: weights))
         case "kernel":
             let (simulation, partition) = try PencilBeamMessages.decodePartition(input)
             var result = TaskPayload()

@@ -3,18 +3,19 @@ import Dose
 import Jobs
 import Planning
 
-/// The final-dose stage of a plan (and its correction-dose stage): the beamlets with non-zero weight recomputed
-/// with Monte Carlo (with seed + `seedOffset`: 1 for the final dose, 1 + k for the correction dose of round k, so each is
-/// statistically independent of the other and of the matrix it was optimised on), as beamlet-batch tasks of the
-/// influence stage's form. Uniform allocation: every beamlet gets the same histories, and batches are contiguous id
+/// The final-dose stage of a plan (and its correction-dose stage): the dose of the weights, the beamlets with
+/// non-zero weight recomputed with Monte Carlo (with seed + `seedOffset`: 1 for the final dose, 1 + k for the
+/// correction dose of round k, so each is statistically independent of the other and of the matrix it was optimised
+/// on), as forward batches: each worker sums its batch's beamlets at their weights with no column threshold
+/// (``PartialDose``) and the coordinator adds the batches in batch order. Uniform allocation: every beamlet gets the same histories, and batches are contiguous id
 /// runs cut to the influence stage's batch size for the number of beamlets recomputed. Weighted allocation: the same
 /// total spread by ``BeamletHistoryAllocation`` and batches cut by histories (``BeamletBatches/ranges(ids:histories:)``).
 /// Either way the task list depends on the weights alone, and each beamlet's column on (seed, id, histories) alone.
 struct PlanFinalDose {
     /// The batches, one task each.
     let batches: [BeamletBatch]
-    /// Number of beamlets of the plan (the final matrix has empty columns for the zero-weight ones).
-    let beamletCount: Int
+    /// The weights of the plan, one per beamlet.
+    let weights: [Double]
     /// The patient and geometry fields of the set-up (the influence stage's, so workers still hold them).
     let shared: SharedBeamletFields
 
@@ -25,13 +26,12 @@ struct PlanFinalDose {
     static func correctionSeedOffset(round: Int) -> UInt64 { 1 &+ UInt64(round) }
 
     init(setup: DoseSetup, shared: SharedBeamletFields, weights: [Double], historiesPerBeamlet: Int, seedOffset: UInt64,
-         allocation: HistoryAllocation = .uniform, thresholdRelative: Double? = nil) throws {
+         allocation: HistoryAllocation = .uniform) throws {
         let s = setup.statistics
         let statistics = BeamletStatistics(seed: s.seed &+ seedOffset, historiesPerBeamlet: historiesPerBeamlet,
-                                           uncertaintyBatches: s.uncertaintyBatches, thresholdRelative: thresholdRelative ?? s.thresholdRelative,
-                                           transport: s.transport)
+                                           uncertaintyBatches: s.uncertaintyBatches, thresholdRelative: 0, transport: s.transport)
         let active = weights.indices.filter { weights[$0] > 0 }
-        beamletCount = weights.count
+        self.weights = weights
         self.shared = shared
         if allocation == .weighted {
             let histories = try BeamletHistoryAllocation.weighted(weights: active.map { weights[$0] }, meanHistories: historiesPerBeamlet,
@@ -56,19 +56,16 @@ struct PlanFinalDose {
     }
 
     /// The phase's task inputs, in batch order.
-    var tasks: [TaskPayload] { batches.map { DoseMessages.encode($0, shared: shared) } }
+    var tasks: [TaskPayload] {
+        batches.map { DoseMessages.encodeForward($0, weights: Array(weights[$0.beamletIDs]), shared: shared) }
+    }
 
-    /// The recomputed matrix (all beamlets; zero-weight ones empty) and its energy balance.
-    func matrix(from results: [TaskPayload], grid: Grid) throws -> (matrix: Dose.InfluenceMatrix, bookkeeping: EnergyBookkeeping) {
+    /// The dose of the weights with its uncertainty, and the summed energy balance, from the batch results in order.
+    func dose(from results: [TaskPayload], grid: Grid) throws -> (dose: ForwardDose, bookkeeping: EnergyBookkeeping) {
         guard results.count == batches.count else { throw PlanKindError("\(results.count) final-dose results for \(batches.count) batches") }
-        var columns: [BeamletColumn] = []
-        for (batch, result) in zip(batches, results) {
-            let received = try DoseMessages.decodeColumns(result)
-            guard received.map(\.beamletID) == Array(batch.beamletIDs) else {
-                throw PlanKindError("the final-dose result of beamlets \(batch.beamletIDs) holds other beamlets")
-            }
-            columns += received
-        }
-        return (try Dose.InfluenceMatrix(grid: grid, columnCount: beamletCount, columns: columns), InfluenceAssembly.bookkeeping(of: columns))
+        let partials = try results.map(DoseMessages.decodePartialDose)
+        var balance = EnergyBookkeeping()
+        for p in partials { balance.add(p.bookkeeping) }
+        return (try ForwardDose(grid: grid, partials: partials), balance)
     }
 }

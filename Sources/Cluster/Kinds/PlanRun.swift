@@ -99,7 +99,7 @@ final class PlanRun: JobRun {
             return try correctionDose(inputs, matrix: matrix, bookkeeping: bookkeeping, blocks: blocks, weights: optimisation.weights,
                                       histories: histories, round: 1, previousCorrectionGy: nil)
         case .correctionDose(let inputs, let matrix, let bookkeeping, let blocks, let weights, let stage, let round, let previous):
-            let (monteCarlo, _) = try stage.matrix(from: results, grid: inputs.setup.patient.grid)
+            let (monteCarlo, _) = try stage.dose(from: results, grid: inputs.setup.patient.grid)
             var correctionGy = try Self.correctionGy(monteCarlo: monteCarlo, pencilBeam: matrix, weights: weights)
             try recordTargetMismatch(inputs, matrix: matrix, weights: weights, monteCarloGy: nil, rawCorrectionGy: correctionGy,
                                      modelCorrectionGy: previous)
@@ -128,9 +128,9 @@ final class PlanRun: JobRun {
             }
             return try afterOptimisation(inputs, matrix: matrix, bookkeeping: bookkeeping, optimisation: optimisation, correctionGy: correctionGy)
         case .finalDose(let inputs, let matrix, let optimisation, let stage, let correctionGy):
-            let (finalMatrix, bookkeeping) = try stage.matrix(from: results, grid: inputs.setup.patient.grid)
+            let (final, bookkeeping) = try stage.dose(from: results, grid: inputs.setup.patient.grid)
             if let correctionGy {
-                let finalGy = try finalMatrix.dose(weights: optimisation.weights).voxels.map(Double.init)
+                let finalGy = final.doseGy.voxels.map(Double.init)
                 let pencilBeamGy = try matrix.dose(weights: optimisation.weights).voxels.map(Double.init)
                 let target = try inputs.structures.mask(named: spec.prescription.target, for: "prescription.target")
                 modelMismatch.append(try Self.modelMismatchRelative(monteCarloGy: finalGy, modelGy: zip(pencilBeamGy, correctionGy).map { $0 + $1 },
@@ -139,7 +139,7 @@ final class PlanRun: JobRun {
                                          modelCorrectionGy: correctionGy)
             }
             endStage(.finalDose)
-            return try finish(inputs, matrix: matrix, optimisation: optimisation, finalMatrix: finalMatrix, bookkeeping: bookkeeping)
+            return try finish(inputs, matrix: matrix, optimisation: optimisation, final: final, bookkeeping: bookkeeping)
         case .starting, .finished:
             throw PlanKindError("results arrived with no plan stage running")
         }
@@ -150,8 +150,7 @@ final class PlanRun: JobRun {
                                 blocks: PlanOptimisationMessages.Blocks, weights: [Double], histories: Int, round: Int,
                                 previousCorrectionGy: [Double]?) throws -> JobStep {
         let stage = try PlanFinalDose(setup: inputs.setup, shared: inputs.shared, weights: weights, historiesPerBeamlet: histories,
-                                      seedOffset: PlanFinalDose.correctionSeedOffset(round: round), allocation: spec.finalHistoryAllocation,
-                                      thresholdRelative: spec.finalThresholdRelative)
+                                      seedOffset: PlanFinalDose.correctionSeedOffset(round: round), allocation: spec.finalHistoryAllocation)
         state = .correctionDose(inputs, matrix: matrix, bookkeeping: bookkeeping, blocks: blocks, weights: weights, stage: stage,
                                 round: round, previousCorrectionGy: previousCorrectionGy)
         return phase(.correctionDose, stage.tasks)
@@ -172,11 +171,11 @@ final class PlanRun: JobRun {
     private func afterOptimisation(_ inputs: Inputs, matrix: Dose.InfluenceMatrix, bookkeeping: EnergyBookkeeping,
                                    optimisation: FluenceOptimisationResult, correctionGy: [Double]? = nil) throws -> JobStep {
         guard let histories = spec.finalHistoriesPerBeamlet else {
-            return try finish(inputs, matrix: matrix, optimisation: optimisation, finalMatrix: matrix, bookkeeping: bookkeeping)
+            return try finish(inputs, matrix: matrix, optimisation: optimisation,
+                              final: try ForwardDose(matrix: matrix, weights: optimisation.weights), bookkeeping: bookkeeping)
         }
         let stage = try PlanFinalDose(setup: inputs.setup, shared: inputs.shared, weights: optimisation.weights, historiesPerBeamlet: histories,
-                                      seedOffset: PlanFinalDose.finalSeedOffset, allocation: spec.finalHistoryAllocation,
-                                      thresholdRelative: spec.finalThresholdRelative)
+                                      seedOffset: PlanFinalDose.finalSeedOffset, allocation: spec.finalHistoryAllocation)
         state = .finalDose(inputs, matrix: matrix, optimisation: optimisation, stage: stage, correctionGy: correctionGy)
         return phase(.finalDose, stage.tasks)
     }
@@ -194,8 +193,8 @@ final class PlanRun: JobRun {
     }
 
     /// The Monte Carlo correction per dose voxel, D_mc·w − D_pb·w in Gy.
-    static func correctionGy(monteCarlo: Dose.InfluenceMatrix, pencilBeam: Dose.InfluenceMatrix, weights: [Double]) throws -> [Double] {
-        let mc = try monteCarlo.dose(weights: weights).voxels, pb = try pencilBeam.dose(weights: weights).voxels
+    static func correctionGy(monteCarlo: ForwardDose, pencilBeam: Dose.InfluenceMatrix, weights: [Double]) throws -> [Double] {
+        let mc = monteCarlo.doseGy.voxels, pb = try pencilBeam.dose(weights: weights).voxels
         return zip(mc, pb).map { Double($0) - Double($1) }
     }
 
@@ -269,9 +268,8 @@ final class PlanRun: JobRun {
 
     /// Evaluation on the coordinator and the result file.
     private func finish(_ inputs: Inputs, matrix: Dose.InfluenceMatrix, optimisation: FluenceOptimisationResult,
-                        finalMatrix: Dose.InfluenceMatrix, bookkeeping: EnergyBookkeeping) throws -> JobStep {
+                        final forward: ForwardDose, bookkeeping: EnergyBookkeeping) throws -> JobStep {
         state = .finished
-        let forward = try ForwardDose(matrix: finalMatrix, weights: optimisation.weights)
         let evaluation = try PlanEvaluation(doseGy: forward.doseGy, structures: inputs.structures, prescription: spec.prescription,
                                             goals: spec.goals, objectives: inputs.objectives)
         let factor = evaluation.normalisationFactor
@@ -289,7 +287,6 @@ final class PlanRun: JobRun {
         if let histories = spec.finalHistoriesPerBeamlet { attributes["final_histories_per_beamlet"] = .int(histories) }
         if let histories = spec.correctionHistoriesPerBeamlet { attributes["correction_histories_per_beamlet"] = .int(histories) }
         if spec.finalHistoryAllocation != .uniform { attributes["final_history_allocation"] = .string(spec.finalHistoryAllocation.rawValue) }
-        if let threshold = spec.finalThresholdRelative { attributes["final_threshold_relative"] = .double(threshold) }
         if let sigmaMM = spec.correctionSmoothingMM { attributes["correction_smoothing_mm"] = .double(sigmaMM) }
         if spec.correctionSmoothingRegions != .body { attributes["correction_smoothing_regions"] = .string(spec.correctionSmoothingRegions.rawValue) }
         if spec.correctionIterations != 1 { attributes["correction_iterations"] = .int(spec.correctionIterations) }

@@ -1,0 +1,47 @@
+import Core
+import Dose
+import Planning
+import Testing
+
+/// The forward dose of a plan's recomputations: per-batch weighted sums and their in-order total.
+@Suite struct PartialDoseTests {
+    static func column(_ id: Int, _ rows: [Int32], _ dose: [Float], _ sigma: [Float]) -> BeamletColumn {
+        var balance = EnergyBookkeeping()
+        balance.histories = 10
+        balance.emittedMeV = 5
+        return BeamletColumn(beamletID: id, rowIndices: rows, doseGy: dose, uncertaintyGy: sigma, bookkeeping: balance)
+    }
+
+    /// Hand-computed: voxel 1 = 2·1 + 0.5·4 = 4 Gy, variance (2·0.5)² + (0.5·2)² = 2 Gy²; the rows are the union,
+    /// ascending; the bookkeeping is summed.
+    @Test func sumsTheWeightedColumns() throws {
+        let p = try PartialDose(columns: [Self.column(0, [3, 1], [2, 1], [1, 0.5]), Self.column(1, [1], [4], [2])],
+                                weights: [2, 0.5], voxelCount: 5)
+        #expect(p.rows == [1, 3])
+        #expect(p.doseGy == [4, 4])
+        #expect(p.varianceGy2 == [2, 4])
+        #expect(p.bookkeeping.histories == 20 && p.bookkeeping.emittedMeV == 10)
+    }
+
+    @Test func rejectsBadWeightsAndRows() throws {
+        let c = Self.column(0, [1], [1], [0.1])
+        #expect(throws: PlanningError.self) { try PartialDose(columns: [c], weights: [], voxelCount: 5) }
+        #expect(throws: PlanningError.self) { try PartialDose(columns: [c], weights: [-1], voxelCount: 5) }
+        #expect(throws: PlanningError.self) { try PartialDose(columns: [c], weights: [.nan], voxelCount: 5) }
+        #expect(throws: PlanningError.self) { try PartialDose(columns: [c], weights: [1], voxelCount: 1) }
+    }
+
+    /// Two partials added in order: dose 1 + 3 = 4 Gy in voxel 0, σ = √(1 + 8) = 3 Gy; malformed partials are named.
+    @Test func forwardDoseAddsPartials() throws {
+        let grid = try Grid(nx: 2, ny: 1, nz: 1, spacingMM: SIMD3(1, 1, 1), originMM: .zero)
+        let a = PartialDose(rows: [0], doseGy: [1], varianceGy2: [1], bookkeeping: EnergyBookkeeping())
+        let b = PartialDose(rows: [0, 1], doseGy: [3, 2], varianceGy2: [8, 4], bookkeeping: EnergyBookkeeping())
+        let forward = try ForwardDose(grid: grid, partials: [a, b])
+        #expect(forward.doseGy.voxels == [4, 2])
+        #expect(forward.uncertaintyGy.voxels == [3, 2])
+        let short = PartialDose(rows: [0, 1], doseGy: [1], varianceGy2: [1, 1], bookkeeping: EnergyBookkeeping())
+        #expect(throws: PlanningError.self) { try ForwardDose(grid: grid, partials: [short]) }
+        let outside = PartialDose(rows: [2], doseGy: [1], varianceGy2: [1], bookkeeping: EnergyBookkeeping())
+        #expect(throws: PlanningError.self) { try ForwardDose(grid: grid, partials: [outside]) }
+    }
+}
