@@ -1,4 +1,5 @@
 import Core
+import Foundation
 import Testing
 import Evaluation
 
@@ -58,6 +59,38 @@ import Evaluation
     @Test func differentGridsInterpolate() throws {
         let r = try GammaIndex.compare(reference: Self.field(), evaluated: Self.field(spacingMM: 0.5, originMM: -0.5))
         #expect(r.passRatePct == 100 && r.maxGamma < 1e-4, "max γ \(r.maxGamma)")
+    }
+
+    /// The pre-sorted search with early exit against an exhaustive one: random 10×9×8 doses on a 1 mm grid, search
+    /// step 1 mm (lattice points fall on voxel centres, so no interpolation is involved) and radius 2.5 mm (no lattice
+    /// point lies on the sphere); every voxel's γ within 1e-5, and the same voxels evaluated.
+    @Test func earlyExitMatchesExhaustiveSearch() throws {
+        let grid = try Grid(nx: 10, ny: 9, nz: 8, spacingMM: [1, 1, 1], originMM: [0, 0, 0])
+        var rng = RandomStream(seed: 7)
+        var reference = DoseVolume(grid: grid), evaluated = DoseVolume(grid: grid)
+        for z in 0..<8 { for y in 0..<9 { for x in 0..<10 {
+            let smooth = 1 + sin(Double(x) * 0.7) * cos(Double(y) * 0.5) + 0.1 * Double(z)
+            reference[x, y, z] = Float(smooth * (1 + 0.03 * rng.normal()))
+            evaluated[x, y, z] = Float(smooth * (1 + 0.03 * rng.normal()))
+        } } }
+        let criteria = GammaCriteria(searchRadiusMM: 2.5, searchStepMM: 1)
+        let result = try GammaIndex.compare(reference: reference, evaluated: evaluated, criteria: criteria)
+        let norm = Double(reference.voxels.max() ?? 0), dd = 0.03 * norm, dta = 2.0
+        var evaluatedCount = 0
+        for z in 0..<8 { for y in 0..<9 { for x in 0..<10 {
+            let dr = Double(reference[x, y, z])
+            guard dr >= 0.1 * norm else { #expect(result.gammaMap[x, y, z] == -1); continue }
+            evaluatedCount += 1
+            var best = Double.infinity
+            for k in -2...2 { for j in -2...2 { for i in -2...2 where i * i + j * j + k * k <= 6 {
+                let (ex, ey, ez) = (x + i, y + j, z + k)
+                guard (0..<10).contains(ex), (0..<9).contains(ey), (0..<8).contains(ez) else { continue }
+                let de = Double(evaluated[ex, ey, ez])
+                best = min(best, (Double(i * i + j * j + k * k) / (dta * dta) + (de - dr) * (de - dr) / (dd * dd)).squareRoot())
+            } } }
+            #expect(abs(Double(result.gammaMap[x, y, z]) - best) <= 1e-5, "voxel \(x),\(y),\(z): \(result.gammaMap[x, y, z]) vs \(best)")
+        } } }
+        #expect(result.evaluatedVoxelCount == evaluatedCount && result.passedVoxelCount < evaluatedCount && result.passedVoxelCount > 0)
     }
 
     @Test func localCriterionAndValidation() throws {

@@ -69,6 +69,18 @@ import Optimization
         #expect(zip(loose.objectiveHistory, loose.objectiveHistory.dropFirst()).allSatisfy { $0 > $1 })
     }
 
+    /// With the relative-change test off, a separable quadratic in a box stops on the projected-gradient norm, at or
+    /// below the tolerance, at the box-clipped minimum (x₂'s unconstrained minimum −2 lies below its bound 0).
+    @Test func stopsOnProjectedGradientNorm() throws {
+        let c = [1.5, -2.0, 0.25]
+        let result = try ProjectedLBFGS(options: QuasiNewtonOptions(maxIterations: 200, relativeObjectiveTolerance: 0, projectedGradientTolerance: 1e-7))
+            .minimize(start: [4, 4, 4], lowerBounds: [0, 0, 0], upperBounds: [10, 10, 10]) { x in
+                (zip(x, c).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }, zip(x, c).map { 2 * ($0 - $1) })
+            }
+        #expect(result.stopReason == .projectedGradient && result.projectedGradientNorm <= 1e-7)
+        for (x, expected) in zip(result.weights, [1.5, 0, 0.25]) { #expect(abs(x - expected) <= 1e-7) }
+    }
+
     @Test func rejectsMismatchedBounds() {
         #expect(throws: OptimizationError.self) {
             try ProjectedLBFGS().minimize(start: [1, 2], lowerBounds: [0]) { x in (0, x) }
