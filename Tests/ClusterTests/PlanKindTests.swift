@@ -135,6 +135,11 @@ import Testing
             #expect(file.attributes[name] != nil, "attribute \(name) missing")
         }
         #expect(file.attributes["timings_phase_names"] == .string("influence,optimisation,final_dose"))
+        // Provenance: version, the spec as submitted, seed, ranks, wall time.
+        #expect(file.attributes["kind"] == .string("plan"))
+        guard case .string(let recorded)? = file.attributes["spec"] else { Issue.record("no spec attribute"); return }
+        #expect(try JobSpec.parse(yaml: recorded).kind == .plan)
+        for name in ["software_version", "seed", "ranks", "wall_seconds"] { #expect(file.attributes[name] != nil, "attribute \(name) missing") }
         #expect(file.attributes["histories_per_beamlet"] == .int(40) && file.attributes["final_histories_per_beamlet"] == .int(80))
         guard case .string(let json) = file.attributes["metrics_json"], case .double(let factor) = file.attributes["normalisation_factor"] else {
             Issue.record("metrics_json or normalisation_factor missing"); return
