@@ -250,6 +250,9 @@ func speed(_ args: [String]) throws {
     }
 }
 
+// Freed volumes are reused instead of unmapped and faulted in again (as `rtcluster worker` does);
+// SEGMENTATION_DEFAULT_MALLOC=1 keeps glibc's defaults (for before/after comparisons).
+if ProcessInfo.processInfo.environment["SEGMENTATION_DEFAULT_MALLOC"] != "1" { ProcessMemory.retainFreedMemory() }
 let arguments = Array(CommandLine.arguments.dropFirst())
 do {
     switch arguments.first {
