@@ -25,8 +25,9 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "COpenJPEG", pkgConfig: "libopenjp2", providers: [.apt(["libopenjp2-7-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CMalloc"),
 
-        .target(name: "Core", exclude: ["README.md"], swiftSettings: kernelSettings),
+        .target(name: "Core", dependencies: ["CMalloc"], exclude: ["README.md"], swiftSettings: kernelSettings),
         .target(name: "Phantoms", dependencies: ["Core"], exclude: ["README.md"], swiftSettings: kernelSettings),
         .target(name: "Segmentation", dependencies: ["Core"], exclude: ["README.md"], swiftSettings: kernelSettings),
         .target(name: "Dose", dependencies: ["Core"], exclude: ["README.md"], swiftSettings: kernelSettings),

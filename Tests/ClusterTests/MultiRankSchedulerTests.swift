@@ -45,7 +45,8 @@ import Glibc
     @Test(.enabled(if: launcher.unavailableReason == nil, "\(launcher.unavailableReason ?? "")"))
     func cancelRunningJobUnderMpirun() throws {
         let cli = try SchedulerCLI(launcher: Self.launcher)
-        try cli.addThoraxCase(id: "thorax")
+        // The standard phantom (128×128×64): a small-phantom job in 2 slabs per step can end before the cancel lands.
+        try cli.addThoraxCase(id: "thorax", size: "standard")
         let victim = try cli.submitSegment(caseID: "thorax", priority: 900)
         let other = try cli.submitSegment(caseID: "thorax", priority: 100)
         let (process, log) = try cli.start(["run", "-n", "2", "--drain", "--timeout", "120", "--poll-ms", "100", "--max-jobs", "1"])
@@ -85,7 +86,8 @@ import Glibc
     @Test(.enabled(if: launcher.unavailableReason == nil, "\(launcher.unavailableReason ?? "")"))
     func killNineThenDrainCompletesEveryJob() throws {
         let cli = try SchedulerCLI(launcher: Self.launcher)
-        try cli.addThoraxCase(id: "thorax")
+        // The standard phantom (128×128×64), so that the kill lands while a job runs.
+        try cli.addThoraxCase(id: "thorax", size: "standard")
         let jobs = try (0..<3).map { _ in try cli.submitSegment(caseID: "thorax") }
         let (process, _) = try cli.start(["run", "-n", "3", "--drain", "--timeout", "120", "--lease-seconds", "2", "--poll-ms", "50"])
         let registry = try cli.registry()

@@ -59,9 +59,9 @@ final class SchedulerCLI {
     }
 
     /// Writes the small thorax phantom (64×64×40) and registers it as case `id`.
-    func addThoraxCase(id: String, seed: Int = 3) throws {
+    func addThoraxCase(id: String, seed: Int = 3, size: String = "small") throws {
         let file = work.appendingPathComponent("\(id).h5").path
-        for args in [["phantom", "thorax", "--out", file, "--size", "small", "--seed", "\(seed)"],
+        for args in [["phantom", "thorax", "--out", file, "--size", size, "--seed", "\(seed)"],
                      ["case", "add", file, "--id", id, "--site", "site-\(id)"]] {
             let r = try run(args)
             guard r.status == 0 else { throw MultiRankLauncher.LaunchError(reason: "\(args[0]) failed: \(r.stderr)") }

@@ -7,6 +7,8 @@ final class SegmentRun: JobRun {
     private let pipeline: SegmentationPipeline
     private var state: SegmentationState
     private let haloMM: Double
+    /// Slabs of every local step (``SegmentKind/slabCount(nz:halo:)``).
+    private let slabCount: Int
     private var stepIndex = 0
     private var current: (step: LocalStepID, slabCount: Int)?
 
@@ -14,6 +16,7 @@ final class SegmentRun: JobRun {
         pipeline = try SegmentationPipeline(request: request, grid: ct.grid)
         state = SegmentationState(ct: ct)
         self.haloMM = haloMM
+        slabCount = SegmentKind.slabCount(pipeline: pipeline, haloMM: haloMM)
     }
 
     func firstStep() throws -> JobStep { try advance() }
@@ -38,9 +41,8 @@ final class SegmentRun: JobRun {
             case .global(let id):
                 try pipeline.runGlobal(step: id, state: &state)
             case .local(let id):
-                let grid = pipeline.grid
-                let halo = max(pipeline.haloSlices(forStep: id), Int((haloMM / grid.spacingMM.z).rounded(.up)))
-                let split = try SlabDecomposition(nz: grid.nz, parts: SegmentKind.slabCount(nz: grid.nz), halo: halo)
+                let split = try SlabDecomposition(nz: pipeline.grid.nz, parts: slabCount,
+                                                  halo: SegmentKind.halo(pipeline: pipeline, step: id, haloMM: haloMM))
                 current = (id, split.slabs.count)
                 return .tasks(try split.slabs.map { SegmentationMessages.encode(try pipeline.slabInput(step: id, slab: $0, state: state)) })
             }

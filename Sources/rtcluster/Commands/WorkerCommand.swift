@@ -1,5 +1,6 @@
 import ArgumentParser
 import Cluster
+import Core
 import Foundation
 import Logging
 import Synchronization
@@ -41,6 +42,8 @@ struct WorkerCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Coordinator and workers allocate and free full-size volumes per task: reuse the memory.
+        ProcessMemory.retainFreedMemory()
         let world = MPIEnvironment.initialize()
         let level = logLevel.level
         LoggingSystem.bootstrap { _ in RankLogHandler(rank: world.rank, level: level) }

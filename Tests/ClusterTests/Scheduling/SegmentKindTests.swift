@@ -33,6 +33,22 @@ import Testing
         try pipeline.absorb(step: step, outputs: outputs, into: &state)
     }
 
+    /// Slab counts: powers of two with at most 15 % halo slices, cores of at least 8 slices, 2…32 slabs.
+    @Test func slabCountKeepsHaloOverheadSmall() {
+        #expect(SegmentKind.slabCount(nz: 160, halo: 6) == 2)  // 4 slabs: 36 halo slices > 24 (15 % of 160)
+        #expect(SegmentKind.slabCount(nz: 160, halo: 1) == 8)  // 16 slabs: 30 halo slices > 24
+        #expect(SegmentKind.slabCount(nz: 160, halo: 0) == 16)  // 32 slabs would have 5-slice cores
+        #expect(SegmentKind.slabCount(nz: 1000, halo: 0) == 32)
+        #expect(SegmentKind.slabCount(nz: 160, halo: 40) == 2 && SegmentKind.slabCount(nz: 10, halo: 3) == 2)
+        #expect(SegmentKind.slabCount(nz: 1, halo: 0) == 1)
+        for nz in 1...300 {
+            for halo in 0...12 {
+                let n = SegmentKind.slabCount(nz: nz, halo: halo)
+                #expect(n.nonzeroBitCount == 1 && n <= 32 && (n <= 2 || 2 * halo * (n - 1) * 100 <= 15 * nz && nz / n >= 8))
+            }
+        }
+    }
+
     @Test func specMapsOntoTheRequest() throws {
         guard case .segment(let spec) = try JobSpec.parse(yaml: Self.spec).work else { Issue.record("not a segment spec"); return }
         let request = try SegmentKind.request(from: spec)
@@ -50,11 +66,14 @@ import Testing
         try fixture.drain(kind: SegmentKind(), slots: 3, completion: .newestFirst)
         let record = try fixture.registry.job(id: job)
         #expect(record.state == .succeeded, "\(record.error ?? "")")
-        #expect(record.progressTotal == record.progressDone && record.progressDone >= 4 * SegmentKind.slabCount(nz: 40))
+        guard case .segment(let spec) = try JobSpec.parse(yaml: Self.spec).work else { return }
+        let slabs = SegmentKind.slabCount(pipeline: try SegmentationPipeline(request: SegmentKind.request(from: spec), grid: Self.phantom.grid),
+                                          haloMM: spec.haloMM)
+        #expect(slabs == 2, "the 40-slice phantom runs in 2 slabs (a split that must reproduce the single-volume run)")
+        #expect(record.progressTotal == record.progressDone && record.progressDone >= 4 * slabs)
         let brokenRecord = try fixture.registry.job(id: broken)
         #expect(brokenRecord.state == .failed && brokenRecord.error?.contains("case.h5") == true, "\(brokenRecord.error ?? "")")
 
-        guard case .segment(let spec) = try JobSpec.parse(yaml: Self.spec).work else { return }
         let expected = try SegmentationPipeline.run(ct: Self.phantom.ct, request: SegmentKind.request(from: spec), slabCount: 1)
         let file = try ResultFile.read(path: fixture.resultURL(job).path)
         #expect(file.segmentation.keys.sorted() == expected.masks.keys.sorted())

@@ -151,8 +151,10 @@ func speedSource(_ source: String) throws -> (CTVolume, Phantom?) {
 
 /// Runs the pipeline with `threads` workers taking the slabs of each local step (the coordinator's
 /// global steps in between run on the calling thread), timing each step.
+/// SEGMENTATION_STEP_DETAIL=1: each local step's serial parts (slab inputs, absorb) and per-slab times on stderr.
 func threadedRun(_ ct: CTVolume, _ request: SegmentationRequest, slabs: Int, threads: Int) throws -> (SegmentationOutput, [(String, Double)]) {
-    if threads == 1 { return try timedRun(ct, request, slabs: slabs) }
+    let detail = ProcessInfo.processInfo.environment["SEGMENTATION_STEP_DETAIL"] == "1"
+    if threads == 1 && !detail { return try timedRun(ct, request, slabs: slabs) }
     let pipeline = try SegmentationPipeline(request: request, grid: ct.grid)
     var state = SegmentationState(ct: ct)
     var times: [(String, Double)] = []
@@ -161,14 +163,21 @@ func threadedRun(_ ct: CTVolume, _ request: SegmentationRequest, slabs: Int, thr
         case .local(let id):
             let (_, t) = try seconds {
                 let split = try SlabDecomposition(nz: ct.grid.nz, parts: slabs, halo: pipeline.haloSlices(forStep: id))
-                let inputs = try split.slabs.map { try pipeline.slabInput(step: id, slab: $0, state: state) }
+                let (inputs, tIn) = try seconds { try split.slabs.map { try pipeline.slabInput(step: id, slab: $0, state: state) } }
                 let results = ResultBox(count: inputs.count)
-                DispatchQueue.concurrentPerform(iterations: threads) { worker in
-                    for k in stride(from: worker, to: inputs.count, by: threads) {
-                        results.set(k, Result { try SegmentationPipeline.runLocal(step: id, input: inputs[k]) })
+                let (_, tRun) = seconds {
+                    DispatchQueue.concurrentPerform(iterations: threads) { worker in
+                        for k in stride(from: worker, to: inputs.count, by: threads) {
+                            let (r, tk) = seconds { Result { try SegmentationPipeline.runLocal(step: id, input: inputs[k]) } }
+                            results.set(k, r, seconds: tk)
+                        }
                     }
                 }
-                try pipeline.absorb(step: id, outputs: try results.values(), into: &state)
+                let (_, tAbsorb) = try seconds { try pipeline.absorb(step: id, outputs: try results.values(), into: &state) }
+                if detail {
+                    let each = results.seconds.map { format($0) }.joined(separator: ", ")
+                    FileHandle.standardError.write("\(id.rawValue): inputs \(format(tIn)) s, slabs in parallel \(format(tRun)) s (each \(each)), absorb \(format(tAbsorb)) s\n".data(using: .utf8)!)
+                }
             }
             times.append(("local " + id.rawValue, t))
         case .global(let id):
@@ -184,9 +193,11 @@ func threadedRun(_ ct: CTVolume, _ request: SegmentationRequest, slabs: Int, thr
 /// Slab outputs written by worker threads (each slot by one thread).
 final class ResultBox: @unchecked Sendable {
     private var slots: [Result<SlabStepOutput, any Error>?]
+    /// Wall seconds of each slab's local step.
+    private(set) var seconds: [Double]
     private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ k: Int, _ r: Result<SlabStepOutput, any Error>) { lock.lock(); slots[k] = r; lock.unlock() }
+    init(count: Int) { slots = Array(repeating: nil, count: count); seconds = Array(repeating: 0, count: count) }
+    func set(_ k: Int, _ r: Result<SlabStepOutput, any Error>, seconds t: Double) { lock.lock(); slots[k] = r; seconds[k] = t; lock.unlock() }
     func values() throws -> [SlabStepOutput] { try slots.map { try $0!.get() } }
 }
 
@@ -250,6 +261,9 @@ func speed(_ args: [String]) throws {
     }
 }
 
+// Freed volumes are reused instead of unmapped and faulted in again (as `rtcluster worker` does);
+// SEGMENTATION_DEFAULT_MALLOC=1 keeps glibc's defaults (for before/after comparisons).
+if ProcessInfo.processInfo.environment["SEGMENTATION_DEFAULT_MALLOC"] != "1" { ProcessMemory.retainFreedMemory() }
 let arguments = Array(CommandLine.arguments.dropFirst())
 do {
     switch arguments.first {
