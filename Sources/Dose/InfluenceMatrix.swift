@@ -52,6 +52,32 @@ public struct InfluenceMatrix: Sendable, Hashable {
         self.uncertaintyGy = error
     }
 
+    /// A matrix from its CSC arrays (``columnPointers`` has one value more than there are columns).
+    /// - Throws: ``DoseError`` when the pointers do not run from 0, non-decreasing, to the entry count, the entry
+    ///   arrays differ in length, or a row lies outside the grid.
+    public init(grid: Grid, columnPointers: [Int64], rowIndices: [Int32], doseGy: [Float], uncertaintyGy: [Float]) throws {
+        guard grid.voxelCount <= Int(Int32.max) + 1 else {
+            throw DoseError.invalidParameter("\(grid.voxelCount) voxels do not fit Int32 row indices")
+        }
+        guard columnPointers.first == 0, columnPointers.last == Int64(rowIndices.count),
+              zip(columnPointers, columnPointers.dropFirst()).allSatisfy({ $0 <= $1 }) else {
+            throw DoseError.invalidParameter("column pointers must run from 0, non-decreasing, to the \(rowIndices.count) entries")
+        }
+        guard doseGy.count == rowIndices.count, uncertaintyGy.count == rowIndices.count else {
+            throw DoseError.invalidParameter("\(rowIndices.count) rows, \(doseGy.count) doses and \(uncertaintyGy.count) uncertainties")
+        }
+        let voxels = Int32(truncatingIfNeeded: grid.voxelCount)
+        guard rowIndices.allSatisfy({ $0 >= 0 && $0 < voxels }) else {
+            throw DoseError.invalidParameter("an entry has a row outside the \(grid.voxelCount)-voxel grid")
+        }
+        self.grid = grid
+        self.columnCount = columnPointers.count - 1
+        self.columnPointers = columnPointers
+        self.rowIndices = rowIndices
+        self.doseGy = doseGy
+        self.uncertaintyGy = uncertaintyGy
+    }
+
     /// Number of stored entries.
     public var nonZeroCount: Int { rowIndices.count }
 

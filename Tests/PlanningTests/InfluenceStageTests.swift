@@ -51,6 +51,39 @@ import Testing
         }
     }
 
+    /// Blocks of consecutive columns (as batches return them) give exactly the matrix of the same columns, and the
+    /// same energy balance; blocks that skip, overlap or fall short of the beamlets are refused, as are CSC arrays
+    /// with bad pointers, mismatched lengths or rows outside the grid.
+    @Test func blockAssemblyEqualsColumnAssembly() throws {
+        let setup = Self.setup, grid = setup.patient.grid
+        func block(_ ids: Range<Int>) throws -> BeamletColumnBlock {
+            let columns = try BeamletBatch(patient: setup.patient, geometry: setup.geometry, beamletIDs: ids, statistics: setup.statistics).columns()
+            return try BeamletColumnBlock(firstBeamletID: ids.lowerBound, counts: columns.map(\.rowIndices.count),
+                                          rowIndices: columns.flatMap(\.rowIndices), doseGy: columns.flatMap(\.doseGy),
+                                          uncertaintyGy: columns.flatMap(\.uncertaintyGy), bookkeeping: columns.map(\.bookkeeping))
+        }
+        let blocks = [try block(0..<3), try block(3..<4), try block(4..<8)]
+        #expect(blocks[2].columns.map(\.beamletID) == [4, 5, 6, 7])
+        let columns = blocks.flatMap(\.columns)
+        #expect(try InfluenceAssembly.matrix(grid: grid, beamletCount: 8, blocks: blocks)
+                == InfluenceAssembly.matrix(grid: grid, beamletCount: 8, columns: columns))
+        #expect(InfluenceAssembly.bookkeeping(of: blocks) == InfluenceAssembly.bookkeeping(of: columns))
+        #expect(throws: PlanningError("a block starts at beamlet 4, expected 3")) {
+            try InfluenceAssembly.matrix(grid: grid, beamletCount: 8, blocks: [blocks[0], blocks[2]])
+        }
+        #expect(throws: PlanningError("the blocks hold 4 of 8 beamlets")) {
+            try InfluenceAssembly.matrix(grid: grid, beamletCount: 8, blocks: [blocks[0], blocks[1]])
+        }
+        #expect(throws: PlanningError.self) {
+            try BeamletColumnBlock(firstBeamletID: 0, counts: [2], rowIndices: [1], doseGy: [1], uncertaintyGy: [0], bookkeeping: [EnergyBookkeeping()])
+        }
+        #expect(throws: DoseError.self) { try InfluenceMatrix(grid: grid, columnPointers: [0, 2, 1], rowIndices: [0], doseGy: [1], uncertaintyGy: [0]) }
+        #expect(throws: DoseError.self) { try InfluenceMatrix(grid: grid, columnPointers: [0, 1], rowIndices: [0], doseGy: [], uncertaintyGy: [0]) }
+        #expect(throws: DoseError.self) {
+            try InfluenceMatrix(grid: grid, columnPointers: [0, 1], rowIndices: [Int32(grid.voxelCount)], doseGy: [1], uncertaintyGy: [0])
+        }
+    }
+
     /// D·w and √(Σ w²σ²) against a direct double-precision sum over the columns (float32 output: 1e-6 relative).
     @Test func forwardDoseIsTheWeightedColumnSum() throws {
         let setup = Self.setup

@@ -145,20 +145,22 @@ enum DoseMessages {
         return balance
     }
 
-    static func decodeColumns(_ payload: TaskPayload) throws -> [BeamletColumn] {
+    static func decodeColumns(_ payload: TaskPayload) throws -> [BeamletColumn] { try decodeBlock(payload).columns }
+
+    /// The columns of a batch result as one block (consecutive ids), without per-column copies.
+    static func decodeBlock(_ payload: TaskPayload) throws -> BeamletColumnBlock {
         let ids = try payload.int64s("beamlet_ids"), counts = try payload.int64s("counts")
-        let rows = try payload.int32s("rows"), dose = try payload.float32s("dose"), sigma = try payload.float32s("sigma")
         let balances = try records(payload, "bookkeeping", width: 7)
-        guard counts.count == ids.count, balances.count == ids.count, counts.allSatisfy({ $0 >= 0 }),
-              counts.reduce(0, +) == Int64(rows.count), dose.count == rows.count, sigma.count == rows.count else {
-            throw WireError.malformed("column fields of a dose result disagree in length")
+        let first = ids.first.map { Int(clamping: $0) } ?? 0
+        guard ids.enumerated().allSatisfy({ $0.element == Int64(first) + Int64($0.offset) }) else {
+            throw WireError.malformed("the beamlet_ids of a dose result are not consecutive")
         }
-        var start = 0
-        return ids.indices.map { n in
-            let range = start..<(start + Int(counts[n]))
-            start = range.upperBound
-            return BeamletColumn(beamletID: Int(ids[n]), rowIndices: Array(rows[range]), doseGy: Array(dose[range]),
-                                 uncertaintyGy: Array(sigma[range]), bookkeeping: bookkeeping(balances[n]))
+        do {
+            return try BeamletColumnBlock(firstBeamletID: first, counts: counts.map { Int(clamping: $0) }, rowIndices: payload.int32s("rows"),
+                                          doseGy: payload.float32s("dose"), uncertaintyGy: payload.float32s("sigma"),
+                                          bookkeeping: balances.map(bookkeeping))
+        } catch let error as PlanningError {
+            throw WireError.malformed("dose result: \(error)")
         }
     }
 

@@ -92,18 +92,18 @@ final class InfluenceStage {
         }
     }
 
-    /// The matrix from the batch results, checking that each result holds its batch's beamlets.
+    /// The matrix from the batch results (consecutive id ranges in order), checking that each result holds its
+    /// batch's beamlets; the results' arrays are concatenated once.
     private func assemble(_ results: [TaskPayload], ids: [Range<Int>]) throws -> Step {
         guard results.count == ids.count else { throw DoseKindError("\(results.count) batch results for \(ids.count) batches") }
-        var columns: [BeamletColumn] = []
-        for (range, result) in zip(ids, results) {
-            let received = try DoseMessages.decodeColumns(result)
-            guard received.map(\.beamletID) == Array(range) else {
+        let blocks = try zip(ids, results).map { range, result in
+            let block = try DoseMessages.decodeBlock(result)
+            guard block.firstBeamletID == range.lowerBound, block.counts.count == range.count else {
                 throw DoseKindError("the result of beamlets \(range) holds other beamlets")
             }
-            columns += received
+            return block
         }
-        let matrix = try InfluenceAssembly.matrix(grid: setup.patient.grid, beamletCount: setup.geometry.beamlets.count, columns: columns)
-        return .matrix(matrix, InfluenceAssembly.bookkeeping(of: columns))
+        let matrix = try InfluenceAssembly.matrix(grid: setup.patient.grid, beamletCount: setup.geometry.beamlets.count, blocks: blocks)
+        return .matrix(matrix, InfluenceAssembly.bookkeeping(of: blocks))
     }
 }
