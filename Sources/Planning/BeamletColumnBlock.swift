@@ -30,14 +30,14 @@ public struct BeamletColumnBlock: Sendable, Equatable {
         self.bookkeeping = bookkeeping
     }
 
-    /// The block's columns, one per id.
-    public var columns: [BeamletColumn] {
-        var start = 0
-        return counts.enumerated().map { n, count in
-            let range = start..<(start + count)
-            start = range.upperBound
-            return BeamletColumn(beamletID: firstBeamletID + n, rowIndices: Array(rowIndices[range]), doseGy: Array(doseGy[range]),
-                                 uncertaintyGy: Array(uncertaintyGy[range]), bookkeeping: bookkeeping[n])
+    /// The block of `columns` (consecutive ids, ascending); throws ``PlanningError`` otherwise.
+    public init(columns: [BeamletColumn]) throws {
+        let first = columns.first?.beamletID ?? 0
+        guard columns.enumerated().allSatisfy({ $0.element.beamletID == first + $0.offset }) else {
+            throw PlanningError("columns of beamlets \(columns.map(\.beamletID)) are not consecutive")
         }
+        try self.init(firstBeamletID: first, counts: columns.map(\.rowIndices.count), rowIndices: columns.flatMap(\.rowIndices),
+                      doseGy: columns.flatMap(\.doseGy), uncertaintyGy: columns.flatMap(\.uncertaintyGy),
+                      bookkeeping: columns.map(\.bookkeeping))
     }
 }

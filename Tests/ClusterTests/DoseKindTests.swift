@@ -43,8 +43,9 @@ import Testing
         #expect(decoded.geometry == batch.geometry && decoded.beamletIDs == batch.beamletIDs && decoded.statistics == batch.statistics)
         #expect(decoded.patient.densityGPerCC == batch.patient.densityGPerCC && decoded.patient.materials == batch.patient.materials)
         let columns = try batch.columns()
-        #expect(try DoseMessages.decodeColumns(DoseMessages.encode(columns)) == columns)
-        #expect(try DoseMessages.decodeColumns(DoseKind().execute(phase: 0, input: DoseMessages.encode(batch))) == columns)
+        let block = try BeamletColumnBlock(columns: columns)
+        #expect(try DoseMessages.decodeBlock(DoseMessages.encode(block)) == block)
+        #expect(try DoseMessages.decodeBlock(DoseKind().execute(phase: 0, input: DoseMessages.encode(batch))) == block)
     }
 
     /// A forward batch travels with its weights; the worker returns the batch's weighted, unthresholded sum, and a
@@ -76,7 +77,7 @@ import Testing
         #expect(decoded.statistics == batch.statistics)
         let columns = try batch.columns()
         #expect(columns.contains { $0.bookkeeping.rouletteRemovedMeV > 0 } && columns.allSatisfy { $0.bookkeeping.relativeImbalance < 1e-9 })
-        #expect(try DoseMessages.decodeColumns(DoseKind().execute(phase: 0, input: DoseMessages.encode(batch))) == columns)
+        #expect(try DoseMessages.decodeBlock(DoseKind().execute(phase: 0, input: DoseMessages.encode(batch))) == BeamletColumnBlock(columns: columns))
         let off = try BeamletBatch.batches(of: Self.setup())[3]
         #expect(DoseMessages.encode(off)["roulette"] == nil && DoseMessages.encode(batch)["roulette"] != nil)
     }
@@ -92,7 +93,7 @@ import Testing
         }
         let setup = try Self.setup()
         let columns = try BeamletBatch.batches(of: setup).flatMap { try $0.columns() }
-        let matrix = try InfluenceAssembly.matrix(grid: setup.patient.grid, beamletCount: 16, columns: columns)
+        let matrix = try InfluenceMatrix(grid: setup.patient.grid, columnCount: 16, columns: columns)
         let expected = try ForwardDose(matrix: matrix, weights: setup.weights)
         for slots in [1, 2, 4] {
             let job = try #require(jobs[slots])

@@ -19,63 +19,60 @@ import Testing
         #expect(ranges.count <= max(64, (count + 63) / 64))
     }
 
-    /// Columns computed in batches (in any order) assemble into the matrix of one sequential run.
+    /// Energy balance summed over `columns`.
+    static func balance(_ columns: [BeamletColumn]) -> EnergyBookkeeping {
+        var total = EnergyBookkeeping()
+        for c in columns { total.add(c.bookkeeping) }
+        return total
+    }
+
+    /// The block of batch `ids` of the set-up.
+    static func block(_ ids: Range<Int>) throws -> BeamletColumnBlock {
+        try BeamletColumnBlock(columns: BeamletBatch(patient: setup.patient, geometry: setup.geometry, beamletIDs: ids,
+                                                     statistics: setup.statistics).columns())
+    }
+
+    /// Columns computed in batches assemble into the matrix of one sequential run, with its energy balance.
     @Test func batchedAssemblyEqualsOneSequentialRun() throws {
         let setup = Self.setup
         let batches = try BeamletBatch.batches(of: setup)
         #expect(batches.count == 8 && batches.map(\.beamletIDs) == (0..<8).map { $0..<($0 + 1) })
-        let batched = try batches.reversed().flatMap { try $0.columns() }
+        let blocks = try batches.map { try BeamletColumnBlock(columns: $0.columns()) }
         var calculator = try BeamletDoseCalculator(patient: setup.patient, geometry: setup.geometry)
         let sequential = try (0..<8).map {
             try calculator.column(beamletID: $0, seed: 11, histories: 100, batches: 2, thresholdRelative: 0.001)
         }
-        let assembled = try InfluenceAssembly.matrix(grid: setup.patient.grid, beamletCount: 8, columns: batched)
+        let assembled = try InfluenceAssembly.matrix(grid: setup.patient.grid, beamletCount: 8, blocks: blocks)
         #expect(assembled == (try InfluenceMatrix(grid: setup.patient.grid, columnCount: 8, columns: sequential)))
         #expect(assembled.nonZeroCount > 0)
-        let balance = InfluenceAssembly.bookkeeping(of: batched)
-        #expect(balance.histories == 800 && balance.relativeImbalance < 1e-9)
+        let balance = InfluenceAssembly.bookkeeping(of: blocks)
+        #expect(balance == Self.balance(sequential) && balance.histories == 800 && balance.relativeImbalance < 1e-9)
     }
 
-    @Test func assemblyRejectsMissingAndRepeatedBeamlets() throws {
-        let columns = try BeamletBatch(patient: Self.setup.patient, geometry: Self.setup.geometry, beamletIDs: 0..<2,
-                                       statistics: Self.setup.statistics).columns()
-        let grid = Self.setup.patient.grid
-        #expect(throws: PlanningError("beamlet 2 has no column (1 of 3 missing)")) {
-            try InfluenceAssembly.matrix(grid: grid, beamletCount: 3, columns: columns)
-        }
-        #expect(throws: PlanningError("beamlet 1 arrived twice")) {
-            try InfluenceAssembly.matrix(grid: grid, beamletCount: 2, columns: columns + [columns[1]])
-        }
-        #expect(throws: PlanningError.self) {
-            try BeamletBatch(patient: Self.setup.patient, geometry: Self.setup.geometry, beamletIDs: 7..<9, statistics: Self.setup.statistics)
-        }
-    }
-
-    /// Blocks of consecutive columns (as batches return them) give exactly the matrix of the same columns, and the
-    /// same energy balance; blocks that skip, overlap or fall short of the beamlets are refused, as are CSC arrays
-    /// with bad pointers, mismatched lengths or rows outside the grid.
-    @Test func blockAssemblyEqualsColumnAssembly() throws {
+    /// Blocks of several columns give exactly the matrix of the same columns; blocks that skip, repeat or fall
+    /// short of the beamlets are refused, as are non-consecutive columns, inconsistent blocks and CSC arrays with
+    /// bad pointers, mismatched lengths or rows outside the grid.
+    @Test func blockAssemblyChecksTheTiling() throws {
         let setup = Self.setup, grid = setup.patient.grid
-        func block(_ ids: Range<Int>) throws -> BeamletColumnBlock {
-            let columns = try BeamletBatch(patient: setup.patient, geometry: setup.geometry, beamletIDs: ids, statistics: setup.statistics).columns()
-            return try BeamletColumnBlock(firstBeamletID: ids.lowerBound, counts: columns.map(\.rowIndices.count),
-                                          rowIndices: columns.flatMap(\.rowIndices), doseGy: columns.flatMap(\.doseGy),
-                                          uncertaintyGy: columns.flatMap(\.uncertaintyGy), bookkeeping: columns.map(\.bookkeeping))
-        }
-        let blocks = [try block(0..<3), try block(3..<4), try block(4..<8)]
-        #expect(blocks[2].columns.map(\.beamletID) == [4, 5, 6, 7])
-        let columns = blocks.flatMap(\.columns)
+        let blocks = [try Self.block(0..<3), try Self.block(3..<4), try Self.block(4..<8)]
+        let columns = try BeamletBatch(patient: setup.patient, geometry: setup.geometry, beamletIDs: 0..<8, statistics: setup.statistics).columns()
         #expect(try InfluenceAssembly.matrix(grid: grid, beamletCount: 8, blocks: blocks)
-                == InfluenceAssembly.matrix(grid: grid, beamletCount: 8, columns: columns))
-        #expect(InfluenceAssembly.bookkeeping(of: blocks) == InfluenceAssembly.bookkeeping(of: columns))
+                == InfluenceMatrix(grid: grid, columnCount: 8, columns: columns))
         #expect(throws: PlanningError("a block starts at beamlet 4, expected 3")) {
             try InfluenceAssembly.matrix(grid: grid, beamletCount: 8, blocks: [blocks[0], blocks[2]])
+        }
+        #expect(throws: PlanningError("a block starts at beamlet 3, expected 4")) {
+            try InfluenceAssembly.matrix(grid: grid, beamletCount: 8, blocks: [blocks[0], blocks[1], blocks[1], blocks[2]])
         }
         #expect(throws: PlanningError("the blocks hold 4 of 8 beamlets")) {
             try InfluenceAssembly.matrix(grid: grid, beamletCount: 8, blocks: [blocks[0], blocks[1]])
         }
+        #expect(throws: PlanningError.self) { try BeamletColumnBlock(columns: [columns[0], columns[2]]) }
         #expect(throws: PlanningError.self) {
             try BeamletColumnBlock(firstBeamletID: 0, counts: [2], rowIndices: [1], doseGy: [1], uncertaintyGy: [0], bookkeeping: [EnergyBookkeeping()])
+        }
+        #expect(throws: PlanningError.self) {
+            try BeamletBatch(patient: setup.patient, geometry: setup.geometry, beamletIDs: 7..<9, statistics: setup.statistics)
         }
         #expect(throws: DoseError.self) { try InfluenceMatrix(grid: grid, columnPointers: [0, 2, 1], rowIndices: [0], doseGy: [1], uncertaintyGy: [0]) }
         #expect(throws: DoseError.self) { try InfluenceMatrix(grid: grid, columnPointers: [0, 1], rowIndices: [0], doseGy: [], uncertaintyGy: [0]) }
@@ -88,7 +85,7 @@ import Testing
     @Test func forwardDoseIsTheWeightedColumnSum() throws {
         let setup = Self.setup
         let columns = try BeamletBatch.batches(of: setup).flatMap { try $0.columns() }
-        let matrix = try InfluenceAssembly.matrix(grid: setup.patient.grid, beamletCount: 8, columns: columns)
+        let matrix = try InfluenceMatrix(grid: setup.patient.grid, columnCount: 8, columns: columns)
         let weights = (0..<8).map { 0.5 + Double($0 % 3) }
         let forward = try ForwardDose(matrix: matrix, weights: weights)
         var dose = [Double](repeating: 0, count: setup.patient.grid.voxelCount), variance = dose

@@ -116,14 +116,15 @@ enum DoseMessages {
         return (patient, geometry, Int(ids[0])..<Int(ids[1]))
     }
 
-    static func encode(_ columns: [BeamletColumn]) -> TaskPayload {
+    /// A batch result: its consecutive columns.
+    static func encode(_ block: BeamletColumnBlock) -> TaskPayload {
         var payload = TaskPayload()
-        payload["beamlet_ids"] = .int64(columns.map { Int64($0.beamletID) })
-        payload["counts"] = .int64(columns.map { Int64($0.rowIndices.count) })
-        payload["rows"] = .int32(columns.flatMap(\.rowIndices))
-        payload["dose"] = .float32(columns.flatMap(\.doseGy))
-        payload["sigma"] = .float32(columns.flatMap(\.uncertaintyGy))
-        payload["bookkeeping"] = .float64(columns.flatMap { records(of: $0.bookkeeping) })
+        payload["beamlet_ids"] = .int64(block.counts.indices.map { Int64(block.firstBeamletID + $0) })
+        payload["counts"] = .int64(block.counts.map(Int64.init))
+        payload["rows"] = .int32(block.rowIndices)
+        payload["dose"] = .float32(block.doseGy)
+        payload["sigma"] = .float32(block.uncertaintyGy)
+        payload["bookkeeping"] = .float64(block.bookkeeping.flatMap(records(of:)))
         return payload
     }
 
@@ -144,8 +145,6 @@ enum DoseMessages {
         balance.rouletteAddedMeV = record[6]
         return balance
     }
-
-    static func decodeColumns(_ payload: TaskPayload) throws -> [BeamletColumn] { try decodeBlock(payload).columns }
 
     /// The columns of a batch result as one block (consecutive ids), without per-column copies.
     static func decodeBlock(_ payload: TaskPayload) throws -> BeamletColumnBlock {

@@ -59,8 +59,8 @@ final class InfluenceStage {
     static func execute(_ input: TaskPayload) throws -> TaskPayload {
         let task = input[PencilBeamMessages.taskField] == nil ? nil : try input.text(PencilBeamMessages.taskField)
         switch task {
-        case nil: return DoseMessages.encode(try DoseMessages.decodeBatch(input).columns())
-        case "pencil_beam": return DoseMessages.encode(try PencilBeamMessages.decodeBatch(input).columns())
+        case nil: return DoseMessages.encode(try BeamletColumnBlock(columns: DoseMessages.decodeBatch(input).columns()))
+        case "pencil_beam": return DoseMessages.encode(try BeamletColumnBlock(columns: PencilBeamMessages.decodeBatch(input).columns()))
         case "forward":
             let (batch, weights) = try DoseMessages.decodeForward(input)
             return DoseMessages.encode(try batch.partialDose(weights: weights))

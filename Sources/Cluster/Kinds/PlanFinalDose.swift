@@ -7,8 +7,9 @@ import Planning
 /// non-zero weight recomputed with Monte Carlo (with seed + `seedOffset`: 1 for the final dose, 1 + k for the
 /// correction dose of round k, so each is statistically independent of the other and of the matrix it was optimised
 /// on), as forward batches: each worker sums its batch's beamlets at their weights with no column threshold
-/// (``PartialDose``) and the coordinator adds the batches in batch order. Uniform allocation: every beamlet gets the same histories, and batches are contiguous id
-/// runs cut to the influence stage's batch size for the number of beamlets recomputed. Weighted allocation: the same
+/// (``PartialDose``) and the coordinator adds the batches in batch order. Uniform allocation: every beamlet gets the
+/// same histories, and batches are contiguous id runs cut to the influence stage's batch size for the number of
+/// beamlets recomputed. Weighted allocation: the same
 /// total spread by ``BeamletHistoryAllocation`` and batches cut by histories (``BeamletBatches/ranges(ids:histories:)``).
 /// Either way the task list depends on the weights alone, and each beamlet's column on (seed, id, histories) alone.
 struct PlanFinalDose {
