@@ -29,26 +29,47 @@ public struct FluenceOptimisation: Sendable {
     ///   deliver no dose to the target.
     public init(influence: Dose.InfluenceMatrix, structures: DoseGridStructures, objectives: [ObjectiveSpec],
                 prescription: PrescriptionSpec) throws {
-        guard influence.grid == structures.grid else {
-            throw PlanningError("influence matrix grid \(influence.grid) differs from the structures' dose grid \(structures.grid)")
-        }
-        guard influence.columnCount > 0 else { throw PlanningError("the plan has no beamlets") }
+        let start = try Self.uniformStart(influence: influence, structures: structures, prescription: prescription)
         let matrix = try Optimization.InfluenceMatrix(columnOffsets: influence.columnPointers.map { Int($0) }, rowIndices: influence.rowIndices,
                                                       values: influence.doseGy, rows: 0..<influence.grid.voxelCount)
         let target = try structures.mask(named: prescription.target, for: "prescription.target").voxels
         let unitDose = matrix.dose(weights: [Double](repeating: 1, count: matrix.beamletCount))
         let unitError = try influence.doseUncertainty(weights: [Double](repeating: 1, count: matrix.beamletCount)).voxels
-        var sum = 0.0, count = 0, relativeError = 0.0
+        var count = 0, relativeError = 0.0
+        for i in target.indices where target[i] != 0 {
+            count += 1
+            if unitDose[i] > 0 { relativeError += Double(unitError[i]) / unitDose[i] }
+        }
+        self.matrix = matrix
+        self.block = try FluencePlanBlock(matrix: matrix, objectives: CostFunction.terms(objectives, structures: structures))
+        self.startWeight = start
+        self.targetRelativeUncertainty = relativeError / Double(count)
+    }
+
+    /// matRad's uniform start weight: the same weight for every beamlet such that the prescription target's mean
+    /// dose equals the prescribed dose. Computed from the CSC columns; each voxel's unit dose is summed in beamlet
+    /// order, as ``Optimization/InfluenceMatrix/dose(weights:)`` sums a CSR row, so both give the same weight.
+    /// - Throws: ``PlanningError`` for a grid mismatch, no beamlets, an unknown or empty target or beams that
+    ///   deliver no dose to it.
+    public static func uniformStart(influence: Dose.InfluenceMatrix, structures: DoseGridStructures, prescription: PrescriptionSpec) throws -> Double {
+        guard influence.grid == structures.grid else {
+            throw PlanningError("influence matrix grid \(influence.grid) differs from the structures' dose grid \(structures.grid)")
+        }
+        guard influence.columnCount > 0 else { throw PlanningError("the plan has no beamlets") }
+        let target = try structures.mask(named: prescription.target, for: "prescription.target").voxels
+        var unitDose = [Double](repeating: 0, count: target.count)
+        for c in 0..<influence.columnCount {
+            for e in Int(influence.columnPointers[c])..<Int(influence.columnPointers[c + 1]) {
+                unitDose[Int(influence.rowIndices[e])] += Double(influence.doseGy[e])
+            }
+        }
+        var sum = 0.0, count = 0
         for i in target.indices where target[i] != 0 {
             sum += unitDose[i]; count += 1
-            if unitDose[i] > 0 { relativeError += Double(unitError[i]) / unitDose[i] }
         }
         guard count > 0 else { throw PlanningError("prescription target \"\(prescription.target)\" has no voxel on the dose grid") }
         guard sum > 0 else { throw PlanningError("the beamlets deliver no dose to \"\(prescription.target)\"") }
-        self.matrix = matrix
-        self.block = try FluencePlanBlock(matrix: matrix, objectives: CostFunction.terms(objectives, structures: structures))
-        self.startWeight = prescription.doseGy / (sum / Double(count))
-        self.targetRelativeUncertainty = relativeError / Double(count)
+        return prescription.doseGy / (sum / Double(count))
     }
 
     /// Minimises the cost with the spec's stopping rules.

@@ -60,14 +60,17 @@ import Testing
     @Test func weightsAreIdenticalForAnyMemberCountAndMatchTheSingleBlockReference() throws {
         let problem = try Self.problem()
         let blocks = try PlanOptimisationMessages.Blocks(problem)
-        #expect(blocks.blocks.count == 16 && blocks.blocks.map(\.matrix.nonZeroCount).reduce(0, +) == problem.influence.doseGy.count)
+        #expect(blocks.rowRanges.count == 16)
         let whole = try FluenceOptimisation(influence: problem.influence, structures: problem.structures, objectives: problem.objectives,
                                             prescription: problem.prescription)
+        #expect(blocks.startWeight == whole.startWeight, "the start weight from the CSC columns equals the CSR one bitwise")
         let reference = try whole.run(problem.optimizer)
         let all = try PlanOptimisationMessages.decodeMember(blocks.tasks(members: 1)[0])
+        let allBlocks = try all.fluenceBlocks(group: LocalCollectiveHub(size: 1).member(0))
+        #expect(allBlocks.map(\.matrix.nonZeroCount).reduce(0, +) == problem.influence.doseGy.count)
         for weights in [[Double](repeating: whole.startWeight, count: problem.influence.columnCount), reference.weights] {
             let single = whole.block.evaluate(weights: weights)
-            let parts = FluencePlanBlock.evaluate(all.blocks, weights: weights) { local in try! PlanCollectiveOptimisation.blockOrderSum(local, task: all, group: LocalCollectiveHub(size: 1).member(0)) }
+            let parts = FluencePlanBlock.evaluate(allBlocks, weights: weights) { local in try! PlanCollectiveOptimisation.blockOrderSum(local, task: all, group: LocalCollectiveHub(size: 1).member(0)) }
             let total = try PlanCollectiveOptimisation.blockOrderSum(parts.map { $0.gradient + [$0.objective] }, task: all,
                                                                      group: LocalCollectiveHub(size: 1).member(0))
             let gradientScale = single.gradient.map(abs).max() ?? 1
@@ -93,22 +96,54 @@ import Testing
         }
     }
 
-    /// The member tasks together carry every matrix entry once, whatever the member count, and decode back to
-    /// the coordinator's blocks; a member without blocks gets one block of no rows.
-    @Test func memberTasksCarryTheMatrixOnce() throws {
-        let blocks = try PlanOptimisationMessages.Blocks(try Self.problem())
-        let entries = blocks.blocks.map(\.matrix.nonZeroCount).reduce(0, +)
+    /// The member tasks share the columns (consecutive, together every entry once, whatever the member count),
+    /// and the all-to-all of 1, 3 and 20 in-process members gives each member exactly the CSR rows of its blocks
+    /// (b ≡ member mod members) with the coordinator's terms; a member without blocks gets one block of no rows.
+    @Test func memberTasksShareTheColumnsAndTheAllToAllBuildsEachBlock() throws {
+        let problem = try Self.problem()
+        let blocks = try PlanOptimisationMessages.Blocks(problem)
+        let influence = problem.influence, offsets = influence.columnPointers.map { Int($0) }
         for members in [1, 3, 20] {
             let decoded = try blocks.tasks(members: members).map(PlanOptimisationMessages.decodeMember)
             #expect(decoded.flatMap(\.blockIDs).sorted() == Array(0..<16))
-            #expect(decoded.filter { !$0.blockIDs.isEmpty }.flatMap(\.blocks).map(\.matrix.nonZeroCount).reduce(0, +) == entries)
-            for task in decoded where !task.blockIDs.isEmpty {
-                #expect(task.blocks.map(\.matrix) == task.blockIDs.map { blocks.blocks[$0].matrix })
-                #expect(task.blocks.map(\.objectives) == task.blockIDs.map { blocks.blocks[$0].objectives })
+            #expect(decoded[0].columnStarts.first == 0 && decoded[0].columnStarts.last == influence.columnCount)
+            #expect(decoded.map(\.columns.values.count).reduce(0, +) == influence.doseGy.count)
+            #expect(decoded.map(\.columns.values).reduce([], +) == influence.doseGy)
+            let hub = LocalCollectiveHub(size: members)
+            let reports = ThreadResults.onThreads(members) { m in
+                do {
+                    let own = try decoded[m].fluenceBlocks(group: hub.member(m))
+                    let expected = decoded[m].blockIDs.isEmpty ? [try Optimization.InfluenceMatrix(rowCount: 0, beamletCount: influence.columnCount,
+                                                                                               rowOffsets: [0], beamletIndices: [], values: [])]
+                        : try decoded[m].blockIDs.map {
+                            try Optimization.InfluenceMatrix(columnOffsets: offsets, rowIndices: influence.rowIndices, values: influence.doseGy,
+                                                             rows: blocks.rowRanges[$0])
+                        }
+                    let terms = decoded[m].blockIDs.isEmpty ? [own[0].objectives] : decoded[m].blockIDs.map { blocks.terms[$0] }
+                    return own.map(\.matrix) == expected && own.map(\.objectives) == terms ? "ok" : "member \(m) differs"
+                } catch { return "\(error)" }
             }
-            if members == 20 { #expect(decoded[19].blockIDs.isEmpty && decoded[19].blocks.map(\.matrix.rowCount) == [0]) }
+            #expect(reports == Array(repeating: "ok", count: members), "\(members) members")
+            if members == 20 { #expect(decoded[19].blockIDs.isEmpty) }
         }
         #expect(throws: WireError.self) { try PlanOptimisationMessages.decodeMember(TaskPayload(["blocks": .int64([0])])) }
+        let task = blocks.tasks(members: 2)[1]
+        var broken = task
+        broken["columns.rows"] = .int32(try task.int32s("columns.rows").map { _ in Int32(influence.grid.voxelCount) })
+        #expect(throws: WireError.self) { try PlanOptimisationMessages.decodeMember(broken) }
+        #expect(throws: PlanKindError.self) { try PlanOptimisationMessages.decodeMember(task).fluenceBlocks(group: LocalCollectiveHub(size: 1).member(0)) }
+    }
+
+    /// A piece of the all-to-all survives its Int32 encoding (dose bit patterns included); a piece whose length
+    /// disagrees with its column counts is rejected.
+    @Test func allToAllPiecesRoundTrip() throws {
+        let piece = try ColumnSlice(firstColumn: 4, columnOffsets: [0, 2, 2, 3], rowIndices: [7, 9, 1], values: [0.5, -0.0, .leastNonzeroMagnitude])
+        let values = PlanOptimisationMessages.encodePiece(piece)
+        let back = try PlanOptimisationMessages.decodePiece(values, firstColumn: 4, columnCount: 3)
+        #expect(back.columnOffsets == piece.columnOffsets && back.rowIndices == piece.rowIndices)
+        #expect(back.values.map(\.bitPattern) == piece.values.map(\.bitPattern))
+        #expect(throws: WireError.self) { try PlanOptimisationMessages.decodePiece(values.dropLast().map { $0 }, firstColumn: 4, columnCount: 3) }
+        #expect(throws: WireError.self) { try PlanOptimisationMessages.decodePiece([-1, 0, 0], firstColumn: 0, columnCount: 3) }
     }
 
     /// A corrected problem: the member tasks carry each block's slice of the dose offset and the warm-start weights;
@@ -125,9 +160,9 @@ import Testing
         let decoded = try shifted.tasks(members: 3).map(PlanOptimisationMessages.decodeMember)
         for task in decoded {
             #expect(task.startWeights == uniform)
-            #expect(task.blocks.map(\.doseOffsetGy) == task.blockIDs.map { shifted.blocks[$0].doseOffsetGy })
+            #expect(task.doseOffsetsGy == task.blockIDs.map { shifted.doseOffsetsGy![$0] })
         }
-        #expect(shifted.blocks.flatMap { $0.doseOffsetGy ?? [] } == offsetGy)
+        #expect(shifted.doseOffsetsGy?.flatMap { $0 } == offsetGy)
         #expect(try PlanOptimisationMessages.decodeMember(blocks.tasks(members: 1)[0]).startWeights == nil)
         #expect(throws: PlanKindError.self) { try blocks.corrected(doseOffsetGy: [0], startWeights: uniform) }
         let zero = try blocks.corrected(doseOffsetGy: [Double](repeating: 0, count: voxels), startWeights: uniform)

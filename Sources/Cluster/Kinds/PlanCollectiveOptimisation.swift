@@ -5,8 +5,10 @@ import Planning
 /// A member's part of a plan's collective optimisation: every member runs the same projected L-BFGS on the
 /// same summed cost and gradient, so all follow identical iterates without exchanging weights.
 ///
-/// Per evaluation each member computes the dose of its z-blocks and their partial cost and gradient, writes them
-/// into the slots of its blocks in a blockCount × (beamlets + 1) buffer (zeros elsewhere), and one
+/// First the members turn their column shares into the rows of their own z-blocks with one all-to-all
+/// (``PlanOptimisationMessages/MemberTask/fluenceBlocks(group:)``). Per evaluation each member computes the dose
+/// of its z-blocks and their partial cost and gradient, writes them into the slots of its blocks in a
+/// blockCount × (beamlets + 1) buffer (zeros elsewhere), and one
 /// `allreduceSum` fills every slot; since each slot has exactly one non-zero contributor the sum is exact, and
 /// every member then adds the slots in block order. Global statistics of mean-dose, EUD and DVH terms take the
 /// same path with blockCount × (statistics length) buffers. Cost and gradient are therefore bitwise the same for
@@ -24,8 +26,9 @@ enum PlanCollectiveOptimisation {
         let start = task.startWeights ?? [Double](repeating: task.startWeight, count: task.beamletCount)
         let clock = ContinuousClock()
         let began = clock.now
+        let blocks = try task.fluenceBlocks(group: group)
         let result = try ProjectedLBFGS(options: options).minimize(start: start) { weights in
-            let parts = try FluencePlanBlock.evaluate(task.blocks, weights: weights) { local in
+            let parts = try FluencePlanBlock.evaluate(blocks, weights: weights) { local in
                 try blockOrderSum(local, task: task, group: group)
             }
             let total = try blockOrderSum(parts.map { $0.gradient + [$0.objective] }, task: task, group: group)

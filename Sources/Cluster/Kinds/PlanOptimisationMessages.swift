@@ -6,14 +6,17 @@ import Planning
 
 /// The explicit mapping of a plan's collective optimisation onto payloads (field names in Protocol.md).
 ///
-/// The coordinator sets the problem up once (``FluenceOptimisation``: the CSR rows of the whole dose grid, the
-/// cost terms after overlap resolution, the start weight) and cuts the dose grid into `blockCount` z-blocks, a
-/// number fixed by the grid (at most 16), not by the ranks. Member m of a collective phase gets the blocks
-/// b ≡ m (mod members): their CSR rows, each term's voxels within them (block-local rows) with the term's
-/// global voxel count, the terms, the start weight and the stopping rules; so the tasks together carry the
-/// matrix once. Member 0 returns the weights and the optimiser's record, the others an empty payload. A Monte Carlo-
-/// corrected re-optimisation adds each block's fixed dose offset (`rows.offset_gy`, one per row) and the warm-start
-/// weights (`start.weights`); both fields are absent otherwise.
+/// The coordinator sets the problem up once (the cost terms after overlap resolution, the start weight) and cuts
+/// the dose grid into `blockCount` z-blocks, a number fixed by the grid (at most 16), not by the ranks. Member m of
+/// a collective phase owns the blocks b ≡ m (mod members). Its task carries a share of the influence matrix's
+/// columns (consecutive beamlets, about 1/members of the entries), each term's voxels within its own blocks
+/// (block-local rows) with the term's global voxel count, the terms, the start weight and the stopping rules; so
+/// the tasks together carry the matrix once. The members then turn columns into rows with one all-to-all
+/// (``MemberTask/fluenceBlocks(group:)``): each sends every other member the entries of its columns that lie in
+/// that member's blocks, and builds the CSR rows of its own blocks from what it receives. Member 0 returns the
+/// weights and the optimiser's record, the others an empty payload. A Monte Carlo-corrected re-optimisation adds
+/// each own block's fixed dose offset (`rows.offset_gy`, one per row) and the warm-start weights
+/// (`start.weights`); both fields are absent otherwise.
 enum PlanOptimisationMessages {
     /// What the coordinator starts from.
     struct Problem {
@@ -32,95 +35,107 @@ enum PlanOptimisationMessages {
         let objectives: [ObjectiveSpec]
         let optimizer: OptimizerSpec
         let startWeight: Double
-        /// The CSR rows and cost terms of each z-block, in block order.
-        let blocks: [FluencePlanBlock]
+        /// The matrix whose columns the members share out (CSC, as the influence stage assembled it).
+        let influence: Dose.InfluenceMatrix
+        /// The global rows (dose-grid voxels) of each z-block, in block order.
+        let rowRanges: [Range<Int>]
+        /// Per block, the cost terms with block-local voxels and the global structure voxel counts.
+        let terms: [[DoseObjective]]
+        /// Per block, the fixed dose offset of its rows, or nil.
+        let doseOffsetsGy: [[Double]]?
         /// The weights to start from (one per beamlet), or nil for `startWeight` everywhere.
         let startWeights: [Double]?
 
         init(_ problem: Problem) throws {
-            let whole = try FluenceOptimisation(influence: problem.influence, structures: problem.structures,
-                                                objectives: problem.objectives, prescription: problem.prescription)
+            let start = try FluenceOptimisation.uniformStart(influence: problem.influence, structures: problem.structures,
+                                                              prescription: problem.prescription)
+            let whole = try CostFunction.terms(problem.objectives, structures: problem.structures)
             let grid = problem.influence.grid
             let count = min(PlanOptimisationMessages.maxBlockCount, grid.nz)
             let slice = grid.nx * grid.ny
-            let rowStarts = (0...count).map { b in b * grid.nz / count * slice }
+            let ranges = (0..<count).map { b in (b * grid.nz / count * slice)..<((b + 1) * grid.nz / count * slice) }
             var blockOfZ = [Int](repeating: 0, count: grid.nz)
             for b in 0..<count { for z in (b * grid.nz / count)..<((b + 1) * grid.nz / count) { blockOfZ[z] = b } }
-            let matrix = whole.matrix
-            let terms = whole.block.objectives
-            var voxels = [[[Int32]]](repeating: [[Int32]](repeating: [], count: terms.count), count: count)
-            for (t, term) in terms.enumerated() {
+            var voxels = [[[Int32]]](repeating: [[Int32]](repeating: [], count: whole.count), count: count)
+            for (t, term) in whole.enumerated() {
                 for v in term.voxels {
                     let b = blockOfZ[Int(v) / slice]
-                    voxels[b][t].append(v - Int32(rowStarts[b]))
+                    voxels[b][t].append(v - Int32(ranges[b].lowerBound))
                 }
             }
-            blocks = try (0..<count).map { b in
-                let lo = rowStarts[b], hi = rowStarts[b + 1]
-                let first = matrix.rowOffsets[lo], end = matrix.rowOffsets[hi]
-                let rows = try Optimization.InfluenceMatrix(rowCount: hi - lo, beamletCount: matrix.beamletCount,
-                                                            rowOffsets: matrix.rowOffsets[lo...hi].map { $0 - first },
-                                                            beamletIndices: Array(matrix.beamletIndices[first..<end]),
-                                                            values: Array(matrix.values[first..<end]))
-                return try FluencePlanBlock(matrix: rows, objectives: terms.indices.map { t in
-                    DoseObjective(function: terms[t].function, penalty: terms[t].penalty, voxels: voxels[b][t],
-                                  structureVoxelCount: terms[t].structureVoxelCount)
-                })
-            }
-            objectives = problem.objectives
-            optimizer = problem.optimizer
-            startWeight = whole.startWeight
-            startWeights = nil
+            self.init(objectives: problem.objectives, optimizer: problem.optimizer, startWeight: start, influence: problem.influence,
+                      rowRanges: ranges, terms: (0..<count).map { b in
+                          whole.indices.map { t in
+                              DoseObjective(function: whole[t].function, penalty: whole[t].penalty, voxels: voxels[b][t],
+                                            structureVoxelCount: whole[t].structureVoxelCount)
+                          }
+                      }, doseOffsetsGy: nil, startWeights: nil)
         }
 
-        private init(objectives: [ObjectiveSpec], optimizer: OptimizerSpec, startWeight: Double, blocks: [FluencePlanBlock], startWeights: [Double]?) {
+        private init(objectives: [ObjectiveSpec], optimizer: OptimizerSpec, startWeight: Double, influence: Dose.InfluenceMatrix,
+                     rowRanges: [Range<Int>], terms: [[DoseObjective]], doseOffsetsGy: [[Double]]?, startWeights: [Double]?) {
             self.objectives = objectives
             self.optimizer = optimizer
             self.startWeight = startWeight
-            self.blocks = blocks
+            self.influence = influence
+            self.rowRanges = rowRanges
+            self.terms = terms
+            self.doseOffsetsGy = doseOffsetsGy
             self.startWeights = startWeights
         }
 
         /// The same problem with the fixed dose `doseOffsetGy` (one value per dose-grid voxel, i.e. per row of the
         /// whole matrix) added to the blocks' dose in the cost, started from `startWeights` (one per beamlet).
         func corrected(doseOffsetGy: [Double], startWeights: [Double]) throws -> Blocks {
-            let rows = blocks.reduce(0) { $0 + $1.matrix.rowCount }
-            guard doseOffsetGy.count == rows, startWeights.count == blocks[0].matrix.beamletCount,
+            guard doseOffsetGy.count == influence.grid.voxelCount, startWeights.count == influence.columnCount,
                   startWeights.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
-                throw PlanKindError("a correction of \(doseOffsetGy.count) voxels and \(startWeights.count) start weights for \(rows) rows")
+                throw PlanKindError("a correction of \(doseOffsetGy.count) voxels and \(startWeights.count) start weights for \(influence.grid.voxelCount) rows")
             }
-            var first = 0
-            let shifted = try blocks.map { block in
-                defer { first += block.matrix.rowCount }
-                return try FluencePlanBlock(matrix: block.matrix, objectives: block.objectives,
-                                            doseOffsetGy: Array(doseOffsetGy[first..<(first + block.matrix.rowCount)]))
+            if let i = doseOffsetGy.firstIndex(where: { !$0.isFinite }) { throw PlanKindError("dose offset \(i) is \(doseOffsetGy[i])") }
+            return Blocks(objectives: objectives, optimizer: optimizer, startWeight: startWeight, influence: influence, rowRanges: rowRanges,
+                          terms: terms, doseOffsetsGy: rowRanges.map { Array(doseOffsetGy[$0]) }, startWeights: startWeights)
+        }
+
+        /// The first column of each of `members` column shares and the end (`members + 1` values): consecutive
+        /// beamlets with about equal numbers of entries.
+        func columnStarts(members: Int) -> [Int] {
+            let pointers = influence.columnPointers, entries = Int(pointers.last ?? 0)
+            var starts = [0]
+            for k in 1..<members {
+                let goal = Int64(k * entries / members)
+                var c = starts.last!
+                while c < influence.columnCount && pointers[c] < goal { c += 1 }
+                starts.append(c)
             }
-            return Blocks(objectives: objectives, optimizer: optimizer, startWeight: startWeight, blocks: shifted, startWeights: startWeights)
+            return starts + [influence.columnCount]
         }
 
         /// The task of every member of a group of `members`, in member order.
         func tasks(members: Int) -> [TaskPayload] {
-            (0..<members).map { member in
-                encode(blockIDs: Array(stride(from: member, to: blocks.count, by: members)))
+            let starts = columnStarts(members: members)
+            return (0..<members).map { member in
+                encode(blockIDs: Array(stride(from: member, to: rowRanges.count, by: members)), columns: starts[member]..<starts[member + 1],
+                       columnStarts: starts)
             }
         }
 
-        private func encode(blockIDs: [Int]) -> TaskPayload {
-            let own = blockIDs.map { blocks[$0] }
+        private func encode(blockIDs: [Int], columns: Range<Int>, columnStarts: [Int]) -> TaskPayload {
+            let own = blockIDs.map { terms[$0] }
+            let first = Int(influence.columnPointers[columns.lowerBound]), end = Int(influence.columnPointers[columns.upperBound])
             var payload = TaskPayload()
-            payload["blocks"] = .int64([Int64(blocks.count)] + blockIDs.map(Int64.init))
-            payload["rows.counts"] = .int64(own.map { Int64($0.matrix.rowCount) })
-            payload["rows.offsets"] = .int64(own.flatMap { $0.matrix.rowOffsets.map(Int64.init) })
-            payload["rows.beamlets"] = .int32(own.flatMap(\.matrix.beamletIndices))
-            payload["rows.dose"] = .float32(own.flatMap(\.matrix.values))
-            payload["terms.voxel_counts"] = .int64(own.flatMap { $0.objectives.map { Int64($0.voxels.count) } })
-            payload["terms.voxels"] = .int32(own.flatMap { $0.objectives.flatMap(\.voxels) })
-            payload["terms.structure_voxels"] = .int64(blocks[0].objectives.map { Int64($0.structureVoxelCount) })
+            payload["blocks"] = .int64([Int64(rowRanges.count)] + blockIDs.map(Int64.init))
+            payload["blocks.row_starts"] = .int64(rowRanges.map { Int64($0.lowerBound) } + [Int64(rowRanges.last?.upperBound ?? 0)])
+            payload["columns.starts"] = .int64(columnStarts.map(Int64.init))
+            payload["columns.offsets"] = .int64(influence.columnPointers[columns.lowerBound...columns.upperBound].map { $0 - Int64(first) })
+            payload["columns.rows"] = .int32(Array(influence.rowIndices[first..<end]))
+            payload["columns.dose"] = .float32(Array(influence.doseGy[first..<end]))
+            payload["terms.voxel_counts"] = .int64(own.flatMap { $0.map { Int64($0.voxels.count) } })
+            payload["terms.voxels"] = .int32(own.flatMap { $0.flatMap(\.voxels) })
+            payload["terms.structure_voxels"] = .int64(terms[0].map { Int64($0.structureVoxelCount) })
             payload["objectives.types"] = .text(objectives.map(\.type.rawValue).joined(separator: ","))
             payload["objectives.values"] = .float64(objectives.flatMap { [$0.doseGy, $0.volumePct ?? .nan, $0.eudA ?? .nan, $0.penalty] })
-            payload["optimizer"] = .float64([Double(optimizer.maxIterations), optimizer.tolerance, startWeight,
-                                             Double(blocks[0].matrix.beamletCount)])
-            if blocks[0].doseOffsetGy != nil { payload["rows.offset_gy"] = .float64(own.flatMap { $0.doseOffsetGy ?? [] }) }
+            payload["optimizer"] = .float64([Double(optimizer.maxIterations), optimizer.tolerance, startWeight, Double(influence.columnCount)])
+            if let doseOffsetsGy { payload["rows.offset_gy"] = .float64(blockIDs.flatMap { doseOffsetsGy[$0] }) }
             if let startWeights { payload["start.weights"] = .float64(startWeights) }
             return payload
         }
@@ -128,16 +143,75 @@ enum PlanOptimisationMessages {
 
     /// One member's share as decoded on the executing rank.
     struct MemberTask {
-        var blockCount: Int
+        /// The global rows of every z-block, in block order.
+        var rowRanges: [Range<Int>]
         /// The member's blocks (empty when it has none).
         var blockIDs: [Int]
-        /// The blocks of `blockIDs`, or one block of no rows when the member has none.
-        var blocks: [FluencePlanBlock]
+        /// The first column of every member's share and the end.
+        var columnStarts: [Int]
+        /// This member's share of the columns (its first column is `columnStarts[member]`; `firstColumn` is 0 here).
+        var columns: ColumnSlice
+        /// Per own block, the cost terms with block-local voxels.
+        var terms: [[DoseObjective]]
+        /// Per own block, the fixed dose offset of its rows, or nil.
+        var doseOffsetsGy: [[Double]]?
         var beamletCount: Int
         var startWeight: Double
         /// The warm-start weights, or nil for `startWeight` everywhere.
         var startWeights: [Double]?
         var optimizer: OptimizerSpec
+
+        var blockCount: Int { rowRanges.count }
+
+        /// The rows of the member's own blocks, from the columns of every member by one all-to-all of `group`, as
+        /// cost blocks; a member without blocks gets one block of no rows (it still takes part in every reduction).
+        func fluenceBlocks(group: any WorkerGroup) throws -> [FluencePlanBlock] {
+            guard columnStarts.count == group.size + 1,
+                  columns.columnCount == columnStarts[group.member + 1] - columnStarts[group.member] else {
+                throw PlanKindError("a task cut for \(columnStarts.count - 1) members runs as member \(group.member) of \(group.size)")
+            }
+            var destination = [Int32](repeating: 0, count: rowRanges.last?.upperBound ?? 0)
+            for (b, range) in rowRanges.enumerated() { for row in range { destination[row] = Int32(b % group.size) } }
+            let pieces = columns.split(into: group.size) { Int(destination[Int($0)]) }
+            let received = try group.alltoallv(pieces.map(PlanOptimisationMessages.encodePiece))
+            let slices = try received.enumerated().map { source, values in
+                try PlanOptimisationMessages.decodePiece(values, firstColumn: columnStarts[source],
+                                                         columnCount: columnStarts[source + 1] - columnStarts[source])
+            }
+            let matrices = try ColumnSlice.rowBlocks(rows: blockIDs.map { rowRanges[$0] }, beamletCount: beamletCount, from: slices)
+            let blocks = try matrices.indices.map { i in
+                try FluencePlanBlock(matrix: matrices[i], objectives: terms[i], doseOffsetGy: doseOffsetsGy?[i])
+            }
+            guard blocks.isEmpty else { return blocks }
+            let empty = try Optimization.InfluenceMatrix(rowCount: 0, beamletCount: beamletCount, rowOffsets: [0], beamletIndices: [], values: [])
+            return [try FluencePlanBlock(matrix: empty, objectives: terms[0])]
+        }
+    }
+
+    /// One all-to-all piece as Int32 values: the entry count of each column, the rows, the doses' bit patterns.
+    static func encodePiece(_ piece: ColumnSlice) -> [Int32] {
+        var values = [Int32]()
+        values.reserveCapacity(piece.columnCount + 2 * piece.values.count)
+        for c in 0..<piece.columnCount { values.append(Int32(piece.columnOffsets[c + 1] - piece.columnOffsets[c])) }
+        values += piece.rowIndices
+        values += piece.values.map { Int32(bitPattern: $0.bitPattern) }
+        return values
+    }
+
+    /// The piece of a member whose columns are `firstColumn ..< firstColumn + columnCount`.
+    static func decodePiece(_ values: [Int32], firstColumn: Int, columnCount: Int) throws -> ColumnSlice {
+        guard values.count >= columnCount, values.prefix(columnCount).allSatisfy({ $0 >= 0 }) else {
+            throw WireError.malformed("an all-to-all piece of \(values.count) values for \(columnCount) columns")
+        }
+        var offsets = [0]
+        offsets.reserveCapacity(columnCount + 1)
+        for c in 0..<columnCount { offsets.append(offsets[c] + Int(values[c])) }
+        let entries = offsets[columnCount]
+        guard values.count == columnCount + 2 * entries else {
+            throw WireError.malformed("an all-to-all piece holds \(values.count) values, expected \(columnCount + 2 * entries)")
+        }
+        return try ColumnSlice(firstColumn: firstColumn, columnOffsets: offsets, rowIndices: Array(values[columnCount..<(columnCount + entries)]),
+                               values: values[(columnCount + entries)...].map { Float(bitPattern: UInt32(bitPattern: $0)) })
     }
 
     static func decodeMember(_ payload: TaskPayload) throws -> MemberTask {
@@ -150,6 +224,13 @@ enum PlanOptimisationMessages {
             throw WireError.malformed("the block or optimizer fields are invalid")
         }
         let beamlets = Int(optimizer[3])
+        let rowStarts = try payload.int64s("blocks.row_starts"), columnStarts = try payload.int64s("columns.starts")
+        guard rowStarts.count == Int(count) + 1, rowStarts.first == 0, zip(rowStarts, rowStarts.dropFirst()).allSatisfy({ $0 <= $1 }),
+              let rows = rowStarts.last, rows <= Int64(Int32.max),
+              columnStarts.count >= 2, columnStarts.first == 0, columnStarts.last == Int64(beamlets),
+              zip(columnStarts, columnStarts.dropFirst()).allSatisfy({ $0 <= $1 }) else {
+            throw WireError.malformed("the block rows or column shares are invalid")
+        }
         let typesText = try payload.text("objectives.types"), values = try payload.float64s("objectives.values")
         let types = typesText.isEmpty ? [] : typesText.split(separator: ",").map(String.init)
         guard values.count == 4 * types.count else { throw WireError.malformed("the objective fields disagree") }
@@ -159,52 +240,50 @@ enum PlanOptimisationMessages {
             return (CostFunction.function(of: ObjectiveSpec(structure: "", type: type, doseGy: v[0], volumePct: v[1].isNaN ? nil : v[1],
                                                             eudA: v[2].isNaN ? nil : v[2], penalty: v[3])), v[3])
         }
+        let rowRanges = (0..<Int(count)).map { Int(rowStarts[$0])..<Int(rowStarts[$0 + 1]) }
+        let own = ids.map { rowRanges[Int($0)] }
         let structureVoxels = try payload.int64s("terms.structure_voxels")
-        let rowCounts = try payload.int64s("rows.counts"), offsets = try payload.int64s("rows.offsets")
-        let beamletIndices = try payload.int32s("rows.beamlets"), dose = try payload.float32s("rows.dose")
         let voxelCounts = try payload.int64s("terms.voxel_counts"), voxels = try payload.int32s("terms.voxels")
-        let own = header.count - 1
         let doseOffsets = try payload["rows.offset_gy"].map { _ in try payload.float64s("rows.offset_gy") }
         let startWeights = try payload["start.weights"].map { _ in try payload.float64s("start.weights") }
-        guard doseOffsets.map({ $0.count == Int(rowCounts.reduce(0, +)) }) ?? true,
+        guard doseOffsets.map({ $0.count == own.reduce(0) { $0 + $1.count } }) ?? true,
               startWeights.map({ $0.count == beamlets && $0.allSatisfy { $0.isFinite && $0 >= 0 } }) ?? true else {
             throw WireError.malformed("the dose offsets or start weights disagree with the rows and beamlets")
         }
-        guard structureVoxels.count == functions.count, structureVoxels.allSatisfy({ $0 >= 0 }), rowCounts.count == own,
-              rowCounts.allSatisfy({ $0 >= 0 }), offsets.count == Int(rowCounts.reduce(0, +)) + own, beamletIndices.count == dose.count,
-              voxelCounts.count == own * functions.count, voxelCounts.allSatisfy({ $0 >= 0 }), voxelCounts.reduce(0, +) == Int64(voxels.count) else {
-            throw WireError.malformed("the block row and term fields disagree")
+        guard structureVoxels.count == functions.count, structureVoxels.allSatisfy({ $0 >= 0 }),
+              voxelCounts.count == own.count * functions.count, voxelCounts.allSatisfy({ $0 >= 0 }), voxelCounts.reduce(0, +) == Int64(voxels.count) else {
+            throw WireError.malformed("the block term fields disagree")
         }
-        var offsetStart = 0, entryStart = 0, voxelStart = 0, rowStart = 0
-        let blocks = try (0..<own).map { i in
-            let rows = Int(rowCounts[i])
-            let rowOffsets = offsets[offsetStart...(offsetStart + rows)].map { Int($0) }
-            offsetStart += rows + 1
-            guard let entries = rowOffsets.last, entries >= 0, entryStart + entries <= dose.count else {
-                throw WireError.malformed("block \(i) holds more entries than were sent")
-            }
-            let matrix = try Optimization.InfluenceMatrix(rowCount: rows, beamletCount: beamlets, rowOffsets: rowOffsets,
-                                                          beamletIndices: Array(beamletIndices[entryStart..<(entryStart + entries)]),
-                                                          values: Array(dose[entryStart..<(entryStart + entries)]))
-            entryStart += entries
-            let terms = functions.indices.map { t in
+        let columns: ColumnSlice
+        do {
+            columns = try ColumnSlice(firstColumn: 0, columnOffsets: try payload.int64s("columns.offsets").map { Int($0) },
+                                      rowIndices: try payload.int32s("columns.rows"), values: try payload.float32s("columns.dose"))
+        } catch let error as OptimizationError {
+            throw WireError.malformed("the column share is invalid: \(error)")
+        }
+        guard columns.rowIndices.allSatisfy({ Int64($0) < rows }) else { throw WireError.malformed("the column share holds rows beyond the grid") }
+        var voxelStart = 0, rowStart = 0
+        let terms = try own.indices.map { i in
+            try functions.indices.map { t in
                 let n = Int(voxelCounts[i * functions.count + t])
                 defer { voxelStart += n }
-                return DoseObjective(function: functions[t].0, penalty: functions[t].1, voxels: Array(voxels[voxelStart..<(voxelStart + n)]),
-                                     structureVoxelCount: Int(structureVoxels[t]))
+                let local = Array(voxels[voxelStart..<(voxelStart + n)])
+                guard local.allSatisfy({ $0 >= 0 && Int($0) < own[i].count }) else { throw WireError.malformed("a term voxel lies outside its block") }
+                return DoseObjective(function: functions[t].0, penalty: functions[t].1, voxels: local, structureVoxelCount: Int(structureVoxels[t]))
             }
-            defer { rowStart += rows }
-            return try FluencePlanBlock(matrix: matrix, objectives: terms, doseOffsetGy: doseOffsets.map { Array($0[rowStart..<(rowStart + rows)]) })
         }
-        guard entryStart == dose.count else { throw WireError.malformed("the blocks leave \(dose.count - entryStart) entries unused") }
-        // A member without blocks (more members than blocks) still takes part in every reduction: with one block of no rows.
-        let empty = try Optimization.InfluenceMatrix(rowCount: 0, beamletCount: beamlets, rowOffsets: [0], beamletIndices: [], values: [])
-        let terms = functions.indices.map { t in
+        let offsets = doseOffsets.map { all in
+            own.map { range in
+                defer { rowStart += range.count }
+                return Array(all[rowStart..<(rowStart + range.count)])
+            }
+        }
+        let noTerms = functions.indices.map { t in
             DoseObjective(function: functions[t].0, penalty: functions[t].1, voxels: [], structureVoxelCount: Int(structureVoxels[t]))
         }
-        return MemberTask(blockCount: Int(count), blockIDs: ids.map { Int($0) },
-                          blocks: blocks.isEmpty ? [try FluencePlanBlock(matrix: empty, objectives: terms)] : blocks, beamletCount: beamlets,
-                          startWeight: optimizer[2], startWeights: startWeights, optimizer: OptimizerSpec(maxIterations: Int(optimizer[0]), tolerance: optimizer[1]))
+        return MemberTask(rowRanges: rowRanges, blockIDs: ids.map { Int($0) }, columnStarts: columnStarts.map { Int($0) }, columns: columns,
+                          terms: terms.isEmpty ? [noTerms] : terms, doseOffsetsGy: offsets, beamletCount: beamlets, startWeight: optimizer[2],
+                          startWeights: startWeights, optimizer: OptimizerSpec(maxIterations: Int(optimizer[0]), tolerance: optimizer[1]))
     }
 
     static func encode(_ result: FluenceOptimisationResult) -> TaskPayload {

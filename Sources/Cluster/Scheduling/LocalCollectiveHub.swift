@@ -10,15 +10,21 @@ final class LocalCollectiveHub: @unchecked Sendable {
     private var arrived = 0
     private var generation = 0
     private var outcome = CollectiveRound.Outcome.done
+    /// The parts of the current all-to-all, `mailbox[source][destination]`, and how many members delivered.
+    private var mailbox: [[[Int32]]]
+    private var delivered = 0
+    private var transferGeneration = 0
 
     init(size: Int) {
         self.size = size
         contributions = Array(repeating: nil, count: size)
+        mailbox = Array(repeating: [], count: size)
     }
 
     /// The handle of member `member`.
     func member(_ member: Int) -> CollectiveMember {
-        CollectiveMember(member: member, size: size) { [self] in exchange(member: member, $0) }
+        CollectiveMember(member: member, size: size, exchange: { [self] in exchange(member: member, $0) },
+                         transfer: { [self] in transfer(member: member, $0) })
     }
 
     /// Contributes to the current round and waits for its outcome. A member cannot start the next round before
@@ -39,5 +45,24 @@ final class LocalCollectiveHub: @unchecked Sendable {
             while generation == round { condition.wait() }
         }
         return outcome
+    }
+
+    /// Delivers this member's parts and, once every member has delivered, returns the parts addressed to it. The
+    /// caller (``CollectiveMember/alltoallv(_:)``) holds an empty round after it, so no member overwrites the
+    /// mailbox before every member has read it.
+    func transfer(member: Int, _ parts: [[Int32]]) -> [[Int32]] {
+        condition.lock()
+        defer { condition.unlock() }
+        let round = transferGeneration
+        mailbox[member] = parts
+        delivered += 1
+        if delivered == size {
+            delivered = 0
+            transferGeneration += 1
+            condition.broadcast()
+        } else {
+            while transferGeneration == round { condition.wait() }
+        }
+        return mailbox.map { $0[member] }
     }
 }

@@ -1,7 +1,8 @@
 /// The rounds of a collective phase over the worker communicator: members send their contribution to member 0
 /// (tag 201), which receives them in member order, combines them (``CollectiveRound/combine(_:)``) and sends the
 /// outcome to every member (tag 202). Point-to-point messages, because a member that failed must be able to
-/// answer a round whose length it does not know. Per `allreduceSum` of n values member 0 receives and sends
+/// answer a round whose length it does not know. An `alltoallv`'s data, once every member has agreed to it in a
+/// round, moves with `MPI_Alltoallv` on the worker communicator. Per `allreduceSum` of n values member 0 receives and sends
 /// (members − 1) × 8n bytes, every other member sends and receives 8n bytes.
 enum MPICollectiveExchange {
     static let contributionTag = 201
@@ -9,7 +10,8 @@ enum MPICollectiveExchange {
 
     /// The handle of this rank's member on `communicator` (member = rank in it).
     static func member(on communicator: Communicator) -> CollectiveMember {
-        CollectiveMember(member: communicator.rank, size: communicator.size) { exchange($0, on: communicator) }
+        CollectiveMember(member: communicator.rank, size: communicator.size, exchange: { exchange($0, on: communicator) },
+                         transfer: { communicator.alltoallv($0) })
     }
 
     static func exchange(_ contribution: CollectiveRound.Contribution, on communicator: Communicator) -> CollectiveRound.Outcome {

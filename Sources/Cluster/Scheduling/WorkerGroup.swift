@@ -1,5 +1,5 @@
 /// The members of a collective phase as seen by one of them: every worker runs one task of the phase at the
-/// same time and the tasks may combine values with ``allreduceSum(_:)``.
+/// same time and the tasks may combine values with ``allreduceSum(_:)`` and trade data with ``alltoallv(_:)``.
 ///
 /// Every member must make the same sequence of calls with arrays of the same lengths. A member whose task
 /// throws does not leave the others waiting: the failure is announced in the next round, where every member
@@ -14,6 +14,10 @@ public protocol WorkerGroup: AnyObject {
     /// the same on every member and in every run with the same member count).
     /// - Throws: ``CollectiveError`` when a member failed or the members disagree on the call.
     func allreduceSum(_ values: inout [Double]) throws
+    /// Sends `parts[d]` to member d and returns what every member sent to this one, in member order (an
+    /// all-to-all; `parts` has one entry per member, this member's own included).
+    /// - Throws: ``CollectiveError`` when a member failed or the members disagree on the call.
+    func alltoallv(_ parts: [[Int32]]) throws -> [[Int32]]
 }
 
 /// Why a collective phase ended early on a member.

@@ -84,18 +84,51 @@ import Testing
     /// Members that disagree on the calls (different lengths) all throw instead of summing garbage.
     @Test func mismatchedLengthsFailEveryMember() throws {
         let hub = LocalCollectiveHub(size: 2)
-        let outcomes = ThreadResults(count: 2)
-        let done = DispatchGroup()
-        for member in 0..<2 {
-            done.enter()
-            Thread {
-                var values = [Double](repeating: 1, count: member + 1)
-                do { try hub.member(member).allreduceSum(&values); outcomes.set(member, "summed") } catch { outcomes.set(member, "\(error)") }
-                done.leave()
-            }.start()
+        let reports = ThreadResults.onThreads(2) { member in
+            var values = [Double](repeating: 1, count: member + 1)
+            do { try hub.member(member).allreduceSum(&values); return "summed" } catch { return "\(error)" }
         }
-        done.wait()
-        #expect(outcomes.values.allSatisfy { $0.contains("member 1 passed 2 values to allreduceSum, member 0 1") }, "\(outcomes.values)")
+        #expect(reports.allSatisfy { $0.contains("member 1 passed 2 values to allreduceSum, member 0 1") }, "\(reports)")
+    }
+
+    /// alltoallv on 1, 2 and 4 threads, twice in a row: member m receives from every member s exactly the part s
+    /// addressed to m (lengths 0…2, so empty parts too), in member order; an allreduceSum between the two
+    /// exchanges still sums.
+    @Test(arguments: [1, 2, 4])
+    func alltoallvDeliversEveryPart(members: Int) throws {
+        let hub = LocalCollectiveHub(size: members)
+        @Sendable func part(from s: Int, to d: Int, round: Int) -> [Int32] { (0..<((s + d + round) % 3)).map { Int32(1000 * round + 100 * s + 10 * d + $0) } }
+        let reports = ThreadResults.onThreads(members) { m in
+            let member = hub.member(m)
+            var report = ""
+            do {
+                for round in 0..<2 {
+                    let received = try member.alltoallv((0..<members).map { part(from: m, to: $0, round: round) })
+                    report += received == (0..<members).map { part(from: $0, to: m, round: round) } ? "ok " : "wrong \(received) "
+                    var one = [1.0]
+                    try member.allreduceSum(&one)
+                    report += one == [Double(members)] ? "ok " : "sum \(one) "
+                }
+            } catch { report += "\(error)" }
+            return report
+        }
+        #expect(reports == Array(repeating: "ok ok ok ok ", count: members), "\(reports)")
+    }
+
+    /// A member that passes the wrong number of parts fails its task; the others, waiting in the exchange, throw
+    /// the group's failure naming it instead of hanging.
+    @Test func alltoallvWithWrongPartCountFailsEveryMember() throws {
+        let hub = LocalCollectiveHub(size: 3)
+        let reports = ThreadResults.onThreads(3) { m in
+            do {
+                _ = try hub.member(m).run { group in
+                    _ = try group.alltoallv(Array(repeating: [Int32(m)], count: m == 1 ? 2 : 3))
+                    return TaskPayload()
+                }
+                return "done"
+            } catch { return "\(error)" }
+        }
+        #expect(reports.allSatisfy { $0.contains("member 1 of 3 failed") && $0.contains("alltoallv with 2 parts for 3 members") }, "\(reports)")
     }
 
     /// Contributions and outcomes survive their byte encoding; damaged bytes are rejected.
@@ -123,4 +156,19 @@ final class ThreadResults: @unchecked Sendable {
     func append(_ value: String) { lock.withLock { slots.append(value) } }
 
     var values: [String] { lock.withLock { slots } }
+
+    /// Runs `body(i)` on `count` threads at once and returns their reports in index order.
+    static func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> String) -> [String] {
+        let results = ThreadResults(count: count)
+        let done = DispatchGroup()
+        for i in 0..<count {
+            done.enter()
+            Thread {
+                results.set(i, body(i))
+                done.leave()
+            }.start()
+        }
+        done.wait()
+        return results.values
+    }
 }
