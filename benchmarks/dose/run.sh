@@ -6,9 +6,9 @@ cd "$(dirname "$0")/../.."
 H=${1:-20000}
 OUT=${2:-/tmp/dose-bench}
 mkdir -p "$OUT"
-swiftc -Ounchecked -wmo -parse-as-library -module-name Core -emit-module -emit-module-path "$OUT/Core.swiftmodule" \
+swiftc -Ounchecked -wmo -parse-as-library -module-name Core -I Sources/CMalloc -emit-module -emit-module-path "$OUT/Core.swiftmodule" \
     -emit-library -static -o "$OUT/libCore.a" Sources/Core/*.swift
-swiftc -Ounchecked -wmo -parse-as-library -module-name Dose -I "$OUT" -emit-module -emit-module-path "$OUT/Dose.swiftmodule" \
+swiftc -Ounchecked -wmo -parse-as-library -module-name Dose -I "$OUT" -I Sources/CMalloc -emit-module -emit-module-path "$OUT/Dose.swiftmodule" \
     -emit-library -static -o "$OUT/libDose.a" Sources/Dose/*.swift
-swiftc -O -I "$OUT" -L "$OUT" -lDose -lCore benchmarks/dose/main.swift -o "$OUT/dose-bench"
+swiftc -O -I "$OUT" -I Sources/CMalloc -L "$OUT" -lDose -lCore benchmarks/dose/main.swift -o "$OUT/dose-bench"
 "$OUT/dose-bench" "$H" "$OUT" "$3"
