@@ -43,6 +43,19 @@ extension ForwardDose {
                       uncertaintyGy: DoseVolume(grid: grid, voxels: variance.map { Float($0.squareRoot()) }))
     }
 
+    /// The mean relative statistical uncertainty σ/D over the voxels of `mask` (on the dose grid) that receive
+    /// dose, the figure Monte Carlo planning quotes for a structure; 0 when none does.
+    /// - Throws: ``PlanningError`` when the mask is on another grid.
+    public func meanRelativeUncertainty(in mask: MaskVolume) throws -> Double {
+        guard mask.grid == doseGy.grid else { throw PlanningError("a mask on \(mask.grid) for a dose on \(doseGy.grid)") }
+        var sum = 0.0, count = 0
+        for (i, inside) in mask.voxels.enumerated() where inside != 0 && doseGy.voxels[i] > 0 {
+            sum += Double(uncertaintyGy.voxels[i]) / Double(doseGy.voxels[i])
+            count += 1
+        }
+        return count > 0 ? sum / Double(count) : 0
+    }
+
     private init(doseGy: DoseVolume, uncertaintyGy: DoseVolume) {
         self.doseGy = doseGy
         self.uncertaintyGy = uncertaintyGy

@@ -153,6 +153,13 @@ import Testing
         let ptvMask = try #require(try DoseGridStructures([ContouredStructure(name: "ptv", mask: Self.structures()[2].mask)], doseGrid: dose.grid).masks["ptv"])
         let stored = try StructureDose(name: "ptv", dose: dose, mask: ptvMask)
         #expect(abs(stored.doseAtVolume(95) - 60) < 1e-4, "stored D95 \(stored.doseAtVolume(95))")
+        // The target's mean σ/D of the final dose, recomputed from the stored (normalised, float32) dose and
+        // uncertainty: normalisation scales both, so the ratio agrees within float rounding (1e-5 relative).
+        let sigma = try #require(file.doseUncertainty)
+        let dosed = ptvMask.voxels.indices.filter { ptvMask.voxels[$0] != 0 && dose.voxels[$0] > 0 }
+        let recomputed = dosed.map { Double(sigma.voxels[$0]) / Double(dose.voxels[$0]) }.reduce(0, +) / Double(dosed.count)
+        guard case .double(let recorded)? = file.attributes["target_relative_uncertainty"] else { Issue.record("no target_relative_uncertainty"); return }
+        #expect(recorded > 0 && abs(recorded - recomputed) <= 1e-5 * recomputed, "\(recorded) vs \(recomputed)")
         let weights = try #require(file.arrays["/plan/weights"]).values
         guard case .float64(let w) = weights else { Issue.record("weights are not float64"); return }
         #expect(w.count == (file.attributes["beamlet_count"].flatMap { if case .int(let n) = $0 { n } else { nil } } ?? -1))

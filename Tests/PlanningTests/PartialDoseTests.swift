@@ -44,4 +44,16 @@ import Testing
         let outside = PartialDose(rows: [2], doseGy: [1], varianceGy2: [1], bookkeeping: EnergyBookkeeping())
         #expect(throws: PlanningError.self) { try ForwardDose(grid: grid, partials: [outside]) }
     }
+
+    /// Mean σ/D over a mask's dosed voxels, by hand: voxels 0 and 2 in the mask (σ/D 0.75 and 0.5), voxel 1 outside,
+    /// voxel 3 in the mask without dose (left out): (0.75 + 0.5) / 2; a mask on another grid is rejected.
+    @Test func meanRelativeUncertaintyInAMask() throws {
+        let grid = try Grid(nx: 4, ny: 1, nz: 1, spacingMM: SIMD3(1, 1, 1), originMM: .zero)
+        let p = PartialDose(rows: [0, 1, 2], doseGy: [4, 1, 2], varianceGy2: [9, 1, 1], bookkeeping: EnergyBookkeeping())
+        let forward = try ForwardDose(grid: grid, partials: [p])
+        #expect(try forward.meanRelativeUncertainty(in: MaskVolume(grid: grid, voxels: [1, 0, 1, 1])) == 0.625)
+        #expect(try forward.meanRelativeUncertainty(in: MaskVolume(grid: grid, voxels: [0, 0, 0, 1])) == 0)
+        let other = try Grid(nx: 2, ny: 2, nz: 1, spacingMM: SIMD3(1, 1, 1), originMM: .zero)
+        #expect(throws: PlanningError.self) { try forward.meanRelativeUncertainty(in: MaskVolume(grid: other, voxels: [1, 1, 1, 1])) }
+    }
 }

@@ -284,6 +284,8 @@ final class PlanRun: JobRun {
         attributes["metrics_json"] = .string(try evaluation.metricsJSON(optimisation: optimisation))
         attributes["normalisation_factor"] = .double(factor)
         attributes["energy_imbalance_relative"] = .double(bookkeeping.relativeImbalance)
+        let target = try inputs.structures.mask(named: spec.prescription.target, for: "prescription.target")
+        attributes["target_relative_uncertainty"] = .double(try forward.meanRelativeUncertainty(in: target))
         if let histories = spec.finalHistoriesPerBeamlet { attributes["final_histories_per_beamlet"] = .int(histories) }
         if let histories = spec.correctionHistoriesPerBeamlet { attributes["correction_histories_per_beamlet"] = .int(histories) }
         if spec.finalHistoryAllocation != .uniform { attributes["final_history_allocation"] = .string(spec.finalHistoryAllocation.rawValue) }

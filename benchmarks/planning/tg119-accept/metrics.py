@@ -23,7 +23,8 @@ print(f"{name}: PTV D95 {t['d95_gy']:.2f} D10 {t['d10_gy']:.2f} Dmean {t['dmean_
       f"Dmean {c['dmean_gy']:.2f} | HI {m['plan']['homogeneity_index']:.3f} CI {m['plan']['paddick_ci']:.3f} | "
       f"factor {float(a['normalisation_factor']):.4f} | goals {sum(g['passed'] for g in m['goals'])}/{len(m['goals'])}")
 mismatch = [round(float(x), 4) for x in a.get("model_mismatch_relative", [])]
-print(f"  correction rounds {int(a.get('correction_iterations', 1))} | model mismatch (MC - model)/MC per round {mismatch}")
+sigma = f" | final dose mean σ/D in the target {float(a['target_relative_uncertainty']):.2%}" if "target_relative_uncertainty" in a else ""
+print(f"  correction rounds {int(a.get('correction_iterations', 1))} | model mismatch (MC - model)/MC per round {mismatch}{sigma}")
 def series(key, digits=4):
     return [round(float(x), digits) for x in a.get(key, [])]
 if "model_mismatch_edge_relative" in a:
