@@ -37,16 +37,25 @@ public struct ColumnSlice: Sendable, Equatable {
     /// One slice of the same columns per destination, each holding, in the original order, the entries whose row
     /// `destinationOfRow` sends there (a value in `0..<count`).
     public func split(into count: Int, destinationOfRow: (Int32) -> Int) -> [ColumnSlice] {
-        var offsets = [[Int]](repeating: [0], count: count)
-        var rows = [[Int32]](repeating: [], count: count)
-        var doses = [[Float]](repeating: [], count: count)
+        var destination = [Int32](repeating: 0, count: rowIndices.count)
+        var entries = [Int](repeating: 0, count: count)
+        for (e, row) in rowIndices.enumerated() {
+            let d = destinationOfRow(row)
+            destination[e] = Int32(d)
+            entries[d] += 1
+        }
+        var offsets = (0..<count).map { _ in [Int](repeating: 0, count: columnCount + 1) }
+        var rows = entries.map { [Int32](repeating: 0, count: $0) }
+        var doses = entries.map { [Float](repeating: 0, count: $0) }
+        var filled = [Int](repeating: 0, count: count)
         for c in 0..<columnCount {
             for e in columnOffsets[c]..<columnOffsets[c + 1] {
-                let d = destinationOfRow(rowIndices[e])
-                rows[d].append(rowIndices[e])
-                doses[d].append(values[e])
+                let d = Int(destination[e])
+                rows[d][filled[d]] = rowIndices[e]
+                doses[d][filled[d]] = values[e]
+                filled[d] += 1
             }
-            for d in 0..<count { offsets[d].append(rows[d].count) }
+            for d in 0..<count { offsets[d][c + 1] = filled[d] }
         }
         // The arrays are consistent by construction; the checked initialiser cannot fail here.
         return (0..<count).map { d in try! ColumnSlice(firstColumn: firstColumn, columnOffsets: offsets[d], rowIndices: rows[d], values: doses[d]) }
@@ -65,18 +74,18 @@ public struct ColumnSlice: Sendable, Equatable {
             next += slice.columnCount
         }
         guard next == beamletCount else { throw OptimizationError.invalidMatrix("the column slices hold \(next) of \(beamletCount) columns") }
-        // The block of each row between the lowest and highest block row (−1 for none).
-        let low = rows.map(\.lowerBound).min() ?? 0, high = max(low, rows.map(\.upperBound).max() ?? 0)
-        var blockOfRow = [Int32](repeating: -1, count: high - low)
-        for (b, range) in rows.enumerated() {
-            for row in range {
-                guard blockOfRow[row - low] < 0 else { throw OptimizationError.invalidMatrix("row block \(range) overlaps another") }
-                blockOfRow[row - low] = Int32(b)
-            }
+        let ordered = rows.indices.filter { !rows[$0].isEmpty }.sorted { rows[$0].lowerBound < rows[$1].lowerBound }
+        for (a, b) in zip(ordered, ordered.dropFirst()) where rows[a].upperBound > rows[b].lowerBound {
+            throw OptimizationError.invalidMatrix("row blocks \(rows[a]) and \(rows[b]) overlap")
         }
+        /// The block holding `row` (binary search over the few blocks), or nil.
         func block(of row: Int) -> Int? {
-            guard row >= low, row < high, blockOfRow[row - low] >= 0 else { return nil }
-            return Int(blockOfRow[row - low])
+            var lo = 0, hi = ordered.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if rows[ordered[mid]].upperBound <= row { lo = mid + 1 } else { hi = mid }
+            }
+            return lo < ordered.count && rows[ordered[lo]].contains(row) ? ordered[lo] : nil
         }
         var counts = rows.map { [Int](repeating: 0, count: $0.count + 1) }
         for slice in slices {

@@ -63,7 +63,11 @@ import Testing
         #expect(blocks.rowRanges.count == 16)
         let whole = try FluenceOptimisation(influence: problem.influence, structures: problem.structures, objectives: problem.objectives,
                                             prescription: problem.prescription)
-        #expect(blocks.startWeight == whole.startWeight, "the start weight from the CSC columns equals the CSR one bitwise")
+        // The start weight from the CSC columns equals the one from the whole grid's CSR rows, bitwise.
+        let unitDose = whole.matrix.dose(weights: [Double](repeating: 1, count: problem.influence.columnCount))
+        let target = try problem.structures.mask(named: "ptv", for: "test").voxels
+        let inTarget = target.indices.filter { target[$0] != 0 }
+        #expect(blocks.startWeight == 60 / (inTarget.reduce(0.0) { $0 + unitDose[$1] } / Double(inTarget.count)))
         let reference = try whole.run(problem.optimizer)
         let all = try PlanOptimisationMessages.decodeMember(blocks.tasks(members: 1)[0])
         let allBlocks = try all.fluenceBlocks(group: LocalCollectiveHub(size: 1).member(0))
@@ -132,6 +136,19 @@ import Testing
         broken["columns.rows"] = .int32(try task.int32s("columns.rows").map { _ in Int32(influence.grid.voxelCount) })
         #expect(throws: WireError.self) { try PlanOptimisationMessages.decodeMember(broken) }
         #expect(throws: PlanKindError.self) { try PlanOptimisationMessages.decodeMember(task).fluenceBlocks(group: LocalCollectiveHub(size: 1).member(0)) }
+        // Bad terms are rejected at decoding, before any exchange: a negative penalty, voxel counts that overflow,
+        // a dose grid larger than any case.
+        var badPenalty = task
+        let values = try task.float64s("objectives.values")
+        badPenalty["objectives.values"] = .float64(values.indices.map { $0 == 3 ? -1 : values[$0] })
+        #expect(throws: WireError.self) { try PlanOptimisationMessages.decodeMember(badPenalty) }
+        var overflow = task
+        let counts = try task.int64s("terms.voxel_counts")
+        overflow["terms.voxel_counts"] = .int64(counts.indices.map { $0 == 0 ? Int64.max : ($0 == 1 ? 1 : 0) })
+        #expect(throws: WireError.self) { try PlanOptimisationMessages.decodeMember(overflow) }
+        var huge = task
+        huge["blocks.row_starts"] = .int64(try task.int64s("blocks.row_starts").map { $0 == 0 ? 0 : $0 + (1 << 31) })
+        #expect(throws: WireError.self) { try PlanOptimisationMessages.decodeMember(huge) }
     }
 
     /// A piece of the all-to-all survives its Int32 encoding (dose bit patterns included); a piece whose length

@@ -29,6 +29,8 @@ enum PlanOptimisationMessages {
 
     /// The largest number of z-blocks.
     static let maxBlockCount = 16
+    /// The largest dose grid a member task may describe (rows = voxels; as `StoreLimits`' default).
+    static let maxRowCount = 1 << 30
 
     /// The problem on the coordinator, cut into z-blocks.
     struct Blocks {
@@ -167,16 +169,27 @@ enum PlanOptimisationMessages {
         /// cost blocks; a member without blocks gets one block of no rows (it still takes part in every reduction).
         func fluenceBlocks(group: any WorkerGroup) throws -> [FluencePlanBlock] {
             guard columnStarts.count == group.size + 1,
-                  columns.columnCount == columnStarts[group.member + 1] - columnStarts[group.member] else {
+                  columns.columnCount == columnStarts[group.member + 1] - columnStarts[group.member],
+                  blockIDs == Array(stride(from: group.member, to: blockCount, by: group.size)) else {
                 throw PlanKindError("a task cut for \(columnStarts.count - 1) members runs as member \(group.member) of \(group.size)")
             }
-            var destination = [Int32](repeating: 0, count: rowRanges.last?.upperBound ?? 0)
-            for (b, range) in rowRanges.enumerated() { for row in range { destination[row] = Int32(b % group.size) } }
-            let pieces = columns.split(into: group.size) { Int(destination[Int($0)]) }
-            let received = try group.alltoallv(pieces.map(PlanOptimisationMessages.encodePiece))
-            let slices = try received.enumerated().map { source, values in
-                try PlanOptimisationMessages.decodePiece(values, firstColumn: columnStarts[source],
-                                                         columnCount: columnStarts[source + 1] - columnStarts[source])
+            let rowStarts = rowRanges.map(\.lowerBound)
+            let slices: [ColumnSlice]
+            do {  // the pieces and the received parts are released once decoded
+                // The member that owns a row: its block (the last block starting at or before it), mod the members.
+                let pieces = columns.split(into: group.size) { row in
+                    var lo = 0, hi = rowStarts.count
+                    while hi - lo > 1 {
+                        let mid = (lo + hi) / 2
+                        if rowStarts[mid] <= Int(row) { lo = mid } else { hi = mid }
+                    }
+                    return lo % group.size
+                }
+                let received = try group.alltoallv(pieces.map(PlanOptimisationMessages.encodePiece))
+                slices = try received.enumerated().map { source, values in
+                    try PlanOptimisationMessages.decodePiece(values, firstColumn: columnStarts[source],
+                                                             columnCount: columnStarts[source + 1] - columnStarts[source])
+                }
             }
             let matrices = try ColumnSlice.rowBlocks(rows: blockIDs.map { rowRanges[$0] }, beamletCount: beamletCount, from: slices)
             let blocks = try matrices.indices.map { i in
@@ -226,7 +239,7 @@ enum PlanOptimisationMessages {
         let beamlets = Int(optimizer[3])
         let rowStarts = try payload.int64s("blocks.row_starts"), columnStarts = try payload.int64s("columns.starts")
         guard rowStarts.count == Int(count) + 1, rowStarts.first == 0, zip(rowStarts, rowStarts.dropFirst()).allSatisfy({ $0 <= $1 }),
-              let rows = rowStarts.last, rows <= Int64(Int32.max),
+              let rows = rowStarts.last, rows <= Int64(maxRowCount),
               columnStarts.count >= 2, columnStarts.first == 0, columnStarts.last == Int64(beamlets),
               zip(columnStarts, columnStarts.dropFirst()).allSatisfy({ $0 <= $1 }) else {
             throw WireError.malformed("the block rows or column shares are invalid")
@@ -251,7 +264,8 @@ enum PlanOptimisationMessages {
             throw WireError.malformed("the dose offsets or start weights disagree with the rows and beamlets")
         }
         guard structureVoxels.count == functions.count, structureVoxels.allSatisfy({ $0 >= 0 }),
-              voxelCounts.count == own.count * functions.count, voxelCounts.allSatisfy({ $0 >= 0 }), voxelCounts.reduce(0, +) == Int64(voxels.count) else {
+              voxelCounts.count == own.count * functions.count, voxelCounts.allSatisfy({ $0 >= 0 && $0 <= Int64(voxels.count) }),
+              voxelCounts.reduce(0, +) == Int64(voxels.count) else {
             throw WireError.malformed("the block term fields disagree")
         }
         let columns: ColumnSlice
@@ -263,12 +277,11 @@ enum PlanOptimisationMessages {
         }
         guard columns.rowIndices.allSatisfy({ Int64($0) < rows }) else { throw WireError.malformed("the column share holds rows beyond the grid") }
         var voxelStart = 0, rowStart = 0
-        let terms = try own.indices.map { i in
-            try functions.indices.map { t in
+        let terms = own.indices.map { i in
+            functions.indices.map { t in
                 let n = Int(voxelCounts[i * functions.count + t])
                 defer { voxelStart += n }
                 let local = Array(voxels[voxelStart..<(voxelStart + n)])
-                guard local.allSatisfy({ $0 >= 0 && Int($0) < own[i].count }) else { throw WireError.malformed("a term voxel lies outside its block") }
                 return DoseObjective(function: functions[t].0, penalty: functions[t].1, voxels: local, structureVoxelCount: Int(structureVoxels[t]))
             }
         }
@@ -281,8 +294,20 @@ enum PlanOptimisationMessages {
         let noTerms = functions.indices.map { t in
             DoseObjective(function: functions[t].0, penalty: functions[t].1, voxels: [], structureVoxelCount: Int(structureVoxels[t]))
         }
+        let blockTerms = terms.isEmpty ? [noTerms] : terms
+        // The terms, penalties and offsets pass the cost block's checks now, before the all-to-all moves the matrix.
+        for (i, objectives) in blockTerms.enumerated() {
+            let rowCount = own.isEmpty ? 0 : own[i].count
+            do {
+                let noEntries = try Optimization.InfluenceMatrix(rowCount: rowCount, beamletCount: beamlets,
+                                                                 rowOffsets: [Int](repeating: 0, count: rowCount + 1), beamletIndices: [], values: [])
+                _ = try FluencePlanBlock(matrix: noEntries, objectives: objectives, doseOffsetGy: own.isEmpty ? nil : offsets?[i])
+            } catch let error as OptimizationError {
+                throw WireError.malformed("the terms of the member's block \(i): \(error)")
+            }
+        }
         return MemberTask(rowRanges: rowRanges, blockIDs: ids.map { Int($0) }, columnStarts: columnStarts.map { Int($0) }, columns: columns,
-                          terms: terms.isEmpty ? [noTerms] : terms, doseOffsetsGy: offsets, beamletCount: beamlets, startWeight: optimizer[2],
+                          terms: blockTerms, doseOffsetsGy: offsets, beamletCount: beamlets, startWeight: optimizer[2],
                           startWeights: startWeights, optimizer: OptimizerSpec(maxIterations: Int(optimizer[0]), tolerance: optimizer[1]))
     }
 

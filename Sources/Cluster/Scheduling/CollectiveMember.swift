@@ -1,8 +1,7 @@
 /// A member's handle on a collective phase: turns `allreduceSum` calls and the end of its task into rounds
 /// (``CollectiveRound``) exchanged through `exchange`, which blocks until every member contributed to the round
-/// and returns the common outcome. An `alltoallv` is a round of no values (every member is alive and makes the
-/// same call), the data moved by `transfer`, and another empty round (every member has read its parts before
-/// any member starts the next exchange).
+/// and returns the common outcome. An `alltoallv` is a round of no values (every member is alive and has reached
+/// a collective call; a failed member is announced here), then the data moved by `transfer`.
 ///
 /// ``run(_:)`` wraps the task: when it returns, the member contributes `done`; when it throws an error of its
 /// own, the member contributes `failed` with the error's text, so the others throw at their next call. After a
@@ -36,9 +35,7 @@ final class CollectiveMember: WorkerGroup {
             throw CollectiveError.memberFailed(member: member, members: size, message: "alltoallv with \(parts.count) parts for \(size) members")
         }
         _ = try settle(exchange(.data([])))
-        let received = transfer(parts)
-        _ = try settle(exchange(.data([])))
-        return received
+        return transfer(parts)
     }
 
     /// Runs the member's task and the closing round; throws the task's error or the group's failure.

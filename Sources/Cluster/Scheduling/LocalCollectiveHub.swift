@@ -47,9 +47,10 @@ final class LocalCollectiveHub: @unchecked Sendable {
         return outcome
     }
 
-    /// Delivers this member's parts and, once every member has delivered, returns the parts addressed to it. The
-    /// caller (``CollectiveMember/alltoallv(_:)``) holds an empty round after it, so no member overwrites the
-    /// mailbox before every member has read it.
+    /// Delivers this member's parts and, once every member has delivered, returns the parts addressed to it and
+    /// empties their slots (each slot has one reader). No member can deliver to the next exchange before every
+    /// member has read this one: the next exchange starts with a round (``CollectiveMember/alltoallv(_:)``), which
+    /// needs all of them.
     func transfer(member: Int, _ parts: [[Int32]]) -> [[Int32]] {
         condition.lock()
         defer { condition.unlock() }
@@ -63,6 +64,8 @@ final class LocalCollectiveHub: @unchecked Sendable {
         } else {
             while transferGeneration == round { condition.wait() }
         }
-        return mailbox.map { $0[member] }
+        let received = mailbox.map { $0[member] }
+        for source in 0..<size { mailbox[source][member] = [] }
+        return received
     }
 }
