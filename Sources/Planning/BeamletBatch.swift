@@ -45,7 +45,25 @@ public struct BeamletBatch: Sendable {
     /// Simulates the batch: one column per beamlet id, in id order, thresholded at `thresholdRelative`
     /// (default: the statistics' threshold).
     public func columns(thresholdRelative: Double? = nil) throws -> [BeamletColumn] {
-        var calculator = try BeamletDoseCalculator(patient: patient, geometry: geometry, settings: statistics.transport)
+        var calculator = try makeCalculator()
+        return try columns(thresholdRelative: thresholdRelative, using: &calculator)
+    }
+
+    /// A calculator for this batch's patient, geometry and transport settings (reusable by ``columns(thresholdRelative:using:)``
+    /// for every batch of the same patient, geometry and settings).
+    public func makeCalculator() throws -> BeamletDoseCalculator {
+        try BeamletDoseCalculator(patient: patient, geometry: geometry, settings: statistics.transport)
+    }
+
+    /// ``columns(thresholdRelative:)`` with a calculator made by ``makeCalculator()`` of a batch with the same patient
+    /// (the caller's guarantee: the columns would otherwise be those of the calculator's patient), geometry and transport
+    /// settings (checked; throws ``PlanningError`` otherwise). A column is a pure function of its beamlet, seed and
+    /// histories — the calculator carries only scratch tallies from one beamlet to the next — so the columns are the
+    /// same bits as with a fresh calculator.
+    public func columns(thresholdRelative: Double? = nil, using calculator: inout BeamletDoseCalculator) throws -> [BeamletColumn] {
+        guard calculator.geometry == geometry, calculator.settings == statistics.transport, calculator.patient.grid == patient.grid else {
+            throw PlanningError("a calculator made for another geometry, grid or transport settings")
+        }
         return try beamletIDs.map {
             try calculator.column(beamletID: $0, seed: statistics.seed, histories: histories(of: $0),
                                   batches: statistics.uncertaintyBatches, thresholdRelative: thresholdRelative ?? statistics.thresholdRelative)

@@ -52,9 +52,15 @@ extension BeamletBatch {
     /// Simulates the batch and sums its beamlets at `weights` (one per id of the range), with no column threshold
     /// (``PartialDose``); the batch's `statistics.thresholdRelative` is not used.
     public func partialDose(weights: [Double]) throws -> PartialDose {
+        var calculator = try makeCalculator()
+        return try partialDose(weights: weights, using: &calculator)
+    }
+
+    /// ``partialDose(weights:)`` with a reused calculator (see ``columns(thresholdRelative:using:)``); the same bits.
+    public func partialDose(weights: [Double], using calculator: inout BeamletDoseCalculator) throws -> PartialDose {
         guard weights.count == beamletIDs.count else {
             throw PlanningError("\(weights.count) weights for the \(beamletIDs.count) beamlets \(beamletIDs)")
         }
-        return try PartialDose(columns: columns(thresholdRelative: 0), weights: weights, voxelCount: patient.grid.voxelCount)
+        return try PartialDose(columns: columns(thresholdRelative: 0, using: &calculator), weights: weights, voxelCount: patient.grid.voxelCount)
     }
 }

@@ -65,6 +65,45 @@ import Testing
         #expect(throws: WireError.self) { try DoseMessages.decodePartialDose(broken) }
     }
 
+    /// The worker's dose cache: batches run one after another with one reused calculator (and the patient decoded
+    /// once) give the same bits as fresh calculators — forward sums and thresholded columns, with and without
+    /// roulette, interleaved — and a batch of another patient gets its own model, never the cached one.
+    @Test func reusedCalculatorsGiveTheSameBits() throws {
+        let setup = try Self.setup()
+        let shared = SharedBeamletFields(patient: setup.patient, geometry: setup.geometry)
+        let batches = try BeamletBatch.batches(of: setup)
+        let cache = WorkerDoseCache()
+        let s = batches[1].statistics
+        let roulette = BeamletStatistics(seed: s.seed, historiesPerBeamlet: s.historiesPerBeamlet, uncertaintyBatches: s.uncertaintyBatches,
+                                         thresholdRelative: s.thresholdRelative, transport: TransportSettings(rouletteBelowMeV: 1, rouletteSurvival: 0.5))
+        let rouletteBatch = try BeamletBatch(patient: batches[1].patient, geometry: batches[1].geometry, beamletIDs: batches[1].beamletIDs,
+                                             statistics: roulette)
+        for batch in batches.reversed() + [rouletteBatch] + batches {
+            let payload = DoseMessages.encodeForward(batch, weights: batch.beamletIDs.map { Double($0 % 4) + 0.25 }, shared: shared)
+            let grid = try payload.grid("patient.grid")
+            let patient = try cache.patient(grid: grid, density: payload.float64s("patient.density"), materials: payload.uint8s("patient.material"))
+            let decoded = try BeamletBatch(patient: patient, geometry: batch.geometry, beamletIDs: batch.beamletIDs, statistics: batch.statistics)
+            let weights = try payload.float64s("weights")
+            #expect(try cache.withCalculator(for: decoded) { try decoded.partialDose(weights: weights, using: &$0) } == batch.partialDose(weights: weights))
+            #expect(try cache.withCalculator(for: decoded) { try decoded.columns(using: &$0) } == batch.columns())
+        }
+        #expect(cache.idleCount == 2)  // one per transport setting, capped at WorkerDoseCache.maximumIdleCalculators
+        let weights = batches[2].beamletIDs.map { Double($0) + 1 }
+        for _ in 0..<2 {  // through the worker's shared cache: decoded patient and calculator reused the second time
+            #expect(try DoseMessages.decodePartialDose(InfluenceStage.execute(DoseMessages.encodeForward(batches[2], weights: weights, shared: shared)))
+                    == batches[2].partialDose(weights: weights))
+        }
+
+        let denser = try PatientModel(grid: setup.patient.grid, densityGPerCC: setup.patient.densityGPerCC.map { $0 * 1.5 }, materials: setup.patient.materials)
+        let other = try cache.patient(grid: denser.grid, density: denser.densityGPerCC, materials: denser.materials.map(\.rawValue))
+        #expect(other.densityGPerCC == denser.densityGPerCC && cache.idleCount == 0)
+        let otherBatch = try BeamletBatch(patient: other, geometry: batches[0].geometry, beamletIDs: batches[0].beamletIDs, statistics: batches[0].statistics)
+        #expect(try cache.withCalculator(for: otherBatch) { try otherBatch.columns(using: &$0) } == otherBatch.columns())
+        #expect(try otherBatch.columns() != batches[0].columns())
+        var wrong = try batches[0].makeCalculator()
+        #expect(throws: PlanningError.self) { try rouletteBatch.columns(using: &wrong) }
+    }
+
     /// `transport:` reaches the workers: the set-up's transport settings, the batch message and the columns' roulette tallies.
     @Test func rouletteTravelsFromTheSpecToTheWorkers() throws {
         guard case .dose(let dose) = try JobSpec.parse(yaml: Self.spec + "transport: {roulette_below_mev: 1, roulette_survival: 0.5}\n").work else {

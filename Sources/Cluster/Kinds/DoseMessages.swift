@@ -97,11 +97,8 @@ enum DoseMessages {
     /// The patient, geometry and id range of ``encodeBeamlets(patient:geometry:ids:)``.
     static func decodeBeamlets(_ payload: TaskPayload) throws -> (PatientModel, BeamGeometry, Range<Int>) {
         let grid = try payload.grid("patient.grid")
-        let materials = try payload.uint8s("patient.material").map { code in
-            guard let m = Material(rawValue: code) else { throw WireError.malformed("unknown material code \(code)") }
-            return m
-        }
-        let patient = try PatientModel(grid: grid, densityGPerCC: payload.float64s("patient.density"), materials: materials)
+        let patient = try WorkerDoseCache.shared.patient(grid: grid, density: payload.float64s("patient.density"),
+                                                         materials: payload.uint8s("patient.material"))
         let beamValues = try records(payload, "beams", width: 5)
         let beams = try beamValues.map { try Beam(gantryDeg: $0[0], isocentreMM: SIMD3($0[1], $0[2], $0[3]), sadMM: $0[4]) }
         let beamlets = try records(payload, "beamlets", width: 4).enumerated().map { id, v in

@@ -59,11 +59,15 @@ final class InfluenceStage {
     static func execute(_ input: TaskPayload) throws -> TaskPayload {
         let task = input[PencilBeamMessages.taskField] == nil ? nil : try input.text(PencilBeamMessages.taskField)
         switch task {
-        case nil: return DoseMessages.encode(try BeamletColumnBlock(columns: DoseMessages.decodeBatch(input).columns()))
+        case nil:
+            let batch = try DoseMessages.decodeBatch(input)
+            return DoseMessages.encode(try BeamletColumnBlock(columns: WorkerDoseCache.shared.withCalculator(for: batch) {
+                try batch.columns(using: &$0)
+            }))
         case "pencil_beam": return DoseMessages.encode(try BeamletColumnBlock(columns: PencilBeamMessages.decodeBatch(input).columns()))
         case "forward":
             let (batch, weights) = try DoseMessages.decodeForward(input)
-            return DoseMessages.encode(try batch.partialDose(weights: weights))
+            return DoseMessages.encode(try WorkerDoseCache.shared.withCalculator(for: batch) { try batch.partialDose(weights: weights, using: &$0) })
         case "kernel":
             let (simulation, partition) = try PencilBeamMessages.decodePartition(input)
             var result = TaskPayload()
