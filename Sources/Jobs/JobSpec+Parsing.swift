@@ -13,7 +13,7 @@ extension JobSpec {
     static let planOnlyKeys = ["segmentation", "prescription", "objectives", "optimizer", "goals",
                                "final_histories_per_beamlet", "correction_histories_per_beamlet",
                                "final_history_allocation", "correction_smoothing_mm",
-                               "correction_iterations", "correction_smoothing_regions"]
+                               "correction_iterations", "correction_smoothing_regions", "correction_warm_start"]
 
     /// Keys accepted at the top level of a job of `kind`.
     static func topLevelKeys(_ kind: JobKind) -> [String] {

@@ -77,11 +77,18 @@ extension PlanSpec {
                 throw i.error(.invalidValue, "needs correction_histories_per_beamlet (there is no correction to iterate)")
             }
         }
+        var warmStart = CorrectionWarmStart.previous
+        if let r = m.optional("correction_warm_start") {
+            warmStart = try r.choice(CorrectionWarmStart.self, what: "correction warm start")
+            guard correctionHistories != nil else {
+                throw r.error(.invalidValue, "needs correction_histories_per_beamlet (there is no re-optimisation to start)")
+            }
+        }
         self.init(segmentation: segmentation, dose: dose, prescription: prescription, objectives: objectives,
                   optimizer: optimizer, goals: goals, finalHistoriesPerBeamlet: finalHistories,
                   correctionHistoriesPerBeamlet: correctionHistories, finalHistoryAllocation: allocation,
                   correctionSmoothingMM: smoothing,
-                  correctionIterations: iterations, correctionSmoothingRegions: regions)
+                  correctionIterations: iterations, correctionSmoothingRegions: regions, correctionWarmStart: warmStart)
     }
 
     /// Writes the plan keys at the top level.
@@ -94,6 +101,7 @@ extension PlanSpec {
         if let s = correctionSmoothingMM { w.line("correction_smoothing_mm", YAMLWriter.number(s)) }
         if correctionIterations != 1 { w.line("correction_iterations", String(correctionIterations)) }
         if correctionSmoothingRegions != .body { w.line("correction_smoothing_regions", correctionSmoothingRegions.rawValue) }
+        if correctionWarmStart != .previous { w.line("correction_warm_start", correctionWarmStart.rawValue) }
         prescription.write(to: &w)
         switch objectives {
         case .fromCase: w.line("objectives", "from_case")

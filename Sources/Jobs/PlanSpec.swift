@@ -31,6 +31,8 @@ public struct PlanSpec: Hashable, Sendable {
     /// recomputes the latest fluence with Monte Carlo (its own seed offset), forms the correction for it and
     /// re-optimises, so the final fluence is optimised with the correction of the fluence before it.
     public var correctionIterations: Int
+    /// The start fluence of each re-optimisation (with `correctionHistoriesPerBeamlet` only).
+    public var correctionWarmStart: CorrectionWarmStart
 
     /// Creates a plan request; values are taken as given (ranges are checked by the parser).
     public init(segmentation: SegmentationSpec? = nil, dose: DoseCalculationSpec, prescription: PrescriptionSpec,
@@ -38,7 +40,7 @@ public struct PlanSpec: Hashable, Sendable {
                 finalHistoriesPerBeamlet: Int? = nil, correctionHistoriesPerBeamlet: Int? = nil,
                 finalHistoryAllocation: HistoryAllocation = .uniform,
                 correctionSmoothingMM: Double? = nil, correctionIterations: Int = 1,
-                correctionSmoothingRegions: CorrectionSmoothingRegions = .body) {
+                correctionSmoothingRegions: CorrectionSmoothingRegions = .body, correctionWarmStart: CorrectionWarmStart = .previous) {
         self.segmentation = segmentation
         self.dose = dose
         self.prescription = prescription
@@ -51,5 +53,6 @@ public struct PlanSpec: Hashable, Sendable {
         self.correctionSmoothingMM = correctionSmoothingMM
         self.correctionIterations = correctionIterations
         self.correctionSmoothingRegions = correctionSmoothingRegions
+        self.correctionWarmStart = correctionWarmStart
     }
 }

@@ -23,29 +23,65 @@ public struct PartialDose: Sendable, Equatable {
 
     /// The weighted sum of `columns` (in order) at `weights` (one per column) on a grid of `voxelCount` voxels.
     public init(columns: [BeamletColumn], weights: [Double], voxelCount: Int) throws {
+        var scratch = PartialDoseScratch()
+        try self.init(columns: columns, weights: weights, voxelCount: voxelCount, scratch: &scratch)
+    }
+
+    /// The same sum (the same bits) accumulated in `scratch`, which is all zero again afterwards and can serve the next
+    /// batch: a worker keeps one instead of allocating and zeroing three grid-sized arrays for every batch.
+    public init(columns: [BeamletColumn], weights: [Double], voxelCount: Int, scratch: inout PartialDoseScratch) throws {
         guard weights.count == columns.count else {
             throw PlanningError("\(weights.count) weights for \(columns.count) beamlet columns")
         }
         if let j = weights.firstIndex(where: { !$0.isFinite || $0 < 0 }) {
             throw PlanningError("beamlet weight \(j) of the batch is \(weights[j]); weights must be finite and non-negative")
         }
-        var dose = [Double](repeating: 0, count: voxelCount), variance = [Double](repeating: 0, count: voxelCount)
-        var reached = [Bool](repeating: false, count: voxelCount)
+        if scratch.dose.count != voxelCount { scratch = PartialDoseScratch(voxelCount: voxelCount) }
         var balance = EnergyBookkeeping()
-        for (column, w) in zip(columns, weights) {
-            balance.add(column.bookkeeping)
-            for (n, row) in column.rowIndices.enumerated() {
-                let i = Int(row)
-                guard i >= 0, i < voxelCount else { throw PlanningError("beamlet \(column.beamletID) reaches voxel \(i) outside the grid") }
-                dose[i] += w * Double(column.doseGy[n])
-                let s = w * Double(column.uncertaintyGy[n])
-                variance[i] += s * s
-                reached[i] = true
+        do {
+            for (column, w) in zip(columns, weights) {
+                balance.add(column.bookkeeping)
+                for (n, row) in column.rowIndices.enumerated() {
+                    let i = Int(row)
+                    guard i >= 0, i < voxelCount else { throw PlanningError("beamlet \(column.beamletID) reaches voxel \(i) outside the grid") }
+                    scratch.dose[i] += w * Double(column.doseGy[n])
+                    let s = w * Double(column.uncertaintyGy[n])
+                    scratch.variance[i] += s * s
+                    scratch.reached[i] = true
+                }
             }
+        } catch {
+            scratch = PartialDoseScratch()  // partly filled: not reusable
+            throw error
         }
-        let hit = reached.indices.filter { reached[$0] }
-        self.init(rows: hit.map { Int32($0) }, doseGy: hit.map { dose[$0] }, varianceGy2: hit.map { variance[$0] }, bookkeeping: balance)
+        let hit = scratch.reached.indices.filter { scratch.reached[$0] }
+        self.init(rows: hit.map { Int32($0) }, doseGy: hit.map { scratch.dose[$0] }, varianceGy2: hit.map { scratch.variance[$0] },
+                  bookkeeping: balance)
+        for i in hit {
+            scratch.dose[i] = 0
+            scratch.variance[i] = 0
+            scratch.reached[i] = false
+        }
     }
+}
+
+/// Grid-sized accumulators of ``PartialDose/init(columns:weights:voxelCount:scratch:)``, all zero between uses.
+public struct PartialDoseScratch: Sendable {
+    var dose: [Double]
+    var variance: [Double]
+    var reached: [Bool]
+
+    /// Empty; sized by its first use.
+    public init() { self.init(voxelCount: 0) }
+
+    init(voxelCount: Int) {
+        dose = [Double](repeating: 0, count: voxelCount)
+        variance = [Double](repeating: 0, count: voxelCount)
+        reached = [Bool](repeating: false, count: voxelCount)
+    }
+
+    /// Whether every accumulator is zero (tests).
+    public var isClear: Bool { dose.allSatisfy { $0 == 0 } && variance.allSatisfy { $0 == 0 } && !reached.contains(true) }
 }
 
 extension BeamletBatch {
@@ -58,9 +94,16 @@ extension BeamletBatch {
 
     /// ``partialDose(weights:)`` with a reused calculator (see ``columns(thresholdRelative:using:)``); the same bits.
     public func partialDose(weights: [Double], using calculator: inout BeamletDoseCalculator) throws -> PartialDose {
+        var scratch = PartialDoseScratch()
+        return try partialDose(weights: weights, using: &calculator, scratch: &scratch)
+    }
+
+    /// ``partialDose(weights:)`` with a reused calculator and accumulator scratch; the same bits.
+    public func partialDose(weights: [Double], using calculator: inout BeamletDoseCalculator, scratch: inout PartialDoseScratch) throws -> PartialDose {
         guard weights.count == beamletIDs.count else {
             throw PlanningError("\(weights.count) weights for the \(beamletIDs.count) beamlets \(beamletIDs)")
         }
-        return try PartialDose(columns: columns(thresholdRelative: 0, using: &calculator), weights: weights, voxelCount: patient.grid.voxelCount)
+        return try PartialDose(columns: columns(thresholdRelative: 0, using: &calculator), weights: weights, voxelCount: patient.grid.voxelCount,
+                               scratch: &scratch)
     }
 }

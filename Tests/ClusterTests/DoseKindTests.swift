@@ -85,6 +85,11 @@ import Testing
             let decoded = try BeamletBatch(patient: patient, geometry: batch.geometry, beamletIDs: batch.beamletIDs, statistics: batch.statistics)
             let weights = try payload.float64s("weights")
             #expect(try cache.withCalculator(for: decoded) { try decoded.partialDose(weights: weights, using: &$0) } == batch.partialDose(weights: weights))
+            try cache.withScratch { (scratch: inout PartialDoseScratch) throws in
+                #expect(try cache.withCalculator(for: decoded) { try decoded.partialDose(weights: weights, using: &$0, scratch: &scratch) }
+                        == batch.partialDose(weights: weights))
+                #expect(scratch.isClear, "the accumulators are zero again after a batch")
+            }
             #expect(try cache.withCalculator(for: decoded) { try decoded.columns(using: &$0) } == batch.columns())
         }
         #expect(cache.idleCount == 2)  // one per transport setting, capped at WorkerDoseCache.maximumIdleCalculators

@@ -83,4 +83,41 @@ import Testing
         #expect(try PlanRun.modelMismatchRelative(monteCarloGy: [4, 6, 100], modelGy: [5, 4, 0], target: target) == 0.1)
         #expect(throws: PlanKindError.self) { try PlanRun.modelMismatchRelative(monteCarloGy: [1], modelGy: [1, 2, 3], target: target) }
     }
+
+    /// The scaled warm start's factor restores the target's mean model dose: (Σpb + Σc_prev − Σc_new) / Σpb over the
+    /// target, exactly on a 3-voxel grid; clamped to [0.5, 2]; 1 with no pencil-beam dose in the target.
+    @Test func warmStartScaleRestoresTheTargetLevel() throws {
+        let grid = try Grid(nx: 3, ny: 1, nz: 1, spacingMM: SIMD3(1, 1, 1), originMM: .zero)
+        let target = try MaskVolume(grid: grid, voxels: [1, 1, 0])
+        // Target: pencil beam 4 + 6 = 10, previous correction 0.5 + 0.5 = 1, new 1 + 2 = 3 → (10 + 1 − 3) / 10 = 0.8.
+        #expect(PlanRun.warmStartScale(pencilBeamGy: [4, 6, 50], previousCorrectionGy: [0.5, 0.5, 9], correctionGy: [1, 2, 9], target: target) == 0.8)
+        #expect(PlanRun.warmStartScale(pencilBeamGy: [4, 6, 50], previousCorrectionGy: nil, correctionGy: [-0.5, -0.5, 9], target: target) == 1.1)
+        #expect(PlanRun.warmStartScale(pencilBeamGy: [4, 6, 0], previousCorrectionGy: nil, correctionGy: [9, 9, 0], target: target) == 0.5)
+        #expect(PlanRun.warmStartScale(pencilBeamGy: [0, 0, 5], previousCorrectionGy: nil, correctionGy: [1, 1, 1], target: target) == 1)
+    }
+
+    /// `correction_warm_start: scaled` on 1, 2 and 4 workers: bitwise identical, the factor of each round recorded (finite,
+    /// positive), a lower start objective than the unscaled start and the same final objective within 2 %.
+    @Test func scaledWarmStartIsIdenticalForOneTwoAndFourWorkers() throws {
+        let fixture = try PlanKindTests.caseFixture()
+        let (_, scaled) = try PlanKindTests.identicalPlanResults(fixture, spec: Self.corrected + "correction_iterations: 2\ncorrection_warm_start: scaled\n")
+        #expect(scaled.attributes["correction_warm_start"] == .string("scaled"))
+        guard case .doubles(let scales)? = scaled.attributes["correction_warm_start_scales"] else { Issue.record("no warm start scales"); return }
+        #expect(scales.count == 2 && scales.allSatisfy { $0.isFinite && $0 >= 0.5 && $0 <= 2 }, "\(scales)")
+        let job = try fixture.submit(Self.corrected + "correction_iterations: 2\n", kind: "plan")
+        try fixture.drain(kind: PlanKind(), slots: 2)
+        let plain = try ResultFile.read(path: fixture.resultURL(job).path)
+        #expect(plain.attributes["correction_warm_start_scales"] == nil && plain.attributes["correction_warm_start"] == nil)
+        let objectives = try [scaled, plain].map { file -> (initial: Double, final: Double) in
+            guard case .string(let json)? = file.attributes["metrics_json"],
+                  let metrics = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
+                  let optimizer = metrics["optimizer"] as? [String: Any],
+                  let initial = optimizer["objective_initial"] as? Double, let final = optimizer["objective_final"] as? Double else {
+                throw PlanKindError("no optimizer metrics")
+            }
+            return (initial, final)
+        }
+        // The last re-optimisation starts nearer the optimum and ends within 2 % of the unscaled start's objective.
+        #expect(objectives[0].initial < objectives[1].initial && abs(objectives[0].final / objectives[1].final - 1) < 0.02, "\(objectives)")
+    }
 }

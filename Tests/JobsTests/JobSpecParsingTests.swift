@@ -109,14 +109,15 @@ struct JobSpecParsingTests {
         pencil.correctionSmoothingMM = 6.5
         pencil.correctionIterations = 3
         pencil.correctionSmoothingRegions = .structures
+        pencil.correctionWarmStart = .scaled
         let pencilSpec = JobSpec(name: "x", priority: 0, seed: 0, maxAttempts: 100, work: .plan(pencil))
         let pencilText = pencilSpec.canonicalYAML()
         #expect(try JobSpec.parse(yaml: pencilText) == pencilSpec, "\(pencilText)")
         #expect(pencilText.contains("engine: pencil_beam\nkernel_histories: 12345\n"))
         #expect(pencilText.contains("correction_histories_per_beamlet: 10000000\n") && !text.contains("correction_histories"))
-        #expect(pencilText.contains("final_history_allocation: weighted\ncorrection_smoothing_mm: 6.5\ncorrection_iterations: 3\ncorrection_smoothing_regions: structures\n"))
+        #expect(pencilText.contains("final_history_allocation: weighted\ncorrection_smoothing_mm: 6.5\ncorrection_iterations: 3\ncorrection_smoothing_regions: structures\ncorrection_warm_start: scaled\n"))
         #expect(!text.contains("final_history_allocation") && !text.contains("smoothing")
-                && !text.contains("correction_iterations") && !text.contains("regions"),
+                && !text.contains("correction_iterations") && !text.contains("regions") && !text.contains("warm_start"),
                 "defaults are not written, so existing canonical forms stay as they were")
     }
 
@@ -147,7 +148,7 @@ struct JobSpecParsingTests {
         }
         #expect(corrected.correctionHistoriesPerBeamlet == 10, "the lower bound of the range is accepted")
         #expect(p.finalHistoryAllocation == .uniform && p.correctionSmoothingMM == nil && p.correctionIterations == 1
-                && p.correctionSmoothingRegions == .body)
+                && p.correctionSmoothingRegions == .body && p.correctionWarmStart == .previous)
         let tuned = plan + "correction_histories_per_beamlet: 10000\nfinal_history_allocation: weighted\ncorrection_smoothing_mm: 50\ncorrection_iterations: 10\ncorrection_smoothing_regions: structures\n"
         guard case .plan(let t) = try JobSpec.parse(yaml: tuned).work else { Issue.record("not a plan job"); return }
         #expect(t.finalHistoryAllocation == .weighted && t.correctionSmoothingMM == 50 && t.correctionIterations == 10

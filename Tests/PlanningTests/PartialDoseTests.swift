@@ -23,6 +23,23 @@ import Testing
         #expect(p.bookkeeping.histories == 20 && p.bookkeeping.emittedMeV == 10)
     }
 
+    /// A reused scratch gives the same sums batch after batch and is zero between them; a batch that fails (a row
+    /// outside the grid, found after some entries were added) leaves it clear too, and the next batch is exact.
+    @Test func reusedScratchGivesTheSameSums() throws {
+        let a = [Self.column(0, [3, 1], [2, 1], [1, 0.5]), Self.column(1, [1], [4], [2])], b = [Self.column(2, [0, 4], [1, 3], [0.25, 1])]
+        var scratch = PartialDoseScratch()
+        for (columns, weights) in [(a, [2.0, 0.5]), (b, [3.0]), (a, [2.0, 0.5])] {
+            #expect(try PartialDose(columns: columns, weights: weights, voxelCount: 5, scratch: &scratch)
+                    == PartialDose(columns: columns, weights: weights, voxelCount: 5))
+            #expect(scratch.isClear)
+        }
+        #expect(throws: PlanningError.self) {
+            try PartialDose(columns: [Self.column(0, [1], [1], [1]), Self.column(1, [7], [1], [1])], weights: [1, 1], voxelCount: 5, scratch: &scratch)
+        }
+        #expect(scratch.isClear)
+        #expect(try PartialDose(columns: b, weights: [3], voxelCount: 5, scratch: &scratch).doseGy == [3, 9])
+    }
+
     @Test func rejectsBadWeightsAndRows() throws {
         let c = Self.column(0, [1], [1], [0.1])
         #expect(throws: PlanningError.self) { try PartialDose(columns: [c], weights: [], voxelCount: 5) }

@@ -67,7 +67,10 @@ final class InfluenceStage {
         case "pencil_beam": return DoseMessages.encode(try BeamletColumnBlock(columns: PencilBeamMessages.decodeBatch(input).columns()))
         case "forward":
             let (batch, weights) = try DoseMessages.decodeForward(input)
-            return DoseMessages.encode(try WorkerDoseCache.shared.withCalculator(for: batch) { try batch.partialDose(weights: weights, using: &$0) })
+            let cache = WorkerDoseCache.shared
+            return DoseMessages.encode(try cache.withScratch { scratch in
+                try cache.withCalculator(for: batch) { try batch.partialDose(weights: weights, using: &$0, scratch: &scratch) }
+            })
         case "kernel":
             let (simulation, partition) = try PencilBeamMessages.decodePartition(input)
             var result = TaskPayload()

@@ -55,6 +55,8 @@ final class PlanRun: JobRun {
     /// Per Monte Carlo recomputation (each correction round, then the final dose), the unsmoothed Monte Carlo dose of the
     /// fluence against the model it was optimised on (round 1: the pencil beam alone), in the target's edge shell and interior.
     private var targetMismatch: [TargetModelMismatch] = []
+    /// Per correction round, the factor on the start fluence of the re-optimisation (`correction_warm_start: scaled`).
+    private var warmStartScales: [Double] = []
 
     init(spec: PlanSpec, seed: UInt64, caseFile: CaseFile) throws {
         self.spec = spec
@@ -116,9 +118,17 @@ final class PlanRun: JobRun {
                 modelMismatch.append(try Self.modelMismatchRelative(monteCarloGy: zip(pencilBeamGy, correctionGy).map { $0 + $1 },
                                                                     modelGy: zip(pencilBeamGy, previous).map { $0 + $1 }, target: target))
             }
+            var startWeights = weights
+            if spec.correctionWarmStart == .scaled {
+                let pencilBeamGy = try matrix.dose(weights: weights).voxels.map(Double.init)
+                let target = try inputs.structures.mask(named: spec.prescription.target, for: "prescription.target")
+                let scale = Self.warmStartScale(pencilBeamGy: pencilBeamGy, previousCorrectionGy: previous, correctionGy: correctionGy, target: target)
+                startWeights = weights.map { $0 * scale }
+                warmStartScales.append(scale)
+            }
             endStage(.correctionDose)
             state = .reoptimisation(inputs, matrix: matrix, bookkeeping: bookkeeping, blocks: blocks, round: round, correctionGy: correctionGy)
-            return collective(.reoptimisation, try blocks.corrected(doseOffsetGy: correctionGy, startWeights: weights))
+            return collective(.reoptimisation, try blocks.corrected(doseOffsetGy: correctionGy, startWeights: startWeights))
         case .reoptimisation(let inputs, let matrix, let bookkeeping, let blocks, let round, let correctionGy):
             let optimisation = try Self.optimisationResult(results, beamletCount: matrix.columnCount)
             endStage(.reoptimisation)
@@ -196,6 +206,22 @@ final class PlanRun: JobRun {
     static func correctionGy(monteCarlo: ForwardDose, pencilBeam: Dose.InfluenceMatrix, weights: [Double]) throws -> [Double] {
         let mc = monteCarlo.doseGy.voxels, pb = try pencilBeam.dose(weights: weights).voxels
         return zip(mc, pb).map { Double($0) - Double($1) }
+    }
+
+    /// The factor on the fluence `w` a re-optimisation starts from (`correction_warm_start: scaled`): with it the target's
+    /// mean model dose s·D_pb·w + c_new equals the mean of the model w was optimised on, D_pb·w + c_prev (c_prev = 0 in
+    /// round 1). The correction lifts or lowers the whole target by a few per cent; starting from the rescaled fluence
+    /// the optimiser need not find that common factor iteration by iteration. 1 when the target has no pencil-beam dose;
+    /// clamped to [0.5, 2].
+    static func warmStartScale(pencilBeamGy: [Double], previousCorrectionGy: [Double]?, correctionGy: [Double], target: MaskVolume) -> Double {
+        var pencil = 0.0, previous = 0.0, current = 0.0
+        for (i, inside) in target.voxels.enumerated() where inside != 0 {
+            pencil += pencilBeamGy[i]
+            previous += previousCorrectionGy?[i] ?? 0
+            current += correctionGy[i]
+        }
+        guard pencil > 0 else { return 1 }
+        return min(2, max(0.5, (pencil + previous - current) / pencil))
     }
 
     /// The relative mismatch of a fluence's model dose (D_pb·w + c) against its Monte Carlo dose in the target:
@@ -291,8 +317,10 @@ final class PlanRun: JobRun {
         if spec.finalHistoryAllocation != .uniform { attributes["final_history_allocation"] = .string(spec.finalHistoryAllocation.rawValue) }
         if let sigmaMM = spec.correctionSmoothingMM { attributes["correction_smoothing_mm"] = .double(sigmaMM) }
         if spec.correctionSmoothingRegions != .body { attributes["correction_smoothing_regions"] = .string(spec.correctionSmoothingRegions.rawValue) }
+        if spec.correctionWarmStart != .previous { attributes["correction_warm_start"] = .string(spec.correctionWarmStart.rawValue) }
         if spec.correctionIterations != 1 { attributes["correction_iterations"] = .int(spec.correctionIterations) }
         if !modelMismatch.isEmpty { attributes["model_mismatch_relative"] = .doubles(modelMismatch) }
+        if !warmStartScales.isEmpty { attributes["correction_warm_start_scales"] = .doubles(warmStartScales) }
         if !targetMismatch.isEmpty {
             attributes["model_mismatch_edge_relative"] = .doubles(targetMismatch.map(\.edgeRelative))
             attributes["model_mismatch_interior_relative"] = .doubles(targetMismatch.map(\.interiorRelative))

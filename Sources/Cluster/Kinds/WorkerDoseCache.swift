@@ -11,7 +11,7 @@ import Planning
 /// the last patient (matched by its density and material arrays: `==` is O(1) on the shared cached buffer, an
 /// element comparison otherwise) and the calculators made for it. A calculator is taken out while in use, so
 /// concurrent tasks never share one; it goes back only after a batch finished without error (its scratch tallies are
-/// then empty). The results are the same bits as with a fresh decode and calculator (``BeamletBatch/columns(thresholdRelative:using:)``).
+/// then empty), and the grid-sized accumulators of the forward doses likewise. The results are the same bits as with a fresh decode and calculator (``BeamletBatch/columns(thresholdRelative:using:)``).
 final class WorkerDoseCache: @unchecked Sendable {
     /// The process-wide cache of the worker.
     static let shared = WorkerDoseCache()
@@ -28,6 +28,7 @@ final class WorkerDoseCache: @unchecked Sendable {
 
     private let lock = NSLock()
     private var entry: Entry?
+    private var idleScratch: [PartialDoseScratch] = []
 
     /// The patient model of `density` and `materials` (material codes) on `grid`, decoded once while they stay the same.
     func patient(grid: Grid, density: [Double], materials: [UInt8]) throws -> PatientModel {
@@ -54,6 +55,15 @@ final class WorkerDoseCache: @unchecked Sendable {
             current.idle.append(calculator)
             entry = current
         }
+        return result
+    }
+
+    /// Runs `body` with an idle forward-dose accumulator (``PartialDoseScratch``, all zero), kept for the next batch after
+    /// `body` returned (the accumulator is zero again then; one that saw an error is dropped).
+    func withScratch<T>(_ body: (inout PartialDoseScratch) throws -> T) rethrows -> T {
+        var scratch = lock.withLock { idleScratch.popLast() } ?? PartialDoseScratch()
+        let result = try body(&scratch)
+        lock.withLock { if idleScratch.count < Self.maximumIdleCalculators { idleScratch.append(scratch) } }
         return result
     }
 
