@@ -20,7 +20,7 @@ struct JobFilesTests {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.jobsDirectory.path)
             .filter { $0.hasSuffix(".yaml") }.sorted()
         #expect(files == ["dose.yaml", "lung-plan.yaml", "lung-slab-10x10.yaml", "segment.yaml", "selftest-crash.yaml", "selftest.yaml",
-                          "tg119-plan-harder.yaml", "tg119-plan.yaml", "water-10x10.yaml"])
+                          "tg119-plan-fast.yaml", "tg119-plan-harder.yaml", "tg119-plan.yaml", "water-10x10.yaml"])
         for file in files {
             let spec = try Self.load(file)
             let canonical = spec.canonicalYAML()
@@ -74,6 +74,22 @@ struct JobFilesTests {
             GoalSpec(structure: "Core", metric: .doseAtVolume(volumePct: 10), comparator: .atMost, value: 25),
         ])
         #expect(throws: JobSpecError.self) { try spec.validate(againstCaseStructures: Self.thoraxStructures) }
+    }
+
+    /// The fast TG-119 job is jobs/tg119-plan.yaml with exactly the Monte Carlo and optimiser settings its header lists.
+    @Test func tg119FastPlanDiffersOnlyInItsListedSettings() throws {
+        guard case .plan(let fast) = try Self.load("tg119-plan-fast.yaml").work, case .plan(var base) = try Self.load("tg119-plan.yaml").work else {
+            Issue.record("not plan jobs"); return
+        }
+        #expect(fast.correctionHistoriesPerBeamlet == 3000 && fast.correctionIterations == 2 && fast.correctionWarmStart == .scaled)
+        #expect(fast.finalHistoriesPerBeamlet == 25_000 && fast.optimizer.tolerance == 1e-5)
+        base.correctionHistoriesPerBeamlet = 3000
+        base.correctionWarmStart = .scaled
+        base.finalHistoriesPerBeamlet = 25_000
+        base.optimizer.tolerance = 1e-5
+        base.dose.transport = fast.dose.transport
+        #expect(fast == base)
+        #expect(fast.dose.transport != TransportSpec())
     }
 
     @Test func lungPlanSegmentsFirstAndValidatesAgainstThePhantom() throws {
