@@ -131,7 +131,7 @@ extension H5Dataset {
                             return status == Z_OK && length == uLong(grid.chunkBytes)
                         }
                         guard grid.elementSize > 1 ? inflate(into: &shuffled) : inflate(into: &raw) else { failed[k] = true; continue }
-                        grid.unshuffle(shuffled, into: &raw)
+                        grid.shuffle(shuffled, into: &raw, inverse: true)
                     } else {
                         for i in 0..<grid.chunkBytes { raw[i] = fill[i % grid.elementSize] }
                     }
@@ -193,24 +193,19 @@ struct ChunkGrid: Sendable {
         rows(k) { c, d, n in (target + d).copyMemory(from: chunkBuffer + c, byteCount: n) }
     }
 
-    /// HDF5's shuffle: byte `b` of element `i` goes to `b · elements + i` (nothing to do for 1-byte elements).
-    func shuffle(_ raw: [UInt8], into shuffled: inout [UInt8]) {
+    /// HDF5's shuffle (byte `b` of element `i` goes to `b · elements + i`) or, with `inverse`, its
+    /// inverse, from `source` into `target`; nothing to do for 1-byte elements.
+    func shuffle(_ source: [UInt8], into target: inout [UInt8], inverse: Bool = false) {
         guard elementSize > 1 else { return }
         let n = chunkBytes / elementSize, s = elementSize
-        raw.withUnsafeBufferPointer { r in
-            shuffled.withUnsafeMutableBufferPointer { o in
-                for b in 0..<s { for i in 0..<n { o[b &* n &+ i] = r[i &* s &+ b] } }
-            }
-        }
-    }
-
-    /// The inverse of ``shuffle(_:into:)``.
-    func unshuffle(_ shuffled: [UInt8], into raw: inout [UInt8]) {
-        guard elementSize > 1 else { return }
-        let n = chunkBytes / elementSize, s = elementSize
-        shuffled.withUnsafeBufferPointer { r in
-            raw.withUnsafeMutableBufferPointer { o in
-                for b in 0..<s { for i in 0..<n { o[i &* s &+ b] = r[b &* n &+ i] } }
+        source.withUnsafeBufferPointer { r in
+            target.withUnsafeMutableBufferPointer { o in
+                for b in 0..<s {
+                    for i in 0..<n {
+                        let packed = i &* s &+ b, planar = b &* n &+ i
+                        if inverse { o[packed] = r[planar] } else { o[planar] = r[packed] }
+                    }
+                }
             }
         }
     }
