@@ -24,23 +24,77 @@ public struct SlabDecomposition: Sendable, Hashable, Codable {
     /// Splits `nz` slices into `parts` slabs whose sizes differ by at most one slice.
     /// `parts` is clamped to `nz` so that no slab is empty.
     public init(nz: Int, parts: Int, halo: Int) throws {
-        guard nz > 0 else { throw CoreError.invalidDecomposition("volume has no slices") }
-        guard parts > 0 else { throw CoreError.invalidDecomposition("number of slabs must be positive, got \(parts)") }
-        guard halo >= 0 else { throw CoreError.invalidDecomposition("halo must be ≥ 0, got \(halo)") }
+        try Self.validate(nz: nz, parts: parts, halo: halo)
         let n = min(parts, nz)
         let base = nz / n, extra = nz % n
-        var slabs: [Slab] = []
+        var ends: [Int] = []
         var z0 = 0
         for i in 0..<n {
-            let size = base + (i < extra ? 1 : 0)
-            let core = z0..<(z0 + size)
-            let ext = max(0, z0 - halo)..<min(nz, z0 + size + halo)
-            slabs.append(Slab(index: i, core: core, extended: ext))
-            z0 += size
+            z0 += base + (i < extra ? 1 : 0)
+            ends.append(z0)
+        }
+        self.init(nz: nz, halo: halo, coreEnds: ends)
+    }
+
+    /// Splits `nz` slices into `parts` slabs of about equal work, where `sliceWeights[z] ≥ 0` is the
+    /// work of slice `z`: boundary `i` (1 ≤ i < parts) is the slice `b` whose prefix weight
+    /// `Σ_{z<b} w(z)` is nearest to `i/parts` of the total (ties: the lower `b`), kept so that every
+    /// slab has at least one slice. Every core's weight is then within `max w` of `total/parts`.
+    /// Halos are as in ``init(nz:parts:halo:)``. All weights zero: the even split. The split depends
+    /// only on the weights and `parts` (deterministic). `parts` is clamped to `nz`.
+    public init(nz: Int, parts: Int, halo: Int, sliceWeights: [Int64]) throws {
+        try Self.validate(nz: nz, parts: parts, halo: halo)
+        guard sliceWeights.count == nz else {
+            throw CoreError.invalidDecomposition("\(sliceWeights.count) slice weights for \(nz) slices")
+        }
+        guard sliceWeights.allSatisfy({ $0 >= 0 }) else { throw CoreError.invalidDecomposition("slice weights must be ≥ 0") }
+        var prefix: [Int64] = [0]
+        prefix.reserveCapacity(nz + 1)
+        for w in sliceWeights {
+            let (sum, overflow) = prefix[prefix.count - 1].addingReportingOverflow(w)
+            guard !overflow, sum <= Int64.max / Int64(max(parts, 1)) else { throw CoreError.invalidDecomposition("slice weights too large") }
+            prefix.append(sum)
+        }
+        let total = prefix[nz]
+        guard total > 0 else {
+            try self.init(nz: nz, parts: parts, halo: halo)
+            return
+        }
+        let n = min(parts, nz), parts64 = Int64(n)
+        var ends: [Int] = []
+        var previous = 0
+        for i in 1..<n {
+            // Nearest b to the target, with at least one slice for each slab before and after it.
+            let target = Int64(i) * total
+            let lowest = previous + 1, highest = nz - (n - i)
+            var b = lowest
+            while b < highest, parts64 * prefix[b + 1] <= target { b += 1 }
+            // b is the last position with n·prefix(b) ≤ target (or `lowest`); b + 1 may be nearer.
+            if b < highest, abs(parts64 * prefix[b + 1] - target) < abs(parts64 * prefix[b] - target) { b += 1 }
+            ends.append(b)
+            previous = b
+        }
+        ends.append(nz)
+        self.init(nz: nz, halo: halo, coreEnds: ends)
+    }
+
+    /// Slabs whose cores end at `coreEnds` (increasing, the last `nz`), each with `halo` slices each side (clipped).
+    private init(nz: Int, halo: Int, coreEnds: [Int]) {
+        var slabs: [Slab] = []
+        var z0 = 0
+        for (i, end) in coreEnds.enumerated() {
+            slabs.append(Slab(index: i, core: z0..<end, extended: max(0, z0 - halo)..<min(nz, end + halo)))
+            z0 = end
         }
         self.nz = nz
         self.halo = halo
         self.slabs = slabs
+    }
+
+    private static func validate(nz: Int, parts: Int, halo: Int) throws {
+        guard nz > 0 else { throw CoreError.invalidDecomposition("volume has no slices") }
+        guard parts > 0 else { throw CoreError.invalidDecomposition("number of slabs must be positive, got \(parts)") }
+        guard halo >= 0 else { throw CoreError.invalidDecomposition("halo must be ≥ 0, got \(halo)") }
     }
 
     /// The extended (core + halo) slab of `volume` for `slab`.

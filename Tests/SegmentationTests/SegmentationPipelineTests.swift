@@ -31,6 +31,82 @@ struct SegmentationPipelineTests {
         #expect(throws: SegmentationError.self) { try SegmentationPipeline(request: SegmentationRequest(structures: []), grid: grid) }
     }
 
+    @Test("finish on several threads gives the single-thread output")
+    func finishOnThreads() throws {
+        let phantom = try PhantomFactory.thorax(seed: 3, size: .small)
+        let pipeline = try SegmentationPipeline(request: SegmentationRequest(), grid: phantom.grid)
+        var state = SegmentationState(ct: phantom.ct)
+        let work = pipeline.sliceWork(phantom.ct)
+        for step in pipeline.steps {
+            switch step {
+            case .local(let id):
+                let split = try pipeline.decomposition(step: id, parts: 2, sliceWork: work)
+                let outputs = try split.slabs.map { try SegmentationPipeline.runLocal(step: id, input: pipeline.slabInput(step: id, slab: $0, state: state)) }
+                try pipeline.absorb(step: id, outputs: outputs, into: &state)
+            case .global(let id):
+                try pipeline.runGlobal(step: id, state: &state)
+            }
+        }
+        let one = pipeline.finish(state: state)
+        #expect(one.volumesCC["lung_left"]! > 10)
+        #expect(one.labels.voxels.contains(SegmentationStructure.spinalCanal.labelValue))
+        for threads in [2, 3, 64] { #expect(pipeline.finish(state: state, threads: threads) == one, "\(threads) threads") }
+    }
+
+    @Test("slice work: filled rows at or above the body threshold plus 1/16 of the slice (brute force)")
+    func sliceWorkMatchesBruteForce() throws {
+        let grid = try Grid(nx: 9, ny: 7, nz: 6, spacingMM: SIMD3(1, 1, 2))
+        var rng = RandomStream(seed: 11)
+        // Mostly air, some tissue and bone; slice 2 all air.
+        let voxels = (0..<grid.voxelCount).map { i -> Int16 in
+            let z = i / grid.sliceCount, u = rng.uniform()
+            return z == 2 || u < 0.6 ? -1000 : (u < 0.9 ? Int16(-349 + Int(u * 100)) : 700)
+        }
+        let ct = try CTVolume(grid: grid, voxels: voxels)
+        let pipeline = try SegmentationPipeline(request: SegmentationRequest(bodyThresholdHU: -349.5), grid: grid)
+        let work = pipeline.sliceWork(ct)
+        for z in 0..<grid.nz {
+            var expected = Int64(grid.sliceCount / 16)
+            for y in 0..<grid.ny {
+                let inside = (0..<grid.nx).filter { ct.voxels[(z * grid.ny + y) * grid.nx + $0] >= -349 }
+                if let first = inside.first, let last = inside.last { expected += Int64(last - first + 1) }
+            }
+            #expect(work[z] == expected, "slice \(z)")
+        }
+        #expect(work[2] == Int64(grid.sliceCount / 16))
+        // A threshold above every HU: only the per-slice floor.
+        let none = try SegmentationPipeline(request: SegmentationRequest(bodyThresholdHU: 40_000), grid: grid)
+        #expect(none.sliceWork(ct) == Array(repeating: Int64(grid.sliceCount / 16), count: grid.nz))
+    }
+
+    @Test("balanced split: more slices where the body is small, result unchanged, halos of the step")
+    func balancedSplitOnPhantom() throws {
+        let phantom = try PhantomFactory.thorax(seed: 3, size: .small)
+        // The upper half (z ≥ nz/2) all air but a strip of 5 columns at the edge: the work lies in the lower half.
+        var voxels = phantom.ct.voxels
+        let g = phantom.grid
+        for z in (g.nz / 2)..<g.nz {
+            for i in (z * g.sliceCount)..<((z + 1) * g.sliceCount) where i % g.nx > 4 { voxels[i] = -1000 }
+        }
+        let ct = try CTVolume(grid: g, voxels: voxels)
+        let request = SegmentationRequest(structures: [.body, .bones])
+        let pipeline = try SegmentationPipeline(request: request, grid: g)
+        let work = pipeline.sliceWork(ct)
+        for step in [LocalStepID.bodyCandidates, .tissues] {
+            let split = try pipeline.decomposition(step: step, parts: 2, sliceWork: work)
+            #expect(split.halo == pipeline.haloSlices(forStep: step))
+            #expect(split.slabs[1].core.count > g.nz / 2, "the light upper half goes to one slab with part of the lower")
+            let w = split.slabs.map { work[$0.core].reduce(0, +) }
+            #expect(abs(w[0] - w[1]) <= work.max()!, "core work \(w)")
+            #expect(try pipeline.decomposition(step: step, parts: 2, sliceWork: work) == split)
+        }
+        let reference = try SegmentationPipeline.run(ct: ct, request: request, slabCount: 1)
+        #expect(reference.volumesCC["body"]! > 100)
+        for slabs in [2, 3] {
+            #expect(try SegmentationPipeline.run(ct: ct, request: request, slabCount: slabs) == reference)
+        }
+    }
+
     @Test("absorb rejects outputs that do not tile the volume")
     func absorbChecksTiling() throws {
         let phantom = try PhantomFactory.thorax(seed: 1, size: .small)

@@ -18,6 +18,17 @@ import Testing
         #expect(try dir.entries() == ["case.h5"])
     }
 
+    @Test func readCTReadsTheCTAloneAndChecksIt() throws {
+        let dir = try TemporaryDirectory()
+        let original = try makeCase()
+        try original.write(to: dir.file("case.h5"))
+        #expect(try CaseFile.readCT(path: dir.file("case.h5")) == original.ct)
+        // The CT's element limit applies as in read(path:).
+        let message = errorText { _ = try CaseFile.readCT(path: dir.file("case.h5"), limits: StoreLimits(maxVoxels: 10)) }
+        #expect(message?.contains("/ct/hu") == true)
+        #expect(errorText { _ = try CaseFile.readCT(path: dir.file("absent.h5")) } != nil)
+    }
+
     @Test func summaryReportsMetadataWithoutVoxels() throws {
         let dir = try TemporaryDirectory()
         let original = try makeCase()

@@ -50,7 +50,8 @@ public struct SegmentKind: JobKindPlugin {
         guard case .segment(let segmentation) = spec.work else {
             throw SegmentKindError("the spec of a segment job describes a \(spec.kind.rawValue) job")
         }
-        let ct = try CaseFile.read(path: job.caseFilePath).ct
+        // Only the CT: a case's structures (ground truth, planning contours) are not needed here.
+        let ct = try CaseFile.readCT(path: job.caseFilePath)
         return try SegmentRun(ct: ct, request: Self.request(from: segmentation), haloMM: segmentation.haloMM)
     }
 

@@ -1,4 +1,5 @@
 import Core
+import Foundation
 import Segmentation
 import Store
 
@@ -9,6 +10,8 @@ final class SegmentRun: JobRun {
     private let haloMM: Double
     /// Slabs of every local step (``SegmentKind/slabCount(nz:halo:)``).
     private let slabCount: Int
+    /// Work per slice for balanced slab splits (``SegmentationPipeline/sliceWork(_:)``), from the CT once.
+    private let sliceWork: [Int64]
     private var stepIndex = 0
     private var current: (step: LocalStepID, slabCount: Int)?
 
@@ -17,13 +20,14 @@ final class SegmentRun: JobRun {
         state = SegmentationState(ct: ct)
         self.haloMM = haloMM
         slabCount = SegmentKind.slabCount(pipeline: pipeline, haloMM: haloMM)
+        sliceWork = pipeline.sliceWork(ct)
     }
 
     func firstStep() throws -> JobStep { try advance() }
 
     func nextStep(after results: [TaskPayload]) throws -> JobStep {
         guard let current else { throw SegmentKindError("results arrived with no local step running") }
-        let outputs = try results.map(SegmentationMessages.decodeOutput)
+        let outputs = try Concurrent.map(results.count, threads: Self.threads) { try SegmentationMessages.decodeOutput(results[$0]) }
         guard outputs.map(\.step) == Array(repeating: current.step, count: outputs.count) else {
             throw SegmentKindError("a slab result belongs to another step than \(current.step.rawValue)")
         }
@@ -31,6 +35,10 @@ final class SegmentRun: JobRun {
         self.current = nil
         return try advance()
     }
+
+    /// Threads for the coordinator's slab inputs, output decoding and `finish`: the workers wait for them
+    /// (between phases and at the end), so their cores are free. At most 4.
+    static var threads: Int { max(1, min(4, ProcessInfo.processInfo.activeProcessorCount)) }
 
     /// Runs global steps until the next local step (its slab tasks) or the end (the result).
     private func advance() throws -> JobStep {
@@ -41,13 +49,16 @@ final class SegmentRun: JobRun {
             case .global(let id):
                 try pipeline.runGlobal(step: id, state: &state)
             case .local(let id):
-                let split = try SlabDecomposition(nz: pipeline.grid.nz, parts: slabCount,
-                                                  halo: SegmentKind.halo(pipeline: pipeline, step: id, haloMM: haloMM))
+                let split = try pipeline.decomposition(step: id, parts: slabCount, sliceWork: sliceWork,
+                                                       halo: SegmentKind.halo(pipeline: pipeline, step: id, haloMM: haloMM))
                 current = (id, split.slabs.count)
-                return .tasks(try split.slabs.map { SegmentationMessages.encode(try pipeline.slabInput(step: id, slab: $0, state: state)) })
+                let (pipeline, state) = (pipeline, state)
+                return .tasks(try Concurrent.map(split.slabs.count, threads: Self.threads) {
+                    SegmentationMessages.encode(try pipeline.slabInput(step: id, slab: split.slabs[$0], state: state))
+                })
             }
         }
-        let output = pipeline.finish(state: state)
+        let output = pipeline.finish(state: state, threads: Self.threads)
         var attributes: [String: AttributeValue] = [:]
         for (name, cc) in output.volumesCC { attributes["volume_cm3_" + name] = .double(cc) }
         let structures = output.masks.keys.sorted()

@@ -8,10 +8,7 @@ extension CaseFile {
     public static func read(path: String, limits: StoreLimits = StoreLimits()) throws -> CaseFile {
         let file = try H5File.open(path)
         defer { file.close() }
-        let layout = try CaseLayout.inspect(file, limits: limits, includeStructures: true)
-        let hu = try CaseLayout.openCT(file)
-        defer { hu.close() }
-        let ct = try VolumeIO.read(hu, Int16.self, grid: layout.grid, limits: limits)
+        let (layout, ct) = try readCT(in: file, limits: limits, includeStructures: true)
         var structures: [Structure] = []
         if !layout.structureNames.isEmpty {
             let group = try file.openGroup("structures")
@@ -29,6 +26,22 @@ extension CaseFile {
         }
         return try CaseFile(ct: ct, structures: structures, orientation: layout.orientation, frameOfReferenceUID: layout.frameOfReferenceUID,
                             seriesIdentity: try seriesIdentity(in: file))
+    }
+
+    /// Reads and validates `/ct/hu` and the geometry like ``read(path:limits:)``, without the
+    /// structures (their masks are neither read nor checked): for jobs that need only the CT.
+    public static func readCT(path: String, limits: StoreLimits = StoreLimits()) throws -> CTVolume {
+        let file = try H5File.open(path)
+        defer { file.close() }
+        return try readCT(in: file, limits: limits, includeStructures: false).ct
+    }
+
+    /// The checked layout of `file` (structures too when `includeStructures`) and its `/ct/hu`.
+    private static func readCT(in file: H5File, limits: StoreLimits, includeStructures: Bool) throws -> (layout: CaseLayout, ct: CTVolume) {
+        let layout = try CaseLayout.inspect(file, limits: limits, includeStructures: includeStructures)
+        let hu = try CaseLayout.openCT(file)
+        defer { hu.close() }
+        return (layout, try VolumeIO.read(hu, Int16.self, grid: layout.grid, limits: limits))
     }
 
     /// The optional DICOM identity attributes of the root (see ``CTSeriesIdentity``).

@@ -9,13 +9,14 @@ enum VolumeIO {
         [min(8, grid.nz), min(64, grid.ny), min(64, grid.nx)]
     }
 
-    /// Writes `volume` as dataset `name` of `group` (chunked, shuffle + deflate 4) and returns it
+    /// Writes `volume` as dataset `name` of `group` (chunked, shuffle + deflate 4; chunks deflated in
+    /// parallel, all-zero chunks not stored: ``H5Dataset/writeVolume(_:threads:)``) and returns it
     /// open, so that the caller can attach attributes.
     static func write<T: H5Scalar & VoxelScalar>(_ volume: Volume<T>, as name: String, in group: H5Group, fileType: hid_t) throws -> H5Dataset {
         let g = volume.grid
         let dataset = try group.createDataset(name, fileType: fileType, shape: [g.nz, g.ny, g.nx], layout: .chunkedCompressed(chunk: chunk(for: g)))
         do {
-            try dataset.write(volume.voxels)
+            try dataset.writeVolume(volume.voxels)
         } catch {
             dataset.close()
             throw error
@@ -43,9 +44,9 @@ enum VolumeIO {
         }
     }
 
-    /// Reads a checked volume of `T` on `grid`.
+    /// Reads a checked volume of `T` on `grid` (chunks inflated in parallel: ``H5Dataset/readVolume(_:limit:threads:)``).
     static func read<T: H5Scalar & VoxelScalar>(_ dataset: H5Dataset, _ type: T.Type, grid: Grid, limits: StoreLimits) throws -> Volume<T> {
-        let voxels = try dataset.read(type, limit: limits.maxVoxels)
+        let voxels = try dataset.readVolume(type, limit: limits.maxVoxels)
         return try Volume(grid: grid, voxels: voxels)
     }
 

@@ -20,16 +20,27 @@ func seconds<R>(_ body: () throws -> R) rethrows -> (R, Double) {
     return (r, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
 }
 
+/// The split of local step `id` into `slabs` slabs: balanced on the slice work like `SegmentationPipeline.run`
+/// (SEGMENTATION_EVEN_SPLIT=1: equal slice counts, the split before the balanced one, for comparisons).
+func decomposition(_ pipeline: SegmentationPipeline, _ id: LocalStepID, _ slabs: Int, _ work: [Int64]) throws -> SlabDecomposition {
+    if ProcessInfo.processInfo.environment["SEGMENTATION_EVEN_SPLIT"] == "1" {
+        return try SlabDecomposition(nz: pipeline.grid.nz, parts: slabs, halo: pipeline.haloSlices(forStep: id))
+    }
+    return try pipeline.decomposition(step: id, parts: slabs, sliceWork: work)
+}
+
 /// Runs the pipeline like `SegmentationPipeline.run`, timing each step.
 func timedRun(_ ct: CTVolume, _ request: SegmentationRequest, slabs: Int) throws -> (SegmentationOutput, [(String, Double)]) {
     let pipeline = try SegmentationPipeline(request: request, grid: ct.grid)
     var state = SegmentationState(ct: ct)
     var times: [(String, Double)] = []
+    let (work, tWork) = seconds { slabs > 1 ? pipeline.sliceWork(ct) : Array(repeating: 1, count: ct.grid.nz) }
+    times.append(("slice work (split)", tWork))
     for step in pipeline.steps {
         switch step {
         case .local(let id):
             let (_, t) = try seconds {
-                let split = try SlabDecomposition(nz: ct.grid.nz, parts: slabs, halo: pipeline.haloSlices(forStep: id))
+                let split = try decomposition(pipeline, id, slabs, work)
                 let outputs = try split.slabs.map { try SegmentationPipeline.runLocal(step: id, input: pipeline.slabInput(step: id, slab: $0, state: state)) }
                 try pipeline.absorb(step: id, outputs: outputs, into: &state)
             }
@@ -158,25 +169,30 @@ func threadedRun(_ ct: CTVolume, _ request: SegmentationRequest, slabs: Int, thr
     let pipeline = try SegmentationPipeline(request: request, grid: ct.grid)
     var state = SegmentationState(ct: ct)
     var times: [(String, Double)] = []
+    let (work, tWork) = seconds { slabs > 1 ? pipeline.sliceWork(ct) : Array(repeating: 1, count: ct.grid.nz) }
+    times.append(("slice work (split)", tWork))
     for step in pipeline.steps {
         switch step {
         case .local(let id):
             let (_, t) = try seconds {
-                let split = try SlabDecomposition(nz: ct.grid.nz, parts: slabs, halo: pipeline.haloSlices(forStep: id))
-                let (inputs, tIn) = try seconds { try split.slabs.map { try pipeline.slabInput(step: id, slab: $0, state: state) } }
-                let results = ResultBox(count: inputs.count)
+                let split = try decomposition(pipeline, id, slabs, work)
+                let results = ResultBox(count: split.slabs.count)
+                let snapshot = state
+                // Each worker cuts its slab's input itself (as a rank receives its task), then runs the step.
                 let (_, tRun) = seconds {
                     DispatchQueue.concurrentPerform(iterations: threads) { worker in
-                        for k in stride(from: worker, to: inputs.count, by: threads) {
-                            let (r, tk) = seconds { Result { try SegmentationPipeline.runLocal(step: id, input: inputs[k]) } }
-                            results.set(k, r, seconds: tk)
+                        for k in stride(from: worker, to: split.slabs.count, by: threads) {
+                            let (input, tIn) = seconds { Result { try pipeline.slabInput(step: id, slab: split.slabs[k], state: snapshot) } }
+                            let (r, tk) = seconds { Result { try SegmentationPipeline.runLocal(step: id, input: try input.get()) } }
+                            results.set(k, r, seconds: tk, inputSeconds: tIn)
                         }
                     }
                 }
                 let (_, tAbsorb) = try seconds { try pipeline.absorb(step: id, outputs: try results.values(), into: &state) }
                 if detail {
-                    let each = results.seconds.map { format($0) }.joined(separator: ", ")
-                    FileHandle.standardError.write("\(id.rawValue): inputs \(format(tIn)) s, slabs in parallel \(format(tRun)) s (each \(each)), absorb \(format(tAbsorb)) s\n".data(using: .utf8)!)
+                    let each = zip(results.inputSeconds, results.seconds).map { "\(format($0)) + \(format($1))" }.joined(separator: ", ")
+                    let cores = split.slabs.map { "\($0.core.lowerBound)..<\($0.core.upperBound)" }.joined(separator: " ")
+                    FileHandle.standardError.write("\(id.rawValue): cores \(cores); slabs in parallel \(format(tRun)) s (each input + step: \(each)), absorb \(format(tAbsorb)) s\n".data(using: .utf8)!)
                 }
             }
             times.append(("local " + id.rawValue, t))
@@ -185,7 +201,7 @@ func threadedRun(_ ct: CTVolume, _ request: SegmentationRequest, slabs: Int, thr
             times.append(("global " + id.rawValue, t))
         }
     }
-    let (out, t) = seconds { pipeline.finish(state: state) }
+    let (out, t) = seconds { pipeline.finish(state: state, threads: threads) }
     times.append(("finish", t))
     return (out, times)
 }
@@ -193,11 +209,21 @@ func threadedRun(_ ct: CTVolume, _ request: SegmentationRequest, slabs: Int, thr
 /// Slab outputs written by worker threads (each slot by one thread).
 final class ResultBox: @unchecked Sendable {
     private var slots: [Result<SlabStepOutput, any Error>?]
-    /// Wall seconds of each slab's local step.
-    private(set) var seconds: [Double]
+    /// Wall seconds of each slab's local step and of cutting its input.
+    private(set) var seconds: [Double], inputSeconds: [Double]
     private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count); seconds = Array(repeating: 0, count: count) }
-    func set(_ k: Int, _ r: Result<SlabStepOutput, any Error>, seconds t: Double) { lock.lock(); slots[k] = r; seconds[k] = t; lock.unlock() }
+    init(count: Int) {
+        slots = Array(repeating: nil, count: count)
+        seconds = Array(repeating: 0, count: count)
+        inputSeconds = seconds
+    }
+    func set(_ k: Int, _ r: Result<SlabStepOutput, any Error>, seconds t: Double, inputSeconds tIn: Double) {
+        lock.lock()
+        slots[k] = r
+        seconds[k] = t
+        inputSeconds[k] = tIn
+        lock.unlock()
+    }
     func values() throws -> [SlabStepOutput] { try slots.map { try $0!.get() } }
 }
 

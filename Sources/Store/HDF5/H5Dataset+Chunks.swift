@@ -1,0 +1,212 @@
+import CHDF5
+import CZlib
+import Core
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Whole-dataset reads and writes of chunked volumes whose filters are exactly shuffle + deflate (the
+/// layout ``H5Layout/chunkedCompressed(chunk:)`` creates): the chunks are inflated or deflated on several
+/// threads and moved as raw chunks (`H5Dread_chunk` / `H5Dwrite_chunk`). HDF5 runs its filters on the
+/// calling thread only; the bytes in the file are the same as HDF5's own filters write (zlib streams of
+/// the byte-shuffled chunk, zero padded at the dataset's edges), so h5py, h5dump and `H5Dread` read them.
+/// Chunks whose voxels are all zero are not stored: readers get the fill value 0 there.
+extension H5Dataset {
+    /// Threads for chunk coding: the online cores, at most 4.
+    static var chunkThreads: Int { max(1, min(4, sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
+    /// The chunk dimensions and deflate level when the dataset is rank 3, chunked, and filtered by
+    /// exactly shuffle then deflate; nil otherwise (the plain `H5Dread`/`H5Dwrite` path applies).
+    func shuffleDeflateChunks() throws -> (chunk: [Int], level: Int32)? {
+        let plist = try checkID(H5Dget_create_plist(id), "get creation properties")
+        defer { H5Pclose(plist) }
+        guard H5Pget_layout(plist) == H5D_CHUNKED, H5Pget_nfilters(plist) == 2 else { return nil }
+        var dims = [hsize_t](repeating: 0, count: 3)
+        guard H5Pget_chunk(plist, 3, &dims) == 3 else { return nil }
+        var level: Int32 = -1
+        for index in 0..<2 {
+            var flags: UInt32 = 0, count = 1, config: UInt32 = 0
+            var values = [UInt32](repeating: 0, count: 1)
+            let filter = H5Pget_filter2(plist, UInt32(index), &flags, &count, &values, 0, nil, &config)
+            switch (index, filter) {
+            case (0, H5Z_FILTER_SHUFFLE): break
+            case (1, H5Z_FILTER_DEFLATE): level = count >= 1 ? Int32(values[0]) : 6
+            default: return nil
+            }
+        }
+        return (dims.map { Int($0) }, level)
+    }
+
+    /// Writes the whole dataset from `values` (the dataspace's element count, z-major) through
+    /// parallel deflate when the layout allows it (``shuffleDeflateChunks()``), else with `H5Dwrite`.
+    func writeVolume<T: H5Scalar>(_ values: [T], threads: Int = H5Dataset.chunkThreads) throws {
+        let shape = try shape()
+        guard let (chunk, level) = try shuffleDeflateChunks(), shape.count == 3 else { return try write(values) }
+        let grid = ChunkGrid(shape: shape, chunk: chunk, elementSize: MemoryLayout<T>.size)
+        guard values.count == grid.elementCount else { throw invalid("\(values.count) values for \(grid.elementCount) elements") }
+        let encoded = UnsafeMutableBufferPointer<[UInt8]?>.allocate(capacity: grid.chunkCount)
+        encoded.initialize(repeating: nil)
+        let failed = UnsafeMutableBufferPointer<Bool>.allocate(capacity: grid.chunkCount)
+        failed.initialize(repeating: false)
+        defer {
+            encoded.deinitialize()
+            encoded.deallocate()
+            failed.deallocate()
+        }
+        values.withUnsafeBytes { source in
+            let workers = max(1, min(threads, grid.chunkCount))
+            Concurrent.forEach(workers, threads: workers) { worker in
+                var raw = [UInt8](repeating: 0, count: grid.chunkBytes), shuffled = raw
+                var packed = [UInt8](repeating: 0, count: Int(compressBound(uLong(grid.chunkBytes))))
+                for k in stride(from: worker, to: grid.chunkCount, by: workers) {
+                    raw.withUnsafeMutableBytes { grid.gather(chunk: k, from: source.baseAddress!, into: $0.baseAddress!) }
+                    guard raw.contains(where: { $0 != 0 }) else { continue }
+                    grid.shuffle(raw, into: &shuffled)
+                    var length = uLong(packed.count)
+                    let status = packed.withUnsafeMutableBufferPointer { out in
+                        (grid.elementSize > 1 ? shuffled : raw).withUnsafeBufferPointer { input in
+                            compress2(out.baseAddress, &length, input.baseAddress, uLong(grid.chunkBytes), level)
+                        }
+                    }
+                    if status == Z_OK { encoded[k] = Array(packed[0..<Int(length)]) } else { failed[k] = true }
+                }
+            }
+        }
+        if let k = failed.firstIndex(of: true) { throw invalid("deflate failed for chunk \(grid.origin(k))") }
+        for k in 0..<grid.chunkCount {
+            guard let bytes = encoded[k] else { continue }
+            var offset = grid.origin(k).map { hsize_t($0) }
+            try check(bytes.withUnsafeBytes { H5Dwrite_chunk(id, rt_h5p_default(), 0, &offset, $0.count, $0.baseAddress) },
+                      "write chunk at \(grid.origin(k))")
+        }
+    }
+
+    /// Reads the whole dataset as `T` (stored type exactly `T`), inflating its chunks in parallel when
+    /// the layout allows it (``shuffleDeflateChunks()``, every stored chunk with all filters applied);
+    /// else with `H5Dread`. The element count is checked against `limit` before anything is allocated.
+    func readVolume<T: H5Scalar>(_ type: T.Type, limit: Int, threads: Int = H5Dataset.chunkThreads) throws -> [T] {
+        let shape = try shape()
+        let count = try elementCount(shape, limit: limit)
+        guard count > 0, shape.count == 3, try typeInfo().matches(type), let (chunk, _) = try shuffleDeflateChunks() else {
+            return try read(type, limit: limit)
+        }
+        let grid = ChunkGrid(shape: shape, chunk: chunk, elementSize: MemoryLayout<T>.size)
+        // The raw chunks, read in order on this thread (nil: not stored, the fill value).
+        var stored: [[UInt8]?] = []
+        stored.reserveCapacity(grid.chunkCount)
+        for k in 0..<grid.chunkCount {
+            var offset = grid.origin(k).map { hsize_t($0) }
+            var size: hsize_t = 0, address: haddr_t = 0
+            var mask: UInt32 = 0
+            try check(H5Dget_chunk_info_by_coord(id, &offset, &mask, &address, &size), "get chunk info at \(grid.origin(k))")
+            // An undefined address: the chunk was never written (the fill value).
+            guard address != haddr_t.max else { stored.append(nil); continue }
+            guard mask == 0, size > 0 else { return try read(type, limit: limit) }
+            var bytes = [UInt8](repeating: 0, count: Int(size))
+            try check(bytes.withUnsafeMutableBytes { H5Dread_chunk(id, rt_h5p_default(), &offset, &mask, $0.baseAddress) },
+                      "read chunk at \(grid.origin(k))")
+            guard mask == 0 else { return try read(type, limit: limit) }
+            stored.append(bytes)
+        }
+        var fill = [UInt8](repeating: 0, count: grid.elementSize)
+        let plist = try checkID(H5Dget_create_plist(id), "get creation properties")
+        defer { H5Pclose(plist) }
+        try check(fill.withUnsafeMutableBytes { H5Pget_fill_value(plist, T.nativeType, $0.baseAddress) }, "get fill value")
+        let failed = UnsafeMutableBufferPointer<Bool>.allocate(capacity: grid.chunkCount)
+        failed.initialize(repeating: false)
+        defer { failed.deallocate() }
+        let values = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let target = UnsafeMutableRawPointer(buffer.baseAddress!)
+            let workers = max(1, min(threads, grid.chunkCount))
+            Concurrent.forEach(workers, threads: workers) { worker in
+                var raw = [UInt8](repeating: 0, count: grid.chunkBytes), shuffled = raw
+                for k in stride(from: worker, to: grid.chunkCount, by: workers) {
+                    if let bytes = stored[k] {
+                        // 1-byte elements inflate straight into the chunk; wider ones into the shuffled buffer.
+                        func inflate(into out: inout [UInt8]) -> Bool {
+                            var length = uLong(grid.chunkBytes)
+                            let status = out.withUnsafeMutableBufferPointer { o in
+                                bytes.withUnsafeBufferPointer { uncompress(o.baseAddress, &length, $0.baseAddress, uLong($0.count)) }
+                            }
+                            return status == Z_OK && length == uLong(grid.chunkBytes)
+                        }
+                        guard grid.elementSize > 1 ? inflate(into: &shuffled) : inflate(into: &raw) else { failed[k] = true; continue }
+                        grid.shuffle(shuffled, into: &raw, inverse: true)
+                    } else {
+                        for i in 0..<grid.chunkBytes { raw[i] = fill[i % grid.elementSize] }
+                    }
+                    raw.withUnsafeBytes { grid.scatter(chunk: k, from: $0.baseAddress!, into: target) }
+                }
+            }
+            initialized = count
+        }
+        if let k = failed.firstIndex(of: true) { throw invalid("chunk at \(grid.origin(k)) does not inflate to \(grid.chunkBytes) bytes") }
+        return values
+    }
+}
+
+/// The chunks of a rank-3 dataset in row-major order of their origins, and the copies between a
+/// chunk buffer (full chunk, zero padded beyond the dataset) and the dataset's z-major elements.
+struct ChunkGrid: Sendable {
+    let shape: [Int], chunk: [Int], elementSize: Int
+    /// Chunks along z, y, x.
+    let counts: [Int]
+
+    init(shape: [Int], chunk: [Int], elementSize: Int) {
+        self.shape = shape
+        self.chunk = chunk
+        self.elementSize = elementSize
+        counts = zip(shape, chunk).map { ($0 + $1 - 1) / $1 }
+    }
+
+    var chunkCount: Int { counts[0] * counts[1] * counts[2] }
+    var elementCount: Int { shape[0] * shape[1] * shape[2] }
+    var chunkBytes: Int { chunk[0] * chunk[1] * chunk[2] * elementSize }
+
+    /// Element coordinates `[z, y, x]` of chunk `k`'s first element.
+    func origin(_ k: Int) -> [Int] {
+        [k / (counts[1] * counts[2]) * chunk[0], k / counts[2] % counts[1] * chunk[1], k % counts[2] * chunk[2]]
+    }
+
+    /// Calls `row(chunkOffset, datasetOffset, bytes)` for every row of chunk `k` inside the dataset (byte offsets).
+    private func rows(_ k: Int, _ row: (Int, Int, Int) -> Void) {
+        let o = origin(k)
+        let nz = min(chunk[0], shape[0] - o[0]), ny = min(chunk[1], shape[1] - o[1]), nx = min(chunk[2], shape[2] - o[2])
+        for z in 0..<nz {
+            for y in 0..<ny {
+                let inChunk = (z * chunk[1] + y) * chunk[2]
+                let inDataset = ((o[0] + z) * shape[1] + o[1] + y) * shape[2] + o[2]
+                row(inChunk * elementSize, inDataset * elementSize, nx * elementSize)
+            }
+        }
+    }
+
+    /// Chunk `k` of `source` into the chunk buffer `chunkBuffer` (`chunkBytes`), zero beyond the dataset.
+    func gather(chunk k: Int, from source: UnsafeRawPointer, into chunkBuffer: UnsafeMutableRawPointer) {
+        let o = origin(k)
+        if (0..<3).contains(where: { o[$0] + chunk[$0] > shape[$0] }) { chunkBuffer.initializeMemory(as: UInt8.self, repeating: 0, count: chunkBytes) }
+        rows(k) { c, d, n in (chunkBuffer + c).copyMemory(from: source + d, byteCount: n) }
+    }
+
+    /// The dataset's elements of chunk `k` from the chunk buffer `chunkBuffer` into `target`.
+    func scatter(chunk k: Int, from chunkBuffer: UnsafeRawPointer, into target: UnsafeMutableRawPointer) {
+        rows(k) { c, d, n in (target + d).copyMemory(from: chunkBuffer + c, byteCount: n) }
+    }
+
+    /// HDF5's shuffle (byte `b` of element `i` goes to `b · elements + i`) or, with `inverse`, its
+    /// inverse, from `source` into `target`; nothing to do for 1-byte elements.
+    func shuffle(_ source: [UInt8], into target: inout [UInt8], inverse: Bool = false) {
+        guard elementSize > 1 else { return }
+        let n = chunkBytes / elementSize, s = elementSize
+        source.withUnsafeBufferPointer { r in
+            target.withUnsafeMutableBufferPointer { o in
+                for b in 0..<s {
+                    for i in 0..<n {
+                        let packed = i &* s &+ b, planar = b &* n &+ i
+                        if inverse { o[packed] = r[planar] } else { o[planar] = r[packed] }
+                    }
+                }
+            }
+        }
+    }
+}
