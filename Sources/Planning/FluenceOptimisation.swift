@@ -29,11 +29,11 @@ public struct FluenceOptimisation: Sendable {
     ///   deliver no dose to the target.
     public init(influence: Dose.InfluenceMatrix, structures: DoseGridStructures, objectives: [ObjectiveSpec],
                 prescription: PrescriptionSpec) throws {
-        let start = try Self.uniformStart(influence: influence, structures: structures, prescription: prescription)
+        let unitDose = try Self.unitDose(influence, structures: structures)
+        let start = try Self.uniformStart(unitDose: unitDose, structures: structures, prescription: prescription)
         let matrix = try Optimization.InfluenceMatrix(columnOffsets: influence.columnPointers.map { Int($0) }, rowIndices: influence.rowIndices,
                                                       values: influence.doseGy, rows: 0..<influence.grid.voxelCount)
         let target = try structures.mask(named: prescription.target, for: "prescription.target").voxels
-        let unitDose = matrix.dose(weights: [Double](repeating: 1, count: matrix.beamletCount))
         let unitError = try influence.doseUncertainty(weights: [Double](repeating: 1, count: matrix.beamletCount)).voxels
         var count = 0, relativeError = 0.0
         for i in target.indices where target[i] != 0 {
@@ -46,23 +46,34 @@ public struct FluenceOptimisation: Sendable {
         self.targetRelativeUncertainty = relativeError / Double(count)
     }
 
+    /// Every voxel's dose at unit weights, summed from the CSC columns in beamlet order.
+    /// - Throws: ``PlanningError`` for a grid mismatch or no beamlets.
+    private static func unitDose(_ influence: Dose.InfluenceMatrix, structures: DoseGridStructures) throws -> [Double] {
+        guard influence.grid == structures.grid else {
+            throw PlanningError("influence matrix grid \(influence.grid) differs from the structures' dose grid \(structures.grid)")
+        }
+        guard influence.columnCount > 0 else { throw PlanningError("the plan has no beamlets") }
+        var unitDose = [Double](repeating: 0, count: influence.grid.voxelCount)
+        for c in 0..<influence.columnCount {
+            for e in Int(influence.columnPointers[c])..<Int(influence.columnPointers[c + 1]) {
+                unitDose[Int(influence.rowIndices[e])] += Double(influence.doseGy[e])
+            }
+        }
+        return unitDose
+    }
+
     /// matRad's uniform start weight: the same weight for every beamlet such that the prescription target's mean
     /// dose equals the prescribed dose. Computed from the CSC columns; each voxel's unit dose is summed in beamlet
     /// order, as ``Optimization/InfluenceMatrix/dose(weights:)`` sums a CSR row, so both give the same weight.
     /// - Throws: ``PlanningError`` for a grid mismatch, no beamlets, an unknown or empty target or beams that
     ///   deliver no dose to it.
     public static func uniformStart(influence: Dose.InfluenceMatrix, structures: DoseGridStructures, prescription: PrescriptionSpec) throws -> Double {
-        guard influence.grid == structures.grid else {
-            throw PlanningError("influence matrix grid \(influence.grid) differs from the structures' dose grid \(structures.grid)")
-        }
-        guard influence.columnCount > 0 else { throw PlanningError("the plan has no beamlets") }
+        try uniformStart(unitDose: unitDose(influence, structures: structures), structures: structures, prescription: prescription)
+    }
+
+    /// The uniform start weight from every voxel's unit dose.
+    private static func uniformStart(unitDose: [Double], structures: DoseGridStructures, prescription: PrescriptionSpec) throws -> Double {
         let target = try structures.mask(named: prescription.target, for: "prescription.target").voxels
-        var unitDose = [Double](repeating: 0, count: target.count)
-        for c in 0..<influence.columnCount {
-            for e in Int(influence.columnPointers[c])..<Int(influence.columnPointers[c + 1]) {
-                unitDose[Int(influence.rowIndices[e])] += Double(influence.doseGy[e])
-            }
-        }
         var sum = 0.0, count = 0
         for i in target.indices where target[i] != 0 {
             sum += unitDose[i]; count += 1

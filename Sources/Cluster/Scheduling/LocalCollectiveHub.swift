@@ -10,10 +10,8 @@ final class LocalCollectiveHub: @unchecked Sendable {
     private var arrived = 0
     private var generation = 0
     private var outcome = CollectiveRound.Outcome.done
-    /// The parts of the current all-to-all, `mailbox[source][destination]`, and how many members delivered.
+    /// The parts of the current all-to-all, `mailbox[source][destination]`.
     private var mailbox: [[[Int32]]]
-    private var delivered = 0
-    private var transferGeneration = 0
 
     init(size: Int) {
         self.size = size
@@ -32,17 +30,10 @@ final class LocalCollectiveHub: @unchecked Sendable {
     func exchange(member: Int, _ contribution: CollectiveRound.Contribution) -> CollectiveRound.Outcome {
         condition.lock()
         defer { condition.unlock() }
-        let round = generation
         contributions[member] = contribution
-        arrived += 1
-        if arrived == size {
+        meet {
             outcome = CollectiveRound.combine(contributions.map { $0! })
             contributions = Array(repeating: nil, count: size)
-            arrived = 0
-            generation += 1
-            condition.broadcast()
-        } else {
-            while generation == round { condition.wait() }
         }
         return outcome
     }
@@ -54,18 +45,26 @@ final class LocalCollectiveHub: @unchecked Sendable {
     func transfer(member: Int, _ parts: [[Int32]]) -> [[Int32]] {
         condition.lock()
         defer { condition.unlock() }
-        let round = transferGeneration
         mailbox[member] = parts
-        delivered += 1
-        if delivered == size {
-            delivered = 0
-            transferGeneration += 1
-            condition.broadcast()
-        } else {
-            while transferGeneration == round { condition.wait() }
-        }
+        meet {}
         let received = mailbox.map { $0[member] }
         for source in 0..<size { mailbox[source][member] = [] }
         return received
+    }
+
+    /// With the lock held: counts this member in and waits until every member has arrived; the last to arrive
+    /// runs `complete` and wakes the others. Rounds and transfers share the count, since every member makes the
+    /// same sequence of calls.
+    private func meet(_ complete: () -> Void) {
+        let round = generation
+        arrived += 1
+        if arrived == size {
+            complete()
+            arrived = 0
+            generation += 1
+            condition.broadcast()
+        } else {
+            while generation == round { condition.wait() }
+        }
     }
 }
