@@ -37,7 +37,8 @@ extension DoseCalculationSpec {
             storeInfluenceMatrix: try m.optional("store_influence_matrix")?.bool() ?? (kind == .dose),
             engine: try m.optional("engine")?.choice(DoseEngine.self, what: "dose engine") ?? .monteCarlo,
             kernelHistories: try m.int("kernel_histories", default: Self.defaultKernelHistories, in: 10_000...100_000_000),
-            transport: try m.optional("transport").map { v throws(JobSpecError) in try TransportSpec(reading: v) } ?? TransportSpec())
+            transport: try m.optional("transport").map { v throws(JobSpecError) in try TransportSpec(reading: v) } ?? TransportSpec(),
+            ignoreOutsideDensities: try m.optional("ignore_outside_densities")?.bool() ?? false)
     }
 
     /// Writes the dose keys at the top level.
@@ -54,5 +55,6 @@ extension DoseCalculationSpec {
         w.line("engine", engine.rawValue)
         if engine == .pencilBeam { w.line("kernel_histories", String(kernelHistories)) }
         transport.write(to: &w)
+        if ignoreOutsideDensities { w.line("ignore_outside_densities", "true") }
     }
 }

@@ -29,6 +29,10 @@ public struct DoseCalculationSpec: Hashable, Sendable {
     public var kernelHistories: Int
     /// Variance reduction of the Monte Carlo beamlets (`transport:`; default: none).
     public var transport: TransportSpec
+    /// Whether the CT outside the union of the case's structures is taken as air (matRad's and pyRadPlan's
+    /// `ignoreOutsideDensities`, on by default there): couch, immobilisation and other objects outside every contour
+    /// then neither attenuate nor scatter (default false: the whole CT counts).
+    public var ignoreOutsideDensities: Bool
 
     /// Default of `kernelHistories`.
     public static let defaultKernelHistories = 1_000_000
@@ -38,7 +42,7 @@ public struct DoseCalculationSpec: Hashable, Sendable {
                 doseGridSpacingMM: SIMD3<Double> = SIMD3(repeating: 3), historiesPerBeamlet: Int = 1000,
                 uncertaintyBatches: Int = 10, thresholdRelative: Double = 0.001, storeInfluenceMatrix: Bool,
                 engine: DoseEngine = .monteCarlo, kernelHistories: Int = defaultKernelHistories,
-                transport: TransportSpec = TransportSpec()) {
+                transport: TransportSpec = TransportSpec(), ignoreOutsideDensities: Bool = false) {
         self.target = target
         self.openField = openField
         self.beams = beams
@@ -51,5 +55,6 @@ public struct DoseCalculationSpec: Hashable, Sendable {
         self.engine = engine
         self.kernelHistories = kernelHistories
         self.transport = transport
+        self.ignoreOutsideDensities = ignoreOutsideDensities
     }
 }

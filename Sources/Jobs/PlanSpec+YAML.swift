@@ -23,10 +23,13 @@ extension PlanSpec {
             throw objectivesValue.error(.invalidValue, "expected a list of objectives or from_case, got \(objectivesValue.shown)")
         }
         var optimizer = OptimizerSpec()
+        var intermediateCap: SpecValue? = nil
         if let o = m.optional("optimizer") {
-            let om = try o.mapping(allowed: ["max_iterations", "tolerance"])
+            let om = try o.mapping(allowed: ["max_iterations", "tolerance", "intermediate_max_iterations"])
+            intermediateCap = om.optional("intermediate_max_iterations")
             optimizer = OptimizerSpec(maxIterations: try om.int("max_iterations", default: 500, in: 1...10_000),
-                                      tolerance: try om.double("tolerance", default: 1e-6, in: Interval(1e-12, 0.1)))
+                                      tolerance: try om.double("tolerance", default: 1e-6, in: Interval(1e-12, 0.1)),
+                                      intermediateMaxIterations: try intermediateCap?.int(in: 1...10_000))
         }
         var goals: [GoalSpec] = []
         if let g = m.optional("goals") {
@@ -84,6 +87,9 @@ extension PlanSpec {
                 throw r.error(.invalidValue, "needs correction_histories_per_beamlet (there is no re-optimisation to start)")
             }
         }
+        if let cap = intermediateCap, correctionHistories == nil {
+            throw cap.error(.invalidValue, "needs correction_histories_per_beamlet (without correction rounds every optimisation is the last)")
+        }
         self.init(segmentation: segmentation, dose: dose, prescription: prescription, objectives: objectives,
                   optimizer: optimizer, goals: goals, finalHistoriesPerBeamlet: finalHistories,
                   correctionHistoriesPerBeamlet: correctionHistories, finalHistoryAllocation: allocation,
@@ -110,6 +116,7 @@ extension PlanSpec {
         w.block("optimizer") { w in
             w.line("max_iterations", String(optimizer.maxIterations))
             w.line("tolerance", YAMLWriter.number(optimizer.tolerance))
+            if let cap = optimizer.intermediateMaxIterations { w.line("intermediate_max_iterations", String(cap)) }
         }
         if goals.isEmpty {
             w.line("goals", "[]")

@@ -21,9 +21,11 @@ public struct DoseSetup: Sendable {
 
     /// Resolves `spec` on `ct` with the case's `structures` (masks on the CT grid, by name).
     /// - Throws: ``PlanningError`` for an unknown or empty target, an open-field axis that misses the
-    ///   patient or beams that yield no beamlet; `DoseError`/`CoreError` for invalid geometry.
-    public init(spec: DoseCalculationSpec, seed: UInt64, ct: CTVolume, structures: [String: MaskVolume],
+    ///   patient, beams that yield no beamlet, or `ignore_outside_densities` without a structure on the CT grid;
+    ///   `DoseError`/`CoreError` for invalid geometry.
+    public init(spec: DoseCalculationSpec, seed: UInt64, ct original: CTVolume, structures: [String: MaskVolume],
                 calibration: CTCalibration = .schneider2000) throws {
+        let ct = spec.ignoreOutsideDensities ? try Self.airOutside(structures, ct: original) : original
         let target = try spec.target.map { try Self.targetMask(named: $0, in: structures) }
         let beams = spec.beams
         if let field = spec.openField {
@@ -58,6 +60,31 @@ public struct DoseSetup: Sendable {
             ? try PencilBeamKernelSimulation(bixelMM: geometry.bixelMM, focalSpotSigmaMM: geometry.focalSpotSigmaMM, sadMM: beams.sadMM,
                                              maximumDepthMM: Self.kernelDepthMM(patient), histories: spec.kernelHistories, seed: seed)
             : nil
+    }
+
+    /// Hounsfield number given to the voxels outside every structure by `ignore_outside_densities`.
+    public static let outsideHU: Int16 = -1000
+
+    /// `ct` with every voxel outside the union of `structures` set to air (``outsideHU``).
+    /// - Throws: ``PlanningError`` when there is no structure, or a mask is not on the CT grid.
+    public static func airOutside(_ structures: [String: MaskVolume], ct: CTVolume) throws -> CTVolume {
+        guard !structures.isEmpty else {
+            throw PlanningError("ignore_outside_densities needs at least one structure, and the case has none")
+        }
+        var inside = [Bool](repeating: false, count: ct.grid.voxelCount)
+        for (name, mask) in structures.sorted(by: { $0.key < $1.key }) {
+            guard mask.grid == ct.grid else {
+                throw PlanningError("structure \"\(name)\" is not on the CT grid, so ignore_outside_densities cannot apply it")
+            }
+            mask.withUnsafeBufferPointer { m in
+                for i in m.indices where m[i] != 0 { inside[i] = true }
+            }
+        }
+        var out = ct
+        out.withUnsafeMutableBufferPointer { hu in
+            for i in hu.indices where !inside[i] { hu[i] = outsideHU }
+        }
+        return out
     }
 
     /// Deepest radiological depth the kernel must tabulate: the dose grid's diagonal × its largest density

@@ -21,6 +21,8 @@ import Testing
         #expect(file.attributes["timings_phase_names"]
                 == .string("kernel,influence,optimisation,correction_dose,reoptimisation,correction_dose,reoptimisation,final_dose"))
         #expect(file.attributes["correction_iterations"] == .int(2))
+        guard case .ints(let iterations)? = file.attributes["optimizer_iterations_per_round"] else { Issue.record("no iterations per round"); return }
+        #expect(iterations.count == 3 && iterations.allSatisfy { $0 > 0 }, "\(iterations): the first optimisation and two re-optimisations")
         guard case .doubles(let mismatch)? = file.attributes["model_mismatch_relative"] else {
             Issue.record("no model mismatch: \(String(describing: file.attributes["model_mismatch_relative"]))"); return
         }
@@ -119,5 +121,19 @@ import Testing
         }
         // The last re-optimisation starts nearer the optimum and ends within 2 % of the unscaled start's objective.
         #expect(objectives[0].initial < objectives[1].initial && abs(objectives[0].final / objectives[1].final - 1) < 0.02, "\(objectives)")
+    }
+
+    /// `optimizer.intermediate_max_iterations` limits the first optimisation and every re-optimisation but the last
+    /// (their fluence only starts a correction round); the last runs to the spec's own limit or tolerance.
+    @Test func intermediateIterationLimitSparesTheLastRound() throws {
+        let fixture = try PlanKindTests.caseFixture()
+        let spec = Self.corrected.replacingOccurrences(of: "optimizer: {max_iterations: 60, tolerance: 1.0e-6}",
+                                                       with: "optimizer: {max_iterations: 60, tolerance: 1.0e-6, intermediate_max_iterations: 3}")
+        #expect(spec != Self.corrected)
+        let job = try fixture.submit(spec + "correction_iterations: 2\n", kind: "plan")
+        try fixture.drain(kind: PlanKind(), slots: 2)
+        let file = try ResultFile.read(path: fixture.resultURL(job).path)
+        guard case .ints(let iterations)? = file.attributes["optimizer_iterations_per_round"] else { Issue.record("no iterations per round"); return }
+        #expect(iterations.count == 3 && iterations[0] == 3 && iterations[1] == 3 && iterations[2] > 3, "\(iterations)")
     }
 }

@@ -19,6 +19,38 @@ struct JobSpecParsingTests {
         #expect(expected.beams.bixelMM == 5 && expected.beams.sadMM == 1000 && expected.marginMM == 5)
         #expect(expected.doseGridSpacingMM == SIMD3(3, 3, 3) && expected.historiesPerBeamlet == 1000)
         #expect(expected.uncertaintyBatches == 10 && expected.thresholdRelative == 0.001)
+        #expect(!expected.ignoreOutsideDensities && !spec.canonicalYAML().contains("ignore_outside_densities"))
+    }
+
+    /// `optimizer.intermediate_max_iterations` needs correction rounds and survives the canonical round trip.
+    @Test func intermediateIterationLimit() throws {
+        let plan = """
+            kind: plan
+            target: PTV
+            beams: {gantry_deg: [0, 180]}
+            engine: pencil_beam
+            prescription: {dose_gy: 2}
+            objectives: from_case
+            optimizer: {max_iterations: 300, intermediate_max_iterations: 120}
+            """
+        let spec = try JobSpec.parse(yaml: plan + "\ncorrection_histories_per_beamlet: 100")
+        guard case .plan(let p) = spec.work else { Issue.record("kind is \(spec.kind)"); return }
+        #expect(p.optimizer == OptimizerSpec(maxIterations: 300, tolerance: 1e-6, intermediateMaxIterations: 120))
+        #expect(try JobSpec.parse(yaml: spec.canonicalYAML()) == spec)
+        let error = try #require(throws: JobSpecError.self) { try JobSpec.parse(yaml: plan) }
+        #expect(error.keyPath == "optimizer.intermediate_max_iterations" && error.description.contains("needs correction_histories_per_beamlet"),
+                "\(error)")
+    }
+
+    /// `ignore_outside_densities` is read, written only when true, and survives the canonical round trip.
+    @Test func ignoreOutsideDensities() throws {
+        let spec = try JobSpec.parse(yaml: Self.minimalDose + "\nignore_outside_densities: true")
+        guard case .dose(let dose) = spec.work else { Issue.record("kind is \(spec.kind)"); return }
+        #expect(dose.ignoreOutsideDensities)
+        #expect(spec.canonicalYAML().contains("\nignore_outside_densities: true\n"))
+        #expect(try JobSpec.parse(yaml: spec.canonicalYAML()) == spec)
+        let error = try #require(throws: JobSpecError.self) { try JobSpec.parse(yaml: Self.minimalDose + "\nignore_outside_densities: 1") }
+        #expect(error.keyPath == "ignore_outside_densities", "\(error)")
     }
 
     @Test func minimalPlanDefaultsPrescriptionTargetAndStoresNoMatrix() throws {

@@ -70,4 +70,27 @@ import Testing
         #expect(setup.geometry.beams[0].isocentreMM == .zero)
         #expect(!setup.geometry.beamlets.isEmpty && setup.weights.count == setup.geometry.beamlets.count)
     }
+
+    /// `ignore_outside_densities`: a dense slab in the air outside every structure becomes air in the patient model;
+    /// without the key it is kept; with no structure, or a mask on another grid, the set-up fails naming the reason.
+    @Test func ignoreOutsideDensitiesMakesAirOutsideTheStructures() throws {
+        var ct = Self.phantom.ct
+        for k in 0..<18 { for i in 0..<18 { ct[i, 0, k] = 1000 } }  // row j = 0 lies outside the 60 mm water box
+        var spec = Self.openField(ssdMM: nil, isocentreMM: .zero)
+        let kept = try DoseSetup(spec: spec, seed: 1, ct: ct, structures: Self.structures)
+        spec.ignoreOutsideDensities = true
+        let ignored = try DoseSetup(spec: spec, seed: 1, ct: ct, structures: Self.structures)
+        let g = kept.patient.grid
+        func density(_ setup: DoseSetup, _ i: Int, _ j: Int, _ k: Int) -> Double { setup.patient.densityGPerCC[g.index(i, j, k)] }
+        #expect(density(kept, 9, 0, 9) > 1.3, "the slab is bone-like without the key")
+        #expect(density(ignored, 9, 0, 9) < 0.01, "the slab is air with the key")
+        #expect(density(ignored, 9, 9, 9) == density(kept, 9, 9, 9), "inside the body nothing changes")
+        let none = try #require(throws: PlanningError.self) { try DoseSetup(spec: spec, seed: 1, ct: ct, structures: [:]) }
+        #expect(none.description.contains("ignore_outside_densities needs at least one structure"), "\(none)")
+        let other = MaskVolume(grid: try Grid(nx: 2, ny: 2, nz: 2, spacingMM: SIMD3(repeating: 4)))
+        let misplaced = try #require(throws: PlanningError.self) {
+            try DoseSetup(spec: spec, seed: 1, ct: ct, structures: ["couch_free": other])
+        }
+        #expect(misplaced.description.contains("\"couch_free\" is not on the CT grid"), "\(misplaced)")
+    }
 }

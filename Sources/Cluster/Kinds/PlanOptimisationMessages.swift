@@ -98,6 +98,15 @@ enum PlanOptimisationMessages {
                           terms: terms, doseOffsetsGy: rowRanges.map { Array(doseOffsetGy[$0]) }, startWeights: startWeights)
         }
 
+        /// The same problem with the iteration limit `maxIterations` (nil: unchanged).
+        func limited(to maxIterations: Int?) -> Blocks {
+            guard let maxIterations else { return self }
+            var limits = optimizer
+            limits.maxIterations = maxIterations
+            return Blocks(objectives: objectives, optimizer: limits, startWeight: startWeight, influence: influence, rowRanges: rowRanges,
+                          terms: terms, doseOffsetsGy: doseOffsetsGy, startWeights: startWeights)
+        }
+
         /// The first column of each of `members` column shares and the end (`members + 1` values): consecutive
         /// beamlets with about equal numbers of entries.
         func columnStarts(members: Int) -> [Int] {

@@ -57,6 +57,8 @@ final class PlanRun: JobRun {
     private var targetMismatch: [TargetModelMismatch] = []
     /// Per correction round, the factor on the start fluence of the re-optimisation (`correction_warm_start: scaled`).
     private var warmStartScales: [Double] = []
+    /// Iterations of each optimisation round (the first, then each re-optimisation).
+    private var optimiserIterations: [Int] = []
 
     init(spec: PlanSpec, seed: UInt64, caseFile: CaseFile) throws {
         self.spec = spec
@@ -91,10 +93,11 @@ final class PlanRun: JobRun {
             let blocks = try PlanOptimisationMessages.Blocks(.init(influence: matrix, structures: inputs.structures, objectives: inputs.objectives,
                                                                    prescription: spec.prescription, optimizer: spec.optimizer))
             state = .optimisation(inputs, matrix: matrix, bookkeeping: bookkeeping, blocks: blocks)
-            return collective(.optimisation, blocks)
+            return collective(.optimisation, blocks.limited(to: intermediateCap(round: 0)))
         case .optimisation(let inputs, let matrix, let bookkeeping, let blocks):
             let optimisation = try Self.optimisationResult(results, beamletCount: matrix.columnCount)
             endStage(.optimisation)
+            optimiserIterations.append(optimisation.iterations)
             guard let histories = spec.correctionHistoriesPerBeamlet else {
                 return try afterOptimisation(inputs, matrix: matrix, bookkeeping: bookkeeping, optimisation: optimisation)
             }
@@ -128,10 +131,12 @@ final class PlanRun: JobRun {
             }
             endStage(.correctionDose)
             state = .reoptimisation(inputs, matrix: matrix, bookkeeping: bookkeeping, blocks: blocks, round: round, correctionGy: correctionGy)
-            return collective(.reoptimisation, try blocks.corrected(doseOffsetGy: correctionGy, startWeights: startWeights))
+            return collective(.reoptimisation, try blocks.corrected(doseOffsetGy: correctionGy, startWeights: startWeights)
+                .limited(to: intermediateCap(round: round)))
         case .reoptimisation(let inputs, let matrix, let bookkeeping, let blocks, let round, let correctionGy):
             let optimisation = try Self.optimisationResult(results, beamletCount: matrix.columnCount)
             endStage(.reoptimisation)
+            optimiserIterations.append(optimisation.iterations)
             if round < spec.correctionIterations, let histories = spec.correctionHistoriesPerBeamlet {
                 return try correctionDose(inputs, matrix: matrix, bookkeeping: bookkeeping, blocks: blocks, weights: optimisation.weights,
                                           histories: histories, round: round + 1, previousCorrectionGy: correctionGy)
@@ -194,6 +199,13 @@ final class PlanRun: JobRun {
     private func collective(_ stage: PlanStage, _ blocks: PlanOptimisationMessages.Blocks) -> JobStep {
         phaseNames.append(stage.rawValue)
         return .collective { members in blocks.tasks(members: members).map(stage.tagged) }
+    }
+
+    /// The iteration limit of the optimisation after correction round `round` (0: the first optimisation) when a
+    /// correction round follows it (`optimizer.intermediate_max_iterations`), else nil (the spec's limit).
+    private func intermediateCap(round: Int) -> Int? {
+        guard spec.correctionHistoriesPerBeamlet != nil, round < spec.correctionIterations else { return nil }
+        return spec.optimizer.intermediateMaxIterations
     }
 
     /// Member 0's optimisation result.
@@ -321,6 +333,7 @@ final class PlanRun: JobRun {
         if spec.correctionIterations != 1 { attributes["correction_iterations"] = .int(spec.correctionIterations) }
         if !modelMismatch.isEmpty { attributes["model_mismatch_relative"] = .doubles(modelMismatch) }
         if !warmStartScales.isEmpty { attributes["correction_warm_start_scales"] = .doubles(warmStartScales) }
+        attributes["optimizer_iterations_per_round"] = .ints(optimiserIterations)
         if !targetMismatch.isEmpty {
             attributes["model_mismatch_edge_relative"] = .doubles(targetMismatch.map(\.edgeRelative))
             attributes["model_mismatch_interior_relative"] = .doubles(targetMismatch.map(\.interiorRelative))

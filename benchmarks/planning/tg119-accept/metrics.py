@@ -33,4 +33,6 @@ if "model_mismatch_edge_relative" in a:
           f"edge {series('model_mismatch_edge_relative')} interior {series('model_mismatch_interior_relative')}")
     print(f"  D95 model {series('model_target_d95_gy', 2)} MC {series('monte_carlo_target_d95_gy', 2)} | "
           f"edge share of the coldest 5 % (MC) {series('monte_carlo_coldest_edge_share', 3)}")
+if "optimizer_iterations_per_round" in a:
+    print(f"  optimiser iterations per round {[int(x) for x in a['optimizer_iterations_per_round']]}")
 print(f"  stages {stages} | wall {wall.group(1) if wall else '?'} | peak RSS {int(rss.group(1)) / 1e6 if rss else 0:.2f} GB | load {loads}")
