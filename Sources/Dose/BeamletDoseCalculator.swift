@@ -42,28 +42,12 @@ public struct BeamletDoseCalculator: Sendable {
     ///   - thresholdRelative: entries below this fraction of the column maximum are dropped (0…1).
     public mutating func column(beamletID: Int, seed: UInt64, histories: Int, batches: Int = 10,
                                 thresholdRelative: Double = 0.001) throws -> BeamletColumn {
-        guard geometry.beamlets.indices.contains(beamletID) else {
-            throw DoseError.invalidParameter("beamlet \(beamletID) not in 0..<\(geometry.beamlets.count)")
-        }
-        guard batches >= 2, histories >= batches else {
-            throw DoseError.invalidParameter("need ≥ 2 batches and at least one history per batch, got \(histories) histories in \(batches) batches")
-        }
+        try check(beamletID: beamletID, histories: histories, batches: batches)
         guard thresholdRelative >= 0, thresholdRelative <= 1 else {
             throw DoseError.invalidParameter("relative threshold must be within 0…1, got \(thresholdRelative)")
         }
-        let beamlet = geometry.beamlets[beamletID]
-        let beam = geometry.beams[beamlet.beamIndex]
-        let source = BeamletSource(beam: beam, beamlet: beamlet, focalSpotSigmaMM: geometry.focalSpotSigmaMM)
-        let w = beamlet.widthMM
-        transport.rng = RandomStream(seed: seed, stream: UInt64(beamletID))
-        transport.tally = EnergyBookkeeping()
-        for b in 0..<batches {
-            let n = histories / batches + (b < histories % batches ? 1 : 0)
-            transport.runBatch(histories: n, source: source, spectrum: spectrum)
-            transport.scorer.endBatch(histories: n)
-        }
+        let gyPerGram = simulate(beamletID: beamletID, seed: seed, histories: histories, batches: batches)
         let total = Double(histories), nb = Double(batches)
-        let gyPerGram = calibration.gyPerMeVPerHistory(widthMM: w, massG: 1)
         let voxelCC = patient.grid.voxelVolumeCC
         var maximum = 0.0
         transport.scorer.forEachTouchedVoxel { _, sum, _, densityGPerCC in
@@ -82,5 +66,52 @@ public struct BeamletDoseCalculator: Sendable {
                              doseGy: entries.map { Float(bitPattern: UInt32(truncatingIfNeeded: $0.x)) },
                              uncertaintyGy: entries.map { Float(bitPattern: UInt32(truncatingIfNeeded: $0.y)) },
                              bookkeeping: transport.tally)
+    }
+
+    /// The dose of beamlet `beamletID` (the entries of ``column(beamletID:seed:histories:batches:thresholdRelative:)``
+    /// with threshold 0, the same Float values) handed to `body` as (voxel, dose, standard error) in Gy per unit
+    /// weight, in the order the voxels were first reached (not sorted): a forward dose sums them into a grid without
+    /// building the column. Returns the beamlet's energy balance.
+    public mutating func visitDose(beamletID: Int, seed: UInt64, histories: Int, batches: Int = 10,
+                                   _ body: (_ voxel: Int, _ doseGy: Float, _ uncertaintyGy: Float) -> Void) throws -> EnergyBookkeeping {
+        try check(beamletID: beamletID, histories: histories, batches: batches)
+        let gyPerGram = simulate(beamletID: beamletID, seed: seed, histories: histories, batches: batches)
+        let total = Double(histories), nb = Double(batches)
+        let voxelCC = patient.grid.voxelVolumeCC
+        transport.scorer.visitAndRelease { voxel, sum, sumSquares, densityGPerCC in
+            let gy = gyPerGram / (densityGPerCC * voxelCC)
+            let mean = sum / total
+            let dose = mean * gy
+            guard dose > 0 else { return }
+            let variance = max(0, (sumSquares - total * mean * mean) / (total * (nb - 1)))
+            body(voxel, Float(dose), Float(variance.squareRoot() * gy))
+        }
+        return transport.tally
+    }
+
+    /// Throws ``DoseError`` for an unknown beamlet, fewer than 2 batches or fewer histories than batches.
+    private func check(beamletID: Int, histories: Int, batches: Int) throws {
+        guard geometry.beamlets.indices.contains(beamletID) else {
+            throw DoseError.invalidParameter("beamlet \(beamletID) not in 0..<\(geometry.beamlets.count)")
+        }
+        guard batches >= 2, histories >= batches else {
+            throw DoseError.invalidParameter("need ≥ 2 batches and at least one history per batch, got \(histories) histories in \(batches) batches")
+        }
+    }
+
+    /// Runs the histories of beamlet `beamletID` in `batches` batches on its own stream; the tallies stay in the scorer.
+    /// Returns the dose factor in Gy per (MeV per history) per gram.
+    private mutating func simulate(beamletID: Int, seed: UInt64, histories: Int, batches: Int) -> Double {
+        let beamlet = geometry.beamlets[beamletID]
+        let beam = geometry.beams[beamlet.beamIndex]
+        let source = BeamletSource(beam: beam, beamlet: beamlet, focalSpotSigmaMM: geometry.focalSpotSigmaMM)
+        transport.rng = RandomStream(seed: seed, stream: UInt64(beamletID))
+        transport.tally = EnergyBookkeeping()
+        for b in 0..<batches {
+            let n = histories / batches + (b < histories % batches ? 1 : 0)
+            transport.runBatch(histories: n, source: source, spectrum: spectrum)
+            transport.scorer.endBatch(histories: n)
+        }
+        return calibration.gyPerMeVPerHistory(widthMM: beamlet.widthMM, massG: 1)
     }
 }

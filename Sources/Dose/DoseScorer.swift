@@ -108,6 +108,19 @@ struct DoseScorer: Sendable {
             }
         }
         Self.sortByVoxel(&entries, scratch: &sortScratch, voxelCount: cells.count)
+        release()
+        return entries
+    }
+
+    /// Hands every touched voxel of the current beamlet in slot (first-touch) order with its (Σ E_b, Σ E_b²/n_b)
+    /// and density to `body`, then starts a fresh tally for the next beamlet (as ``drain(_:)``, without entries).
+    mutating func visitAndRelease(_ body: (_ voxel: Int, _ sum: Double, _ sumSquares: Double, _ densityGPerCC: Double) -> Void) {
+        forEachTouchedVoxel(body)
+        release()
+    }
+
+    /// Ends the current beamlet's tally: its slots are dropped and the stamps move past them.
+    private mutating func release() {
         stampBase &+= UInt32(slotVoxel.count)
         slotVoxel.removeAll(keepingCapacity: true)
         slotEnergyMeV.removeAll(keepingCapacity: true)
@@ -118,7 +131,6 @@ struct DoseScorer: Sendable {
             for v in cells.indices { cells[v].tag &= ~Self.stampMask }
             stampBase = 1
         }
-        return entries
     }
 
     /// Sorts `entries` by their voxel (bits 32… of `x`, voxels < `voxelCount`, all distinct): LSD radix sort with

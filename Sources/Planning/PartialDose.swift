@@ -44,32 +44,23 @@ public struct PartialDose: Sendable, Equatable {
                 for (n, row) in column.rowIndices.enumerated() {
                     let i = Int(row)
                     guard i >= 0, i < voxelCount else { throw PlanningError("beamlet \(column.beamletID) reaches voxel \(i) outside the grid") }
-                    scratch.dose[i] += w * Double(column.doseGy[n])
-                    let s = w * Double(column.uncertaintyGy[n])
-                    scratch.variance[i] += s * s
-                    scratch.reached[i] = true
+                    scratch.add(i, weight: w, doseGy: column.doseGy[n], uncertaintyGy: column.uncertaintyGy[n])
                 }
             }
         } catch {
             scratch = PartialDoseScratch()  // partly filled: not reusable
             throw error
         }
-        let hit = scratch.reached.indices.filter { scratch.reached[$0] }
-        self.init(rows: hit.map { Int32($0) }, doseGy: hit.map { scratch.dose[$0] }, varianceGy2: hit.map { scratch.variance[$0] },
-                  bookkeeping: balance)
-        for i in hit {
-            scratch.dose[i] = 0
-            scratch.variance[i] = 0
-            scratch.reached[i] = false
-        }
+        self = scratch.harvest(bookkeeping: balance)
     }
 }
 
-/// Grid-sized accumulators of ``PartialDose/init(columns:weights:voxelCount:scratch:)``, all zero between uses.
+/// Grid-sized accumulators of ``PartialDose/init(columns:weights:voxelCount:scratch:)``, all zero between uses: the
+/// weighted dose and variance per voxel and a bitmap of the voxels reached (scanned by words, in ascending order).
 public struct PartialDoseScratch: Sendable {
     var dose: [Double]
     var variance: [Double]
-    var reached: [Bool]
+    var reached: [UInt64]
 
     /// Empty; sized by its first use.
     public init() { self.init(voxelCount: 0) }
@@ -77,11 +68,38 @@ public struct PartialDoseScratch: Sendable {
     init(voxelCount: Int) {
         dose = [Double](repeating: 0, count: voxelCount)
         variance = [Double](repeating: 0, count: voxelCount)
-        reached = [Bool](repeating: false, count: voxelCount)
+        reached = [UInt64](repeating: 0, count: (voxelCount + 63) / 64)
     }
 
     /// Whether every accumulator is zero (tests).
-    public var isClear: Bool { dose.allSatisfy { $0 == 0 } && variance.allSatisfy { $0 == 0 } && !reached.contains(true) }
+    public var isClear: Bool { dose.allSatisfy { $0 == 0 } && variance.allSatisfy { $0 == 0 } && reached.allSatisfy { $0 == 0 } }
+
+    /// Adds voxel `i`'s entry of a beamlet at weight `w`: dose w·d, variance (w·σ)².
+    @inline(__always) mutating func add(_ i: Int, weight w: Double, doseGy: Float, uncertaintyGy: Float) {
+        dose[i] += w * Double(doseGy)
+        let s = w * Double(uncertaintyGy)
+        variance[i] += s * s
+        reached[i &>> 6] |= 1 &<< UInt64(i & 63)
+    }
+
+    /// The sums of the reached voxels (ascending) with `bookkeeping`; every accumulator is zero again afterwards.
+    mutating func harvest(bookkeeping: EnergyBookkeeping) -> PartialDose {
+        var rows: [Int32] = [], doseGy: [Double] = [], varianceGy2: [Double] = []
+        for word in reached.indices where reached[word] != 0 {
+            var bits = reached[word]
+            reached[word] = 0
+            while bits != 0 {
+                let i = word &* 64 &+ bits.trailingZeroBitCount
+                bits &= bits &- 1
+                rows.append(Int32(i))
+                doseGy.append(dose[i])
+                varianceGy2.append(variance[i])
+                dose[i] = 0
+                variance[i] = 0
+            }
+        }
+        return PartialDose(rows: rows, doseGy: doseGy, varianceGy2: varianceGy2, bookkeeping: bookkeeping)
+    }
 }
 
 extension BeamletBatch {
@@ -103,7 +121,26 @@ extension BeamletBatch {
         guard weights.count == beamletIDs.count else {
             throw PlanningError("\(weights.count) weights for the \(beamletIDs.count) beamlets \(beamletIDs)")
         }
-        return try PartialDose(columns: columns(thresholdRelative: 0, using: &calculator), weights: weights, voxelCount: patient.grid.voxelCount,
-                               scratch: &scratch)
+        guard calculator.geometry == geometry, calculator.settings == statistics.transport, calculator.patient.grid == patient.grid else {
+            throw PlanningError("a calculator made for another geometry, grid or transport settings")
+        }
+        if let j = weights.firstIndex(where: { !$0.isFinite || $0 < 0 }) {
+            throw PlanningError("beamlet weight \(j) of the batch is \(weights[j]); weights must be finite and non-negative")
+        }
+        let voxelCount = patient.grid.voxelCount
+        if scratch.dose.count != voxelCount { scratch = PartialDoseScratch(voxelCount: voxelCount) }
+        var balance = EnergyBookkeeping()
+        do {
+            for (id, w) in zip(beamletIDs, weights) {
+                balance.add(try calculator.visitDose(beamletID: id, seed: statistics.seed, histories: histories(of: id),
+                                                     batches: statistics.uncertaintyBatches) { voxel, dose, sigma in
+                    scratch.add(voxel, weight: w, doseGy: dose, uncertaintyGy: sigma)
+                })
+            }
+        } catch {
+            scratch = PartialDoseScratch()  // partly filled: not reusable
+            throw error
+        }
+        return scratch.harvest(bookkeeping: balance)
     }
 }

@@ -1,5 +1,7 @@
 import Core
 import Dose
+import Jobs
+import Phantoms
 import Planning
 import Testing
 
@@ -72,5 +74,27 @@ import Testing
         #expect(try forward.meanRelativeUncertainty(in: MaskVolume(grid: grid, voxels: [0, 0, 0, 1])) == 0)
         let other = try Grid(nx: 2, ny: 2, nz: 1, spacingMM: SIMD3(1, 1, 1), originMM: .zero)
         #expect(throws: PlanningError.self) { try forward.meanRelativeUncertainty(in: MaskVolume(grid: other, voxels: [1, 1, 1, 1])) }
+    }
+
+    /// A batch's forward dose, summed straight from the scorer (``BeamletDoseCalculator/visitDose``), is bitwise the sum
+    /// of its threshold-free columns, batch after batch with one reused calculator and scratch (clear in between).
+    @Test func simulatedBatchEqualsTheSumOfItsColumns() throws {
+        let phantom = try PhantomFactory.water(shape: .box(sizeMM: SIMD3(repeating: 40)), size: PhantomSize(nx: 16, ny: 16, nz: 12),
+                                               spacingMM: SIMD3(repeating: 4))
+        let spec = DoseCalculationSpec(target: nil, openField: OpenFieldSpec(fieldMM: SIMD2(10, 10), ssdMM: nil),
+                                       beams: BeamSetSpec(gantryDeg: [0, 90], isocentreMM: .zero), doseGridSpacingMM: SIMD3(repeating: 4),
+                                       historiesPerBeamlet: 60, uncertaintyBatches: 3, storeInfluenceMatrix: false)
+        let setup = try DoseSetup(spec: spec, seed: 7, ct: phantom.ct, structures: [:])
+        let batches = try BeamletBatch.batches(of: setup)
+        #expect(!batches.isEmpty)
+        var calculator = try batches[0].makeCalculator()
+        var scratch = PartialDoseScratch()
+        for batch in batches + batches {
+            let weights = batch.beamletIDs.map { 0.5 + Double($0 % 3) }
+            let direct = try batch.partialDose(weights: weights, using: &calculator, scratch: &scratch)
+            let summed = try PartialDose(columns: batch.columns(thresholdRelative: 0), weights: weights, voxelCount: setup.patient.grid.voxelCount)
+            #expect(direct == summed && !direct.rows.isEmpty)
+            #expect(scratch.isClear)
+        }
     }
 }
