@@ -47,7 +47,9 @@ import Testing
         try #require(plainRecord.state == .succeeded, "\(plainRecord.error ?? "")")
         let uncorrected = try ResultFile.read(path: fixture.resultURL(plain).path)
         #expect(uncorrected.attributes["correction_histories_per_beamlet"] == nil)
-        #expect(uncorrected.attributes["timings_phase_names"] == .string("kernel,influence,optimisation,final_dose"))
+        // The same kernel as the corrected jobs': read from the data directory's kernel cache, so no kernel phase.
+        #expect(uncorrected.attributes["timings_phase_names"] == .string("influence,optimisation,final_dose"))
+        #expect(uncorrected.attributes["kernel_cache"] == .string("hit"))
         guard case .float64(let w)? = file.arrays["/plan/weights"]?.values,
               case .float64(let w0)? = uncorrected.arrays["/plan/weights"]?.values else { Issue.record("no weights"); return }
         let change = zip(w, w0).map { abs($0 - $1) }.max() ?? 0
@@ -108,5 +110,33 @@ import Testing
         payload["kernel.run"] = .int64([1])
         #expect(throws: WireError.self) { try PencilBeamMessages.decodePartition(payload) }
         #expect(kernel.maximumGy == 8)
+    }
+
+    /// The kernel cache (`store/kernels`): the first job simulates and stores the kernel, the second reads it (no kernel
+    /// phase) and gives the same bits; a corrupt cache file is a miss (simulated again, replaced, the same bits).
+    @Test func cachedKernelGivesTheSameBits() throws {
+        let fixture = try PlanKindTests.caseFixture()
+        func run() throws -> ResultFile {
+            let job = try fixture.submit(Self.spec(finalDose: false), kind: "plan")
+            try fixture.drain(kind: PlanKind(), slots: 2)
+            let record = try fixture.registry.job(id: job)
+            try #require(record.state == .succeeded, "\(record.error ?? "")")
+            return try ResultFile.read(path: fixture.resultURL(job).path)
+        }
+        let first = try run()
+        #expect(first.attributes["kernel_cache"] == .string("stored"))
+        #expect(first.attributes["timings_phase_names"] == .string("kernel,influence,optimisation"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: fixture.root.appendingPathComponent("store/kernels").path)
+        #expect(files.count == 1 && files[0].hasSuffix(".h5"), "\(files)")
+        let second = try run()
+        #expect(second.attributes["kernel_cache"] == .string("hit"))
+        #expect(second.attributes["timings_phase_names"] == .string("influence,optimisation"))
+        #expect(second.doseGy == first.doseGy && second.arrays["/plan/weights"] == first.arrays["/plan/weights"])
+        let cacheFile = fixture.root.appendingPathComponent("store/kernels/" + files[0])
+        try Data("not an HDF5 file".utf8).write(to: cacheFile)
+        let third = try run()
+        #expect(third.attributes["kernel_cache"] == .string("stored"))
+        #expect(third.doseGy == first.doseGy && third.arrays["/plan/weights"] == first.arrays["/plan/weights"])
+        #expect(try ResultFile.read(path: cacheFile.path).arrays["/kernel/values"] != nil)
     }
 }

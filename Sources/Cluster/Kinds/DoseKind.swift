@@ -20,7 +20,8 @@ public struct DoseKind: JobKindPlugin {
         let caseFile = try CaseFile.read(path: job.caseFilePath)
         let structures = Dictionary(caseFile.structures.map { ($0.name, $0.mask) }, uniquingKeysWith: { first, _ in first })
         let setup = try DoseSetup(spec: dose, seed: spec.seed, ct: caseFile.ct, structures: structures)
-        return try DoseRun(stage: InfluenceStage(setup: setup), storeInfluenceMatrix: dose.storeInfluenceMatrix)
+        return try DoseRun(stage: InfluenceStage(setup: setup, kernelCache: job.kernelCacheDirectory.map(KernelCache.init)),
+                           storeInfluenceMatrix: dose.storeInfluenceMatrix)
     }
 
     public func execute(phase: Int, input: TaskPayload) throws -> TaskPayload {

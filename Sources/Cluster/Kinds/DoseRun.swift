@@ -26,7 +26,7 @@ final class DoseRun: JobRun {
         let setup = stage.setup
         let forward = try ForwardDose(matrix: matrix, weights: setup.weights)
         var result = ResultFile(doseGy: forward.doseGy, doseUncertainty: forward.uncertaintyGy,
-                                arrays: try Self.planArrays(setup), attributes: Self.attributes(setup, matrix: matrix))
+                                arrays: try Self.planArrays(setup), attributes: Self.attributes(setup, matrix: matrix, kernelCache: stage.kernelCacheOutcome))
         if storeInfluenceMatrix {
             result.sparseMatrices["/influence"] = try SparseMatrixCSC(
                 rows: matrix.grid.voxelCount, columns: matrix.columnCount, values: matrix.doseGy,
@@ -52,14 +52,15 @@ final class DoseRun: JobRun {
     }
 
     /// The contract's root attributes of a dose result, with `influence_engine` (`monte_carlo` or `pencil_beam`)
-    /// and, for the pencil beam, `kernel_histories`.
-    static func attributes(_ setup: DoseSetup, matrix: InfluenceMatrix) -> [String: AttributeValue] {
+    /// and, for the pencil beam, `kernel_histories` and `kernel_cache` (`hit`, `stored` or `not stored: <reason>`).
+    static func attributes(_ setup: DoseSetup, matrix: InfluenceMatrix, kernelCache: KernelCache.Outcome?) -> [String: AttributeValue] {
         let iso = setup.geometry.beams.first?.isocentreMM ?? .zero
         var attributes: [String: AttributeValue] = [
             "isocentre_mm": .doubles([iso.x, iso.y, iso.z]), "beamlet_count": .int(setup.geometry.beamlets.count),
             "histories_per_beamlet": .int(setup.statistics.historiesPerBeamlet), "nonzeros": .int(matrix.nonZeroCount),
             "influence_engine": .string(setup.engine.rawValue)]
         if let simulation = setup.kernelSimulation { attributes["kernel_histories"] = .int(simulation.histories) }
+        if let kernelCache { attributes["kernel_cache"] = .string(kernelCache.attribute) }
         return attributes
     }
 }

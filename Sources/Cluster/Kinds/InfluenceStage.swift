@@ -26,13 +26,22 @@ final class InfluenceStage {
     /// The patient and geometry fields of every beamlet batch, encoded and hashed once.
     let shared: SharedBeamletFields
     private var phase: Phase
-    /// The kernel, once the kernel phase is done (pencil beam only).
+    /// The kernel, once the kernel phase is done or read from the cache (pencil beam only).
     private(set) var kernel: PencilBeamKernel?
+    /// Where kernels are cached, or nil.
+    private let kernelCache: KernelCache?
+    /// Whether the kernel came from the cache or was stored there (nil: Monte Carlo engine or no cache).
+    private(set) var kernelCacheOutcome: KernelCache.Outcome?
 
-    init(setup: DoseSetup) throws {
+    init(setup: DoseSetup, kernelCache: KernelCache? = nil) throws {
         self.setup = setup
+        self.kernelCache = kernelCache
         shared = SharedBeamletFields(patient: setup.patient, geometry: setup.geometry)
-        if let simulation = setup.kernelSimulation {
+        if let simulation = setup.kernelSimulation, let cached = kernelCache?.kernel(for: simulation) {
+            kernel = cached
+            kernelCacheOutcome = .hit
+            phase = .pencilBeam(try PencilBeamBatch.batches(of: setup, kernel: cached))
+        } else if let simulation = setup.kernelSimulation {
             phase = .kernel(simulation)
         } else {
             phase = .monteCarlo(try BeamletBatch.batches(of: setup))
@@ -89,6 +98,7 @@ final class InfluenceStage {
             }
             let made = try simulation.kernel(partialSums: results.map { try $0.float64s("kernel.partial") })
             kernel = made
+            kernelCacheOutcome = kernelCache?.store(made, for: simulation)
             let batches = try PencilBeamBatch.batches(of: setup, kernel: made)
             phase = .pencilBeam(batches)
             return .tasks(tasks)

@@ -23,7 +23,7 @@ public struct PlanKind: JobKindPlugin {
         }
         let caseFile = try CaseFile.read(path: job.caseFilePath)
         try spec.validate(againstCaseStructures: caseFile.structures.map(\.name))
-        return try PlanRun(spec: plan, seed: spec.seed, caseFile: caseFile)
+        return try PlanRun(spec: plan, seed: spec.seed, caseFile: caseFile, kernelCache: job.kernelCacheDirectory.map(KernelCache.init))
     }
 
     public func execute(phase: Int, input: TaskPayload) throws -> TaskPayload {

@@ -45,6 +45,10 @@ final class PlanRun: JobRun {
     private let spec: PlanSpec
     private let seed: UInt64
     private let caseFile: CaseFile
+    /// Where pencil-beam kernels are cached, or nil.
+    private let kernelCache: KernelCache?
+    /// What the influence stage did with the kernel cache.
+    private var kernelCacheOutcome: KernelCache.Outcome?
     private var state: State
     private var segmentation: ResultFile?
     private var phaseNames: [String] = []
@@ -60,10 +64,11 @@ final class PlanRun: JobRun {
     /// Iterations of each optimisation round (the first, then each re-optimisation).
     private var optimiserIterations: [Int] = []
 
-    init(spec: PlanSpec, seed: UInt64, caseFile: CaseFile) throws {
+    init(spec: PlanSpec, seed: UInt64, caseFile: CaseFile, kernelCache: KernelCache? = nil) throws {
         self.spec = spec
         self.seed = seed
         self.caseFile = caseFile
+        self.kernelCache = kernelCache
         if let request = spec.segmentation {
             state = .segmentation(try SegmentRun(ct: caseFile.ct, request: SegmentKind.request(from: request), haloMM: request.haloMM))
         } else {
@@ -89,6 +94,7 @@ final class PlanRun: JobRun {
                 return phase(.influence, tasks)
             case .matrix(let m, let b): (matrix, bookkeeping) = (m, b)
             }
+            kernelCacheOutcome = stage.kernelCacheOutcome
             endStage(.influence)
             let blocks = try PlanOptimisationMessages.Blocks(.init(influence: matrix, structures: inputs.structures, objectives: inputs.objectives,
                                                                    prescription: spec.prescription, optimizer: spec.optimizer))
@@ -285,7 +291,7 @@ final class PlanRun: JobRun {
         _ = try CostFunction.terms(objectives, structures: structures)
         _ = try structures.mask(named: spec.prescription.target, for: "prescription.target")
         for (i, goal) in spec.goals.enumerated() { _ = try structures.mask(named: goal.structure, for: "goals[\(i)]") }
-        let stage = try InfluenceStage(setup: setup)
+        let stage = try InfluenceStage(setup: setup, kernelCache: kernelCache)
         state = .influence(stage, Inputs(setup: setup, structures: structures, objectives: objectives, shared: stage.shared))
         return phase(stage.isKernelPhase ? .kernel : .influence, stage.tasks)
     }
@@ -318,7 +324,7 @@ final class PlanRun: JobRun {
         for table in try evaluation.dvhTables() {
             arrays["/dvh/" + table.structure] = try ResultArray(shape: table.shape, values: .float64(table.values))
         }
-        var attributes = DoseRun.attributes(inputs.setup, matrix: matrix)
+        var attributes = DoseRun.attributes(inputs.setup, matrix: matrix, kernelCache: kernelCacheOutcome)
         attributes["metrics_json"] = .string(try evaluation.metricsJSON(optimisation: optimisation))
         attributes["normalisation_factor"] = .double(factor)
         attributes["energy_imbalance_relative"] = .double(bookkeeping.relativeImbalance)

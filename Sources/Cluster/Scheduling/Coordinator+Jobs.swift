@@ -24,7 +24,8 @@ extension Coordinator {
             let plugin = try catalog.plugin(record.kind)
             let caseRecord = try registry.caseRecord(id: record.caseID)
             let casePath = dataRoot.appendingPathComponent(caseRecord.casePath).path
-            run = try plugin.start(JobContext(job: record, caseFilePath: casePath, ranks: pool.worldSize))
+            run = try plugin.start(JobContext(job: record, caseFilePath: casePath, ranks: pool.worldSize,
+                                              kernelCacheDirectory: dataRoot.appendingPathComponent("store/kernels", isDirectory: true)))
             first = try run.firstStep()
         } catch {
             try markFailed(record.id, error: String(describing: error))

@@ -1,3 +1,4 @@
+import Foundation
 import Registry
 
 /// What a job kind needs to start a run: the job record, where its case file is, and the world size.
@@ -8,10 +9,13 @@ public struct JobContext: Sendable {
     public let caseFilePath: String
     /// Number of ranks in the MPI world (informational: results must not depend on it).
     public let ranks: Int
+    /// Directory of the pencil-beam kernel cache (coordinator side), or nil for none.
+    public let kernelCacheDirectory: URL?
 
-    public init(job: JobRecord, caseFilePath: String, ranks: Int) {
+    public init(job: JobRecord, caseFilePath: String, ranks: Int, kernelCacheDirectory: URL? = nil) {
         self.job = job
         self.caseFilePath = caseFilePath
         self.ranks = ranks
+        self.kernelCacheDirectory = kernelCacheDirectory
     }
 }
