@@ -13,15 +13,16 @@ public struct BeamletBatch: Sendable {
     /// Seed, histories, batches and threshold.
     public let statistics: BeamletStatistics
     /// Histories of each beamlet of the range (in id order) when they differ; nil = `statistics.historiesPerBeamlet` each.
+    /// 0: the beamlet is not simulated (a forward batch's beamlet of weight 0); its column is empty.
     public let beamletHistories: [Int]?
 
     /// A batch; throws ``PlanningError`` when the ids are not beamlets of `geometry` or `beamletHistories` does not
-    /// hold one positive count per id.
+    /// hold one count ≥ 0 per id, with at least one positive.
     public init(patient: PatientModel, geometry: BeamGeometry, beamletIDs: Range<Int>, statistics: BeamletStatistics,
                 beamletHistories: [Int]? = nil) throws {
         try BeamletBatches.check(beamletIDs, in: geometry)
-        if let h = beamletHistories, h.count != beamletIDs.count || h.contains(where: { $0 < 1 }) {
-            throw PlanningError("\(h.count) history counts (smallest \(h.min() ?? 0)) for the \(beamletIDs.count) beamlets \(beamletIDs)")
+        if let h = beamletHistories, h.count != beamletIDs.count || h.contains(where: { $0 < 0 }) || !h.contains(where: { $0 > 0 }) {
+            throw PlanningError("\(h.count) history counts (smallest \(h.min() ?? 0), largest \(h.max() ?? 0)) for the \(beamletIDs.count) beamlets \(beamletIDs)")
         }
         self.patient = patient
         self.geometry = geometry
@@ -64,9 +65,13 @@ public struct BeamletBatch: Sendable {
         guard calculator.geometry == geometry, calculator.settings == statistics.transport, calculator.patient.grid == patient.grid else {
             throw PlanningError("a calculator made for another geometry, grid or transport settings")
         }
-        return try beamletIDs.map {
-            try calculator.column(beamletID: $0, seed: statistics.seed, histories: histories(of: $0),
-                                  batches: statistics.uncertaintyBatches, thresholdRelative: thresholdRelative ?? statistics.thresholdRelative)
+        return try beamletIDs.map { id in
+            let n = histories(of: id)
+            guard n > 0 else {
+                return BeamletColumn(beamletID: id, rowIndices: [], doseGy: [], uncertaintyGy: [], bookkeeping: EnergyBookkeeping())
+            }
+            return try calculator.column(beamletID: id, seed: statistics.seed, histories: n, batches: statistics.uncertaintyBatches,
+                                         thresholdRelative: thresholdRelative ?? statistics.thresholdRelative)
         }
     }
 }

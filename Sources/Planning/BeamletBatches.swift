@@ -19,20 +19,23 @@ public enum BeamletBatches {
         return stride(from: 0, to: beamletCount, by: size).map { $0..<min($0 + size, beamletCount) }
     }
 
-    /// Batches of the beamlets `ids` (increasing) with `histories` each: contiguous id runs, a new batch where the ids
-    /// jump, where the batch would exceed 1/``targetBatchCount`` of all histories (so batches cost alike under dynamic
-    /// dispatch whatever the allocation) or ``maximumBatchSize`` beamlets. Depends on its arguments alone.
-    public static func ranges(ids: [Int], histories: [Int]) -> [Range<Int>] {
-        precondition(ids.count == histories.count, "\(ids.count) ids, \(histories.count) history counts")
+    /// Batches of a recomputation with `histories[id]` histories for beamlet `id` (0: not simulated, e.g. weight 0):
+    /// contiguous id ranges that start and end on simulated beamlets and may span unsimulated ones, cut where the
+    /// batch would exceed 1/``targetBatchCount`` of all histories (so batches cost alike under dynamic dispatch
+    /// whatever the allocation) or hold ``maximumBatchSize`` simulated beamlets. Every simulated id is in exactly one
+    /// range. Depends on its argument alone.
+    public static func ranges(histories: [Int]) -> [Range<Int>] {
         let target = (histories.reduce(0, +) + targetBatchCount - 1) / targetBatchCount
-        var ranges: [Range<Int>] = [], load = 0
-        for (id, n) in zip(ids, histories) {
-            if let last = ranges.last, last.upperBound == id, last.count < maximumBatchSize, load + n <= target {
+        var ranges: [Range<Int>] = [], load = 0, simulated = 0
+        for (id, n) in histories.enumerated() where n > 0 {
+            if let last = ranges.last, simulated < maximumBatchSize, load + n <= target {
                 ranges[ranges.count - 1] = last.lowerBound..<(id + 1)
                 load += n
+                simulated += 1
             } else {
                 ranges.append(id..<(id + 1))
                 load = n
+                simulated = 1
             }
         }
         return ranges

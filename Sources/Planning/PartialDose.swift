@@ -132,6 +132,10 @@ extension BeamletBatch {
         var balance = EnergyBookkeeping()
         do {
             for (id, w) in zip(beamletIDs, weights) {
+                guard histories(of: id) > 0 else {
+                    guard w == 0 else { throw PlanningError("beamlet \(id) has weight \(w) but no histories") }
+                    continue
+                }
                 balance.add(try calculator.visitDose(beamletID: id, seed: statistics.seed, histories: histories(of: id),
                                                      batches: statistics.uncertaintyBatches) { voxel, dose, sigma in
                     scratch.add(voxel, weight: w, doseGy: dose, uncertaintyGy: sigma)

@@ -62,7 +62,7 @@ import Testing
         return fixture
     }
 
-    /// The final dose recomputes only beamlets of non-zero weight, in contiguous id runs, with seed + 1 and the
+    /// The final dose recomputes only beamlets of non-zero weight (batches span those of weight 0), with seed + 1 and the
     /// final history count, as forward batches: the summed dose equals D·w of the same beamlets' unthresholded
     /// columns (to float rounding: 1e-6 of the maximum, the sums are associated per batch) and exceeds D·w of columns
     /// cut at the default 10⁻³ threshold (the truncated far scatter is kept).
@@ -73,10 +73,11 @@ import Testing
         let n = setup.geometry.beamlets.count
         let weights: [Double] = (0..<n).map { j in j % 5 < 2 ? 0 : Double(j) }
         let stage = try PlanFinalDose(setup: setup, shared: SharedBeamletFields(patient: setup.patient, geometry: setup.geometry), weights: weights, historiesPerBeamlet: 80, seedOffset: PlanFinalDose.finalSeedOffset)
-        let ids = stage.batches.flatMap { Array($0.beamletIDs) }
-        #expect(ids == (0..<n).filter { weights[$0] > 0 })
+        let simulated = stage.batches.flatMap { b in b.beamletIDs.filter { b.histories(of: $0) > 0 } }
+        #expect(simulated == (0..<n).filter { weights[$0] > 0 })
+        #expect(stage.batches.allSatisfy { b in b.beamletIDs.allSatisfy { b.histories(of: $0) == (weights[$0] > 0 ? 80 : 0) } })
         #expect(stage.batches.allSatisfy { $0.statistics.seed == 12 && $0.statistics.historiesPerBeamlet == 80 })
-        #expect(stage.batches.allSatisfy { $0.beamletIDs.count <= BeamletBatches.batchSize(beamletCount: ids.count) })
+        #expect(stage.batches.map(\.beamletIDs) == BeamletBatches.ranges(histories: weights.map { $0 > 0 ? 80 : 0 }))
         let results = try stage.tasks.map { try PlanKind().execute(phase: 5, input: PlanStage.finalDose.tagged($0)) }
         let (forward, bookkeeping) = try stage.dose(from: results, grid: setup.patient.grid)
         let grid = setup.patient.grid
@@ -93,7 +94,7 @@ import Testing
         #expect(total > truncated, "forward total \(total) vs thresholded \(truncated)")
         #expect(forward.doseGy.voxels.filter { $0 > 0 }.count > cut.filter { $0 > 0 }.count)
         #expect(forward.uncertaintyGy.voxels.allSatisfy { $0 >= 0 } && forward.uncertaintyGy.voxels.contains { $0 > 0 })
-        #expect(bookkeeping.histories == 80 * ids.count)
+        #expect(bookkeeping.histories == 80 * simulated.count)
     }
 
     /// Runs plan `spec` on 1, 2 and 4 in-process workers, checks that dose, uncertainty, weights and metrics are

@@ -62,19 +62,21 @@ import Testing
         #expect(v.variance.squareRoot() < 0.75 * u.variance.squareRoot(), "σ weighted \(v.variance.squareRoot()), uniform \(u.variance.squareRoot())")
     }
 
-    /// Batches by histories: every id once, in order; a gap in the ids starts a batch; no batch of two or more
-    /// beamlets exceeds 1/64 of all histories or 64 beamlets; a beamlet heavier than that (5000 > 1146) is a batch alone.
+    /// Batches by histories: every simulated id in exactly one batch, in order, each batch starting and ending on a
+    /// simulated id and spanning unsimulated ones (ids 300..<310 have 0 histories); no batch of two or more simulated
+    /// beamlets exceeds 1/64 of all histories or 64 simulated beamlets; a heavier beamlet (5000 > 1146) is a batch alone.
     @Test func batchesAreCutByHistories() {
-        let ids = Array(0..<300) + Array(310..<400)
-        let histories = ids.map { $0 % 50 == 0 ? 5000 : 100 }
-        let ranges = BeamletBatches.ranges(ids: ids, histories: histories)
-        #expect(ranges.flatMap { Array($0) } == ids)
-        #expect(!ranges.contains { $0.contains(299) && $0.contains(310) })
-        let byID = Dictionary(uniqueKeysWithValues: zip(ids, histories))
+        let histories = (0..<400).map { id in (300..<310).contains(id) ? 0 : id % 50 == 0 ? 5000 : 100 }
+        let ranges = BeamletBatches.ranges(histories: histories)
+        let simulated = ranges.flatMap { r in r.filter { histories[$0] > 0 } }
+        #expect(simulated == (0..<400).filter { histories[$0] > 0 })
+        #expect(ranges.allSatisfy { histories[$0.lowerBound] > 0 && histories[$0.upperBound - 1] > 0 })
+        #expect(ranges.contains { $0.contains(299) && $0.contains(310) }, "a batch spans the unsimulated run")
         let target = (histories.reduce(0, +) + 63) / 64
-        for r in ranges where r.count > 1 {
-            #expect(r.reduce(0) { $0 + byID[$1]! } <= target && r.count <= BeamletBatches.maximumBatchSize, "\(r)")
+        for r in ranges where r.filter({ histories[$0] > 0 }).count > 1 {
+            #expect(r.reduce(0) { $0 + histories[$1] } <= target && r.filter { histories[$0] > 0 }.count <= BeamletBatches.maximumBatchSize, "\(r)")
         }
-        for heavy in ids where byID[heavy] == 5000 { #expect(ranges.contains(heavy..<(heavy + 1)), "beamlet \(heavy)") }
+        for heavy in 0..<400 where histories[heavy] == 5000 { #expect(ranges.contains(heavy..<(heavy + 1)), "beamlet \(heavy)") }
+        #expect(BeamletBatches.ranges(histories: [0, 0]).isEmpty)
     }
 }

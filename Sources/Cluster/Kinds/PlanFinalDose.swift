@@ -7,10 +7,10 @@ import Planning
 /// non-zero weight recomputed with Monte Carlo (with seed + `seedOffset`: 1 for the final dose, 1 + k for the
 /// correction dose of round k, so each is statistically independent of the other and of the matrix it was optimised
 /// on), as forward batches: each worker sums its batch's beamlets at their weights with no column threshold
-/// (``PartialDose``) and the coordinator adds the batches in batch order. Uniform allocation: every beamlet gets the
-/// same histories, and batches are contiguous id runs cut to the influence stage's batch size for the number of
-/// beamlets recomputed. Weighted allocation: the same
-/// total spread by ``BeamletHistoryAllocation`` and batches cut by histories (``BeamletBatches/ranges(ids:histories:)``).
+/// (``PartialDose``) and the coordinator adds the batches in batch order. Uniform allocation: every beamlet of non-zero
+/// weight gets the same histories; weighted allocation: the same total spread by ``BeamletHistoryAllocation``. Either
+/// way batches are id runs cut by histories (``BeamletBatches/ranges(histories:)``), spanning beamlets of weight 0
+/// (not simulated), so a fluence with scattered zero weights still makes about 64 batches.
 /// Either way the task list depends on the weights alone, and each beamlet's column on (seed, id, histories) alone.
 struct PlanFinalDose {
     /// The batches, one task each.
@@ -34,26 +34,18 @@ struct PlanFinalDose {
         let active = weights.indices.filter { weights[$0] > 0 }
         self.weights = weights
         self.shared = shared
+        var histories = [Int](repeating: 0, count: weights.count)
         if allocation == .weighted {
-            let histories = try BeamletHistoryAllocation.weighted(weights: active.map { weights[$0] }, meanHistories: historiesPerBeamlet,
-                                                                  minimumHistories: s.uncertaintyBatches)
-            let byID = Dictionary(uniqueKeysWithValues: zip(active, histories))
-            batches = try BeamletBatches.ranges(ids: active, histories: histories).map { ids in
-                try BeamletBatch(patient: setup.patient, geometry: setup.geometry, beamletIDs: ids, statistics: statistics,
-                                 beamletHistories: ids.map { byID[$0] ?? 0 })
-            }
-            return
+            let counts = try BeamletHistoryAllocation.weighted(weights: active.map { weights[$0] }, meanHistories: historiesPerBeamlet,
+                                                               minimumHistories: s.uncertaintyBatches)
+            for (id, n) in zip(active, counts) { histories[id] = n }
+        } else {
+            for id in active { histories[id] = historiesPerBeamlet }
         }
-        let size = BeamletBatches.batchSize(beamletCount: active.count)
-        var ranges: [Range<Int>] = []
-        for id in active {
-            if let last = ranges.last, last.upperBound == id, last.count < size {
-                ranges[ranges.count - 1] = last.lowerBound..<(id + 1)
-            } else {
-                ranges.append(id..<(id + 1))
-            }
+        batches = try BeamletBatches.ranges(histories: histories).map { ids in
+            try BeamletBatch(patient: setup.patient, geometry: setup.geometry, beamletIDs: ids, statistics: statistics,
+                             beamletHistories: Array(histories[ids]))
         }
-        batches = try ranges.map { try BeamletBatch(patient: setup.patient, geometry: setup.geometry, beamletIDs: $0, statistics: statistics) }
     }
 
     /// The phase's task inputs, in batch order.
