@@ -71,7 +71,10 @@ import Testing
         let reference = try whole.run(problem.optimizer)
         let all = try PlanOptimisationMessages.decodeMember(blocks.tasks(members: 1)[0])
         let allBlocks = try all.fluenceBlocks(group: LocalCollectiveHub(size: 1).member(0))
-        #expect(allBlocks.map(\.matrix.nonZeroCount).reduce(0, +) == problem.influence.doseGy.count)
+        // The members get the entries of the rows some term uses; this fixture has matrix entries outside every structure.
+        let used = Set(try CostFunction.terms(problem.objectives, structures: problem.structures).flatMap(\.voxels))
+        let costEntries = problem.influence.rowIndices.filter { used.contains($0) }.count
+        #expect(allBlocks.map(\.matrix.nonZeroCount).reduce(0, +) == costEntries && costEntries < problem.influence.doseGy.count)
         for weights in [[Double](repeating: whole.startWeight, count: problem.influence.columnCount), reference.weights] {
             let single = whole.block.evaluate(weights: weights)
             let parts = FluencePlanBlock.evaluate(allBlocks, weights: weights) { local in try! PlanCollectiveOptimisation.blockOrderSum(local, task: all, group: LocalCollectiveHub(size: 1).member(0)) }
@@ -106,7 +109,15 @@ import Testing
     @Test func memberTasksShareTheColumnsAndTheAllToAllBuildsEachBlock() throws {
         let problem = try Self.problem()
         let blocks = try PlanOptimisationMessages.Blocks(problem)
-        let influence = problem.influence, offsets = influence.columnPointers.map { Int($0) }
+        let influence = blocks.influence, offsets = influence.columnPointers.map { Int($0) }
+        // The shared matrix is the problem's restricted to term rows: the same columns, each keeping its entries in order.
+        let used = Set(try CostFunction.terms(problem.objectives, structures: problem.structures).flatMap(\.voxels))
+        for c in 0..<influence.columnCount {
+            let full = Int(problem.influence.columnPointers[c])..<Int(problem.influence.columnPointers[c + 1])
+            let kept = full.filter { used.contains(problem.influence.rowIndices[$0]) }
+            #expect(Array(influence.rowIndices[offsets[c]..<offsets[c + 1]]) == kept.map { problem.influence.rowIndices[$0] })
+            #expect(Array(influence.doseGy[offsets[c]..<offsets[c + 1]]) == kept.map { problem.influence.doseGy[$0] })
+        }
         for members in [1, 3, 20] {
             let decoded = try blocks.tasks(members: members).map(PlanOptimisationMessages.decodeMember)
             #expect(decoded.flatMap(\.blockIDs).sorted() == Array(0..<16))

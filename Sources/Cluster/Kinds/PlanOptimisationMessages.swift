@@ -37,7 +37,8 @@ enum PlanOptimisationMessages {
         let objectives: [ObjectiveSpec]
         let optimizer: OptimizerSpec
         let startWeight: Double
-        /// The matrix whose columns the members share out (CSC, as the influence stage assembled it).
+        /// The matrix whose columns the members share out: the influence stage's CSC matrix restricted to the rows some
+        /// cost term uses (``costRows(of:terms:)``).
         let influence: Dose.InfluenceMatrix
         /// The global rows (dose-grid voxels) of each z-block, in block order.
         let rowRanges: [Range<Int>]
@@ -65,7 +66,8 @@ enum PlanOptimisationMessages {
                     voxels[b][t].append(v - Int32(ranges[b].lowerBound))
                 }
             }
-            self.init(objectives: problem.objectives, optimizer: problem.optimizer, startWeight: start, influence: problem.influence,
+            self.init(objectives: problem.objectives, optimizer: problem.optimizer, startWeight: start,
+                      influence: try Self.costRows(of: problem.influence, terms: whole),
                       rowRanges: ranges, terms: (0..<count).map { b in
                           whole.indices.map { t in
                               DoseObjective(function: whole[t].function, penalty: whole[t].penalty, voxels: voxels[b][t],
@@ -84,6 +86,26 @@ enum PlanOptimisationMessages {
             self.terms = terms
             self.doseOffsetsGy = doseOffsetsGy
             self.startWeights = startWeights
+        }
+
+        /// `matrix` without the entries of rows no term uses (voxels outside every structure). The cost and its gradient
+        /// see only term rows — the members' dose of an unused row is never read and its gradient weight is 0 — so
+        /// every evaluation keeps its bits, with less to send and to stream per iteration (TG-119: 44 % of the pencil
+        /// beam's entries lie in the air around the body).
+        static func costRows(of matrix: Dose.InfluenceMatrix, terms: [DoseObjective]) throws -> Dose.InfluenceMatrix {
+            var used = [Bool](repeating: false, count: matrix.grid.voxelCount)
+            for term in terms { for v in term.voxels { used[Int(v)] = true } }
+            var pointers: [Int64] = [0], rows: [Int32] = [], dose: [Float] = [], sigma: [Float] = []
+            pointers.reserveCapacity(matrix.columnCount + 1)
+            for c in 0..<matrix.columnCount {
+                for e in Int(matrix.columnPointers[c])..<Int(matrix.columnPointers[c + 1]) where used[Int(matrix.rowIndices[e])] {
+                    rows.append(matrix.rowIndices[e])
+                    dose.append(matrix.doseGy[e])
+                    sigma.append(matrix.uncertaintyGy[e])
+                }
+                pointers.append(Int64(rows.count))
+            }
+            return try Dose.InfluenceMatrix(grid: matrix.grid, columnPointers: pointers, rowIndices: rows, doseGy: dose, uncertaintyGy: sigma)
         }
 
         /// The same problem with the fixed dose `doseOffsetGy` (one value per dose-grid voxel, i.e. per row of the
