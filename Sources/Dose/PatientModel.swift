@@ -30,51 +30,70 @@ public struct PatientModel: Sendable {
 
     /// A model from a CT resampled onto `doseGrid`: each dose voxel averages the density of
     /// `subsamples`³ points spread evenly inside it (nearest CT voxel; air of the calibration's
-    /// lowest density outside the CT) and takes the most frequent material of those points.
-    public init(ct: CTVolume, calibration: CTCalibration = .schneider2000, doseGrid: Grid, subsamples: Int = 3) throws {
+    /// lowest density outside the CT) and takes the most frequent material of those points (ties: the lower
+    /// material code). The nearest CT index of a point is separable per axis, so it is tabulated per axis once;
+    /// slices are resampled on up to `threads` threads (disjoint outputs: the same result for any count).
+    public init(ct: CTVolume, calibration: CTCalibration = .schneider2000, doseGrid: Grid, subsamples: Int = 3, threads: Int = 1) throws {
         guard subsamples >= 1 else { throw DoseError.invalidParameter("subsamples must be ≥ 1, got \(subsamples)") }
         let ctGrid = ct.grid
-        let airHU = -1000.0
+        let airRaw = Int(UInt16(bitPattern: Int16(-1000)))
         var lutDensity = [Double](repeating: 0, count: 65536)
-        var lutMaterial = [Material](repeating: .air, count: 65536)
+        var lutMaterial = [UInt8](repeating: Material.air.rawValue, count: 65536)
         for raw in 0..<65536 {
             let hu = Double(Int16(truncatingIfNeeded: raw))
             lutDensity[raw] = calibration.densityGPerCC(hu: hu)
-            lutMaterial[raw] = calibration.material(hu: hu)
+            lutMaterial[raw] = calibration.material(hu: hu).rawValue
         }
+        let n = subsamples
+        let offsets = (0..<n).map { (Double($0) + 0.5) / Double(n) - 0.5 }
+        /// Per dose index and subsample along one axis: the nearest CT index, or −1 outside the CT.
+        func nearest(_ count: Int, _ a: Int) -> [Int] {
+            var out = [Int](repeating: -1, count: count * n)
+            for i in 0..<count {
+                for (o, offset) in offsets.enumerated() {
+                    let p = (doseGrid.originMM[a] + Double(i) * doseGrid.spacingMM[a]) + offset * doseGrid.spacingMM[a]
+                    let c = Int(((p - ctGrid.originMM[a]) / ctGrid.spacingMM[a]).rounded(.toNearestOrAwayFromZero))
+                    if c >= 0 && c < [ctGrid.nx, ctGrid.ny, ctGrid.nz][a] { out[i * n + o] = c }
+                }
+            }
+            return out
+        }
+        let xs = nearest(doseGrid.nx, 0), ys = nearest(doseGrid.ny, 1), zs = nearest(doseGrid.nz, 2)
         var density = [Double](repeating: 0, count: doseGrid.voxelCount)
-        var material = [Material](repeating: .air, count: doseGrid.voxelCount)
-        let offsets = (0..<subsamples).map { (Double($0) + 0.5) / Double(subsamples) - 0.5 }
-        let voxels = ct.voxels
-        for k in 0..<doseGrid.nz {
-            for j in 0..<doseGrid.ny {
-                for i in 0..<doseGrid.nx {
-                    var sum = 0.0
-                    var votes = [Int](repeating: 0, count: Material.allCases.count)
-                    for oz in offsets {
-                        for oy in offsets {
-                            for ox in offsets {
-                                let p = doseGrid.position(i, j, k) + SIMD3(ox, oy, oz) * doseGrid.spacingMM
-                                let c = (ctGrid.voxelCoordinates(of: p)).rounded(.toNearestOrAwayFromZero)
-                                let (ci, cj, ck) = (Int(c.x), Int(c.y), Int(c.z))
-                                let raw: Int
-                                if ctGrid.contains(ci, cj, ck) {
-                                    raw = Int(UInt16(bitPattern: voxels[ctGrid.index(ci, cj, ck)]))
-                                } else {
-                                    raw = Int(UInt16(bitPattern: Int16(airHU)))
+        var material = [UInt8](repeating: 0, count: doseGrid.voxelCount)
+        let voxels = ct.voxels, samples = Double(n * n * n)
+        density.withUnsafeMutableBufferPointer { densityOut in
+            material.withUnsafeMutableBufferPointer { materialOut in
+                let outputs = (density: densityOut, material: materialOut)
+                Concurrent.forEach(doseGrid.nz, threads: threads) { k in
+                    for j in 0..<doseGrid.ny {
+                        for i in 0..<doseGrid.nx {
+                            var sum = 0.0
+                            var votes = SIMD4<Int>.zero
+                            for oz in 0..<n {
+                                let ck = zs[k * n + oz]
+                                for oy in 0..<n {
+                                    let cj = ys[j * n + oy]
+                                    for ox in 0..<n {
+                                        let ci = xs[i * n + ox]
+                                        let raw = ci >= 0 && cj >= 0 && ck >= 0
+                                            ? Int(UInt16(bitPattern: voxels[(ck * ctGrid.ny + cj) * ctGrid.nx + ci])) : airRaw
+                                        sum += lutDensity[raw]
+                                        votes[Int(lutMaterial[raw])] += 1
+                                    }
                                 }
-                                sum += lutDensity[raw]
-                                votes[Int(lutMaterial[raw].rawValue)] += 1
                             }
+                            var best = 0
+                            for m in 1..<4 where votes[m] > votes[best] { best = m }
+                            let v = doseGrid.index(i, j, k)
+                            outputs.density[v] = sum / samples
+                            outputs.material[v] = UInt8(best)
                         }
                     }
-                    let n = doseGrid.index(i, j, k)
-                    density[n] = sum / Double(subsamples * subsamples * subsamples)
-                    material[n] = Material(rawValue: UInt8(votes.indices.max { votes[$0] < votes[$1] }!))!
                 }
             }
         }
-        try self.init(grid: doseGrid, densityGPerCC: density, materials: material)
+        try self.init(grid: doseGrid, densityGPerCC: density, materials: material.map { Material(rawValue: $0)! })
     }
 
     /// A dose grid with spacing `spacingMM` covering the extent of `ctGrid` (voxel edges to voxel

@@ -49,7 +49,7 @@ public struct DoseSetup: Sendable {
         }
         guard !geometry.beamlets.isEmpty else { throw PlanningError("the beams have no beamlet") }
         let doseGrid = try PatientModel.doseGrid(covering: ct.grid, spacingMM: spec.doseGridSpacingMM)
-        patient = try PatientModel(ct: ct, calibration: calibration, doseGrid: doseGrid)
+        patient = try PatientModel(ct: ct, calibration: calibration, doseGrid: doseGrid, threads: Self.setupThreads)
         weights = Array(repeating: 1, count: geometry.beamlets.count)
         statistics = BeamletStatistics(seed: seed, historiesPerBeamlet: spec.historiesPerBeamlet,
                                        uncertaintyBatches: spec.uncertaintyBatches, thresholdRelative: spec.thresholdRelative,
@@ -61,6 +61,9 @@ public struct DoseSetup: Sendable {
                                              maximumDepthMM: Self.kernelDepthMM(patient), histories: spec.kernelHistories, seed: seed)
             : nil
     }
+
+    /// Threads of the set-up's CT resampling (it runs on the coordinator while the workers wait for the first tasks).
+    public static let setupThreads = 2
 
     /// Hounsfield number given to the voxels outside every structure by `ignore_outside_densities`.
     public static let outsideHU: Int16 = -1000

@@ -33,4 +33,38 @@ struct PatientModelTests {
         #expect(model.materials[doseGrid.index(4, 0, 0)] == .air)
         #expect(throws: (any Error).self) { try PatientModel(grid: doseGrid, densityGPerCC: [1], materials: [.softTissue]) }
     }
+
+    /// The per-axis tables and threads give bitwise the model of the point-by-point definition (each subsample's CT
+    /// voxel found from its position; air outside; majority material, ties to the lower code) on a random CT whose
+    /// dose grid overhangs it, with 1 and 3 threads.
+    @Test func resamplingMatchesThePointByPointDefinition() throws {
+        let grid = try Grid(nx: 13, ny: 9, nz: 7, spacingMM: SIMD3(1.1, 0.9, 2.5), originMM: SIMD3(-3, 2, 7))
+        var rng = SystemRandomNumberGenerator()
+        let ct = try CTVolume(grid: grid, voxels: (0..<grid.voxelCount).map { _ in Int16.random(in: -1000...1500, using: &rng) })
+        let doseGrid = try Grid(nx: 6, ny: 5, nz: 4, spacingMM: SIMD3(2.7, 2.2, 4.1), originMM: SIMD3(-4, 1.5, 5))
+        let calibration = CTCalibration.schneider2000
+        var density = [Double](), materials = [Material]()
+        for k in 0..<doseGrid.nz {
+            for j in 0..<doseGrid.ny {
+                for i in 0..<doseGrid.nx {
+                    var sum = 0.0
+                    var votes = [Int](repeating: 0, count: 4)
+                    let offsets = (0..<3).map { (Double($0) + 0.5) / 3 - 0.5 }
+                    for oz in offsets { for oy in offsets { for ox in offsets {
+                        let c = grid.voxelCoordinates(of: doseGrid.position(i, j, k) + SIMD3(ox, oy, oz) * doseGrid.spacingMM)
+                            .rounded(.toNearestOrAwayFromZero)
+                        let hu = grid.contains(Int(c.x), Int(c.y), Int(c.z)) ? Double(ct[Int(c.x), Int(c.y), Int(c.z)]) : -1000
+                        sum += calibration.densityGPerCC(hu: hu)
+                        votes[Int(calibration.material(hu: hu).rawValue)] += 1
+                    } } }
+                    density.append(sum / 27)
+                    materials.append(Material(rawValue: UInt8(votes.indices.max { votes[$0] < votes[$1] }!))!)
+                }
+            }
+        }
+        for threads in [1, 3] {
+            let model = try PatientModel(ct: ct, calibration: calibration, doseGrid: doseGrid, threads: threads)
+            #expect(model.densityGPerCC == density && model.materials == materials, "\(threads) threads")
+        }
+    }
 }
