@@ -44,6 +44,9 @@ struct ParticleTransport: Sendable {
     var weight: Double = 1
     /// Scattered photons below this energy play roulette (0 when roulette is off: no draw, no weight changes).
     let rouletteBelowMeV: Double
+    /// Factor on every energy given to the scorer (not on the energy balance): 1 for a column; a forward dose of several
+    /// beamlets scores beamlet j's deposits × w_j·(Gy per MeV per history)/N_j, so one tally holds their weighted sum.
+    var tallyScale: Double = 1
 
     init(patient: PatientModel, settings: TransportSettings) {
         let g = patient.grid
@@ -75,7 +78,7 @@ struct ParticleTransport: Sendable {
     @inline(__always) mutating func deposit(_ v: Int, _ energyMeV: Double) {
         guard energyMeV > 0 else { return }
         let weighted = energyMeV * weight
-        scorer.deposit(v, weighted)
+        scorer.deposit(v, weighted * tallyScale)
         tally.depositedMeV += weighted
     }
 

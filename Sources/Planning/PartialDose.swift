@@ -1,7 +1,8 @@
 import Dose
 
 /// The Monte Carlo dose of one batch's beamlets at given weights, summed where they were simulated: Σ_j w_j d_ij
-/// and Σ_j (w_j σ_ij)² over the batch's beamlets j, on the voxels any of them reached (ascending). Computed
+/// and its variance on the voxels any of them reached (ascending) — Σ_j (w_j σ_ij)² when summed from columns, the
+/// batch variance of the sum when simulated (``BeamletDoseCalculator/forwardDose(_:seed:batches:_:)``). Computed
 /// without a column threshold: a forward dose stores no columns, so none of the far scatter needs dropping
 /// (a relative threshold keeps an entry only when its noisy value exceeds it, which biases a summed dose low).
 public struct PartialDose: Sendable, Equatable {
@@ -9,7 +10,7 @@ public struct PartialDose: Sendable, Equatable {
     public var rows: [Int32]
     /// Σ_j w_j d_ij per row, Gy.
     public var doseGy: [Double]
-    /// Σ_j (w_j σ_ij)² per row, Gy².
+    /// Variance of the row's dose, Gy².
     public var varianceGy2: [Double]
     /// The batch's energy balance (unweighted, per simulated history).
     public var bookkeeping: EnergyBookkeeping
@@ -82,6 +83,13 @@ public struct PartialDoseScratch: Sendable {
         reached[i &>> 6] |= 1 &<< UInt64(i & 63)
     }
 
+    /// Sets voxel `i` (reached once) to a dose and variance summed elsewhere.
+    @inline(__always) mutating func set(_ i: Int, doseGy: Double, varianceGy2: Double) {
+        dose[i] = doseGy
+        variance[i] = varianceGy2
+        reached[i &>> 6] |= 1 &<< UInt64(i & 63)
+    }
+
     /// The sums of the reached voxels (ascending) with `bookkeeping`; every accumulator is zero again afterwards.
     mutating func harvest(bookkeeping: EnergyBookkeeping) -> PartialDose {
         var rows: [Int32] = [], doseGy: [Double] = [], varianceGy2: [Double] = []
@@ -129,17 +137,14 @@ extension BeamletBatch {
         }
         let voxelCount = patient.grid.voxelCount
         if scratch.dose.count != voxelCount { scratch = PartialDoseScratch(voxelCount: voxelCount) }
-        var balance = EnergyBookkeeping()
+        let beamlets = zip(beamletIDs, weights).map { (id: $0, histories: histories(of: $0), weight: $1) }
+        if let idle = beamlets.first(where: { $0.histories == 0 && $0.weight != 0 }) {
+            throw PlanningError("beamlet \(idle.id) has weight \(idle.weight) but no histories")
+        }
+        let balance: EnergyBookkeeping
         do {
-            for (id, w) in zip(beamletIDs, weights) {
-                guard histories(of: id) > 0 else {
-                    guard w == 0 else { throw PlanningError("beamlet \(id) has weight \(w) but no histories") }
-                    continue
-                }
-                balance.add(try calculator.visitDose(beamletID: id, seed: statistics.seed, histories: histories(of: id),
-                                                     batches: statistics.uncertaintyBatches) { voxel, dose, sigma in
-                    scratch.add(voxel, weight: w, doseGy: dose, uncertaintyGy: sigma)
-                })
+            balance = try calculator.forwardDose(beamlets, seed: statistics.seed, batches: statistics.uncertaintyBatches) { voxel, dose, variance in
+                scratch.set(voxel, doseGy: dose, varianceGy2: variance)
             }
         } catch {
             scratch = PartialDoseScratch()  // partly filled: not reusable
