@@ -66,7 +66,7 @@ import Testing
         let mc = try ForwardDose(grid: grid, partials: [mcPartial])
         let pb = try Dose.InfluenceMatrix(grid: grid, columnCount: 2, columns: [column(0, [0], [1.5]), column(1, [1], [3])])
         // Voxel 0: 2·2 − 2·1.5 = 1; voxel 1: (2·1 + 0.5·4) − 0.5·3 = 2.5.
-        #expect(try PlanRun.correctionGy(monteCarlo: mc, pencilBeam: pb, weights: [2, 0.5]) == [1, 2.5])
+        #expect(PlanRun.correctionGy(monteCarlo: mc, pencilBeamGy: try pb.dose(weights: [2, 0.5]).voxels.map(Double.init)) == [1, 2.5])
     }
 
     /// Without a final recomputation the plan's uncertainty is zero (the pencil beam has no statistical noise), and a

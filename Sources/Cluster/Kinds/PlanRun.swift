@@ -111,8 +111,9 @@ final class PlanRun: JobRun {
                                       histories: histories, round: 1, previousCorrectionGy: nil)
         case .correctionDose(let inputs, let matrix, let bookkeeping, let blocks, let weights, let stage, let round, let previous):
             let (monteCarlo, _) = try stage.dose(from: results, grid: inputs.setup.patient.grid)
-            var correctionGy = try Self.correctionGy(monteCarlo: monteCarlo, pencilBeam: matrix, weights: weights)
-            try recordTargetMismatch(inputs, matrix: matrix, weights: weights, monteCarloGy: nil, rawCorrectionGy: correctionGy,
+            let pencilBeamGy = try matrix.dose(weights: weights).voxels.map(Double.init)
+            var correctionGy = Self.correctionGy(monteCarlo: monteCarlo, pencilBeamGy: pencilBeamGy)
+            try recordTargetMismatch(inputs, pencilBeamGy: pencilBeamGy, monteCarloGy: nil, rawCorrectionGy: correctionGy,
                                      modelCorrectionGy: previous)
             if let sigmaMM = spec.correctionSmoothingMM {
                 let patient = inputs.setup.patient
@@ -122,14 +123,12 @@ final class PlanRun: JobRun {
                 correctionGy = filter.smooth(correctionGy)
             }
             if let previous {
-                let pencilBeamGy = try matrix.dose(weights: weights).voxels.map(Double.init)
                 let target = try inputs.structures.mask(named: spec.prescription.target, for: "prescription.target")
                 modelMismatch.append(try Self.modelMismatchRelative(monteCarloGy: zip(pencilBeamGy, correctionGy).map { $0 + $1 },
                                                                     modelGy: zip(pencilBeamGy, previous).map { $0 + $1 }, target: target))
             }
             var startWeights = weights
             if spec.correctionWarmStart == .scaled {
-                let pencilBeamGy = try matrix.dose(weights: weights).voxels.map(Double.init)
                 let target = try inputs.structures.mask(named: spec.prescription.target, for: "prescription.target")
                 let scale = Self.warmStartScale(pencilBeamGy: pencilBeamGy, previousCorrectionGy: previous, correctionGy: correctionGy, target: target)
                 startWeights = weights.map { $0 * scale }
@@ -156,7 +155,7 @@ final class PlanRun: JobRun {
                 let target = try inputs.structures.mask(named: spec.prescription.target, for: "prescription.target")
                 modelMismatch.append(try Self.modelMismatchRelative(monteCarloGy: finalGy, modelGy: zip(pencilBeamGy, correctionGy).map { $0 + $1 },
                                                                     target: target))
-                try recordTargetMismatch(inputs, matrix: matrix, weights: optimisation.weights, monteCarloGy: finalGy, rawCorrectionGy: nil,
+                try recordTargetMismatch(inputs, pencilBeamGy: pencilBeamGy, monteCarloGy: finalGy, rawCorrectionGy: nil,
                                          modelCorrectionGy: correctionGy)
             }
             endStage(.finalDose)
@@ -179,9 +178,8 @@ final class PlanRun: JobRun {
 
     /// Records the edge/interior comparison of a Monte Carlo dose of `weights` (given, or D_pb·w + `rawCorrectionGy`)
     /// against its model D_pb·w + `modelCorrectionGy` (the pencil beam alone when nil).
-    private func recordTargetMismatch(_ inputs: Inputs, matrix: Dose.InfluenceMatrix, weights: [Double], monteCarloGy: [Double]?,
+    private func recordTargetMismatch(_ inputs: Inputs, pencilBeamGy: [Double], monteCarloGy: [Double]?,
                                       rawCorrectionGy: [Double]?, modelCorrectionGy: [Double]?) throws {
-        let pencilBeamGy = try matrix.dose(weights: weights).voxels.map(Double.init)
         let target = try inputs.structures.mask(named: spec.prescription.target, for: "prescription.target")
         let monteCarlo = monteCarloGy ?? zip(pencilBeamGy, rawCorrectionGy ?? []).map { $0 + $1 }
         let model = modelCorrectionGy.map { zip(pencilBeamGy, $0).map { $0 + $1 } } ?? pencilBeamGy
@@ -221,9 +219,8 @@ final class PlanRun: JobRun {
     }
 
     /// The Monte Carlo correction per dose voxel, D_mc·w − D_pb·w in Gy.
-    static func correctionGy(monteCarlo: ForwardDose, pencilBeam: Dose.InfluenceMatrix, weights: [Double]) throws -> [Double] {
-        let mc = monteCarlo.doseGy.voxels, pb = try pencilBeam.dose(weights: weights).voxels
-        return zip(mc, pb).map { Double($0) - Double($1) }
+    static func correctionGy(monteCarlo: ForwardDose, pencilBeamGy: [Double]) -> [Double] {
+        zip(monteCarlo.doseGy.voxels, pencilBeamGy).map { Double($0) - $1 }
     }
 
     /// The factor on the fluence `w` a re-optimisation starts from (`correction_warm_start: scaled`): with it the target's
