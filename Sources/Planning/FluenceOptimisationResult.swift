@@ -12,7 +12,7 @@ public struct FluenceOptimisationResult: Sendable {
     public let objectiveHistory: [Double]
     /// Why the optimiser stopped.
     public let stopReason: StopReason
-    /// Wall time of the whole minimisation, seconds.
+    /// Wall time of the minimisation (its iterations; not the set-up of the rows), seconds.
     public let seconds: Double
 
     /// Creates a result.

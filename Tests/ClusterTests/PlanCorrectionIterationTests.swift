@@ -23,6 +23,9 @@ import Testing
         #expect(file.attributes["correction_iterations"] == .int(2))
         guard case .ints(let iterations)? = file.attributes["optimizer_iterations_per_round"] else { Issue.record("no iterations per round"); return }
         #expect(iterations.count == 3 && iterations.allSatisfy { $0 > 0 }, "\(iterations): the first optimisation and two re-optimisations")
+        guard case .ints(let evaluations)? = file.attributes["optimizer_evaluations_per_round"],
+              case .doubles(let seconds)? = file.attributes["optimizer_seconds_per_round"] else { Issue.record("no evaluations or seconds per round"); return }
+        #expect(zip(evaluations, iterations).allSatisfy { $0 > $1 } && seconds.count == 3 && seconds.allSatisfy { $0 >= 0 }, "\(evaluations) \(seconds)")
         guard case .doubles(let mismatch)? = file.attributes["model_mismatch_relative"] else {
             Issue.record("no model mismatch: \(String(describing: file.attributes["model_mismatch_relative"]))"); return
         }

@@ -24,9 +24,9 @@ enum PlanCollectiveOptimisation {
         _ = oneBLASThread
         let options = QuasiNewtonOptions(maxIterations: task.optimizer.maxIterations, relativeObjectiveTolerance: task.optimizer.tolerance)
         let start = task.startWeights ?? [Double](repeating: task.startWeight, count: task.beamletCount)
-        let clock = ContinuousClock()
-        let began = clock.now
         let blocks = try task.fluenceBlocks(group: group)
+        let clock = ContinuousClock()
+        let began = clock.now  // the minimisation alone: the all-to-all and row building above are not iterations
         let result = try ProjectedLBFGS(options: options).minimize(start: start) { weights in
             let parts = try FluencePlanBlock.evaluate(blocks, weights: weights) { local in
                 try blockOrderSum(local, task: task, group: group)

@@ -61,8 +61,8 @@ final class PlanRun: JobRun {
     private var targetMismatch: [TargetModelMismatch] = []
     /// Per correction round, the factor on the start fluence of the re-optimisation (`correction_warm_start: scaled`).
     private var warmStartScales: [Double] = []
-    /// Iterations of each optimisation round (the first, then each re-optimisation).
-    private var optimiserIterations: [Int] = []
+    /// Each optimisation round's result (the first, then each re-optimisation).
+    private var optimiserRounds: [FluenceOptimisationResult] = []
 
     init(spec: PlanSpec, seed: UInt64, caseFile: CaseFile, kernelCache: KernelCache? = nil) throws {
         self.spec = spec
@@ -103,7 +103,7 @@ final class PlanRun: JobRun {
         case .optimisation(let inputs, let matrix, let bookkeeping, let blocks):
             let optimisation = try Self.optimisationResult(results, beamletCount: matrix.columnCount)
             endStage(.optimisation)
-            optimiserIterations.append(optimisation.iterations)
+            optimiserRounds.append(optimisation)
             guard let histories = spec.correctionHistoriesPerBeamlet else {
                 return try afterOptimisation(inputs, matrix: matrix, bookkeeping: bookkeeping, optimisation: optimisation)
             }
@@ -141,7 +141,7 @@ final class PlanRun: JobRun {
         case .reoptimisation(let inputs, let matrix, let bookkeeping, let blocks, let round, let correctionGy):
             let optimisation = try Self.optimisationResult(results, beamletCount: matrix.columnCount)
             endStage(.reoptimisation)
-            optimiserIterations.append(optimisation.iterations)
+            optimiserRounds.append(optimisation)
             if round < spec.correctionIterations, let histories = spec.correctionHistoriesPerBeamlet {
                 return try correctionDose(inputs, matrix: matrix, bookkeeping: bookkeeping, blocks: blocks, weights: optimisation.weights,
                                           histories: histories, round: round + 1, previousCorrectionGy: correctionGy)
@@ -336,7 +336,9 @@ final class PlanRun: JobRun {
         if spec.correctionIterations != 1 { attributes["correction_iterations"] = .int(spec.correctionIterations) }
         if !modelMismatch.isEmpty { attributes["model_mismatch_relative"] = .doubles(modelMismatch) }
         if !warmStartScales.isEmpty { attributes["correction_warm_start_scales"] = .doubles(warmStartScales) }
-        attributes["optimizer_iterations_per_round"] = .ints(optimiserIterations)
+        attributes["optimizer_iterations_per_round"] = .ints(optimiserRounds.map(\.iterations))
+        attributes["optimizer_evaluations_per_round"] = .ints(optimiserRounds.map(\.evaluations))
+        attributes["optimizer_seconds_per_round"] = .doubles(optimiserRounds.map(\.seconds))
         if !targetMismatch.isEmpty {
             attributes["model_mismatch_edge_relative"] = .doubles(targetMismatch.map(\.edgeRelative))
             attributes["model_mismatch_interior_relative"] = .doubles(targetMismatch.map(\.interiorRelative))

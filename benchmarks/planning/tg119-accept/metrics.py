@@ -34,5 +34,9 @@ if "model_mismatch_edge_relative" in a:
     print(f"  D95 model {series('model_target_d95_gy', 2)} MC {series('monte_carlo_target_d95_gy', 2)} | "
           f"edge share of the coldest 5 % (MC) {series('monte_carlo_coldest_edge_share', 3)}")
 if "optimizer_iterations_per_round" in a:
-    print(f"  optimiser iterations per round {[int(x) for x in a['optimizer_iterations_per_round']]}")
+    its = [int(x) for x in a['optimizer_iterations_per_round']]
+    secs = [float(x) for x in a.get('optimizer_seconds_per_round', [])]
+    evals = [int(x) for x in a.get('optimizer_evaluations_per_round', [])]
+    per = [f"{1000 * s / max(i, 1):.1f}" for s, i in zip(secs, its)]
+    print(f"  optimiser per round: iterations {its}, evaluations {evals}, minimisation s {[round(x, 2) for x in secs]}, ms per iteration {per}")
 print(f"  stages {stages} | wall {wall.group(1) if wall else '?'} | peak RSS {int(rss.group(1)) / 1e6 if rss else 0:.2f} GB | load {loads}")
