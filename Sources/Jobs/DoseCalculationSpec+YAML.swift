@@ -25,6 +25,21 @@ extension DoseCalculationSpec {
         if batches > histories, let b = m.optional("uncertainty_batches") ?? m.optional("histories_per_beamlet") {
             throw b.error(.invalidValue, "\(batches) uncertainty batches need at least \(batches) histories per beamlet; histories_per_beamlet is \(histories)")
         }
+        let engine = try m.optional("engine")?.choice(DoseEngine.self, what: "dose engine") ?? .monteCarlo
+        var allocation = InfluenceHistoryAllocation.uniform
+        if let a = m.optional("history_allocation") {
+            allocation = try a.choice(InfluenceHistoryAllocation.self, what: "history allocation")
+            if allocation == .targetFraction && engine != .monteCarlo {
+                throw a.error(.invalidValue, "target_fraction needs engine: monte_carlo (the \(engine.rawValue) matrix has no histories)")
+            }
+            if allocation == .targetFraction && target == nil {
+                throw a.error(.invalidValue, "target_fraction needs a target (the beamlets' dose fraction in it sets their histories)")
+            }
+        }
+        let pilot = try m.int("pilot_histories_per_beamlet", default: Self.defaultPilotHistories, in: 10...100_000)
+        if allocation != .targetFraction, let p = m.optional("pilot_histories_per_beamlet") {
+            throw p.error(.invalidValue, "needs history_allocation: target_fraction (there is no pilot run)")
+        }
         self.init(
             target: target,
             openField: openField,
@@ -35,10 +50,11 @@ extension DoseCalculationSpec {
             uncertaintyBatches: batches,
             thresholdRelative: try m.double("threshold_relative", default: 0.001, in: Interval(0, 0.1)),
             storeInfluenceMatrix: try m.optional("store_influence_matrix")?.bool() ?? (kind == .dose),
-            engine: try m.optional("engine")?.choice(DoseEngine.self, what: "dose engine") ?? .monteCarlo,
+            engine: engine,
             kernelHistories: try m.int("kernel_histories", default: Self.defaultKernelHistories, in: 10_000...100_000_000),
             transport: try m.optional("transport").map { v throws(JobSpecError) in try TransportSpec(reading: v) } ?? TransportSpec(),
-            ignoreOutsideDensities: try m.optional("ignore_outside_densities")?.bool() ?? false)
+            ignoreOutsideDensities: try m.optional("ignore_outside_densities")?.bool() ?? false,
+            historyAllocation: allocation, pilotHistoriesPerBeamlet: pilot)
     }
 
     /// Writes the dose keys at the top level.
@@ -56,5 +72,9 @@ extension DoseCalculationSpec {
         if engine == .pencilBeam { w.line("kernel_histories", String(kernelHistories)) }
         transport.write(to: &w)
         if ignoreOutsideDensities { w.line("ignore_outside_densities", "true") }
+        if historyAllocation != .uniform {
+            w.line("history_allocation", historyAllocation.rawValue)
+            w.line("pilot_histories_per_beamlet", String(pilotHistoriesPerBeamlet))
+        }
     }
 }

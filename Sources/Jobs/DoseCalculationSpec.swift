@@ -33,6 +33,13 @@ public struct DoseCalculationSpec: Hashable, Sendable {
     /// `ignoreOutsideDensities`, on by default there): couch, immobilisation and other objects outside every contour
     /// then neither attenuate nor scatter (default false: the whole CT counts).
     public var ignoreOutsideDensities: Bool
+    /// How the Monte Carlo matrix spreads its histories over the beamlets (default uniform).
+    public var historyAllocation: InfluenceHistoryAllocation
+    /// Histories per beamlet of the pilot run of `target_fraction` allocation (default 1000).
+    public var pilotHistoriesPerBeamlet: Int
+
+    /// Default of `pilotHistoriesPerBeamlet`.
+    public static let defaultPilotHistories = 1000
 
     /// Default of `kernelHistories`.
     public static let defaultKernelHistories = 1_000_000
@@ -42,7 +49,8 @@ public struct DoseCalculationSpec: Hashable, Sendable {
                 doseGridSpacingMM: SIMD3<Double> = SIMD3(repeating: 3), historiesPerBeamlet: Int = 1000,
                 uncertaintyBatches: Int = 10, thresholdRelative: Double = 0.001, storeInfluenceMatrix: Bool,
                 engine: DoseEngine = .monteCarlo, kernelHistories: Int = defaultKernelHistories,
-                transport: TransportSpec = TransportSpec(), ignoreOutsideDensities: Bool = false) {
+                transport: TransportSpec = TransportSpec(), ignoreOutsideDensities: Bool = false,
+                historyAllocation: InfluenceHistoryAllocation = .uniform, pilotHistoriesPerBeamlet: Int = defaultPilotHistories) {
         self.target = target
         self.openField = openField
         self.beams = beams
@@ -56,5 +64,7 @@ public struct DoseCalculationSpec: Hashable, Sendable {
         self.kernelHistories = kernelHistories
         self.transport = transport
         self.ignoreOutsideDensities = ignoreOutsideDensities
+        self.historyAllocation = historyAllocation
+        self.pilotHistoriesPerBeamlet = pilotHistoriesPerBeamlet
     }
 }

@@ -6,7 +6,7 @@ extension JobSpec {
     /// Keys of a `dose` job besides the common ones (a `plan` job accepts them too).
     static let doseKeys = ["target", "beams", "margin_mm", "dose_grid", "histories_per_beamlet",
                            "uncertainty_batches", "threshold_relative", "store_influence_matrix", "engine", "kernel_histories",
-                           "transport", "ignore_outside_densities"]
+                           "transport", "ignore_outside_densities", "history_allocation", "pilot_histories_per_beamlet"]
     /// Keys only a `dose` job accepts.
     static let doseOnlyKeys = ["open_field"]
     /// Keys only a `plan` job accepts.

@@ -45,4 +45,17 @@ public enum BeamletHistoryAllocation {
         for j in order.prefix(max(0, remainder)) { counts[j] += 1 }
         return counts
     }
+
+    /// Histories of an influence matrix's beamlets by their dose fraction in the target (`history_allocation:
+    /// target_fraction`): the total `meanHistories × fractions.count` in proportion to the fractions, none below
+    /// max(⌈floorFraction · meanHistories⌉, `minimumHistories`) (a fraction of 0 gets the floor). At the optimised
+    /// weights of a plan the target's dose comes mostly from beamlets aimed at it, which carry the larger weights.
+    /// - Throws: ``PlanningError`` for a fraction outside [0, 1] or a floor above the mean.
+    public static func targetFraction(fractions: [Double], meanHistories: Int, minimumHistories: Int) throws -> [Int] {
+        if let j = fractions.firstIndex(where: { !($0 >= 0 && $0 <= 1) }) {
+            throw PlanningError("target fraction \(j) is \(fractions[j]); fractions lie in [0, 1]")
+        }
+        return try weighted(weights: fractions.map { max($0, 1e-12) }, meanHistories: meanHistories, minimumHistories: minimumHistories)
+    }
 }
+

@@ -15,6 +15,9 @@ public struct DoseSetup: Sendable {
     public let statistics: BeamletStatistics
     /// The engine of the influence matrix.
     public let engine: DoseEngine
+    /// How the Monte Carlo matrix spreads its histories, with the pilot histories per beamlet and the target's dose-grid
+    /// voxels (ascending) for `target_fraction`; nil for a uniform spread.
+    public let targetFractionPilot: (historiesPerBeamlet: Int, targetVoxels: [Int32])?
     /// The Monte Carlo run of the pencil-beam kernel (bixel, default focal spot and SAD of the beams; the spec's
     /// `kernel_histories`; the job seed); nil for the Monte Carlo engine.
     public let kernelSimulation: PencilBeamKernelSimulation?
@@ -51,6 +54,14 @@ public struct DoseSetup: Sendable {
         let doseGrid = try PatientModel.doseGrid(covering: ct.grid, spacingMM: spec.doseGridSpacingMM)
         patient = try PatientModel(ct: ct, calibration: calibration, doseGrid: doseGrid, threads: Self.setupThreads)
         weights = Array(repeating: 1, count: geometry.beamlets.count)
+        if spec.historyAllocation == .targetFraction, let target {
+            let onDoseGrid = try DoseGridStructures.resample(target, onto: doseGrid)
+            let voxels = onDoseGrid.voxels.indices.filter { onDoseGrid.voxels[$0] != 0 }.map { Int32($0) }
+            guard !voxels.isEmpty else { throw PlanningError("the target has no voxel on the dose grid, so target_fraction has nothing to measure") }
+            targetFractionPilot = (spec.pilotHistoriesPerBeamlet, voxels)
+        } else {
+            targetFractionPilot = nil
+        }
         statistics = BeamletStatistics(seed: seed, historiesPerBeamlet: spec.historiesPerBeamlet,
                                        uncertaintyBatches: spec.uncertaintyBatches, thresholdRelative: spec.thresholdRelative,
                                        transport: TransportSettings(rouletteBelowMeV: spec.transport.rouletteBelowMeV,

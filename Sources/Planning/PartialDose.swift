@@ -153,3 +153,33 @@ extension BeamletBatch {
         return scratch.harvest(bookkeeping: balance)
     }
 }
+
+extension BeamletBatch {
+    /// Seed offset of the pilot run of `history_allocation: target_fraction` (its histories are independent of the matrix's).
+    public static let pilotSeedOffset: UInt64 = 0x70_696C_6F74
+
+    /// Each beamlet's dose fraction in the target, Σ_{v∈T} d_v / Σ_v d_v, from a run of its ``histories(of:)`` histories
+    /// in `statistics.uncertaintyBatches` parts with `statistics.seed` (0 when it deposits nothing); `targetVoxels` are
+    /// dose-grid voxel indices. A pure function of the batch and the target, like a column.
+    public func targetFractions(targetVoxels: [Int32], using calculator: inout BeamletDoseCalculator) throws -> [Double] {
+        guard calculator.geometry == geometry, calculator.settings == statistics.transport, calculator.patient.grid == patient.grid else {
+            throw PlanningError("a calculator made for another geometry, grid or transport settings")
+        }
+        let voxelCount = patient.grid.voxelCount
+        var inTarget = [UInt64](repeating: 0, count: (voxelCount + 63) / 64)
+        for v in targetVoxels {
+            guard v >= 0, Int(v) < voxelCount else { throw PlanningError("target voxel \(v) outside the \(voxelCount)-voxel dose grid") }
+            inTarget[Int(v) &>> 6] |= 1 &<< UInt64(v & 63)
+        }
+        return try beamletIDs.map { id in
+            var inside = 0.0, total = 0.0
+            _ = try calculator.forwardDose([(id: id, histories: histories(of: id), weight: 1)], seed: statistics.seed,
+                                           batches: statistics.uncertaintyBatches) { voxel, dose, _ in
+                total += dose
+                if inTarget[voxel &>> 6] & (1 &<< UInt64(voxel & 63)) != 0 { inside += dose }
+            }
+            return total > 0 ? inside / total : 0
+        }
+    }
+}
+

@@ -42,6 +42,24 @@ struct JobSpecParsingTests {
                 "\(error)")
     }
 
+    /// `history_allocation: target_fraction` with its pilot: read, written, round trip; needs Monte Carlo and a target;
+    /// the pilot key alone is rejected.
+    @Test func targetFractionAllocation() throws {
+        let spec = try JobSpec.parse(yaml: Self.minimalDose + "\nhistory_allocation: target_fraction\npilot_histories_per_beamlet: 500")
+        guard case .dose(let dose) = spec.work else { Issue.record("kind is \(spec.kind)"); return }
+        #expect(dose.historyAllocation == .targetFraction && dose.pilotHistoriesPerBeamlet == 500)
+        #expect(try JobSpec.parse(yaml: spec.canonicalYAML()) == spec)
+        for (extra, key, message) in [("\nengine: pencil_beam\nhistory_allocation: target_fraction", "history_allocation", "needs engine: monte_carlo"),
+                                      ("\npilot_histories_per_beamlet: 500", "pilot_histories_per_beamlet", "needs history_allocation"),
+                                      ("\nhistory_allocation: by_guess", "history_allocation", "by_guess")] {
+            let error = try #require(throws: JobSpecError.self) { try JobSpec.parse(yaml: Self.minimalDose + extra) }
+            #expect(error.keyPath == key && error.description.contains(message), "\(error)")
+        }
+        let open = "kind: dose\nopen_field: {field_mm: [20, 20], ssd_mm: 1000}\nbeams: {gantry_deg: [0]}\nhistory_allocation: target_fraction"
+        let error = try #require(throws: JobSpecError.self) { try JobSpec.parse(yaml: open) }
+        #expect(error.description.contains("needs a target"), "\(error)")
+    }
+
     /// `ignore_outside_densities` is read, written only when true, and survives the canonical round trip.
     @Test func ignoreOutsideDensities() throws {
         let spec = try JobSpec.parse(yaml: Self.minimalDose + "\nignore_outside_densities: true")

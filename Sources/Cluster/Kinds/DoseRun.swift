@@ -33,6 +33,9 @@ final class DoseRun: JobRun {
                 rowIndices: matrix.rowIndices, columnStarts: matrix.columnPointers)
         }
         result.attributes["energy_imbalance_relative"] = .double(balance.relativeImbalance)
+        let allocation = Self.allocationRecord(stage)
+        result.attributes.merge(allocation.attributes) { _, new in new }
+        result.arrays.merge(allocation.arrays) { _, new in new }
         let peak = forward.doseGy.voxels.max() ?? 0
         let engine = setup.kernelSimulation.map { "pencil beam (kernel \($0.histories) histories)" }
             ?? "\(setup.statistics.historiesPerBeamlet) histories"
@@ -63,4 +66,16 @@ final class DoseRun: JobRun {
         if let kernelCache { attributes["kernel_cache"] = .string(kernelCache.attribute) }
         return attributes
     }
+
+    /// `history_allocation` and `pilot_histories_per_beamlet` attributes and the arrays `/beamlets/histories` (int64) and
+    /// `/beamlets/target_fraction` (float64) of a Monte Carlo matrix allocated by target fraction; empty otherwise.
+    static func allocationRecord(_ stage: InfluenceStage) -> (attributes: [String: AttributeValue], arrays: [String: ResultArray]) {
+        guard let histories = stage.beamletHistories, let fractions = stage.targetFractions, let pilot = stage.setup.targetFractionPilot else {
+            return ([:], [:])
+        }
+        return (["history_allocation": .string("target_fraction"), "pilot_histories_per_beamlet": .int(pilot.historiesPerBeamlet)],
+                ["/beamlets/histories": ResultArray(.int64(histories.map(Int64.init))),
+                 "/beamlets/target_fraction": ResultArray(.float64(fractions))])
+    }
 }
+

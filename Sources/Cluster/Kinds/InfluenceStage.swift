@@ -17,6 +17,7 @@ final class InfluenceStage {
 
     private enum Phase {
         case kernel(PencilBeamKernelSimulation)
+        case pilot([BeamletBatch], targetVoxels: [Int32])
         case monteCarlo([BeamletBatch])
         case pencilBeam([PencilBeamBatch])
     }
@@ -32,6 +33,10 @@ final class InfluenceStage {
     private let kernelCache: KernelCache?
     /// Whether the kernel came from the cache or was stored there (nil: Monte Carlo engine or no cache).
     private(set) var kernelCacheOutcome: KernelCache.Outcome?
+    /// Histories of every beamlet of the Monte Carlo matrix (nil: `histories_per_beamlet` each), and the pilot's
+    /// target fractions they were spread by.
+    private(set) var beamletHistories: [Int]?
+    private(set) var targetFractions: [Double]?
 
     init(setup: DoseSetup, kernelCache: KernelCache? = nil) throws {
         self.setup = setup
@@ -43,21 +48,38 @@ final class InfluenceStage {
             phase = .pencilBeam(try PencilBeamBatch.batches(of: setup, kernel: cached))
         } else if let simulation = setup.kernelSimulation {
             phase = .kernel(simulation)
+        } else if let pilot = setup.targetFractionPilot {
+            let s = setup.statistics
+            let statistics = BeamletStatistics(seed: s.seed &+ BeamletBatch.pilotSeedOffset, historiesPerBeamlet: pilot.historiesPerBeamlet,
+                                               uncertaintyBatches: 2, thresholdRelative: 0, transport: s.transport)
+            phase = .pilot(try BeamletBatches.ranges(beamletCount: setup.geometry.beamlets.count).map {
+                try BeamletBatch(patient: setup.patient, geometry: setup.geometry, beamletIDs: $0, statistics: statistics)
+            }, targetVoxels: pilot.targetVoxels)
         } else {
             phase = .monteCarlo(try BeamletBatch.batches(of: setup))
         }
     }
 
-    /// True while the current phase computes the pencil-beam kernel.
-    var isKernelPhase: Bool {
-        if case .kernel = phase { return true }
-        return false
+    /// The name of the current phase: `kernel`, `pilot` or `influence`.
+    var phaseName: String {
+        switch phase {
+        case .kernel: return "kernel"
+        case .pilot: return "pilot"
+        case .monteCarlo, .pencilBeam: return "influence"
+        }
     }
 
     /// The current phase's task inputs, in order.
     var tasks: [TaskPayload] {
         switch phase {
         case .kernel(let simulation): return (0..<simulation.partitionCount).map { PencilBeamMessages.encode(partition: $0, of: simulation) }
+        case .pilot(let batches, let voxels):
+            return batches.map {
+                var payload = DoseMessages.encode($0, shared: shared)
+                payload[PencilBeamMessages.taskField] = .text("pilot")
+                payload["target_voxels"] = .int32(voxels)
+                return payload
+            }
         case .monteCarlo(let batches): return batches.map { DoseMessages.encode($0, shared: shared) }
         case .pencilBeam(let batches): return kernel.map { PencilBeamMessages.encode(batches, shared: shared, kernel: $0) } ?? []
         }
@@ -80,6 +102,13 @@ final class InfluenceStage {
             return DoseMessages.encode(try cache.withScratch { scratch in
                 try cache.withCalculator(for: batch) { try batch.partialDose(weights: weights, using: &$0, scratch: &scratch) }
             })
+        case "pilot":
+            let batch = try DoseMessages.decodeBatch(input), voxels = try input.int32s("target_voxels")
+            var result = TaskPayload()
+            result["fractions"] = .float64(try WorkerDoseCache.shared.withCalculator(for: batch) {
+                try batch.targetFractions(targetVoxels: voxels, using: &$0)
+            })
+            return result
         case "kernel":
             let (simulation, partition) = try PencilBeamMessages.decodePartition(input)
             var result = TaskPayload()
@@ -101,6 +130,22 @@ final class InfluenceStage {
             kernelCacheOutcome = kernelCache?.store(made, for: simulation)
             let batches = try PencilBeamBatch.batches(of: setup, kernel: made)
             phase = .pencilBeam(batches)
+            return .tasks(tasks)
+        case .pilot(let batches, _):
+            guard results.count == batches.count else { throw DoseKindError("\(results.count) pilot results for \(batches.count) batches") }
+            let fractions = try zip(batches, results).flatMap { batch, result in
+                let values = try result.float64s("fractions")
+                guard values.count == batch.beamletIDs.count else { throw DoseKindError("the pilot of beamlets \(batch.beamletIDs) returned \(values.count) fractions") }
+                return values
+            }
+            let s = setup.statistics
+            let histories = try BeamletHistoryAllocation.targetFraction(fractions: fractions, meanHistories: s.historiesPerBeamlet,
+                                                                        minimumHistories: s.uncertaintyBatches)
+            targetFractions = fractions
+            beamletHistories = histories
+            phase = .monteCarlo(try BeamletBatches.ranges(histories: histories).map {
+                try BeamletBatch(patient: setup.patient, geometry: setup.geometry, beamletIDs: $0, statistics: s, beamletHistories: Array(histories[$0]))
+            })
             return .tasks(tasks)
         case .monteCarlo(let batches):
             return try assemble(results, ids: batches.map(\.beamletIDs))

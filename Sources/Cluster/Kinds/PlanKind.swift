@@ -29,7 +29,7 @@ public struct PlanKind: JobKindPlugin {
     public func execute(phase: Int, input: TaskPayload) throws -> TaskPayload {
         switch try PlanStage.of(input) {
         case .segmentation: return try SegmentKind().execute(phase: phase, input: input)
-        case .kernel, .influence, .correctionDose, .finalDose: return try InfluenceStage.execute(input)
+        case .kernel, .pilot, .influence, .correctionDose, .finalDose: return try InfluenceStage.execute(input)
         case .optimisation, .reoptimisation: throw PlanKindError("the optimisation stages are collective phases")
         case .evaluation: throw PlanKindError("the evaluation stage runs on the coordinator and has no tasks")
         }

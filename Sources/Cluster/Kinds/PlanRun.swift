@@ -49,6 +49,8 @@ final class PlanRun: JobRun {
     private let kernelCache: KernelCache?
     /// What the influence stage did with the kernel cache.
     private var kernelCacheOutcome: KernelCache.Outcome?
+    /// The Monte Carlo matrix's history allocation (attributes and arrays), when not uniform.
+    private var allocation: (attributes: [String: AttributeValue], arrays: [String: ResultArray]) = ([:], [:])
     private var state: State
     private var segmentation: ResultFile?
     private var phaseNames: [String] = []
@@ -88,13 +90,15 @@ final class PlanRun: JobRun {
             return try segmentationStep(run.nextStep(after: results))
         case .influence(let stage, let inputs):
             let (matrix, bookkeeping): (Dose.InfluenceMatrix, EnergyBookkeeping)
+            let finished = try Self.stage(named: stage.phaseName)
             switch try stage.nextStep(after: results) {
             case .tasks(let tasks):
-                endStage(.kernel)
-                return phase(.influence, tasks)
+                endStage(finished)
+                return phase(try Self.stage(named: stage.phaseName), tasks)
             case .matrix(let m, let b): (matrix, bookkeeping) = (m, b)
             }
             kernelCacheOutcome = stage.kernelCacheOutcome
+            allocation = DoseRun.allocationRecord(stage)
             endStage(.influence)
             let blocks = try PlanOptimisationMessages.Blocks(.init(influence: matrix, structures: inputs.structures, objectives: inputs.objectives,
                                                                    prescription: spec.prescription, optimizer: spec.optimizer))
@@ -205,6 +209,12 @@ final class PlanRun: JobRun {
         return .collective { members in blocks.tasks(members: members).map(stage.tagged) }
     }
 
+    /// The plan stage of an influence-stage phase name.
+    private static func stage(named name: String) throws -> PlanStage {
+        guard let stage = PlanStage(rawValue: name) else { throw PlanKindError("unknown influence phase \(name)") }
+        return stage
+    }
+
     /// The iteration limit of the optimisation after correction round `round` (0: the first optimisation) when a
     /// correction round follows it (`optimizer.intermediate_max_iterations`), else nil (the spec's limit).
     private func intermediateCap(round: Int) -> Int? {
@@ -290,7 +300,7 @@ final class PlanRun: JobRun {
         for (i, goal) in spec.goals.enumerated() { _ = try structures.mask(named: goal.structure, for: "goals[\(i)]") }
         let stage = try InfluenceStage(setup: setup, kernelCache: kernelCache)
         state = .influence(stage, Inputs(setup: setup, structures: structures, objectives: objectives, shared: stage.shared))
-        return phase(stage.isKernelPhase ? .kernel : .influence, stage.tasks)
+        return phase(try Self.stage(named: stage.phaseName), stage.tasks)
     }
 
     /// The phase's tasks tagged with `stage`; records the phase name.
@@ -322,6 +332,8 @@ final class PlanRun: JobRun {
             arrays["/dvh/" + table.structure] = try ResultArray(shape: table.shape, values: .float64(table.values))
         }
         var attributes = DoseRun.attributes(inputs.setup, matrix: matrix, kernelCache: kernelCacheOutcome)
+        attributes.merge(allocation.attributes) { _, new in new }
+        arrays.merge(allocation.arrays) { _, new in new }
         attributes["metrics_json"] = .string(try evaluation.metricsJSON(optimisation: optimisation))
         attributes["normalisation_factor"] = .double(factor)
         attributes["energy_imbalance_relative"] = .double(bookkeeping.relativeImbalance)

@@ -1,7 +1,7 @@
 /// The stages of a `plan` job in order. Every plan task payload carries its stage in the text field
 /// `plan.stage`, so a worker dispatches on it (the number of segmentation phases varies with the request).
 enum PlanStage: String, CaseIterable, Sendable {
-    case segmentation, kernel, influence, optimisation
+    case segmentation, kernel, pilot, influence, optimisation
     case correctionDose = "correction_dose"
     case reoptimisation
     case finalDose = "final_dose"
