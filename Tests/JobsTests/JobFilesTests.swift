@@ -29,6 +29,23 @@ struct JobFilesTests {
         }
     }
 
+    /// The TG-119 influence-matrix specs of benchmarks/dose parse against the case's structures; the allocated one is
+    /// tg119-dose.yaml with only its stated settings changed.
+    @Test func tg119DoseBenchmarkSpecs() throws {
+        let directory = Self.jobsDirectory.deletingLastPathComponent().appendingPathComponent("benchmarks/dose")
+        let plain = try JobSpec.parse(contentsOfFile: directory.appendingPathComponent("tg119-dose.yaml").path)
+        let allocated = try JobSpec.parse(contentsOfFile: directory.appendingPathComponent("tg119-dose-allocated.yaml").path)
+        for spec in [plain, allocated] { try spec.validate(againstCaseStructures: Self.tg119Structures) }
+        guard case .dose(var base) = plain.work, case .dose(let dose) = allocated.work else { Issue.record("not dose jobs"); return }
+        #expect(dose.historyAllocation == .targetFraction && dose.pilotHistoriesPerBeamlet == 1000 && dose.historiesPerBeamlet == 49_000)
+        base.historyAllocation = .targetFraction
+        base.pilotHistoriesPerBeamlet = 1000
+        base.historiesPerBeamlet = 49_000
+        base.ignoreOutsideDensities = true
+        base.transport = dose.transport
+        #expect(base == dose && dose.transport != TransportSpec())
+    }
+
     @Test func segmentFileProducesAllSixStructures() throws {
         let spec = try Self.load("segment.yaml")
         guard case .segment(let s) = spec.work else { Issue.record("kind is \(spec.kind)"); return }
