@@ -2,16 +2,38 @@ import Core
 
 /// The dose-grid voxels that one beam's requested beamlets can reach, with their projection onto the isocentre
 /// plane (u, v), distance z from the source along the axis and radiological depth, bucketed by (u, v) cells.
+///
+/// Everything that depends on the voxel alone is computed once here and shared by the beamlets: the kernel's
+/// depth node and fraction, the lateral reach at that depth and the inverse square factor. The voxels are stored in
+/// cell order, and within a cell by decreasing reach, so that a beamlet's loop over a cell stops at
+/// the first voxel whose reach is shorter than the cell's distance from the beamlet centre: it skips exactly the
+/// voxels the reach test would reject one by one.
 struct BeamVoxels {
-    let rows: [Int32]
-    let uMM: [Float], vMM: [Float], depthMM: [Float], inverseSquare: [Float]
-    /// Entries of cell c are `order[cellStarts[c]..<cellStarts[c + 1]]` (voxel order within a cell).
+    /// One voxel: dose-grid index, projection (mm), (SAD/z)², lateral reach at its depth (the larger of the two kernel
+    /// depth nodes around the depth, ``PencilBeamKernel/reachByDepthMM(thresholdRelative:)``), kernel depth node and
+    /// fraction (``PencilBeamKernel/depthNode(depthMM:)``).
+    struct Voxel {
+        var reachMM: Double
+        var depthFraction: Double
+        var row: Int32
+        var uMM: Float, vMM: Float
+        var inverseSquare: Float
+        var depthNode: Int32
+    }
+
+    /// The voxels in cell order, within a cell by decreasing reach (then grid index).
+    let voxels: [Voxel]
+    /// Voxels of cell c are `cellStarts[c]..<cellStarts[c + 1]`.
     let cellStarts: [Int]
-    let order: [Int32]
+    /// Per cell, the smallest and largest u and v of its voxels (mm, the stored Float values).
+    let cellLow: [SIMD2<Double>], cellHigh: [SIMD2<Double>]
     let origin: SIMD2<Double>, cellMM: Double, cells: SIMD2<Int>
 
-    /// The voxels of `patient` whose projection lies within `halfWidthMM` of a centre of `beamlets` in u and v.
-    init(patient: PatientModel, beam: Beam, beamlets: [Beamlet], halfWidthMM: Double, cellMM: Double) throws {
+    /// The voxels of `patient` whose projection lies within `halfWidthMM` of a centre of `beamlets` in u and v, with
+    /// `kernel`'s depth nodes and the reach by depth node `depthReachMM`; `waterScale` is the patient's
+    /// ``RadiologicalDepthFan/waterScale(of:)``.
+    init(patient: PatientModel, waterScale: [Float], beam: Beam, beamlets: [Beamlet], halfWidthMM: Double, cellMM: Double, kernel: PencilBeamKernel,
+         depthReachMM: [Double]) throws {
         let lo = SIMD2(beamlets.map(\.uMM).min()!, beamlets.map(\.vMM).min()!) - halfWidthMM
         let hi = SIMD2(beamlets.map(\.uMM).max()!, beamlets.map(\.vMM).max()!) + halfWidthMM
         let g = patient.grid
@@ -22,7 +44,10 @@ struct BeamVoxels {
                 let p0 = g.position(0, j, k) - source
                 let z0 = (p0 * axis).sum(), u0 = (p0 * u).sum()
                 let dz = g.spacingMM.x * axis.x, du = g.spacingMM.x * u.x
-                for i in 0..<g.nx {
+                // pu and pv are ratios of linear functions of i: only an interval of the row can project into the box.
+                let span = Self.candidates(a: u0 * sad, b: du * sad, c: z0, d: dz, low: lo.x, high: hi.x, count: g.nx)
+                    .clamped(to: Self.candidates(a: p0.z * sad, b: 0, c: z0, d: dz, low: lo.y, high: hi.y, count: g.nx))
+                for i in span {
                     let z = z0 + Double(i) * dz
                     guard z > 1 else { continue }
                     let s = sad / z
@@ -33,64 +58,150 @@ struct BeamVoxels {
                 }
             }
         }
-        let fan = RadiologicalDepthFan(patient: patient, beam: beam, lowMM: lo, highMM: hi)
-        var depths = [Float](repeating: 0, count: rows.count), inverseSquares = depths
-        for n in rows.indices {
-            depths[n] = Float(fan.depthMM(uMM: Double(us[n]), vMM: Double(vs[n]), axisDistanceMM: zs[n]))
-            inverseSquares[n] = Float(sad * sad / (zs[n] * zs[n]))
-        }
-        depthMM = depths
-        inverseSquare = inverseSquares
-        self.rows = rows; uMM = us; vMM = vs
+        let fan = RadiologicalDepthFan(patient: patient, scale: waterScale, beam: beam, lowMM: lo, highMM: hi)
+        // Per depth node: the reach of a voxel whose depth lies above the node (the larger of the node and the next)
+        // and that reach's rank among the distinct reaches, largest first.
+        let nodeCount = depthReachMM.count - 1
+        let nodeReach = (0..<nodeCount).map { max(depthReachMM[$0], depthReachMM[$0 + 1]) }
+        let levels = Array(Set(nodeReach)).sorted(by: >)
+        let nodeRank = nodeReach.map { r in levels.firstIndex(of: r)! }
         origin = lo; self.cellMM = cellMM
         let cellCount = SIMD2(Int(((hi.x - lo.x) / cellMM).rounded(.down)) + 1, Int(((hi.y - lo.y) / cellMM).rounded(.down)) + 1)
         cells = cellCount
-        var counts = [Int](repeating: 0, count: cellCount.x * cellCount.y + 1)
-        var cellOf = [Int](repeating: 0, count: rows.count)
-        for n in rows.indices {
-            cellOf[n] = min(max(Int((Double(us[n]) - lo.x) / cellMM), 0), cellCount.x - 1)
+        let count = rows.count
+        var unsorted: [Voxel] = [], keys = [Int](repeating: 0, count: count)
+        unsorted.reserveCapacity(count)
+        for n in 0..<count {
+            let depth = Double(Float(fan.depthMM(uMM: Double(us[n]), vMM: Double(vs[n]), axisDistanceMM: zs[n])))
+            let node = min(max(Int(depth / kernel.depthSpacingMM - 0.5), 0), nodeCount - 1)
+            let (k, fz) = kernel.depthNode(depthMM: depth)
+            unsorted.append(Voxel(reachMM: nodeReach[node], depthFraction: fz, row: rows[n], uMM: us[n], vMM: vs[n],
+                                  inverseSquare: Float(sad * sad / (zs[n] * zs[n])), depthNode: Int32(k)))
+            let cell = min(max(Int((Double(us[n]) - lo.x) / cellMM), 0), cellCount.x - 1)
                 + cellCount.x * min(max(Int((Double(vs[n]) - lo.y) / cellMM), 0), cellCount.y - 1)
+            keys[n] = cell * levels.count + nodeRank[node]
         }
-        for c in cellOf { counts[c + 1] += 1 }
-        for c in 1..<counts.count { counts[c] += counts[c - 1] }
-        var next = counts, order = [Int32](repeating: 0, count: rows.count)
-        for (n, c) in cellOf.enumerated() { order[next[c]] = Int32(n); next[c] += 1 }
-        cellStarts = counts
-        self.order = order
+        // One stable counting sort by (cell, reach rank): cells in order, decreasing reach within a cell.
+        var starts = [Int](repeating: 0, count: cellCount.x * cellCount.y * levels.count + 1)
+        for key in keys { starts[key + 1] += 1 }
+        for c in 1..<starts.count { starts[c] += starts[c - 1] }
+        var sorted = unsorted
+        for (n, key) in keys.enumerated() { sorted[starts[key]] = unsorted[n]; starts[key] += 1 }
+        var cellStarts = [Int](repeating: 0, count: cellCount.x * cellCount.y + 1)
+        for c in 0..<(cellCount.x * cellCount.y) { cellStarts[c + 1] = starts[(c + 1) * levels.count - 1] }
+        var low = [SIMD2<Double>](repeating: .zero, count: cellStarts.count - 1), high = low
+        for c in 0..<(cellStarts.count - 1) where cellStarts[c] < cellStarts[c + 1] {
+            var l = SIMD2(Double.infinity, .infinity), h = -l
+            for e in cellStarts[c]..<cellStarts[c + 1] {
+                let p = SIMD2(Double(sorted[e].uMM), Double(sorted[e].vMM))
+                l = pointwiseMin(l, p); h = pointwiseMax(h, p)
+            }
+            low[c] = l; high[c] = h
+        }
+        self.cellStarts = cellStarts
+        cellLow = low; cellHigh = high
+        voxels = sorted
     }
 
-    /// The column of `beamlet` (one of those given at construction).
-    /// Voxels farther than `depthReachMM` (per kernel depth node, the larger of the two nodes around the voxel's
-    /// depth) from the beamlet centre in u or v are skipped: the kernel is below the threshold there.
-    func column(beamlet: Beamlet, kernel: PencilBeamKernel, reachMM: Double, depthReachMM: [Double], thresholdRelative: Double) -> BeamletColumn {
+    /// A range of 0..<`count` holding every i with z(i) = c + d·i > 1 and `low` ≤ (a + b·i)/z(i) ≤ `high` (a superset:
+    /// the caller tests each i). On a row where z > 1 throughout, (a + b·i)/z(i) − L has the sign of the linear
+    /// (b − L·d)·i − (L·c − a), so each bound keeps a half-line of i, all of the row or none of it. The bounds are
+    /// widened by 1 mm, which puts every i the caller's test can accept at least ~z·1 mm inside its half-line, far
+    /// beyond the rounding of these few operations; the ends are widened by 2 indices. Rows reaching z ≤ 1 are kept whole.
+    static func candidates(a: Double, b: Double, c: Double, d: Double, low: Double, high: Double, count: Int) -> Range<Int> {
+        let whole = 0..<count
+        guard count > 0, c > 1, c + d * Double(count - 1) > 1 else { return whole }
+        var from = 0.0, to = Double(count - 1)
+        for (level, sign) in [(low - 1, 1.0), (high + 1, -1.0)] {
+            // Keep i where slope·i + offset ≥ 0.
+            let slope = sign * (b - level * d), offset = -sign * (level * c - a)
+            if slope == 0 {
+                if offset < 0 { return 0..<0 }
+                continue
+            }
+            let root = -offset / slope
+            guard root.isFinite else { return whole }
+            if slope > 0 { from = max(from, root) } else { to = min(to, root) }
+        }
+        let first = max(from.rounded(.down) - 2, 0), last = min(to.rounded(.up) + 2, Double(count - 1))
+        return first <= last ? Int(first)..<(Int(last) + 1) : 0..<0
+    }
+
+    /// The column of `beamlet` (one of those given at construction); `reachMM` is the kernel's cut-off (the
+    /// construction's half width). Voxels farther than their reach from the beamlet centre in u or v are skipped:
+    /// the kernel is below the threshold there.
+    func column(beamlet: Beamlet, kernel: PencilBeamKernel, reachMM cutoff: Double, thresholdRelative: Double) -> BeamletColumn {
         let uc = beamlet.uMM, vc = beamlet.vMM
-        let i0 = max(Int(((uc - reachMM - origin.x) / cellMM).rounded(.down)), 0), i1 = min(Int((uc + reachMM - origin.x) / cellMM), cells.x - 1)
-        let j0 = max(Int(((vc - reachMM - origin.y) / cellMM).rounded(.down)), 0), j1 = min(Int((vc + reachMM - origin.y) / cellMM), cells.y - 1)
-        var entries: [(row: Int32, gy: Float)] = []
+        let i0 = max(Int(((uc - cutoff - origin.x) / cellMM).rounded(.down)), 0), i1 = min(Int((uc + cutoff - origin.x) / cellMM), cells.x - 1)
+        let j0 = max(Int(((vc - cutoff - origin.y) / cellMM).rounded(.down)), 0), j1 = min(Int((vc + cutoff - origin.y) / cellMM), cells.y - 1)
+        guard i0 <= i1, j0 <= j1 else { return Self.column(beamletID: beamlet.id, sortedKeys: []) }
+        var capacity = 0
+        for j in j0...j1 { capacity += cellStarts[j * cells.x + i1 + 1] - cellStarts[j * cells.x + i0] }
+        // Entries as (row << 32 | dose bits): positive floats keep their order as bit patterns, rows sort by the high half.
+        var keys = [UInt64](repeating: 0, count: capacity)
+        var kept = 0
         var maximum: Float = 0
-        if i0 <= i1, j0 <= j1 {
-            for j in j0...j1 {
-                for i in i0...i1 {
-                    let c = j * cells.x + i
-                    for e in cellStarts[c]..<cellStarts[c + 1] {
-                        let n = Int(order[e])
-                        let du = Double(uMM[n]) - uc, dv = Double(vMM[n]) - vc
-                        let depth = Double(depthMM[n])
-                        let node = min(max(Int(depth / kernel.depthSpacingMM - 0.5), 0), depthReachMM.count - 2)
-                        let reach = max(depthReachMM[node], depthReachMM[node + 1])
-                        guard abs(du) <= reach, abs(dv) <= reach else { continue }
-                        let gy = Float(kernel.value(depthMM: depth, uMM: du, vMM: dv) * Double(inverseSquare[n]))
-                        guard gy > 0 else { continue }
-                        entries.append((rows[n], gy))
-                        maximum = max(maximum, gy)
+        kernel.valuesGy.withUnsafeBufferPointer { table in
+            keys.withUnsafeMutableBufferPointer { out in
+                for j in j0...j1 {
+                    for i in i0...i1 {
+                        let c = j * cells.x + i
+                        let bound = max(cellLow[c].x - uc, uc - cellHigh[c].x, cellLow[c].y - vc, vc - cellHigh[c].y)
+                        for e in cellStarts[c]..<cellStarts[c + 1] {
+                            let voxel = voxels[e]
+                            let reach = voxel.reachMM
+                            if reach < bound { break }
+                            let du = Double(voxel.uMM) - uc, dv = Double(voxel.vMM) - vc
+                            guard abs(du) <= reach, abs(dv) <= reach else { continue }
+                            let value = kernel.value(depthNode: Int(voxel.depthNode), depthFraction: voxel.depthFraction, uMM: du, vMM: dv, table: table)
+                            let gy = Float(value * Double(voxel.inverseSquare))
+                            guard gy > 0 else { continue }
+                            out[kept] = UInt64(UInt32(bitPattern: voxel.row)) << 32 | UInt64(gy.bitPattern)
+                            kept += 1
+                            maximum = max(maximum, gy)
+                        }
                     }
                 }
             }
         }
         let cut = Float(Double(maximum) * thresholdRelative)
-        entries = entries.filter { $0.gy >= cut }
-        entries.sort { $0.row < $1.row }
-        return BeamletColumn(beamletID: beamlet.id, rowIndices: entries.map(\.row), doseGy: entries.map(\.gy),
-                             uncertaintyGy: [Float](repeating: 0, count: entries.count), bookkeeping: EnergyBookkeeping())
+        var selected = 0
+        for n in 0..<kept where Float(bitPattern: UInt32(truncatingIfNeeded: keys[n])) >= cut {
+            keys[selected] = keys[n]
+            selected += 1
+        }
+        keys.removeLast(keys.count - selected)
+        Self.sortByRow(&keys)
+        return Self.column(beamletID: beamlet.id, sortedKeys: keys)
+    }
+
+    /// The column of entries `sortedKeys` (row << 32 | dose bits, increasing rows).
+    private static func column(beamletID: Int, sortedKeys keys: [UInt64]) -> BeamletColumn {
+        BeamletColumn(beamletID: beamletID, rowIndices: keys.map { Int32(truncatingIfNeeded: $0 >> 32) },
+                      doseGy: keys.map { Float(bitPattern: UInt32(truncatingIfNeeded: $0)) },
+                      uncertaintyGy: [Float](repeating: 0, count: keys.count), bookkeeping: EnergyBookkeeping())
+    }
+
+    /// Sorts `keys` by their high 32 bits (non-negative rows, each at most once): least-significant-digit radix sort
+    /// in 11-bit digits, as many passes as the largest row needs.
+    static func sortByRow(_ keys: inout [UInt64]) {
+        guard keys.count > 1, let largest = keys.max() else { return }
+        let bits = 11, mask = UInt64(1 << bits - 1)
+        var scratch = [UInt64](repeating: 0, count: keys.count)
+        var counts = [Int](repeating: 0, count: 1 << bits)
+        var shift = 32
+        while largest >> shift > 0 {
+            for n in counts.indices { counts[n] = 0 }
+            for key in keys { counts[Int(key >> shift & mask)] += 1 }
+            var total = 0
+            for n in counts.indices { let c = counts[n]; counts[n] = total; total += c }
+            for key in keys {
+                let d = Int(key >> shift & mask)
+                scratch[counts[d]] = key
+                counts[d] += 1
+            }
+            swap(&keys, &scratch)
+            shift += bits
+        }
     }
 }

@@ -45,16 +45,16 @@ public struct PencilBeamCalculator: Sendable {
         }
         let reach = kernel.cutoffMM(thresholdRelative: thresholdRelative)
         let depthReach = kernel.reachByDepthMM(thresholdRelative: thresholdRelative)
+        let waterScale = RadiologicalDepthFan.waterScale(of: patient)
         var out = [BeamletColumn?](repeating: nil, count: beamletIDs.count)
         let byBeam = Dictionary(grouping: beamletIDs.indices, by: { geometry.beamlets[beamletIDs[$0]].beamIndex })
         for b in byBeam.keys.sorted() {
             let slots = byBeam[b]!
             let beamlets = slots.map { geometry.beamlets[beamletIDs[$0]] }
-            let voxels = try BeamVoxels(patient: patient, beam: geometry.beams[b], beamlets: beamlets,
-                                        halfWidthMM: reach, cellMM: kernel.bixelMM)
+            let voxels = try BeamVoxels(patient: patient, waterScale: waterScale, beam: geometry.beams[b], beamlets: beamlets, halfWidthMM: reach,
+                                        cellMM: kernel.bixelMM, kernel: kernel, depthReachMM: depthReach)
             for (slot, beamlet) in zip(slots, beamlets) {
-                out[slot] = voxels.column(beamlet: beamlet, kernel: kernel, reachMM: reach, depthReachMM: depthReach,
-                                          thresholdRelative: thresholdRelative)
+                out[slot] = voxels.column(beamlet: beamlet, kernel: kernel, reachMM: reach, thresholdRelative: thresholdRelative)
             }
         }
         return out.map { $0! }

@@ -53,21 +53,33 @@ public struct PencilBeamKernel: Sendable, Hashable {
     /// Depths above the first node take the first node's value, depths below the last node the last node's;
     /// off-axis distances beyond the table give 0.
     @inline(__always) public func value(depthMM: Double, uMM: Double, vMM: Double) -> Double {
+        let (k, fz) = depthNode(depthMM: depthMM)
+        return valuesGy.withUnsafeBufferPointer { value(depthNode: k, depthFraction: fz, uMM: uMM, vMM: vMM, table: $0) }
+    }
+
+    /// The depth node k below `depthMM` (clamped to the table) and the fraction towards node k + 1 with which
+    /// ``value(depthMM:uMM:vMM:)`` interpolates: a voxel's depth part, shared by every beamlet that reaches it.
+    @inline(__always) func depthNode(depthMM: Double) -> (node: Int, fraction: Double) {
+        let z = min(max(depthMM / depthSpacingMM - 0.5, 0), Double(depthCount - 1) - 1e-9)
+        let k = min(Int(z), depthCount - 2)
+        return (k, z - Double(k))
+    }
+
+    /// K at the depth given by ``depthNode(depthMM:)`` and off-axis (`uMM`, `vMM`), `table` = ``valuesGy``: the same
+    /// arithmetic as ``value(depthMM:uMM:vMM:)``, so the same value to the bit.
+    @inline(__always) func value(depthNode k: Int, depthFraction fz: Double, uMM: Double, vMM: Double, table t: UnsafeBufferPointer<Float>) -> Double {
         let n = lateralCount
         let x = abs(uMM) / lateralSpacingMM, y = abs(vMM) / lateralSpacingMM
         guard x < Double(n - 1), y < Double(n - 1) else { return 0 }
-        let z = min(max(depthMM / depthSpacingMM - 0.5, 0), Double(depthCount - 1) - 1e-9)
-        let i = Int(x), j = Int(y), k = min(Int(z), depthCount - 2)
-        let fx = x - Double(i), fy = y - Double(j), fz = z - Double(k)
-        return valuesGy.withUnsafeBufferPointer { t in
-            func plane(_ k: Int) -> Double {
-                let b = (k * n + j) * n + i
-                let low = Double(t[b]) * (1 - fx) + Double(t[b + 1]) * fx
-                let high = Double(t[b + n]) * (1 - fx) + Double(t[b + n + 1]) * fx
-                return low * (1 - fy) + high * fy
-            }
-            return plane(k) * (1 - fz) + plane(k + 1) * fz
+        let i = Int(x), j = Int(y)
+        let fx = x - Double(i), fy = y - Double(j)
+        func plane(_ k: Int) -> Double {
+            let b = (k * n + j) * n + i
+            let low = Double(t[b]) * (1 - fx) + Double(t[b + 1]) * fx
+            let high = Double(t[b + n]) * (1 - fx) + Double(t[b + n + 1]) * fx
+            return low * (1 - fy) + high * fy
         }
+        return plane(k) * (1 - fz) + plane(k + 1) * fz
     }
 
     /// Dose (Gy per unit weight) at radiological depth `depthMM`, projected off-axis (`uMM`, `vMM`) and distance

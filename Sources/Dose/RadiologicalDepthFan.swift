@@ -19,8 +19,16 @@ struct RadiologicalDepthFan {
     /// Depth at plane m of ray (i, j): `depths[(j·rays.x + i)·planes + m]`.
     let depths: [Float]
 
-    /// Traces the rays of `beam` covering [lowMM, highMM] of the isocentre plane through `patient`.
-    init(patient: PatientModel, beam: Beam, lowMM: SIMD2<Double>, highMM: SIMD2<Double>) {
+    /// The water-equivalent scale of every voxel of `patient`: density × electron-density ratio relative to the
+    /// kernel's water. Computed once per patient and shared by the fans of its beams.
+    static func waterScale(of patient: PatientModel) -> [Float] {
+        let kernelWater = Material.softTissue.electronDensityRatio
+        return zip(patient.densityGPerCC, patient.materials).map { Float($0 * $1.electronDensityRatio / kernelWater) }
+    }
+
+    /// Traces the rays of `beam` covering [lowMM, highMM] of the isocentre plane through `patient`, whose
+    /// ``waterScale(of:)`` is `scale`.
+    init(patient: PatientModel, scale: [Float], beam: Beam, lowMM: SIMD2<Double>, highMM: SIMD2<Double>) {
         let g = patient.grid
         let pitch = min(g.spacingMM.x, g.spacingMM.y, g.spacingMM.z) / 2
         self.lowMM = lowMM
@@ -38,30 +46,66 @@ struct RadiologicalDepthFan {
         stepMM = pitch
         firstAxisDistanceMM = zLow
         planes = max(Int(((zHigh - zLow) / pitch).rounded(.up)) + 1, 2)
-        let kernelWater = Material.softTissue.electronDensityRatio
-        let scale = zip(patient.densityGPerCC, patient.materials).map { Float($0 * $1.electronDensityRatio / kernelWater) }
         var depths = [Float](repeating: 0, count: rays.x * rays.y * planes)
         let inverseSpacing = 1 / g.spacingMM, origin = g.originMM
         let u = beam.uAxis, v = beam.vAxis
-        for j in 0..<rays.y {
-            for i in 0..<rays.x {
-                let pu = lowMM.x + Double(i) * pitch, pv = lowMM.y + Double(j) * pitch
-                let direction = axis * sad + u * pu + v * pv
-                let pathPerZ = (direction * direction).sum().squareRoot() / sad
-                let perZ = direction / sad
-                var depth = 0.0
-                let base = (j * rays.x + i) * planes
-                depths[base] = 0
-                for m in 1..<planes {
-                    let zMid = zLow + (Double(m) - 0.5) * pitch
-                    let c = ((source + perZ * zMid - origin) * inverseSpacing).rounded(.toNearestOrAwayFromZero)
-                    let x = Int(c.x), y = Int(c.y), z = Int(c.z)
-                    if g.contains(x, y, z) { depth += Double(scale[g.index(x, y, z)]) * pitch * pathPerZ }
-                    depths[base + m] = Float(depth)
+        let planeCount = planes, rayCount = rays
+        depths.withUnsafeMutableBufferPointer { depths in
+            scale.withUnsafeBufferPointer { scale in
+                for j in 0..<rayCount.y {
+                    for i in 0..<rayCount.x {
+                        let pu = lowMM.x + Double(i) * pitch, pv = lowMM.y + Double(j) * pitch
+                        let direction = axis * sad + u * pu + v * pv
+                        let pathPerZ = (direction * direction).sum().squareRoot() / sad
+                        let perZ = direction / sad
+                        var depth = 0.0
+                        let base = (j * rayCount.x + i) * planeCount
+                        // Steps outside `inside` have their midpoint outside the grid: they add nothing.
+                        let inside = Self.stepsInGrid(g, source: source, perZ: perZ, firstZ: zLow, pitch: pitch, planes: planeCount)
+                        for m in inside {
+                            let zMid = zLow + (Double(m) - 0.5) * pitch
+                            let c = (source + perZ * zMid - origin) * inverseSpacing
+                            let x = Self.nearest(c.x), y = Self.nearest(c.y), z = Self.nearest(c.z)
+                            if g.contains(x, y, z) { depth += Double(scale[g.index(x, y, z)]) * pitch * pathPerZ }
+                            depths[base + m] = Float(depth)
+                        }
+                        if inside.upperBound < planeCount {
+                            for m in max(inside.upperBound, 1)..<planeCount { depths[base + m] = Float(depth) }
+                        }
+                    }
                 }
             }
         }
         self.depths = depths
+    }
+
+    /// A range of steps 1..<`planes` holding every step whose midpoint (axis distance `firstZ` + (m − ½)·`pitch` on the
+    /// ray source + `perZ`·z) lies in a voxel of `g` (a superset: the caller tests each step). The index coordinate
+    /// along each axis is linear in z; the range keeps the z where all three lie within [−1, n] (half a voxel beyond the
+    /// grid's rounding limits, far more than the rounding of these operations), widened by 2 steps.
+    static func stepsInGrid(_ g: Grid, source: SIMD3<Double>, perZ: SIMD3<Double>, firstZ: Double, pitch: Double, planes: Int) -> Range<Int> {
+        var from = -Double.infinity, to = Double.infinity
+        let counts = SIMD3(Double(g.nx), Double(g.ny), Double(g.nz))
+        for a in 0..<3 {
+            let offset = (source[a] - g.originMM[a]) / g.spacingMM[a], slope = perZ[a] / g.spacingMM[a]
+            if slope == 0 {
+                if offset < -1 || offset > counts[a] { return 1..<1 }
+                continue
+            }
+            let z1 = (-1 - offset) / slope, z2 = (counts[a] - offset) / slope
+            from = max(from, min(z1, z2)); to = min(to, max(z1, z2))
+        }
+        guard from.isFinite, to.isFinite, from <= to else { return from <= to ? 1..<planes : 1..<1 }
+        let first = max(((from - firstZ) / pitch + 0.5).rounded(.down) - 2, 1)
+        let last = min(((to - firstZ) / pitch + 0.5).rounded(.up) + 2, Double(planes - 1))
+        return first <= last ? Int(first)..<(Int(last) + 1) : 1..<1
+    }
+
+    /// `Int(x.rounded(.toNearestOrAwayFromZero))` without the library call: truncation, then the exact remainder
+    /// x − trunc(x) decides (halves away from zero), so the result is the same for every x in Int's range.
+    @inline(__always) static func nearest(_ x: Double) -> Int {
+        let t = Int(x), remainder = x - Double(t)
+        return remainder >= 0.5 ? t + 1 : remainder <= -0.5 ? t - 1 : t
     }
 
     /// Radiological depth (mm) of the point projected at (`uMM`, `vMM`) at axis distance `axisDistanceMM`.
