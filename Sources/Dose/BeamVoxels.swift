@@ -68,39 +68,56 @@ struct BeamVoxels {
         origin = lo; self.cellMM = cellMM
         let cellCount = SIMD2(Int(((hi.x - lo.x) / cellMM).rounded(.down)) + 1, Int(((hi.y - lo.y) / cellMM).rounded(.down)) + 1)
         cells = cellCount
-        let count = rows.count
-        var unsorted: [Voxel] = [], keys = [Int](repeating: 0, count: count)
-        unsorted.reserveCapacity(count)
+        let count = rows.count, cellTotal = cellCount.x * cellCount.y
+        // The voxels in cell order (counting sort, grid order within a cell) ...
+        var cellOf = [Int32](repeating: 0, count: count)
+        var cellStarts = [Int](repeating: 0, count: cellTotal + 1)
         for n in 0..<count {
-            let depth = Double(Float(fan.depthMM(uMM: Double(us[n]), vMM: Double(vs[n]), axisDistanceMM: zs[n])))
-            let node = min(max(Int(depth / kernel.depthSpacingMM - 0.5), 0), nodeCount - 1)
-            let (k, fz) = kernel.depthNode(depthMM: depth)
-            unsorted.append(Voxel(reachMM: nodeReach[node], depthFraction: fz, row: rows[n], uMM: us[n], vMM: vs[n],
-                                  inverseSquare: Float(sad * sad / (zs[n] * zs[n])), depthNode: Int32(k)))
             let cell = min(max(Int((Double(us[n]) - lo.x) / cellMM), 0), cellCount.x - 1)
                 + cellCount.x * min(max(Int((Double(vs[n]) - lo.y) / cellMM), 0), cellCount.y - 1)
-            keys[n] = cell * levels.count + nodeRank[node]
+            cellOf[n] = Int32(cell)
+            cellStarts[cell + 1] += 1
         }
-        // One stable counting sort by (cell, reach rank): cells in order, decreasing reach within a cell.
-        var starts = [Int](repeating: 0, count: cellCount.x * cellCount.y * levels.count + 1)
-        for key in keys { starts[key + 1] += 1 }
-        for c in 1..<starts.count { starts[c] += starts[c - 1] }
-        var sorted = unsorted
-        for (n, key) in keys.enumerated() { sorted[starts[key]] = unsorted[n]; starts[key] += 1 }
-        var cellStarts = [Int](repeating: 0, count: cellCount.x * cellCount.y + 1)
-        for c in 0..<(cellCount.x * cellCount.y) { cellStarts[c + 1] = starts[(c + 1) * levels.count - 1] }
-        var low = [SIMD2<Double>](repeating: .zero, count: cellStarts.count - 1), high = low
-        for c in 0..<(cellStarts.count - 1) where cellStarts[c] < cellStarts[c + 1] {
+        for c in 0..<cellTotal { cellStarts[c + 1] += cellStarts[c] }
+        var next = cellStarts, order = [Int32](repeating: 0, count: count)
+        for n in 0..<count {
+            let c = Int(cellOf[n])
+            order[next[c]] = Int32(n)
+            next[c] += 1
+        }
+        // ... then cell by cell (neighbouring rays of the fan: its depths stay in cache) each voxel's depth and the
+        // cell's stable counting sort by reach rank.
+        var voxels = [Voxel](repeating: Voxel(reachMM: 0, depthFraction: 0, row: 0, uMM: 0, vMM: 0, inverseSquare: 0, depthNode: 0), count: count)
+        var cellVoxels: [Voxel] = [], ranks: [Int] = [], rankStarts = [Int](repeating: 0, count: levels.count + 1)
+        var low = [SIMD2<Double>](repeating: .zero, count: cellTotal), high = low
+        for c in 0..<cellTotal where cellStarts[c] < cellStarts[c + 1] {
+            cellVoxels.removeAll(keepingCapacity: true)
+            ranks.removeAll(keepingCapacity: true)
+            for r in rankStarts.indices { rankStarts[r] = 0 }
             var l = SIMD2(Double.infinity, .infinity), h = -l
             for e in cellStarts[c]..<cellStarts[c + 1] {
-                let p = SIMD2(Double(sorted[e].uMM), Double(sorted[e].vMM))
+                let n = Int(order[e])
+                let depth = Double(Float(fan.depthMM(uMM: Double(us[n]), vMM: Double(vs[n]), axisDistanceMM: zs[n])))
+                let node = min(max(Int(depth / kernel.depthSpacingMM - 0.5), 0), nodeCount - 1)
+                let (k, fz) = kernel.depthNode(depthMM: depth)
+                cellVoxels.append(Voxel(reachMM: nodeReach[node], depthFraction: fz, row: rows[n], uMM: us[n], vMM: vs[n],
+                                        inverseSquare: Float(sad * sad / (zs[n] * zs[n])), depthNode: Int32(k)))
+                ranks.append(nodeRank[node])
+                rankStarts[nodeRank[node] + 1] += 1
+                let p = SIMD2(Double(us[n]), Double(vs[n]))
                 l = pointwiseMin(l, p); h = pointwiseMax(h, p)
+            }
+            for r in 0..<levels.count { rankStarts[r + 1] += rankStarts[r] }
+            let base = cellStarts[c]
+            for (m, r) in ranks.enumerated() {
+                voxels[base + rankStarts[r]] = cellVoxels[m]
+                rankStarts[r] += 1
             }
             low[c] = l; high[c] = h
         }
         self.cellStarts = cellStarts
         cellLow = low; cellHigh = high
-        voxels = sorted
+        self.voxels = voxels
     }
 
     /// A range of 0..<`count` holding every i with z(i) = c + d·i > 1 and `low` ≤ (a + b·i)/z(i) ≤ `high` (a superset:
@@ -127,22 +144,34 @@ struct BeamVoxels {
         return first <= last ? Int(first)..<(Int(last) + 1) : 0..<0
     }
 
+    /// Buffers that ``column(beamlet:kernel:reachMM:thresholdRelative:scratch:)`` reuses from column to column.
+    struct Scratch {
+        var keys: [UInt64] = []
+        var sorted: [UInt64] = []
+        var counts = [Int](repeating: 0, count: 1 << BeamVoxels.digitBits)
+    }
+
     /// The column of `beamlet` (one of those given at construction); `reachMM` is the kernel's cut-off (the
     /// construction's half width). Voxels farther than their reach from the beamlet centre in u or v are skipped:
     /// the kernel is below the threshold there.
-    func column(beamlet: Beamlet, kernel: PencilBeamKernel, reachMM cutoff: Double, thresholdRelative: Double) -> BeamletColumn {
+    func column(beamlet: Beamlet, kernel: PencilBeamKernel, reachMM cutoff: Double, thresholdRelative: Double,
+                scratch: inout Scratch) -> BeamletColumn {
         let uc = beamlet.uMM, vc = beamlet.vMM
         let i0 = max(Int(((uc - cutoff - origin.x) / cellMM).rounded(.down)), 0), i1 = min(Int((uc + cutoff - origin.x) / cellMM), cells.x - 1)
         let j0 = max(Int(((vc - cutoff - origin.y) / cellMM).rounded(.down)), 0), j1 = min(Int((vc + cutoff - origin.y) / cellMM), cells.y - 1)
-        guard i0 <= i1, j0 <= j1 else { return Self.column(beamletID: beamlet.id, sortedKeys: []) }
+        guard i0 <= i1, j0 <= j1 else { return Self.column(beamletID: beamlet.id, sortedKeys: UnsafeBufferPointer(start: nil, count: 0)) }
         var capacity = 0
         for j in j0...j1 { capacity += cellStarts[j * cells.x + i1 + 1] - cellStarts[j * cells.x + i0] }
+        if scratch.keys.count < capacity {
+            scratch.keys = [UInt64](repeating: 0, count: capacity)
+            scratch.sorted = scratch.keys
+        }
         // Entries as (row << 32 | dose bits): positive floats keep their order as bit patterns, rows sort by the high half.
-        var keys = [UInt64](repeating: 0, count: capacity)
         var kept = 0
         var maximum: Float = 0
+        let inverseSpacing = kernel.exactInverseLateralSpacing
         kernel.valuesGy.withUnsafeBufferPointer { table in
-            keys.withUnsafeMutableBufferPointer { out in
+            scratch.keys.withUnsafeMutableBufferPointer { out in
                 for j in j0...j1 {
                     for i in i0...i1 {
                         let c = j * cells.x + i
@@ -153,7 +182,12 @@ struct BeamVoxels {
                             if reach < bound { break }
                             let du = Double(voxel.uMM) - uc, dv = Double(voxel.vMM) - vc
                             guard abs(du) <= reach, abs(dv) <= reach else { continue }
-                            let value = kernel.value(depthNode: Int(voxel.depthNode), depthFraction: voxel.depthFraction, uMM: du, vMM: dv, table: table)
+                            let value = if let inverseSpacing {
+                                kernel.value(depthNode: Int(voxel.depthNode), depthFraction: voxel.depthFraction,
+                                             lateralX: abs(du) * inverseSpacing, lateralY: abs(dv) * inverseSpacing, table: table)
+                            } else {
+                                kernel.value(depthNode: Int(voxel.depthNode), depthFraction: voxel.depthFraction, uMM: du, vMM: dv, table: table)
+                            }
                             let gy = Float(value * Double(voxel.inverseSquare))
                             guard gy > 0 else { continue }
                             out[kept] = UInt64(UInt32(bitPattern: voxel.row)) << 32 | UInt64(gy.bitPattern)
@@ -166,42 +200,58 @@ struct BeamVoxels {
         }
         let cut = Float(Double(maximum) * thresholdRelative)
         var selected = 0
-        for n in 0..<kept where Float(bitPattern: UInt32(truncatingIfNeeded: keys[n])) >= cut {
-            keys[selected] = keys[n]
-            selected += 1
+        scratch.keys.withUnsafeMutableBufferPointer { keys in
+            for n in 0..<kept where Float(bitPattern: UInt32(truncatingIfNeeded: keys[n])) >= cut {
+                keys[selected] = keys[n]
+                selected += 1
+            }
         }
-        keys.removeLast(keys.count - selected)
-        Self.sortByRow(&keys)
-        return Self.column(beamletID: beamlet.id, sortedKeys: keys)
+        let inKeys = Self.sortByRow(count: selected, &scratch)
+        return (inKeys ? scratch.keys : scratch.sorted).withUnsafeBufferPointer {
+            Self.column(beamletID: beamlet.id, sortedKeys: UnsafeBufferPointer(rebasing: $0[0..<selected]))
+        }
     }
 
     /// The column of entries `sortedKeys` (row << 32 | dose bits, increasing rows).
-    private static func column(beamletID: Int, sortedKeys keys: [UInt64]) -> BeamletColumn {
+    private static func column(beamletID: Int, sortedKeys keys: UnsafeBufferPointer<UInt64>) -> BeamletColumn {
         BeamletColumn(beamletID: beamletID, rowIndices: keys.map { Int32(truncatingIfNeeded: $0 >> 32) },
                       doseGy: keys.map { Float(bitPattern: UInt32(truncatingIfNeeded: $0)) },
                       uncertaintyGy: [Float](repeating: 0, count: keys.count), bookkeeping: EnergyBookkeeping())
     }
 
-    /// Sorts `keys` by their high 32 bits (non-negative rows, each at most once): least-significant-digit radix sort
-    /// in 11-bit digits, as many passes as the largest row needs.
-    static func sortByRow(_ keys: inout [UInt64]) {
-        guard keys.count > 1, let largest = keys.max() else { return }
-        let bits = 11, mask = UInt64(1 << bits - 1)
-        var scratch = [UInt64](repeating: 0, count: keys.count)
-        var counts = [Int](repeating: 0, count: 1 << bits)
-        var shift = 32
-        while largest >> shift > 0 {
-            for n in counts.indices { counts[n] = 0 }
-            for key in keys { counts[Int(key >> shift & mask)] += 1 }
-            var total = 0
-            for n in counts.indices { let c = counts[n]; counts[n] = total; total += c }
-            for key in keys {
-                let d = Int(key >> shift & mask)
-                scratch[counts[d]] = key
-                counts[d] += 1
+    /// Bits of one radix-sort digit.
+    static let digitBits = 11
+
+    /// Sorts the first `count` of `scratch.keys` by their high 32 bits (non-negative rows, each at most once):
+    /// least-significant-digit radix sort in 11-bit digits, as many passes as the largest row needs, alternating
+    /// between `keys` and `sorted`. Returns true when the result is in `keys`, false when in `sorted`.
+    static func sortByRow(count: Int, _ scratch: inout Scratch) -> Bool {
+        guard count > 1 else { return true }
+        let mask = UInt64(1 << digitBits - 1)
+        var inKeys = true
+        scratch.keys.withUnsafeMutableBufferPointer { keys in
+            scratch.sorted.withUnsafeMutableBufferPointer { sorted in
+                scratch.counts.withUnsafeMutableBufferPointer { counts in
+                    var largest: UInt64 = 0
+                    for n in 0..<count { largest = max(largest, keys[n]) }
+                    var shift = 32
+                    while largest >> shift > 0 {
+                        let (from, to) = inKeys ? (keys, sorted) : (sorted, keys)
+                        for n in counts.indices { counts[n] = 0 }
+                        for n in 0..<count { counts[Int(from[n] >> shift & mask)] += 1 }
+                        var total = 0
+                        for n in counts.indices { let c = counts[n]; counts[n] = total; total += c }
+                        for n in 0..<count {
+                            let key = from[n], d = Int(key >> shift & mask)
+                            to[counts[d]] = key
+                            counts[d] += 1
+                        }
+                        inKeys.toggle()
+                        shift += digitBits
+                    }
+                }
             }
-            swap(&keys, &scratch)
-            shift += bits
         }
+        return inKeys
     }
 }

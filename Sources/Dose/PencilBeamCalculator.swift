@@ -47,6 +47,7 @@ public struct PencilBeamCalculator: Sendable {
         let depthReach = kernel.reachByDepthMM(thresholdRelative: thresholdRelative)
         let waterScale = RadiologicalDepthFan.waterScale(of: patient)
         var out = [BeamletColumn?](repeating: nil, count: beamletIDs.count)
+        var scratch = BeamVoxels.Scratch()
         let byBeam = Dictionary(grouping: beamletIDs.indices, by: { geometry.beamlets[beamletIDs[$0]].beamIndex })
         for b in byBeam.keys.sorted() {
             let slots = byBeam[b]!
@@ -54,7 +55,8 @@ public struct PencilBeamCalculator: Sendable {
             let voxels = try BeamVoxels(patient: patient, waterScale: waterScale, beam: geometry.beams[b], beamlets: beamlets, halfWidthMM: reach,
                                         cellMM: kernel.bixelMM, kernel: kernel, depthReachMM: depthReach)
             for (slot, beamlet) in zip(slots, beamlets) {
-                out[slot] = voxels.column(beamlet: beamlet, kernel: kernel, reachMM: reach, thresholdRelative: thresholdRelative)
+                out[slot] = voxels.column(beamlet: beamlet, kernel: kernel, reachMM: reach, thresholdRelative: thresholdRelative,
+                                          scratch: &scratch)
             }
         }
         return out.map { $0! }

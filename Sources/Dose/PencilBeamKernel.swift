@@ -68,8 +68,14 @@ public struct PencilBeamKernel: Sendable, Hashable {
     /// K at the depth given by ``depthNode(depthMM:)`` and off-axis (`uMM`, `vMM`), `table` = ``valuesGy``: the same
     /// arithmetic as ``value(depthMM:uMM:vMM:)``, so the same value to the bit.
     @inline(__always) func value(depthNode k: Int, depthFraction fz: Double, uMM: Double, vMM: Double, table t: UnsafeBufferPointer<Float>) -> Double {
-        let n = lateralCount
         let x = abs(uMM) / lateralSpacingMM, y = abs(vMM) / lateralSpacingMM
+        return value(depthNode: k, depthFraction: fz, lateralX: x, lateralY: y, table: t)
+    }
+
+    /// The same with the lateral node coordinates x = |u|/spacing and y = |v|/spacing given.
+    @inline(__always) func value(depthNode k: Int, depthFraction fz: Double, lateralX x: Double, lateralY y: Double,
+                                 table t: UnsafeBufferPointer<Float>) -> Double {
+        let n = lateralCount
         guard x < Double(n - 1), y < Double(n - 1) else { return 0 }
         let i = Int(x), j = Int(y)
         let fx = x - Double(i), fy = y - Double(j)
@@ -87,6 +93,12 @@ public struct PencilBeamKernel: Sendable, Hashable {
     @inline(__always) public func doseGy(depthMM: Double, uMM: Double, vMM: Double, axisDistanceMM: Double) -> Double {
         let s = sadMM / axisDistanceMM
         return value(depthMM: depthMM, uMM: uMM, vMM: vMM) * s * s
+    }
+
+    /// 1 / ``lateralSpacingMM`` when multiplying by it is exactly dividing by the spacing (a power of two), else nil.
+    var exactInverseLateralSpacing: Double? {
+        let inverse = 1 / lateralSpacingMM
+        return lateralSpacingMM.significandBitPattern == 0 && inverse * lateralSpacingMM == 1 ? inverse : nil
     }
 
     /// Lateral reach (mm, per axis on the isocentre plane) at every depth node: one node past the outermost node of
