@@ -21,6 +21,13 @@ struct BeamVoxels {
         var depthNode: Int32
     }
 
+    /// A voxel projected onto the isocentre plane: axis distance z (mm), dose-grid index, (u, v) in mm.
+    struct Projected {
+        var z: Double
+        var row: Int32
+        var u: Float, v: Float
+    }
+
     /// The voxels in cell order, within a cell by decreasing reach (then grid index).
     let voxels: [Voxel]
     /// Voxels of cell c are `cellStarts[c]..<cellStarts[c + 1]`.
@@ -38,7 +45,7 @@ struct BeamVoxels {
         let hi = SIMD2(beamlets.map(\.uMM).max()!, beamlets.map(\.vMM).max()!) + halfWidthMM
         let g = patient.grid
         let source = beam.sourceMM, axis = beam.directionLPS, u = beam.uAxis, sad = beam.sadMM
-        var rows: [Int32] = [], us: [Float] = [], vs: [Float] = [], zs: [Double] = []
+        var projected: [Projected] = []
         for k in 0..<g.nz {
             for j in 0..<g.ny {
                 let p0 = g.position(0, j, k) - source
@@ -53,8 +60,7 @@ struct BeamVoxels {
                     let s = sad / z
                     let pu = (u0 + Double(i) * du) * s, pv = p0.z * s
                     guard pu >= lo.x, pu <= hi.x, pv >= lo.y, pv <= hi.y else { continue }
-                    rows.append(Int32(g.index(i, j, k)))
-                    us.append(Float(pu)); vs.append(Float(pv)); zs.append(z)
+                    projected.append(Projected(z: z, row: Int32(g.index(i, j, k)), u: Float(pu), v: Float(pv)))
                 }
             }
         }
@@ -68,21 +74,21 @@ struct BeamVoxels {
         origin = lo; self.cellMM = cellMM
         let cellCount = SIMD2(Int(((hi.x - lo.x) / cellMM).rounded(.down)) + 1, Int(((hi.y - lo.y) / cellMM).rounded(.down)) + 1)
         cells = cellCount
-        let count = rows.count, cellTotal = cellCount.x * cellCount.y
+        let count = projected.count, cellTotal = cellCount.x * cellCount.y
         // The voxels in cell order (counting sort, grid order within a cell) ...
         var cellOf = [Int32](repeating: 0, count: count)
         var cellStarts = [Int](repeating: 0, count: cellTotal + 1)
         for n in 0..<count {
-            let cell = min(max(Int((Double(us[n]) - lo.x) / cellMM), 0), cellCount.x - 1)
-                + cellCount.x * min(max(Int((Double(vs[n]) - lo.y) / cellMM), 0), cellCount.y - 1)
+            let cell = min(max(Int((Double(projected[n].u) - lo.x) / cellMM), 0), cellCount.x - 1)
+                + cellCount.x * min(max(Int((Double(projected[n].v) - lo.y) / cellMM), 0), cellCount.y - 1)
             cellOf[n] = Int32(cell)
             cellStarts[cell + 1] += 1
         }
         for c in 0..<cellTotal { cellStarts[c + 1] += cellStarts[c] }
-        var next = cellStarts, order = [Int32](repeating: 0, count: count)
+        var next = cellStarts, inCells = projected
         for n in 0..<count {
             let c = Int(cellOf[n])
-            order[next[c]] = Int32(n)
+            inCells[next[c]] = projected[n]
             next[c] += 1
         }
         // ... then cell by cell (neighbouring rays of the fan: its depths stay in cache) each voxel's depth and the
@@ -96,15 +102,15 @@ struct BeamVoxels {
             for r in rankStarts.indices { rankStarts[r] = 0 }
             var l = SIMD2(Double.infinity, .infinity), h = -l
             for e in cellStarts[c]..<cellStarts[c + 1] {
-                let n = Int(order[e])
-                let depth = Double(Float(fan.depthMM(uMM: Double(us[n]), vMM: Double(vs[n]), axisDistanceMM: zs[n])))
+                let v = inCells[e]
+                let depth = Double(Float(fan.depthMM(uMM: Double(v.u), vMM: Double(v.v), axisDistanceMM: v.z)))
                 let node = min(max(Int(depth / kernel.depthSpacingMM - 0.5), 0), nodeCount - 1)
                 let (k, fz) = kernel.depthNode(depthMM: depth)
-                cellVoxels.append(Voxel(reachMM: nodeReach[node], depthFraction: fz, row: rows[n], uMM: us[n], vMM: vs[n],
-                                        inverseSquare: Float(sad * sad / (zs[n] * zs[n])), depthNode: Int32(k)))
+                cellVoxels.append(Voxel(reachMM: nodeReach[node], depthFraction: fz, row: v.row, uMM: v.u, vMM: v.v,
+                                        inverseSquare: Float(sad * sad / (v.z * v.z)), depthNode: Int32(k)))
                 ranks.append(nodeRank[node])
                 rankStarts[nodeRank[node] + 1] += 1
-                let p = SIMD2(Double(us[n]), Double(vs[n]))
+                let p = SIMD2(Double(v.u), Double(v.v))
                 l = pointwiseMin(l, p); h = pointwiseMax(h, p)
             }
             for r in 0..<levels.count { rankStarts[r + 1] += rankStarts[r] }
@@ -151,11 +157,12 @@ struct BeamVoxels {
         var counts = [Int](repeating: 0, count: 1 << BeamVoxels.digitBits)
     }
 
-    /// The column of `beamlet` (one of those given at construction); `reachMM` is the kernel's cut-off (the
-    /// construction's half width). Voxels farther than their reach from the beamlet centre in u or v are skipped:
-    /// the kernel is below the threshold there.
-    func column(beamlet: Beamlet, kernel: PencilBeamKernel, reachMM cutoff: Double, thresholdRelative: Double,
-                scratch: inout Scratch) -> BeamletColumn {
+    /// The column of `beamlet` (one of those given at construction); `cornerMaxima` is the kernel's
+    /// ``PencilBeamKernel/cornerMaxima()``, `reachMM` its cut-off (the construction's half width). Voxels farther than
+    /// their reach from the beamlet centre in u or v are skipped: the kernel is below the threshold there.
+    func column(beamlet: Beamlet, kernel: PencilBeamKernel, cornerMaxima: UnsafeBufferPointer<Float>, reachMM cutoff: Double,
+                thresholdRelative: Double, scratch: inout Scratch) -> BeamletColumn {
+        let lateralCount = kernel.lateralCount
         let uc = beamlet.uMM, vc = beamlet.vMM
         let i0 = max(Int(((uc - cutoff - origin.x) / cellMM).rounded(.down)), 0), i1 = min(Int((uc + cutoff - origin.x) / cellMM), cells.x - 1)
         let j0 = max(Int(((vc - cutoff - origin.y) / cellMM).rounded(.down)), 0), j1 = min(Int((vc + cutoff - origin.y) / cellMM), cells.y - 1)
@@ -169,32 +176,45 @@ struct BeamVoxels {
         // Entries as (row << 32 | dose bits): positive floats keep their order as bit patterns, rows sort by the high half.
         var kept = 0
         var maximum: Float = 0
-        let inverseSpacing = kernel.exactInverseLateralSpacing
+        // The threshold of the maximum so far: at most the column's final one. A voxel whose dose cannot reach it (the
+        // largest of the eight table nodes it interpolates, × its inverse square, with a 10⁻¹² margin for rounding) is
+        // below the final threshold too and cannot be the maximum: skipping it changes nothing. The cell of the beamlet
+        // centre goes first, so the running threshold is close to the final one early.
+        var runningCut: Float = 0
+        let n = lateralCount, limit = Double(lateralCount - 1)
+        let inverseSpacing = kernel.exactInverseLateralSpacing, spacing = kernel.lateralSpacingMM
         kernel.valuesGy.withUnsafeBufferPointer { table in
             scratch.keys.withUnsafeMutableBufferPointer { out in
-                for j in j0...j1 {
-                    for i in i0...i1 {
-                        let c = j * cells.x + i
-                        let bound = max(cellLow[c].x - uc, uc - cellHigh[c].x, cellLow[c].y - vc, vc - cellHigh[c].y)
-                        for e in cellStarts[c]..<cellStarts[c + 1] {
-                            let voxel = voxels[e]
-                            let reach = voxel.reachMM
-                            if reach < bound { break }
-                            let du = Double(voxel.uMM) - uc, dv = Double(voxel.vMM) - vc
-                            guard abs(du) <= reach, abs(dv) <= reach else { continue }
-                            let value = if let inverseSpacing {
-                                kernel.value(depthNode: Int(voxel.depthNode), depthFraction: voxel.depthFraction,
-                                             lateralX: abs(du) * inverseSpacing, lateralY: abs(dv) * inverseSpacing, table: table)
-                            } else {
-                                kernel.value(depthNode: Int(voxel.depthNode), depthFraction: voxel.depthFraction, uMM: du, vMM: dv, table: table)
-                            }
-                            let gy = Float(value * Double(voxel.inverseSquare))
-                            guard gy > 0 else { continue }
-                            out[kept] = UInt64(UInt32(bitPattern: voxel.row)) << 32 | UInt64(gy.bitPattern)
-                            kept += 1
-                            maximum = max(maximum, gy)
+                func visit(_ c: Int) {
+                    let bound = max(cellLow[c].x - uc, uc - cellHigh[c].x, cellLow[c].y - vc, vc - cellHigh[c].y)
+                    for e in cellStarts[c]..<cellStarts[c + 1] {
+                        let voxel = voxels[e]
+                        let reach = voxel.reachMM
+                        if reach < bound { break }
+                        let du = Double(voxel.uMM) - uc, dv = Double(voxel.vMM) - vc
+                        guard abs(du) <= reach, abs(dv) <= reach else { continue }
+                        let x = inverseSpacing.map { abs(du) * $0 } ?? abs(du) / spacing
+                        let y = inverseSpacing.map { abs(dv) * $0 } ?? abs(dv) / spacing
+                        guard x < limit, y < limit else { continue }
+                        let i = Int(x), j = Int(y)
+                        let b = (Int(voxel.depthNode) * n + j) * n + i
+                        let inverseSquare = Double(voxel.inverseSquare)
+                        guard Float(Double(cornerMaxima[b]) * inverseSquare * (1 + 1e-12)) >= runningCut else { continue }
+                        let value = kernel.interpolate(node: b, fx: x - Double(i), fy: y - Double(j), fz: voxel.depthFraction, table: table)
+                        let gy = Float(value * inverseSquare)
+                        guard gy > 0 else { continue }
+                        out[kept] = UInt64(UInt32(bitPattern: voxel.row)) << 32 | UInt64(gy.bitPattern)
+                        kept += 1
+                        if gy > maximum {
+                            maximum = gy
+                            runningCut = Float(Double(maximum) * thresholdRelative)
                         }
                     }
+                }
+                let centre = min(max(Int((uc - origin.x) / cellMM), i0), i1) + min(max(Int((vc - origin.y) / cellMM), j0), j1) * cells.x
+                visit(centre)
+                for j in j0...j1 {
+                    for i in i0...i1 where j * cells.x + i != centre { visit(j * cells.x + i) }
                 }
             }
         }

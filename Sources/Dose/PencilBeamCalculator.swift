@@ -48,15 +48,18 @@ public struct PencilBeamCalculator: Sendable {
         let waterScale = RadiologicalDepthFan.waterScale(of: patient)
         var out = [BeamletColumn?](repeating: nil, count: beamletIDs.count)
         var scratch = BeamVoxels.Scratch()
+        let cornerMaxima = kernel.cornerMaxima()
         let byBeam = Dictionary(grouping: beamletIDs.indices, by: { geometry.beamlets[beamletIDs[$0]].beamIndex })
         for b in byBeam.keys.sorted() {
             let slots = byBeam[b]!
             let beamlets = slots.map { geometry.beamlets[beamletIDs[$0]] }
             let voxels = try BeamVoxels(patient: patient, waterScale: waterScale, beam: geometry.beams[b], beamlets: beamlets, halfWidthMM: reach,
                                         cellMM: kernel.bixelMM, kernel: kernel, depthReachMM: depthReach)
-            for (slot, beamlet) in zip(slots, beamlets) {
-                out[slot] = voxels.column(beamlet: beamlet, kernel: kernel, reachMM: reach, thresholdRelative: thresholdRelative,
-                                          scratch: &scratch)
+            cornerMaxima.withUnsafeBufferPointer { maxima in
+                for (slot, beamlet) in zip(slots, beamlets) {
+                    out[slot] = voxels.column(beamlet: beamlet, kernel: kernel, cornerMaxima: maxima, reachMM: reach,
+                                              thresholdRelative: thresholdRelative, scratch: &scratch)
+                }
             }
         }
         return out.map { $0! }

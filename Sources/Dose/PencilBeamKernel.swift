@@ -78,14 +78,38 @@ public struct PencilBeamKernel: Sendable, Hashable {
         let n = lateralCount
         guard x < Double(n - 1), y < Double(n - 1) else { return 0 }
         let i = Int(x), j = Int(y)
-        let fx = x - Double(i), fy = y - Double(j)
-        func plane(_ k: Int) -> Double {
-            let b = (k * n + j) * n + i
+        return interpolate(node: (k * n + j) * n + i, fx: x - Double(i), fy: y - Double(j), fz: fz, table: t)
+    }
+
+    /// The trilinear interpolation between table node `b` = (k·n + j)·n + i and its seven neighbours towards
+    /// k + 1, j + 1 and i + 1 with fractions `fz`, `fy`, `fx`: the arithmetic of ``value(depthMM:uMM:vMM:)``.
+    @inline(__always) func interpolate(node b: Int, fx: Double, fy: Double, fz: Double, table t: UnsafeBufferPointer<Float>) -> Double {
+        let n = lateralCount
+        func plane(_ b: Int) -> Double {
             let low = Double(t[b]) * (1 - fx) + Double(t[b + 1]) * fx
             let high = Double(t[b + n]) * (1 - fx) + Double(t[b + n + 1]) * fx
             return low * (1 - fy) + high * fy
         }
-        return plane(k) * (1 - fz) + plane(k + 1) * fz
+        return plane(b) * (1 - fz) + plane(b + n * n) * fz
+    }
+
+    /// Per table node b = (k·n + j)·n + i with k < depthCount − 1 and i, j < n − 1: the largest of the eight
+    /// nodes ``interpolate(node:fx:fy:fz:table:)`` combines from b (+∞ elsewhere). Every interpolated value from b
+    /// is a convex combination of them, so at most this (up to rounding of relative order 10⁻¹⁵).
+    func cornerMaxima() -> [Float] {
+        let n = lateralCount
+        var maxima = [Float](repeating: .infinity, count: valuesGy.count)
+        for k in 0..<(depthCount - 1) {
+            for j in 0..<(n - 1) {
+                for i in 0..<(n - 1) {
+                    let b = (k * n + j) * n + i
+                    var m: Float = 0
+                    for c in [b, b + 1, b + n, b + n + 1] { m = max(m, valuesGy[c], valuesGy[c + n * n]) }
+                    maxima[b] = m
+                }
+            }
+        }
+        return maxima
     }
 
     /// Dose (Gy per unit weight) at radiological depth `depthMM`, projected off-axis (`uMM`, `vMM`) and distance
