@@ -45,10 +45,10 @@ public struct PencilBeamCalculator: Sendable {
         }
         let reach = kernel.cutoffMM(thresholdRelative: thresholdRelative)
         let depthReach = kernel.reachByDepthMM(thresholdRelative: thresholdRelative)
-        let waterScale = RadiologicalDepthFan.waterScale(of: patient)
+        let waterScale = PencilBeamCache.shared.waterScale(of: patient)
         var out = [BeamletColumn?](repeating: nil, count: beamletIDs.count)
         var scratch = BeamVoxels.Scratch()
-        let cornerMaxima = kernel.cornerMaxima()
+        let cornerMaxima = PencilBeamCache.shared.cornerMaxima(of: kernel)
         let byBeam = Dictionary(grouping: beamletIDs.indices, by: { geometry.beamlets[beamletIDs[$0]].beamIndex })
         for b in byBeam.keys.sorted() {
             let slots = byBeam[b]!
