@@ -52,25 +52,40 @@ struct RadiologicalDepthFan {
         let planeCount = planes, rayCount = rays
         depths.withUnsafeMutableBufferPointer { depths in
             scale.withUnsafeBufferPointer { scale in
+                func ray(_ i: Int, _ j: Int) -> (perZ: SIMD3<Double>, pathPerZ: Double, inside: Range<Int>, base: Int) {
+                    let pu = lowMM.x + Double(i) * pitch, pv = lowMM.y + Double(j) * pitch
+                    let direction = axis * sad + u * pu + v * pv
+                    let perZ = direction / sad
+                    // Steps outside `inside` have their midpoint outside the grid: they add nothing.
+                    return (perZ, (direction * direction).sum().squareRoot() / sad,
+                            Self.stepsInGrid(g, source: source, perZ: perZ, firstZ: zLow, pitch: pitch, planes: planeCount),
+                            (j * rayCount.x + i) * planeCount)
+                }
+                // Two neighbouring rays per pass: their independent sums overlap in the pipeline. Each ray's sum and
+                // stores are those of a ray traced alone: the steps of the pair's common range outside the ray's own
+                // range add nothing (their midpoints are outside the grid) and store the unchanged sum.
                 for j in 0..<rayCount.y {
-                    for i in 0..<rayCount.x {
-                        let pu = lowMM.x + Double(i) * pitch, pv = lowMM.y + Double(j) * pitch
-                        let direction = axis * sad + u * pu + v * pv
-                        let pathPerZ = (direction * direction).sum().squareRoot() / sad
-                        let perZ = direction / sad
-                        var depth = 0.0
-                        let base = (j * rayCount.x + i) * planeCount
-                        // Steps outside `inside` have their midpoint outside the grid: they add nothing.
-                        let inside = Self.stepsInGrid(g, source: source, perZ: perZ, firstZ: zLow, pitch: pitch, planes: planeCount)
-                        for m in inside {
+                    for i in stride(from: 0, to: rayCount.x, by: 2) {
+                        let a = ray(i, j), b = i + 1 < rayCount.x ? ray(i + 1, j) : a
+                        let steps = a.inside.isEmpty ? b.inside : b.inside.isEmpty ? a.inside
+                            : min(a.inside.lowerBound, b.inside.lowerBound)..<max(a.inside.upperBound, b.inside.upperBound)
+                        var depthA = 0.0, depthB = 0.0
+                        for m in steps {
                             let zMid = zLow + (Double(m) - 0.5) * pitch
-                            let c = (source + perZ * zMid - origin) * inverseSpacing
-                            let x = Self.nearest(c.x), y = Self.nearest(c.y), z = Self.nearest(c.z)
-                            if g.contains(x, y, z) { depth += Double(scale[g.index(x, y, z)]) * pitch * pathPerZ }
-                            depths[base + m] = Float(depth)
+                            let ca = (source + a.perZ * zMid - origin) * inverseSpacing
+                            let cb = (source + b.perZ * zMid - origin) * inverseSpacing
+                            let xa = Self.nearest(ca.x), ya = Self.nearest(ca.y), za = Self.nearest(ca.z)
+                            let xb = Self.nearest(cb.x), yb = Self.nearest(cb.y), zb = Self.nearest(cb.z)
+                            if g.contains(xa, ya, za) { depthA += Double(scale[g.index(xa, ya, za)]) * pitch * a.pathPerZ }
+                            if g.contains(xb, yb, zb) { depthB += Double(scale[g.index(xb, yb, zb)]) * pitch * b.pathPerZ }
+                            depths[a.base + m] = Float(depthA)
+                            depths[b.base + m] = Float(depthB)
                         }
-                        if inside.upperBound < planeCount {
-                            for m in max(inside.upperBound, 1)..<planeCount { depths[base + m] = Float(depth) }
+                        if steps.upperBound < planeCount {
+                            for m in max(steps.upperBound, 1)..<planeCount {
+                                depths[a.base + m] = Float(depthA)
+                                depths[b.base + m] = Float(depthB)
+                            }
                         }
                     }
                 }
