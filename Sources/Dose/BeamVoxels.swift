@@ -104,8 +104,9 @@ struct BeamVoxels {
             for e in cellStarts[c]..<cellStarts[c + 1] {
                 let v = inCells[e]
                 let depth = Double(Float(fan.depthMM(uMM: Double(v.u), vMM: Double(v.v), axisDistanceMM: v.z)))
-                let node = min(max(Int(depth / kernel.depthSpacingMM - 0.5), 0), nodeCount - 1)
-                let (k, fz) = kernel.depthNode(depthMM: depth)
+                let q = depth / kernel.depthSpacingMM
+                let node = min(max(Int(q - 0.5), 0), nodeCount - 1)
+                let (k, fz) = kernel.depthNode(depthInSpacings: q)
                 cellVoxels.append(Voxel(reachMM: nodeReach[node], depthFraction: fz, row: v.row, uMM: v.u, vMM: v.v,
                                         inverseSquare: Float(sad * sad / (v.z * v.z)), depthNode: Int32(k)))
                 ranks.append(nodeRank[node])

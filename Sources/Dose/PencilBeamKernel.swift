@@ -60,7 +60,12 @@ public struct PencilBeamKernel: Sendable, Hashable {
     /// The depth node k below `depthMM` (clamped to the table) and the fraction towards node k + 1 with which
     /// ``value(depthMM:uMM:vMM:)`` interpolates: a voxel's depth part, shared by every beamlet that reaches it.
     @inline(__always) func depthNode(depthMM: Double) -> (node: Int, fraction: Double) {
-        let z = min(max(depthMM / depthSpacingMM - 0.5, 0), Double(depthCount - 1) - 1e-9)
+        depthNode(depthInSpacings: depthMM / depthSpacingMM)
+    }
+
+    /// ``depthNode(depthMM:)`` of the depth in units of the node spacing (depth / ``depthSpacingMM``).
+    @inline(__always) func depthNode(depthInSpacings q: Double) -> (node: Int, fraction: Double) {
+        let z = min(max(q - 0.5, 0), Double(depthCount - 1) - 1e-9)
         let k = min(Int(z), depthCount - 2)
         return (k, z - Double(k))
     }
