@@ -19,6 +19,13 @@ struct RadiologicalDepthFan {
     /// Depth at plane m of ray (i, j): `depths[(j·rays.x + i)·planes + m]`.
     let depths: [Float]
 
+    /// A fan of given depths on a given lattice (`depths` laid out as the stored property).
+    init(lowMM: SIMD2<Double>, pitchMM: Double, rays: SIMD2<Int>, firstAxisDistanceMM: Double, planes: Int, depths: [Float]) {
+        self.lowMM = lowMM; self.pitchMM = pitchMM; self.rays = rays
+        self.firstAxisDistanceMM = firstAxisDistanceMM; stepMM = pitchMM; self.planes = planes
+        self.depths = depths
+    }
+
     /// The water-equivalent scale of every voxel of `patient`: density × electron-density ratio relative to the
     /// kernel's water. Computed once per patient and shared by the fans of its beams.
     static func waterScale(of patient: PatientModel) -> [Float] {
@@ -30,22 +37,15 @@ struct RadiologicalDepthFan {
     /// ``waterScale(of:)`` is `scale`.
     init(patient: PatientModel, scale: [Float], beam: Beam, lowMM: SIMD2<Double>, highMM: SIMD2<Double>) {
         let g = patient.grid
-        let pitch = min(g.spacingMM.x, g.spacingMM.y, g.spacingMM.z) / 2
+        let layout = Self.layout(grid: g, beam: beam, lowMM: lowMM, highMM: highMM)
+        let pitch = layout.pitchMM, zLow = layout.firstAxisDistanceMM
         self.lowMM = lowMM
         pitchMM = pitch
-        rays = SIMD2(max(Int(((highMM.x - lowMM.x) / pitch).rounded(.up)) + 1, 2), max(Int(((highMM.y - lowMM.y) / pitch).rounded(.up)) + 1, 2))
+        rays = layout.rays
         let source = beam.sourceMM, axis = beam.directionLPS, sad = beam.sadMM
-        var zLow = Double.infinity, zHigh = -Double.infinity
-        let extent = g.spacingMM * SIMD3(Double(g.nx), Double(g.ny), Double(g.nz))
-        for corner in 0..<8 {
-            let bits = SIMD3(Double(corner & 1), Double(corner >> 1 & 1), Double(corner >> 2 & 1))
-            let z = ((g.originMM - g.spacingMM / 2 + bits * extent - source) * axis).sum()
-            zLow = min(zLow, z); zHigh = max(zHigh, z)
-        }
-        zLow = max(zLow, 1)
         stepMM = pitch
         firstAxisDistanceMM = zLow
-        planes = max(Int(((zHigh - zLow) / pitch).rounded(.up)) + 1, 2)
+        planes = layout.planes
         var depths = [Float](repeating: 0, count: rays.x * rays.y * planes)
         let inverseSpacing = 1 / g.spacingMM, origin = g.originMM
         let u = beam.uAxis, v = beam.vAxis
@@ -92,6 +92,24 @@ struct RadiologicalDepthFan {
             }
         }
         self.depths = depths
+    }
+
+    /// The fan's lattice for `beam` over [lowMM, highMM] on `grid`: pitch and step (half the smallest voxel edge),
+    /// rays per axis, the first plane's axis distance (the nearest grid corner, at least 1 mm) and the plane count
+    /// (to the farthest corner).
+    static func layout(grid g: Grid, beam: Beam, lowMM: SIMD2<Double>, highMM: SIMD2<Double>)
+        -> (pitchMM: Double, rays: SIMD2<Int>, firstAxisDistanceMM: Double, planes: Int) {
+        let pitch = min(g.spacingMM.x, g.spacingMM.y, g.spacingMM.z) / 2
+        let rays = SIMD2(max(Int(((highMM.x - lowMM.x) / pitch).rounded(.up)) + 1, 2), max(Int(((highMM.y - lowMM.y) / pitch).rounded(.up)) + 1, 2))
+        var zLow = Double.infinity, zHigh = -Double.infinity
+        let extent = g.spacingMM * SIMD3(Double(g.nx), Double(g.ny), Double(g.nz))
+        for corner in 0..<8 {
+            let bits = SIMD3(Double(corner & 1), Double(corner >> 1 & 1), Double(corner >> 2 & 1))
+            let z = ((g.originMM - g.spacingMM / 2 + bits * extent - beam.sourceMM) * beam.directionLPS).sum()
+            zLow = min(zLow, z); zHigh = max(zHigh, z)
+        }
+        zLow = max(zLow, 1)
+        return (pitch, rays, zLow, max(Int(((zHigh - zLow) / pitch).rounded(.up)) + 1, 2))
     }
 
     /// A range of steps 1..<`planes` holding every step whose midpoint (axis distance `firstZ` + (m − ½)·`pitch` on the

@@ -26,7 +26,8 @@ struct PencilBeamSpeedTests {
         return (try PatientModel(grid: grid, densityGPerCC: density, materials: materials), kernel)
     }
 
-    /// The reference: every grid voxel projected, the fan traced over all its planes with the library's rounding,
+    /// The reference: every grid voxel projected, the fan traced over all its planes with the library's rounding (its
+    /// depths interpolated by the fan's unchanged `depthMM`),
     /// each beamlet evaluated at every voxel within its per-depth reach, thresholded and sorted by row.
     static func referenceColumns(patient: PatientModel, geometry: BeamGeometry, kernel: PencilBeamKernel, ids: [Int],
                                  threshold: Double) -> [BeamletColumn] {
@@ -39,18 +40,8 @@ struct PencilBeamSpeedTests {
             let lo = SIMD2(beamlets.map(\.uMM).min()!, beamlets.map(\.vMM).min()!) - cutoff
             let hi = SIMD2(beamlets.map(\.uMM).max()!, beamlets.map(\.vMM).max()!) + cutoff
             let source = beam.sourceMM, axis = beam.directionLPS, u = beam.uAxis, sad = beam.sadMM
-            // Fan (as RadiologicalDepthFan before the fast paths).
-            let pitch = min(g.spacingMM.x, g.spacingMM.y, g.spacingMM.z) / 2
-            let rays = SIMD2(max(Int(((hi.x - lo.x) / pitch).rounded(.up)) + 1, 2), max(Int(((hi.y - lo.y) / pitch).rounded(.up)) + 1, 2))
-            var zLow = Double.infinity, zHigh = -Double.infinity
-            let extent = g.spacingMM * SIMD3(Double(g.nx), Double(g.ny), Double(g.nz))
-            for corner in 0..<8 {
-                let bits = SIMD3(Double(corner & 1), Double(corner >> 1 & 1), Double(corner >> 2 & 1))
-                let z = ((g.originMM - g.spacingMM / 2 + bits * extent - source) * axis).sum()
-                zLow = min(zLow, z); zHigh = max(zHigh, z)
-            }
-            zLow = max(zLow, 1)
-            let planes = max(Int(((zHigh - zLow) / pitch).rounded(.up)) + 1, 2)
+            // Fan (as RadiologicalDepthFan before the fast paths, on its lattice).
+            let (pitch, rays, zLow, planes) = RadiologicalDepthFan.layout(grid: g, beam: beam, lowMM: lo, highMM: hi)
             let water = Material.softTissue.electronDensityRatio
             let scale = zip(patient.densityGPerCC, patient.materials).map { Float($0 * $1.electronDensityRatio / water) }
             var fan = [Float](repeating: 0, count: rays.x * rays.y * planes)
@@ -65,17 +56,7 @@ struct PencilBeamSpeedTests {
                     fan[(j * rays.x + i) * planes + m] = Float(depth)
                 }
             } }
-            func depthAt(_ pu: Double, _ pv: Double, _ pz: Double) -> Double {
-                let x = min(max((pu - lo.x) / pitch, 0), Double(rays.x - 1) - 1e-9), y = min(max((pv - lo.y) / pitch, 0), Double(rays.y - 1) - 1e-9)
-                let z = min(max((pz - zLow) / pitch, 0), Double(planes - 1) - 1e-9)
-                let i = min(Int(x), rays.x - 2), j = min(Int(y), rays.y - 2), m = min(Int(z), planes - 2)
-                let fx = x - Double(i), fy = y - Double(j), fz = z - Double(m)
-                func along(_ i: Int, _ j: Int) -> Double {
-                    let b = (j * rays.x + i) * planes + m
-                    return Double(fan[b]) * (1 - fz) + Double(fan[b + 1]) * fz
-                }
-                return (along(i, j) * (1 - fx) + along(i + 1, j) * fx) * (1 - fy) + (along(i, j + 1) * (1 - fx) + along(i + 1, j + 1) * fx) * fy
-            }
+            let traced = RadiologicalDepthFan(lowMM: lo, pitchMM: pitch, rays: rays, firstAxisDistanceMM: zLow, planes: planes, depths: fan)
             // Voxels.
             var voxels: [(row: Int32, u: Float, v: Float, depth: Float, inverseSquare: Float)] = []
             for k in 0..<g.nz { for j in 0..<g.ny {
@@ -86,7 +67,7 @@ struct PencilBeamSpeedTests {
                     guard z > 1 else { continue }
                     let s = sad / z, pu = (u0 + Double(i) * du) * s, pv = p0.z * s
                     guard pu >= lo.x, pu <= hi.x, pv >= lo.y, pv <= hi.y else { continue }
-                    voxels.append((Int32(g.index(i, j, k)), Float(pu), Float(pv), Float(depthAt(Double(Float(pu)), Double(Float(pv)), z)),
+                    voxels.append((Int32(g.index(i, j, k)), Float(pu), Float(pv), Float(traced.depthMM(uMM: Double(Float(pu)), vMM: Double(Float(pv)), axisDistanceMM: z)),
                                    Float(sad * sad / (z * z))))
                 }
             } }
