@@ -45,16 +45,21 @@ public struct PencilBeamCalculator: Sendable {
         }
         let reach = kernel.cutoffMM(thresholdRelative: thresholdRelative)
         let depthReach = kernel.reachByDepthMM(thresholdRelative: thresholdRelative)
+        let waterScale = PencilBeamCache.shared.waterScale(of: patient)
         var out = [BeamletColumn?](repeating: nil, count: beamletIDs.count)
+        var scratch = BeamVoxels.Scratch()
+        let cornerMaxima = PencilBeamCache.shared.cornerMaxima(of: kernel)
         let byBeam = Dictionary(grouping: beamletIDs.indices, by: { geometry.beamlets[beamletIDs[$0]].beamIndex })
         for b in byBeam.keys.sorted() {
             let slots = byBeam[b]!
             let beamlets = slots.map { geometry.beamlets[beamletIDs[$0]] }
-            let voxels = try BeamVoxels(patient: patient, beam: geometry.beams[b], beamlets: beamlets,
-                                        halfWidthMM: reach, cellMM: kernel.bixelMM)
-            for (slot, beamlet) in zip(slots, beamlets) {
-                out[slot] = voxels.column(beamlet: beamlet, kernel: kernel, reachMM: reach, depthReachMM: depthReach,
-                                          thresholdRelative: thresholdRelative)
+            let voxels = try BeamVoxels(patient: patient, waterScale: waterScale, beam: geometry.beams[b], beamlets: beamlets, halfWidthMM: reach,
+                                        cellMM: kernel.bixelMM, kernel: kernel, depthReachMM: depthReach)
+            cornerMaxima.withUnsafeBufferPointer { maxima in
+                for (slot, beamlet) in zip(slots, beamlets) {
+                    out[slot] = voxels.column(beamlet: beamlet, kernel: kernel, cornerMaxima: maxima, reachMM: reach,
+                                              thresholdRelative: thresholdRelative, scratch: &scratch)
+                }
             }
         }
         return out.map { $0! }

@@ -53,21 +53,68 @@ public struct PencilBeamKernel: Sendable, Hashable {
     /// Depths above the first node take the first node's value, depths below the last node the last node's;
     /// off-axis distances beyond the table give 0.
     @inline(__always) public func value(depthMM: Double, uMM: Double, vMM: Double) -> Double {
-        let n = lateralCount
+        let (k, fz) = depthNode(depthMM: depthMM)
+        return valuesGy.withUnsafeBufferPointer { value(depthNode: k, depthFraction: fz, uMM: uMM, vMM: vMM, table: $0) }
+    }
+
+    /// The depth node k below `depthMM` (clamped to the table) and the fraction towards node k + 1 with which
+    /// ``value(depthMM:uMM:vMM:)`` interpolates: a voxel's depth part, shared by every beamlet that reaches it.
+    @inline(__always) func depthNode(depthMM: Double) -> (node: Int, fraction: Double) {
+        depthNode(depthInSpacings: depthMM / depthSpacingMM)
+    }
+
+    /// ``depthNode(depthMM:)`` of the depth in units of the node spacing (depth / ``depthSpacingMM``).
+    @inline(__always) func depthNode(depthInSpacings q: Double) -> (node: Int, fraction: Double) {
+        let z = min(max(q - 0.5, 0), Double(depthCount - 1) - 1e-9)
+        let k = min(Int(z), depthCount - 2)
+        return (k, z - Double(k))
+    }
+
+    /// K at the depth given by ``depthNode(depthMM:)`` and off-axis (`uMM`, `vMM`), `table` = ``valuesGy``: the same
+    /// arithmetic as ``value(depthMM:uMM:vMM:)``, so the same value to the bit.
+    @inline(__always) func value(depthNode k: Int, depthFraction fz: Double, uMM: Double, vMM: Double, table t: UnsafeBufferPointer<Float>) -> Double {
         let x = abs(uMM) / lateralSpacingMM, y = abs(vMM) / lateralSpacingMM
+        return value(depthNode: k, depthFraction: fz, lateralX: x, lateralY: y, table: t)
+    }
+
+    /// The same with the lateral node coordinates x = |u|/spacing and y = |v|/spacing given.
+    @inline(__always) func value(depthNode k: Int, depthFraction fz: Double, lateralX x: Double, lateralY y: Double,
+                                 table t: UnsafeBufferPointer<Float>) -> Double {
+        let n = lateralCount
         guard x < Double(n - 1), y < Double(n - 1) else { return 0 }
-        let z = min(max(depthMM / depthSpacingMM - 0.5, 0), Double(depthCount - 1) - 1e-9)
-        let i = Int(x), j = Int(y), k = min(Int(z), depthCount - 2)
-        let fx = x - Double(i), fy = y - Double(j), fz = z - Double(k)
-        return valuesGy.withUnsafeBufferPointer { t in
-            func plane(_ k: Int) -> Double {
-                let b = (k * n + j) * n + i
-                let low = Double(t[b]) * (1 - fx) + Double(t[b + 1]) * fx
-                let high = Double(t[b + n]) * (1 - fx) + Double(t[b + n + 1]) * fx
-                return low * (1 - fy) + high * fy
-            }
-            return plane(k) * (1 - fz) + plane(k + 1) * fz
+        let i = Int(x), j = Int(y)
+        return interpolate(node: (k * n + j) * n + i, fx: x - Double(i), fy: y - Double(j), fz: fz, table: t)
+    }
+
+    /// The trilinear interpolation between table node `b` = (k·n + j)·n + i and its seven neighbours towards
+    /// k + 1, j + 1 and i + 1 with fractions `fz`, `fy`, `fx`: the arithmetic of ``value(depthMM:uMM:vMM:)``.
+    @inline(__always) func interpolate(node b: Int, fx: Double, fy: Double, fz: Double, table t: UnsafeBufferPointer<Float>) -> Double {
+        let n = lateralCount
+        func plane(_ b: Int) -> Double {
+            let low = Double(t[b]) * (1 - fx) + Double(t[b + 1]) * fx
+            let high = Double(t[b + n]) * (1 - fx) + Double(t[b + n + 1]) * fx
+            return low * (1 - fy) + high * fy
         }
+        return plane(b) * (1 - fz) + plane(b + n * n) * fz
+    }
+
+    /// Per table node b = (k·n + j)·n + i with k < depthCount − 1 and i, j < n − 1: the largest of the eight
+    /// nodes ``interpolate(node:fx:fy:fz:table:)`` combines from b (+∞ elsewhere). Every interpolated value from b
+    /// is a convex combination of them, so at most this (up to rounding of relative order 10⁻¹⁵).
+    func cornerMaxima() -> [Float] {
+        let n = lateralCount
+        var maxima = [Float](repeating: .infinity, count: valuesGy.count)
+        for k in 0..<(depthCount - 1) {
+            for j in 0..<(n - 1) {
+                for i in 0..<(n - 1) {
+                    let b = (k * n + j) * n + i
+                    var m: Float = 0
+                    for c in [b, b + 1, b + n, b + n + 1] { m = max(m, valuesGy[c], valuesGy[c + n * n]) }
+                    maxima[b] = m
+                }
+            }
+        }
+        return maxima
     }
 
     /// Dose (Gy per unit weight) at radiological depth `depthMM`, projected off-axis (`uMM`, `vMM`) and distance
@@ -75,6 +122,12 @@ public struct PencilBeamKernel: Sendable, Hashable {
     @inline(__always) public func doseGy(depthMM: Double, uMM: Double, vMM: Double, axisDistanceMM: Double) -> Double {
         let s = sadMM / axisDistanceMM
         return value(depthMM: depthMM, uMM: uMM, vMM: vMM) * s * s
+    }
+
+    /// 1 / ``lateralSpacingMM`` when multiplying by it is exactly dividing by the spacing (a power of two), else nil.
+    var exactInverseLateralSpacing: Double? {
+        let inverse = 1 / lateralSpacingMM
+        return lateralSpacingMM.significandBitPattern == 0 && inverse * lateralSpacingMM == 1 ? inverse : nil
     }
 
     /// Lateral reach (mm, per axis on the isocentre plane) at every depth node: one node past the outermost node of

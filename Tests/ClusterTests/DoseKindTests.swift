@@ -37,6 +37,18 @@ import Testing
         return try DoseSetup(spec: dose, seed: 9, ct: phantom.ct, structures: [:])
     }
 
+    @Test("A result whose uncertainties are all 0 (pencil beam) leaves sigma out and reads back as the same block; a non-zero one keeps it")
+    func zeroUncertaintyResultsOmitSigma() throws {
+        let zero = try BeamletColumnBlock(firstBeamletID: 5, counts: [2, 0, 1], rowIndices: [3, 9, 4], doseGy: [0.5, 0.25, 1],
+                                          uncertaintyGy: [0, 0, 0], bookkeeping: Array(repeating: EnergyBookkeeping(), count: 3))
+        #expect(DoseMessages.encode(zero)["sigma"] == nil)
+        #expect(try DoseMessages.decodeBlock(DoseMessages.encode(zero)) == zero)
+        let noisy = try BeamletColumnBlock(firstBeamletID: 5, counts: [2, 0, 1], rowIndices: [3, 9, 4], doseGy: [0.5, 0.25, 1],
+                                           uncertaintyGy: [0, 0.01, 0], bookkeeping: Array(repeating: EnergyBookkeeping(), count: 3))
+        #expect(DoseMessages.encode(noisy)["sigma"] != nil)
+        #expect(try DoseMessages.decodeBlock(DoseMessages.encode(noisy)) == noisy)
+    }
+
     @Test func batchMessagesRoundTripExactly() throws {
         let batch = try BeamletBatch.batches(of: Self.setup())[3]
         let decoded = try DoseMessages.decodeBatch(DoseMessages.encode(batch))

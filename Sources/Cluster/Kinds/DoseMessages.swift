@@ -120,7 +120,8 @@ enum DoseMessages {
         payload["counts"] = .int64(block.counts.map(Int64.init))
         payload["rows"] = .int32(block.rowIndices)
         payload["dose"] = .float32(block.doseGy)
-        payload["sigma"] = .float32(block.uncertaintyGy)
+        // Omitted when every uncertainty is 0 (pencil-beam columns): a third less to send and to receive.
+        if block.uncertaintyGy.contains(where: { $0 != 0 }) { payload["sigma"] = .float32(block.uncertaintyGy) }
         payload["bookkeeping"] = .float64(block.bookkeeping.flatMap(records(of:)))
         return payload
     }
@@ -153,11 +154,16 @@ enum DoseMessages {
         }
         do {
             return try BeamletColumnBlock(firstBeamletID: first, counts: counts.map { Int(clamping: $0) }, rowIndices: payload.int32s("rows"),
-                                          doseGy: payload.float32s("dose"), uncertaintyGy: payload.float32s("sigma"),
+                                          doseGy: payload.float32s("dose"), uncertaintyGy: uncertainty(payload),
                                           bookkeeping: balances.map(bookkeeping))
         } catch let error as PlanningError {
             throw WireError.malformed("dose result: \(error)")
         }
+    }
+
+    /// The `sigma` field of a batch result; all zero (one per row) when it is absent.
+    static func uncertainty(_ payload: TaskPayload) throws -> [Float] {
+        payload["sigma"] == nil ? [Float](repeating: 0, count: try payload.int32s("rows").count) : try payload.float32s("sigma")
     }
 
     /// Field `name` as consecutive records of `width` float64 values.

@@ -12,7 +12,9 @@
 // Monte Carlo partitions run on the threads and are summed in partition order, then the pencil-beam batches run
 // on the threads; the final dose is Monte Carlo. --kernel-histories N, --final N and --threshold T (relative
 // threshold of the matrix and of the final dose) override the spec's values; --kernel-extent MM sets the kernel's
-// projected lateral extent (default 50 mm).
+// projected lateral extent (default 50 mm). --pencil-beam-only stops after the pencil-beam matrix (its time and an
+// FNV-1a digest of its arrays, to check that a change leaves it bitwise identical); --kernel-cache PREFIX keeps the
+// kernel table in PREFIX-<histories>h-seed<seed>.f32 and reuses it.
 // A gamma comparison (3 %/3 mm and 3 %/2 mm, global, 10 % threshold) of the optimisation dose against the final
 // Monte Carlo dose is printed.
 import Core
@@ -91,13 +93,25 @@ func parallelMap<T: Sendable>(_ count: Int, threads: Int, _ body: @Sendable @esc
 
 /// The pencil-beam influence matrix: kernel partitions and pencil-beam batches on `threads` threads.
 func pencilBeamMatrix(patient: PatientModel, geometry: BeamGeometry, dose: DoseCalculationSpec, seed: UInt64, kernelExtentMM: Double,
-                      threads: Int) throws -> Dose.InfluenceMatrix {
+                      threads: Int, kernelCachePath: String?, pencilBeamOnly: Bool) throws -> Dose.InfluenceMatrix {
     var t = DispatchTime.now()
     let simulation = try PencilBeamKernelSimulation(bixelMM: geometry.bixelMM, focalSpotSigmaMM: geometry.focalSpotSigmaMM,
                                                     sadMM: dose.beams.sadMM, maximumDepthMM: DoseSetup.kernelDepthMM(patient),
                                                     lateralExtentMM: kernelExtentMM, histories: dose.kernelHistories, seed: seed)
-    let partials = try parallelMap(simulation.partitionCount, threads: threads) { try simulation.partialSum(partition: $0) }
-    let kernel = try simulation.kernel(partialSums: partials)
+    let kernel: PencilBeamKernel
+    let cachePath = kernelCachePath.map { "\($0)-\(simulation.histories)h-seed\(seed).f32" }
+    if let cachePath, let data = FileManager.default.contents(atPath: cachePath) {
+        let values = data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+        let probe = try simulation.kernel(partialSums: Array(repeating: [Double](repeating: 0, count: values.count), count: simulation.partitionCount))
+        kernel = try PencilBeamKernel(bixelMM: probe.bixelMM, focalSpotSigmaMM: probe.focalSpotSigmaMM, sadMM: probe.sadMM,
+                                      depthSpacingMM: probe.depthSpacingMM, lateralSpacingMM: probe.lateralSpacingMM, depthCount: probe.depthCount,
+                                      lateralCount: probe.lateralCount, histories: probe.histories, valuesGy: values)
+        print("pencil-beam kernel read from \(cachePath)")
+    } else {
+        let partials = try parallelMap(simulation.partitionCount, threads: threads) { try simulation.partialSum(partition: $0) }
+        kernel = try simulation.kernel(partialSums: partials)
+        if let cachePath { FileManager.default.createFile(atPath: cachePath, contents: kernel.valuesGy.withUnsafeBytes { Data($0) }) }
+    }
     print("pencil-beam kernel: \(simulation.histories) histories in \(simulation.partitionCount) partitions, \(kernel.depthCount) × \(kernel.lateralCount)² nodes (\(kernel.valuesGy.count) floats), \(f(seconds(t))) s; lateral cut-off \(f(kernel.cutoffMM(thresholdRelative: dose.thresholdRelative), 1)) mm at threshold \(dose.thresholdRelative)")
     t = DispatchTime.now()
     let ranges = BeamletBatches.ranges(beamletCount: geometry.beamlets.count)
@@ -107,7 +121,19 @@ func pencilBeamMatrix(patient: PatientModel, geometry: BeamGeometry, dose: DoseC
     let columns = try parallelMap(batches.count, threads: threads) { try batches[$0].columns() }.flatMap { $0 }
     let matrix = try Dose.InfluenceMatrix(grid: patient.grid, columnCount: geometry.beamlets.count, columns: columns)
     print("pencil-beam matrix: \(geometry.beamlets.count) beamlets, \(matrix.nonZeroCount) non-zeros in \(f(seconds(t))) s on \(threads) threads")
+    print("pencil-beam matrix digest (FNV-1a of pointers, rows, dose bits): \(String(matrixDigest(matrix), radix: 16))")
+    if pencilBeamOnly { exit(0) }
     return matrix
+}
+
+/// FNV-1a over the matrix's column pointers, row indices and dose bit patterns: equal digests, bitwise equal matrices.
+func matrixDigest(_ m: Dose.InfluenceMatrix) -> UInt64 {
+    var h: UInt64 = 0xcbf29ce484222325
+    func mix(_ v: UInt64) { h = (h ^ v) &* 0x100000001b3 }
+    for p in m.columnPointers { mix(UInt64(bitPattern: p)) }
+    for r in m.rowIndices { mix(UInt64(UInt32(bitPattern: r))) }
+    for d in m.doseGy { mix(UInt64(d.bitPattern)) }
+    return h
 }
 
 /// Gamma pass rates of `evaluated` against `reference` (global, 10 % threshold) at 3 %/3 mm and 3 %/2 mm.
@@ -171,6 +197,8 @@ var kernelHistoriesOverride: Int?
 var finalOverride: Int?
 var thresholdOverride: Double?
 var kernelExtentMM = 50.0
+var pencilBeamOnly = false
+var kernelCachePath: String?
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let a = arguments.next() {
     switch a {
@@ -188,6 +216,8 @@ while let a = arguments.next() {
     case "--final": finalOverride = arguments.next().flatMap { Int($0) }
     case "--threshold": thresholdOverride = arguments.next().flatMap { Double($0) }
     case "--kernel-extent": kernelExtentMM = arguments.next().flatMap { Double($0) } ?? 50
+    case "--pencil-beam-only": pencilBeamOnly = true
+    case "--kernel-cache": kernelCachePath = arguments.next()
     default: positional.append(a)
     }
 }
@@ -243,7 +273,8 @@ for specPath in specPaths {
         t = DispatchTime.now()
         let calculator = try BeamletDoseCalculator(patient: patient, geometry: geometry)
         let matrix = dose.engine == .pencilBeam
-            ? try pencilBeamMatrix(patient: patient, geometry: geometry, dose: dose, seed: seed, kernelExtentMM: kernelExtentMM, threads: threads)
+            ? try pencilBeamMatrix(patient: patient, geometry: geometry, dose: dose, seed: seed, kernelExtentMM: kernelExtentMM, threads: threads,
+                                     kernelCachePath: kernelCachePath, pencilBeamOnly: pencilBeamOnly)
             : try influenceMatrix(calculator: calculator, grid: grid, seed: seed, histories: dose.historiesPerBeamlet, spec: dose,
                                   threads: threads, cacheDirectory: cacheDirectory)
         let influenceSeconds = seconds(t)
