@@ -132,6 +132,7 @@ public struct BeamletDoseCalculator: Sendable {
         let source = BeamletSource(beam: beam, beamlet: beamlet, focalSpotSigmaMM: geometry.focalSpotSigmaMM)
         transport.rng = RandomStream(seed: seed, stream: UInt64(beamletID))
         transport.tally = EnergyBookkeeping()
+        transport.tallyScale = 1
         for b in 0..<batches {
             let n = histories / batches + (b < histories % batches ? 1 : 0)
             transport.runBatch(histories: n, source: source, spectrum: spectrum)

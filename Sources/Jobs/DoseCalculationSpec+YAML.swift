@@ -36,10 +36,10 @@ extension DoseCalculationSpec {
                 throw a.error(.invalidValue, "target_fraction needs a target (the beamlets' dose fraction in it sets their histories)")
             }
         }
-        let pilot = try m.int("pilot_histories_per_beamlet", default: Self.defaultPilotHistories, in: 10...100_000)
         if allocation != .targetFraction, let p = m.optional("pilot_histories_per_beamlet") {
             throw p.error(.invalidValue, "needs history_allocation: target_fraction (there is no pilot run)")
         }
+        let pilot = try m.int("pilot_histories_per_beamlet", default: Self.defaultPilotHistories, in: 10...100_000)
         self.init(
             target: target,
             openField: openField,

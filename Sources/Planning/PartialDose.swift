@@ -22,7 +22,9 @@ public struct PartialDose: Sendable, Equatable {
         self.bookkeeping = bookkeeping
     }
 
-    /// The weighted sum of `columns` (in order) at `weights` (one per column) on a grid of `voxelCount` voxels.
+    /// The weighted sum of given `columns` (in order) at `weights` (one per column) on a grid of `voxelCount` voxels,
+    /// with Σ_j (w_j σ_ij)²: columns from a matrix; the reference a simulated batch (``BeamletBatch/partialDose(weights:)``)
+    /// is tested against.
     public init(columns: [BeamletColumn], weights: [Double], voxelCount: Int) throws {
         var scratch = PartialDoseScratch()
         try self.init(columns: columns, weights: weights, voxelCount: voxelCount, scratch: &scratch)

@@ -4,8 +4,9 @@ import Store
 
 /// Pencil-beam kernels kept in the data directory (`store/kernels/<sha256 of the key>.h5`), so a job whose kernel run
 /// has the same parameters as an earlier one (bixel, focal spot, SAD, SSD, layout, histories and seed) reads the
-/// table instead of simulating it again. The kernel is a pure function of those parameters, so a cached table is
-/// the same bits as a new run. Each file is a result-layout HDF5 file (readable with h5py): `/kernel/values`
+/// table instead of simulating it again. The kernel is a pure function of those parameters and of the engine's physics
+/// (spectrum, calibration, transport settings and code), which the key covers through ``physicsVersion``: so a cached
+/// table is the same bits as a new run. Each file is a result-layout HDF5 file (readable with h5py): `/kernel/values`
 /// float32 [depth, |v|, |u|] and the key and layout as root attributes. A file that cannot be read, or whose key
 /// differs, is a miss: the kernel is simulated and the file replaced (atomically).
 struct KernelCache: Sendable {
@@ -32,11 +33,15 @@ struct KernelCache: Sendable {
 
     /// Version of the key text and file layout.
     static let layoutVersion = 1
+    /// Version of everything a kernel run depends on besides its parameters: the photon spectrum, the dose calibration,
+    /// the default transport settings and the transport and kernel-simulation code. **Raise it with any change there**:
+    /// older cache files then miss and are simulated again.
+    static let physicsVersion = 1
 
     /// The canonical text of every parameter the kernel depends on.
     static func key(_ s: PencilBeamKernelSimulation) -> String {
         let numbers = [s.bixelMM, s.focalSpotSigmaMM, s.sadMM, s.ssdMM, s.depthSpacingMM, s.maximumDepthMM, s.lateralSpacingMM, s.lateralExtentMM]
-        return "pencil-beam kernel v\(layoutVersion); " + numbers.map { String($0.bitPattern, radix: 16) }.joined(separator: ",")
+        return "pencil-beam kernel v\(layoutVersion), physics v\(physicsVersion); " + numbers.map { String($0.bitPattern, radix: 16) }.joined(separator: ",")
             + "; histories \(s.histories); seed \(s.seed); partitions \(s.partitionCount)"
     }
 

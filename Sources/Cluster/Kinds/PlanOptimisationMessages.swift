@@ -32,14 +32,23 @@ enum PlanOptimisationMessages {
     /// The largest dose grid a member task may describe (rows = voxels; as `StoreLimits`' default).
     static let maxRowCount = 1 << 30
 
+    /// CSC columns (pointers, rows, doses) on a dose grid: what the members of a collective optimisation share out.
+    struct CostColumns {
+        let grid: Grid
+        let columnPointers: [Int64]
+        let rowIndices: [Int32]
+        let doseGy: [Float]
+        var columnCount: Int { columnPointers.count - 1 }
+    }
+
     /// The problem on the coordinator, cut into z-blocks.
     struct Blocks {
         let objectives: [ObjectiveSpec]
         let optimizer: OptimizerSpec
         let startWeight: Double
-        /// The matrix whose columns the members share out: the influence stage's CSC matrix restricted to the rows some
-        /// cost term uses (``costRows(of:terms:)``).
-        let influence: Dose.InfluenceMatrix
+        /// The columns the members share out: the influence stage's CSC matrix restricted to the rows some cost term
+        /// uses (``costRows(of:terms:)``).
+        let influence: CostColumns
         /// The global rows (dose-grid voxels) of each z-block, in block order.
         let rowRanges: [Range<Int>]
         /// Per block, the cost terms with block-local voxels and the global structure voxel counts.
@@ -67,7 +76,7 @@ enum PlanOptimisationMessages {
                 }
             }
             self.init(objectives: problem.objectives, optimizer: problem.optimizer, startWeight: start,
-                      influence: try Self.costRows(of: problem.influence, terms: whole),
+                      influence: Self.costRows(of: problem.influence, terms: whole),
                       rowRanges: ranges, terms: (0..<count).map { b in
                           whole.indices.map { t in
                               DoseObjective(function: whole[t].function, penalty: whole[t].penalty, voxels: voxels[b][t],
@@ -76,7 +85,7 @@ enum PlanOptimisationMessages {
                       }, doseOffsetsGy: nil, startWeights: nil)
         }
 
-        private init(objectives: [ObjectiveSpec], optimizer: OptimizerSpec, startWeight: Double, influence: Dose.InfluenceMatrix,
+        private init(objectives: [ObjectiveSpec], optimizer: OptimizerSpec, startWeight: Double, influence: CostColumns,
                      rowRanges: [Range<Int>], terms: [[DoseObjective]], doseOffsetsGy: [[Double]]?, startWeights: [Double]?) {
             self.objectives = objectives
             self.optimizer = optimizer
@@ -92,20 +101,23 @@ enum PlanOptimisationMessages {
         /// see only term rows — the members' dose of an unused row is never read and its gradient weight is 0 — so
         /// every evaluation keeps its bits, with less to send and to stream per iteration (TG-119: 44 % of the pencil
         /// beam's entries lie in the air around the body).
-        static func costRows(of matrix: Dose.InfluenceMatrix, terms: [DoseObjective]) throws -> Dose.InfluenceMatrix {
+        /// When no entry is dropped the matrix's arrays are shared, not copied; the uncertainties are never kept.
+        static func costRows(of matrix: Dose.InfluenceMatrix, terms: [DoseObjective]) -> CostColumns {
             var used = [Bool](repeating: false, count: matrix.grid.voxelCount)
             for term in terms { for v in term.voxels { used[Int(v)] = true } }
-            var pointers: [Int64] = [0], rows: [Int32] = [], dose: [Float] = [], sigma: [Float] = []
+            guard matrix.rowIndices.contains(where: { !used[Int($0)] }) else {
+                return CostColumns(grid: matrix.grid, columnPointers: matrix.columnPointers, rowIndices: matrix.rowIndices, doseGy: matrix.doseGy)
+            }
+            var pointers: [Int64] = [0], rows: [Int32] = [], dose: [Float] = []
             pointers.reserveCapacity(matrix.columnCount + 1)
             for c in 0..<matrix.columnCount {
                 for e in Int(matrix.columnPointers[c])..<Int(matrix.columnPointers[c + 1]) where used[Int(matrix.rowIndices[e])] {
                     rows.append(matrix.rowIndices[e])
                     dose.append(matrix.doseGy[e])
-                    sigma.append(matrix.uncertaintyGy[e])
                 }
                 pointers.append(Int64(rows.count))
             }
-            return try Dose.InfluenceMatrix(grid: matrix.grid, columnPointers: pointers, rowIndices: rows, doseGy: dose, uncertaintyGy: sigma)
+            return CostColumns(grid: matrix.grid, columnPointers: pointers, rowIndices: rows, doseGy: dose)
         }
 
         /// The same problem with the fixed dose `doseOffsetGy` (one value per dose-grid voxel, i.e. per row of the

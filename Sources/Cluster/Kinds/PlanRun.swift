@@ -218,8 +218,9 @@ final class PlanRun: JobRun {
     /// The iteration limit of the optimisation after correction round `round` (0: the first optimisation) when a
     /// correction round follows it (`optimizer.intermediate_max_iterations`), else nil (the spec's limit).
     private func intermediateCap(round: Int) -> Int? {
-        guard spec.correctionHistoriesPerBeamlet != nil, round < spec.correctionIterations else { return nil }
-        return spec.optimizer.intermediateMaxIterations
+        guard spec.correctionHistoriesPerBeamlet != nil, round < spec.correctionIterations,
+              let cap = spec.optimizer.intermediateMaxIterations else { return nil }
+        return min(cap, spec.optimizer.maxIterations)
     }
 
     /// Member 0's optimisation result.
