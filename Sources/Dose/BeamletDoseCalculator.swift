@@ -98,8 +98,7 @@ public struct BeamletDoseCalculator: Sendable {
             for (j, b) in simulated.enumerated() {
                 transport.rng = streams[j]
                 transport.tallyScale = sources[j].1
-                transport.runBatch(histories: b.histories / batches + (part < b.histories % batches ? 1 : 0), source: sources[j].0,
-                                   spectrum: spectrum)
+                transport.runBatch(histories: Self.part(part, of: b.histories, in: batches), source: sources[j].0, spectrum: spectrum)
                 streams[j] = transport.rng
             }
             transport.scorer.endBatch(histories: 1)
@@ -112,6 +111,11 @@ public struct BeamletDoseCalculator: Sendable {
             body(voxel, sum * perGram, variance * perGram * perGram)
         }
         return transport.tally
+    }
+
+    /// Histories of part `b` when `histories` are cut into `batches` parts whose sizes differ by at most one.
+    @inline(__always) static func part(_ b: Int, of histories: Int, in batches: Int) -> Int {
+        histories / batches + (b < histories % batches ? 1 : 0)
     }
 
     /// Throws ``DoseError`` for an unknown beamlet, fewer than 2 batches or fewer histories than batches.
@@ -134,7 +138,7 @@ public struct BeamletDoseCalculator: Sendable {
         transport.tally = EnergyBookkeeping()
         transport.tallyScale = 1
         for b in 0..<batches {
-            let n = histories / batches + (b < histories % batches ? 1 : 0)
+            let n = Self.part(b, of: histories, in: batches)
             transport.runBatch(histories: n, source: source, spectrum: spectrum)
             transport.scorer.endBatch(histories: n)
         }

@@ -79,8 +79,8 @@ public struct CorrectionSmoothing: Sendable {
     }
 
     /// `values` convolved along one axis (index step `stride`, `count` voxels along it) with the symmetric `kernel`;
-    /// the kernel is cut at the grid's faces. Chunks of indices run on ``threads`` threads (each output once: the
-    /// same bits for any thread count).
+    /// the kernel is cut at the grid's faces. Chunks of indices run on ``DoseSetup/setupThreads`` threads (each output
+    /// once: the same bits for any thread count).
     static func convolve(_ values: [Double], _ kernel: [Double], stride: Int, count: Int) -> [Double] {
         let radius = kernel.count / 2
         var out = [Double](repeating: 0, count: values.count)
@@ -89,7 +89,7 @@ public struct CorrectionSmoothing: Sendable {
             values.withUnsafeBufferPointer { v in
                 kernel.withUnsafeBufferPointer { k in
                     let target = result
-                    Concurrent.forEach(chunks, threads: threads) { c in
+                    Concurrent.forEach(chunks, threads: DoseSetup.setupThreads) { c in
                         for index in (c * n / chunks)..<((c + 1) * n / chunks) {
                             let position = (index / stride) % count
                             var sum = 0.0
@@ -104,7 +104,4 @@ public struct CorrectionSmoothing: Sendable {
         }
         return out
     }
-
-    /// Threads of the convolutions (the filter runs on the coordinator while the workers wait).
-    static let threads = 2
 }

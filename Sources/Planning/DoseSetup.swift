@@ -73,7 +73,7 @@ public struct DoseSetup: Sendable {
             : nil
     }
 
-    /// Threads of the set-up's CT resampling (it runs on the coordinator while the workers wait for the first tasks).
+    /// Threads of the coordinator's own work between phases (CT resampling, correction smoothing): the workers wait then.
     public static let setupThreads = 2
 
     /// Hounsfield number given to the voxels outside every structure by `ignore_outside_densities`.

@@ -26,40 +26,29 @@ public struct PartialDose: Sendable, Equatable {
     /// with Σ_j (w_j σ_ij)²: columns from a matrix; the reference a simulated batch (``BeamletBatch/partialDose(weights:)``)
     /// is tested against.
     public init(columns: [BeamletColumn], weights: [Double], voxelCount: Int) throws {
-        var scratch = PartialDoseScratch()
-        try self.init(columns: columns, weights: weights, voxelCount: voxelCount, scratch: &scratch)
-    }
-
-    /// The same sum (the same bits) accumulated in `scratch`, which is all zero again afterwards and can serve the next
-    /// batch: a worker keeps one instead of allocating and zeroing three grid-sized arrays for every batch.
-    public init(columns: [BeamletColumn], weights: [Double], voxelCount: Int, scratch: inout PartialDoseScratch) throws {
         guard weights.count == columns.count else {
             throw PlanningError("\(weights.count) weights for \(columns.count) beamlet columns")
         }
         if let j = weights.firstIndex(where: { !$0.isFinite || $0 < 0 }) {
             throw PlanningError("beamlet weight \(j) of the batch is \(weights[j]); weights must be finite and non-negative")
         }
-        if scratch.dose.count != voxelCount { scratch = PartialDoseScratch(voxelCount: voxelCount) }
+        var scratch = PartialDoseScratch(voxelCount: voxelCount)
         var balance = EnergyBookkeeping()
-        do {
-            for (column, w) in zip(columns, weights) {
-                balance.add(column.bookkeeping)
-                for (n, row) in column.rowIndices.enumerated() {
-                    let i = Int(row)
-                    guard i >= 0, i < voxelCount else { throw PlanningError("beamlet \(column.beamletID) reaches voxel \(i) outside the grid") }
-                    scratch.add(i, weight: w, doseGy: column.doseGy[n], uncertaintyGy: column.uncertaintyGy[n])
-                }
+        for (column, w) in zip(columns, weights) {
+            balance.add(column.bookkeeping)
+            for (n, row) in column.rowIndices.enumerated() {
+                let i = Int(row)
+                guard i >= 0, i < voxelCount else { throw PlanningError("beamlet \(column.beamletID) reaches voxel \(i) outside the grid") }
+                scratch.add(i, weight: w, doseGy: column.doseGy[n], uncertaintyGy: column.uncertaintyGy[n])
             }
-        } catch {
-            scratch = PartialDoseScratch()  // partly filled: not reusable
-            throw error
         }
         self = scratch.harvest(bookkeeping: balance)
     }
 }
 
-/// Grid-sized accumulators of ``PartialDose/init(columns:weights:voxelCount:scratch:)``, all zero between uses: the
-/// weighted dose and variance per voxel and a bitmap of the voxels reached (scanned by words, in ascending order).
+/// Grid-sized accumulators of a ``PartialDose``, all zero between uses: the weighted dose and variance per voxel and a
+/// bitmap of the voxels reached (scanned by words, in ascending order). A worker keeps one for its forward batches
+/// instead of allocating and zeroing three grid-sized arrays for every batch.
 public struct PartialDoseScratch: Sendable {
     var dose: [Double]
     var variance: [Double]
@@ -143,14 +132,9 @@ extension BeamletBatch {
         if let idle = beamlets.first(where: { $0.histories == 0 && $0.weight != 0 }) {
             throw PlanningError("beamlet \(idle.id) has weight \(idle.weight) but no histories")
         }
-        let balance: EnergyBookkeeping
-        do {
-            balance = try calculator.forwardDose(beamlets, seed: statistics.seed, batches: statistics.uncertaintyBatches) { voxel, dose, variance in
-                scratch.set(voxel, doseGy: dose, varianceGy2: variance)
-            }
-        } catch {
-            scratch = PartialDoseScratch()  // partly filled: not reusable
-            throw error
+        // forwardDose checks every beamlet before it simulates, so it throws only while the scratch is still untouched.
+        let balance = try calculator.forwardDose(beamlets, seed: statistics.seed, batches: statistics.uncertaintyBatches) { voxel, dose, variance in
+            scratch.set(voxel, doseGy: dose, varianceGy2: variance)
         }
         return scratch.harvest(bookkeeping: balance)
     }
