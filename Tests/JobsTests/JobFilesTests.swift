@@ -101,9 +101,11 @@ struct JobFilesTests {
         #expect(fast.correctionHistoriesPerBeamlet == 3000 && fast.correctionIterations == 2 && fast.correctionWarmStart == .scaled)
         #expect(fast.finalHistoriesPerBeamlet == 25_000 && fast.optimizer.tolerance == 1e-5)
         #expect(fast.optimizer.intermediateMaxIterations == 120 && fast.dose.ignoreOutsideDensities)
+        #expect(base.dose.ignoreOutsideDensities && base.correctionSmoothingRegions == .structures && base.finalHistoriesPerBeamlet == 120_000)
+        #expect(fast.correctionSmoothingRegions == .body)
         base.correctionHistoriesPerBeamlet = 3000
         base.optimizer.intermediateMaxIterations = 120
-        base.dose.ignoreOutsideDensities = true
+        base.correctionSmoothingRegions = .body
         base.correctionWarmStart = .scaled
         base.finalHistoriesPerBeamlet = 25_000
         base.optimizer.tolerance = 1e-5
