@@ -113,6 +113,53 @@ import Testing
         #expect(jobs.isEmpty)
     }
 
+    /// Of several `case add` runs racing for one id exactly one wins; the losers delete nothing of its store
+    /// directory, and the registered SHA-256 is the stored file's.
+    @Test func concurrentCaseAddsWithOneIDKeepTheWinnersFile() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        try Self.writeSmallCase(to: cli.path("small.h5"))
+        #expect(try cli.run(["status"]).status == 0, "creates the registry before the race")
+        let group = DispatchGroup()
+        nonisolated(unsafe) var results = [CLIRunner.Result?](repeating: nil, count: 6)
+        let lock = NSLock()
+        for p in 0..<6 {
+            group.enter()
+            DispatchQueue.global().async {
+                let r = try? cli.run(["case", "add", cli.path("small.h5"), "--id", "same", "--json"])
+                lock.lock(); results[p] = r; lock.unlock()
+                group.leave()
+            }
+        }
+        group.wait()
+        let finished = results.compactMap { $0 }
+        #expect(finished.count == 6)
+        #expect(finished.filter { $0.status == 0 }.count == 1, "statuses \(finished.map(\.status))")
+        for r in finished where r.status != 0 {
+            #expect(r.status == 65 && r.stdout.contains("already"), "\(r.status) \(r.stdout) \(r.stderr)")
+        }
+        let show = try #require(try cli.run(["case", "show", "same", "--json"]).json() as? [String: Any])
+        let record = try #require(show["case"] as? [String: Any])
+        let stored = cli.dataDir.appendingPathComponent("store/cases/same/case.h5")
+        #expect(FileManager.default.fileExists(atPath: stored.path))
+        #expect(record["sha256"] as? String == (try SHA256.hex(ofFile: stored)))
+        let entries = try FileManager.default.contentsOfDirectory(atPath: cli.dataDir.appendingPathComponent("store/cases").path)
+        #expect(entries == ["same"], "staging left behind: \(entries)")
+    }
+
+    /// A store directory without a registry record (an interrupted run) is named, not overwritten.
+    @Test func caseAddRefusesAnOrphanedStoreDirectory() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        try Self.writeSmallCase(to: cli.path("small.h5"))
+        let orphan = cli.dataDir.appendingPathComponent("store/cases/orphan")
+        try FileManager.default.createDirectory(at: orphan, withIntermediateDirectories: true)
+        try Data("keep".utf8).write(to: orphan.appendingPathComponent("note"))
+        let r = try cli.run(["case", "add", cli.path("small.h5"), "--id", "orphan"])
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("registry has no such case"), "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: orphan.appendingPathComponent("note").path))
+        #expect(try cli.run(["case", "show", "orphan"]).status == 66)
+    }
+
     /// 20 processes submit 50 jobs each at the same time: exactly 1000 jobs, distinct ids,
     /// no `database is locked` failure.
     @Test func concurrentSubmittersFromTwentyProcesses() throws {
