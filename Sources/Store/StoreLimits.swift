@@ -7,4 +7,21 @@ public struct StoreLimits: Sendable, Hashable {
     public init(maxVoxels: Int = 1 << 30) {
         self.maxVoxels = maxVoxels
     }
+
+    /// Voxel spacing (mm) a stored or imported volume may have: clinical CT and dose grids lie far inside it;
+    /// spacings outside make every millimetre-to-voxel conversion (margins, kernels, beam lengths) absurd.
+    public static let spacingRangeMM: ClosedRange<Double> = 0.05...50
+    /// Largest magnitude (mm) of an origin coordinate: 100 m.
+    public static let maxAbsOriginMM = 100_000.0
+
+    /// Why `spacing` and `origin` (mm, x y z) are not an acceptable volume geometry, or nil when they are.
+    public static func geometryProblem(spacingMM spacing: [Double], originMM origin: [Double]) -> String? {
+        if let bad = spacing.first(where: { !($0.isFinite && spacingRangeMM.contains($0)) }) {
+            return "spacing \(spacing) mm: \(bad) is outside the accepted \(spacingRangeMM.lowerBound)–\(spacingRangeMM.upperBound) mm"
+        }
+        if let bad = origin.first(where: { !($0.isFinite && abs($0) <= maxAbsOriginMM) }) {
+            return "origin \(origin) mm: \(bad) is not finite or beyond ±\(Int(maxAbsOriginMM)) mm"
+        }
+        return nil
+    }
 }

@@ -125,6 +125,61 @@ private func readFailure(_ path: String, limits: StoreLimits = StoreLimits()) ->
         #expect(message.contains("spacing_mm") && message.contains("finite and positive"), "\(message)")
     }
 
+    /// `/ct/hu` as an external link to another case file (whose CT would be imported as this case's) or as a
+    /// soft link is refused, naming the link.
+    @Test func linkedCTIsRefused() throws {
+        let dir = try TemporaryDirectory()
+        let victim = dir.file("victim.h5")
+        try makeCase().write(to: victim)
+        let external = try damagedCase(dir) { file in
+            let ct = try file.openGroup("ct")
+            defer { ct.close() }
+            #expect(H5Ldelete(ct.id, "hu", rt_h5p_default()) >= 0)
+            #expect(H5Lcreate_external(victim, "/ct/hu", ct.id, "hu", rt_h5p_default(), rt_h5p_default()) >= 0)
+        }
+        let message = readFailure(external)
+        #expect(message.contains("/ct/hu") && message.contains("is an external link"), "\(message)")
+        #expect(throws: StoreError.self) { _ = try CaseFile.readCT(path: external) }
+
+        let soft = try damagedCase(dir) { file in
+            let ct = try file.openGroup("ct")
+            defer { ct.close() }
+            #expect(H5Lmove(ct.id, "hu", file.id, "/stored_hu", rt_h5p_default(), rt_h5p_default()) >= 0)
+            #expect(H5Lcreate_soft("/stored_hu", ct.id, "hu", rt_h5p_default(), rt_h5p_default()) >= 0)
+        }
+        #expect(readFailure(soft).contains("is a soft link"))
+    }
+
+    /// Finite but absurd geometry (outside 0.05–50 mm spacing, beyond ±100 m origin) is named, not read.
+    @Test(arguments: [("spacing_mm", [1.5, 1e-300, 3.0]), ("spacing_mm", [1.5, 0.01, 3.0]), ("spacing_mm", [1e300, 1.0, 1.0]),
+                      ("origin_mm", [0.0, 1e308, 0.0]), ("origin_mm", [-2e5, 0.0, 0.0])])
+    func absurdGeometryIsRejected(attribute: String, values: [Double]) throws {
+        let dir = try TemporaryDirectory()
+        let path = try damagedCase(dir) { try setGeometry($0, attribute, .doubles(values)) }
+        let message = readFailure(path)
+        #expect(message.contains(attribute) && (message.contains("outside the accepted 0.05–50.0 mm") || message.contains("beyond ±100000 mm")),
+                "\(message)")
+    }
+
+    /// The edges of the accepted geometry still read.
+    @Test func geometryAtTheLimitsReads() throws {
+        let dir = try TemporaryDirectory()
+        let path = try damagedCase(dir) { file in
+            try setGeometry(file, "spacing_mm", .doubles([0.05, 50, 1]))
+            try setGeometry(file, "origin_mm", .doubles([-100_000, 100_000, 0]))
+        }
+        #expect(try CaseFile.read(path: path).ct.grid.spacingMM == SIMD3(0.05, 50, 1))
+    }
+
+    /// UIDs that end up in DICOM exports must have the UID syntax.
+    @Test(arguments: ["\"><script>alert(1)</script>", "1.2..3", "1.2.3.", String(repeating: "1", count: 65), "1.2.a"])
+    func malformedFrameOfReferenceUIDIsRejected(uid: String) throws {
+        let ct = try CTVolume(grid: Grid(nx: 2, ny: 2, nz: 2, spacingMM: SIMD3(1, 1, 1)), voxels: [Int16](repeating: 0, count: 8))
+        let error = #expect(throws: StoreError.self) { try CaseFile(ct: ct, frameOfReferenceUID: uid) }
+        #expect(error?.description.contains("is not a DICOM UID") == true)
+        #expect(throws: Never.self) { try CaseFile(ct: ct, frameOfReferenceUID: "1.2.840.10008.5.1.4.1.1.2") }
+    }
+
     @Test func disagreeingSpacingOnRootAndCTIsRejected() throws {
         let dir = try TemporaryDirectory()
         let path = try damagedCase(dir) { try $0.writeAttribute("spacing_mm", .doubles([1.5, 2, 2.5])) }

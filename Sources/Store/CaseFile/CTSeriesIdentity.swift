@@ -36,3 +36,11 @@ public struct CTSeriesIdentity: Sendable, Equatable {
                   seriesInstanceUID: series.seriesInstanceUID, sopClassUID: series.sopClassUID, sopInstanceUIDs: series.sopInstanceUIDs)
     }
 }
+
+extension CTSeriesIdentity {
+    /// The UIDs with the attribute names they are stored under, for validation.
+    var namedUIDs: [(String, String?)] {
+        [("study_instance_uid", studyInstanceUID), ("series_instance_uid", seriesInstanceUID), ("sop_class_uid", sopClassUID)]
+            + sopInstanceUIDs.map { ("/ct/sop_instance_uids", $0) }
+    }
+}

@@ -29,6 +29,18 @@ public struct CaseFile: Sendable, Equatable {
     /// contains "/", is "." or "..", or is used twice. Structures are sorted by name.
     public init(ct: CTVolume, structures: [Structure] = [], orientation: String = "HFS", frameOfReferenceUID: String? = nil,
                 seriesIdentity: CTSeriesIdentity? = nil) throws {
+        let g = ct.grid
+        if let problem = StoreLimits.geometryProblem(spacingMM: [g.spacingMM.x, g.spacingMM.y, g.spacingMM.z],
+                                                     originMM: [g.originMM.x, g.originMM.y, g.originMM.z]) {
+            throw StoreError.invalid(file: "(case in memory)", object: "/ct", reason: problem)
+        }
+        for (name, uid) in [("frame_of_reference_uid", frameOfReferenceUID)] + (seriesIdentity?.namedUIDs ?? []) {
+            guard let uid, !uid.isEmpty else { continue }
+            guard CaseFile.isDICOMUID(uid) else {
+                throw StoreError.invalid(file: "(case in memory)", object: "/ attribute \(name)",
+                                         reason: "\"\(uid.prefix(80))\" is not a DICOM UID (digits and dots, at most 64 characters)")
+            }
+        }
         var seen = Set<String>()
         for s in structures {
             try CaseFile.checkName(s.name, file: "(case in memory)")
@@ -50,6 +62,15 @@ public struct CaseFile: Sendable, Equatable {
     /// The structure called `name`, if any.
     public func structure(named name: String) -> Structure? {
         structures.first { $0.name == name }
+    }
+
+    /// True for the character syntax of a DICOM UID (PS3.5 § 9.1): 1–64 characters, components of digits separated
+    /// by single dots. (Leading zeros inside a component, which the standard forbids, occur in real series and pass.)
+    static func isDICOMUID(_ uid: String) -> Bool {
+        guard (1...64).contains(uid.utf8.count) else { return false }
+        return uid.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { c in
+            !c.isEmpty && c.utf8.allSatisfy { (48...57).contains($0) }
+        }
     }
 
     static func checkName(_ name: String, file: String) throws {

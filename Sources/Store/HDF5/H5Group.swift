@@ -22,6 +22,17 @@ class H5Group: H5Object {
         H5Lexists(id, name, rt_h5p_default()) > 0
     }
 
+    /// Refuses a child reached through a soft or external link: an external link would read another file (possibly
+    /// another site's case, or a device that never answers), a soft link aliases an object; our files hold neither.
+    func requireHardLink(_ name: String) throws {
+        var info = H5L_info_t()
+        try check(H5Lget_info(id, name, &info, rt_h5p_default()), "get link info", object: childPath(name))
+        guard info.type == H5L_TYPE_HARD else {
+            let kind = info.type == H5L_TYPE_EXTERNAL ? "an external" : info.type == H5L_TYPE_SOFT ? "a soft" : "a user-defined"
+            throw invalid("is \(kind) link; only objects stored in this file are read", object: childPath(name))
+        }
+    }
+
     /// Names of the links in this group, in name order.
     func childNames() throws -> [String] {
         var info = H5G_info_t()
@@ -41,6 +52,7 @@ class H5Group: H5Object {
 
     /// Whether child `name` is a group or a dataset.
     func childKind(_ name: String) throws -> H5ChildKind {
+        try requireHardLink(name)
         let object = try checkID(H5Oopen(id, name, rt_h5p_default()), "open object", object: childPath(name))
         defer { H5Oclose(object) }
         switch H5Iget_type(object) {
@@ -53,6 +65,7 @@ class H5Group: H5Object {
     /// Opens child group `name`; a missing group is a ``StoreError/missing(file:object:)``.
     func openGroup(_ name: String) throws -> H5Group {
         guard contains(name) else { throw StoreError.missing(file: file, object: childPath(name)) }
+        try requireHardLink(name)
         let gid = try checkID(H5Gopen2(id, name, rt_h5p_default()), "open group", object: childPath(name))
         return H5Group(id: gid, file: file, path: childPath(name), closer: H5Gclose)
     }
@@ -71,6 +84,7 @@ class H5Group: H5Object {
     /// Opens child dataset `name`; a missing dataset is a ``StoreError/missing(file:object:)``.
     func openDataset(_ name: String) throws -> H5Dataset {
         guard contains(name) else { throw StoreError.missing(file: file, object: childPath(name)) }
+        try requireHardLink(name)
         let did = try checkID(H5Dopen2(id, name, rt_h5p_default()), "open dataset", object: childPath(name))
         return H5Dataset(id: did, file: file, path: childPath(name), closer: H5Dclose)
     }

@@ -28,6 +28,12 @@ enum GridAttributes {
         guard origin.value.allSatisfy(\.isFinite) else {
             throw StoreError.invalid(file: file, object: origin.object, reason: "origin must be finite, found \(origin.value) mm")
         }
+        if let problem = StoreLimits.geometryProblem(spacingMM: spacing.value, originMM: []) {
+            throw StoreError.invalid(file: file, object: spacing.object, reason: problem)
+        }
+        if let problem = StoreLimits.geometryProblem(spacingMM: [], originMM: origin.value) {
+            throw StoreError.invalid(file: file, object: origin.object, reason: problem)
+        }
         do {
             return try Grid(nx: shape[2], ny: shape[1], nz: shape[0],
                             spacingMM: SIMD3(spacing.value[0], spacing.value[1], spacing.value[2]),
