@@ -90,6 +90,25 @@ import Testing
         #expect(try NIfTIImport.readCT(path: dir.file("a.nii.gz")) == NIfTIImport.readCT(path: dir.file("a.nii")))
     }
 
+    /// A .nii.gz whose gzip CRC-32 trailer or compressed middle is damaged is refused, not imported with wrong voxels.
+    @Test(arguments: ["crc", "middle"])
+    func damagedGzipIsRefused(damage: String) throws {
+        let dir = try TemporaryDirectory()
+        var w = NIfTITestWriter(dims: [64, 64, 8])
+        var random = SystemRandomNumberGenerator()
+        w.setValues((0..<(64 * 64 * 8)).map { _ in Double(Int.random(in: -1000...1000, using: &random)) })
+        try w.write(to: dir.file("a.nii.gz"))
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir.file("a.nii.gz"))))
+        if damage == "crc" {
+            bytes[bytes.count - 8] ^= 0xff  // first byte of the CRC-32: the data still inflates
+        } else {
+            for i in (bytes.count / 2)..<(bytes.count / 2 + 50) { bytes[i] = 0 }
+        }
+        try Data(bytes).write(to: URL(fileURLWithPath: dir.file("bad.nii.gz")))
+        let error = #expect(throws: StoreError.self) { _ = try NIfTIImport.readCT(path: dir.file("bad.nii.gz")) }
+        #expect(error?.description.contains("bad.nii.gz") == true, "\(String(describing: error))")
+    }
+
     @Test(arguments: [(Int16(4), Int16(16)), (512, 16), (8, 32), (16, 32)])
     func everySupportedDatatypeGivesTheSameHU(datatype: Int16, bitpix: Int16) throws {
         let dir = try TemporaryDirectory()

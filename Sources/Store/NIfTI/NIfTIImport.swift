@@ -34,29 +34,53 @@ public enum NIfTIImport {
             skipped += step
         }
         let data = try read(stream, count: count * voxelType.bytes, path: path, what: "voxel data (\(header.dims) voxels at offset \(header.voxelOffset))")
+        try drain(stream, path: path)
         let reader = ByteReader(bytes: data, bigEndian: header.isBigEndian)
         let hu = try convert(reader, type: voxelType, header: header, count: count, file: path)
         return try reorder(hu, header: header, orientation: orientation, file: path)
     }
 
-    /// Reads exactly `count` bytes, or throws naming what was truncated.
+    /// Reads exactly `count` bytes, or throws naming what was truncated. The buffer grows with the data actually
+    /// read (4 MiB steps), so a header that claims more than the file holds costs no large allocation.
     private static func read(_ stream: gzFile, count: Int, path: String, what: String) throws -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: count)
-        var done = 0
-        while done < count {
-            let chunk = UInt32(min(count - done, 1 << 30))
-            let n = bytes.withUnsafeMutableBytes { gzread(stream, $0.baseAddress! + done, chunk) }
-            if n < 0 {
-                var code: Int32 = 0
-                let message = gzerror(stream, &code).map { String(cString: $0) } ?? "unknown error"
-                throw StoreError.nifti(file: path, reason: "cannot read \(what): \(message)")
-            }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(min(count, 1 << 22))
+        var chunk = [UInt8](repeating: 0, count: min(count, 1 << 22))
+        while bytes.count < count {
+            let want = min(count - bytes.count, chunk.count)
+            let n = try gzRead(stream, into: &chunk, count: want, path: path, what: what)
             if n == 0 {
-                throw StoreError.nifti(file: path, reason: "file is truncated: \(what) needs \(count) bytes, only \(done) present")
+                throw StoreError.nifti(file: path, reason: "file is truncated: \(what) needs \(count) bytes, only \(bytes.count) present")
             }
-            done += Int(n)
+            bytes.append(contentsOf: chunk[..<n])
         }
         return bytes
+    }
+
+    /// Reads the rest of the stream so that gzip checks its CRC-32 and length trailer (zlib verifies them only at
+    /// the end of a member); more than 16 MiB after the voxel data is refused.
+    private static func drain(_ stream: gzFile, path: String) throws {
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var extra = 0
+        while true {
+            let n = try gzRead(stream, into: &chunk, count: chunk.count, path: path, what: "the end of the file (gzip check)")
+            if n == 0 { return }
+            extra += n
+            guard extra <= 1 << 24 else {
+                throw StoreError.nifti(file: path, reason: "more than 16 MiB of data follow the voxel data")
+            }
+        }
+    }
+
+    /// One `gzread` of up to `count` bytes into `buffer`; the bytes read (0 at the end), or a thrown zlib error.
+    private static func gzRead(_ stream: gzFile, into buffer: inout [UInt8], count: Int, path: String, what: String) throws -> Int {
+        let n = buffer.withUnsafeMutableBytes { gzread(stream, $0.baseAddress!, UInt32(count)) }
+        if n < 0 {
+            var code: Int32 = 0
+            let message = gzerror(stream, &code).map { String(cString: $0) } ?? "unknown error"
+            throw StoreError.nifti(file: path, reason: "cannot read \(what): \(message) (corrupt or damaged compressed data)")
+        }
+        return Int(n)
     }
 
     /// Scaled, rounded, range-checked HU values in file order (i fastest).
