@@ -20,6 +20,7 @@ public enum GammaIndex {
         let norm = criteria.normalisationDoseGy ?? Double(reference.voxels.max() ?? 0)
         guard norm > 0, norm.isFinite else { throw EvaluationError.invalidParameter("normalisation dose \(norm) Gy") }
         let threshold = criteria.lowDoseThresholdPct / 100 * norm
+        try requireOverlap(reference.grid, evaluated.grid)
         let offsets = SearchOffsets(radiusMM: radius, stepMM: step, distanceToAgreementMM: dta, spacingMM: evaluated.grid.spacingMM)
         let sampler = TrilinearSampler(evaluated)
         let g = reference.grid, eg = evaluated.grid
@@ -33,7 +34,8 @@ public enum GammaIndex {
                         for i in 0..<g.nx {
                             let index = g.index(i, j, k)
                             let dr = Double(ref[index])
-                            if dr < threshold { continue }
+                            // A local criterion is a share of the reference dose: undefined where that dose is 0.
+                            if dr < threshold || (!criteria.isGlobal && dr <= 0) { continue }
                             let dd = criteria.doseDifferencePct / 100 * (criteria.isGlobal ? norm : dr)
                             let base = eg.voxelCoordinates(of: g.position(i, j, k))
                             let gamma = offsets.minimumGamma(at: base, referenceDoseGy: dr, inverseDoseCriterion: 1 / dd, sampler: sampler)
@@ -49,5 +51,17 @@ public enum GammaIndex {
         }
         return GammaResult(gammaMap: map, evaluatedVoxelCount: evaluatedCount, passedVoxelCount: passed, maxGamma: maxGamma,
                            meanGamma: evaluatedCount == 0 ? 0 : sum / Double(evaluatedCount))
+    }
+
+    /// Throws unless the two grids' extents (voxel centres ± half a voxel) overlap on every axis.
+    static func requireOverlap(_ a: Grid, _ b: Grid) throws {
+        func extent(_ g: Grid, _ axis: Int, _ n: Int) -> ClosedRange<Double> {
+            (g.originMM[axis] - g.spacingMM[axis] / 2)...(g.originMM[axis] + (Double(n) - 0.5) * g.spacingMM[axis])
+        }
+        for (axis, na, nb) in [(0, a.nx, b.nx), (1, a.ny, b.ny), (2, a.nz, b.nz)] where !extent(a, axis, na).overlaps(extent(b, axis, nb)) {
+            let name = ["x", "y", "z"][axis]
+            throw EvaluationError.gridMismatch("the reference and evaluated dose grids do not overlap along \(name) "
+                + "(\(extent(a, axis, na)) mm vs \(extent(b, axis, nb)) mm)")
+        }
     }
 }

@@ -78,4 +78,50 @@ import Testing
         #expect(badCriteria.status == 64)
         #expect(!FileManager.default.fileExists(atPath: cli.path("g.h5")))
     }
+
+    /// Local gamma with no low-dose threshold skips zero-dose reference voxels (their local criterion is 0 Gy), so a
+    /// dose compared with itself passes everywhere.
+    @Test func localGammaWithoutThresholdPassesItself() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        var dose = try Self.gaussianDose(centreXMM: 0)
+        for i in 0..<dose.grid.nx { dose[i, 0, 0] = 0 }
+        try Self.write(dose, to: cli.path("a.h5"))
+        let r = try cli.run(["compare-dose", cli.path("a.h5"), cli.path("a.h5"), "--local", "--threshold", "0", "--json"])
+        #expect(r.status == 0, "\(r.stdout) \(r.stderr)")
+        let json = try #require(try r.json() as? [String: Any])
+        #expect(json["pass_rate_pct"] as? Double == 100)
+        #expect(json["max_gamma"] as? Double == 0)
+    }
+
+    /// Grids that do not overlap are named (exit 65), not scored 0 %; an all-zero reference names both files.
+    @Test func disjointGridsAndZeroReferenceAreInputErrors() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        try Self.write(try Self.gaussianDose(centreXMM: 0), to: cli.path("a.h5"))
+        let a = try Self.gaussianDose(centreXMM: 0)
+        var far = DoseVolume(grid: try Grid(nx: 30, ny: 20, nz: 16, spacingMM: [2, 2, 2], originMM: [500, -20, -16]), repeating: 0)
+        far.withUnsafeMutableBufferPointer { out in a.withUnsafeBufferPointer { for i in $0.indices { out[i] = $0[i] } } }
+        try Self.write(far, to: cli.path("far.h5"))
+        let disjoint = try cli.run(["compare-dose", cli.path("a.h5"), cli.path("far.h5"), "--json"])
+        #expect(disjoint.status == 65)
+        #expect(disjoint.stdout.contains("do not overlap along x"), "\(disjoint.stdout)")
+        try Self.write(DoseVolume(grid: a.grid, repeating: 0), to: cli.path("zero.h5"))
+        let zero = try cli.run(["compare-dose", cli.path("zero.h5"), cli.path("a.h5")])
+        #expect(zero.status == 65)
+        #expect(zero.stderr.contains("zero.h5") && zero.stderr.contains("normalisation dose"), "\(zero.stderr)")
+    }
+
+    /// The gamma map may not replace an input of the comparison nor land inside the data directory's store.
+    @Test func gammaMapNeverOverwritesAnInputOrTheStore() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        try Self.write(try Self.gaussianDose(centreXMM: 0), to: cli.path("a.h5"))
+        try Self.write(try Self.gaussianDose(centreXMM: 1), to: cli.path("b.h5"))
+        let before = try Data(contentsOf: URL(fileURLWithPath: cli.path("a.h5")))
+        let onInput = try cli.run(["compare-dose", cli.path("a.h5"), cli.path("b.h5"), "--gamma-map", cli.work.appendingPathComponent("./x/../a.h5").path])
+        #expect(onInput.status == 65 && onInput.stderr.contains("is an input"), "\(onInput.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: cli.path("a.h5"))) == before)
+        let inStore = cli.dataDir.appendingPathComponent("store/results/job-1/result.h5").path
+        let intoStore = try cli.run(["compare-dose", cli.path("a.h5"), cli.path("b.h5"), "--gamma-map", inStore])
+        #expect(intoStore.status == 65 && intoStore.stderr.contains("inside the data directory's store"), "\(intoStore.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: inStore))
+    }
 }

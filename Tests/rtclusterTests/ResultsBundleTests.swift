@@ -56,6 +56,15 @@ import Testing
         #expect(try cli.run(["results", "1", "--out", cli.path("bundle")]).status == 0)
         #expect(!FileManager.default.fileExists(atPath: cli.path("bundle/RTSTRUCT.dcm")))
         #expect(try FileManager.default.contentsOfDirectory(atPath: cli.work.path).allSatisfy { !$0.contains(".tmp-") && !$0.contains(".old-") })
+        // A bundle may not replace stored results (here the job's own result directory, reached through a link).
+        let stored = cli.dataDir.appendingPathComponent("store/results/job-1/result.h5")
+        let storedBytes = try Data(contentsOf: stored)
+        try FileManager.default.createSymbolicLink(atPath: cli.path("link"), withDestinationPath: cli.dataDir.appendingPathComponent("store/results").path)
+        for out in [cli.dataDir.appendingPathComponent("store/results/job-1").path, cli.path("link/job-1")] {
+            let refused = try cli.run(["results", "1", "--out", out, "--json"])
+            #expect(refused.status == 65 && refused.stdout.contains("inside the data directory's store"), "\(refused.stdout)")
+        }
+        #expect(try Data(contentsOf: stored) == storedBytes)
     }
 
     @Test func doseResultBundleHasDVHAndDICOMInTheCasesFrame() throws {

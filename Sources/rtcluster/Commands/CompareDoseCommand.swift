@@ -44,12 +44,23 @@ struct CompareDoseCommand: ReportingCommand {
     }
 
     func execute() throws {
+        if let gammaMap {
+            try global.dataDirectory.refuseOutput(gammaMap, option: "--gamma-map")
+            for input in [reference, evaluated] where DataDirectory.resolved(input) == DataDirectory.resolved(gammaMap) {
+                throw CLIError.invalidInput("--gamma-map \(gammaMap) is an input of the comparison; write the map elsewhere")
+            }
+        }
         let referenceDose = try Self.dose(in: reference)
         let evaluatedDose = try Self.dose(in: evaluated)
         let criteria = GammaCriteria(doseDifferencePct: dd, distanceToAgreementMM: dta, lowDoseThresholdPct: threshold,
                                      isGlobal: !local, normalisationDoseGy: normalisationGy, searchRadiusMM: searchRadiusMM)
         let start = ContinuousClock.now
-        let result = try GammaIndex.compare(reference: referenceDose, evaluated: evaluatedDose, criteria: criteria)
+        let result: GammaResult
+        do {
+            result = try GammaIndex.compare(reference: referenceDose, evaluated: evaluatedDose, criteria: criteria)
+        } catch let error as EvaluationError {
+            throw CLIError.invalidInput("reference \(reference), evaluated \(evaluated): \(error)")
+        }
         let seconds = (ContinuousClock.now - start).seconds
         if let gammaMap { try write(result, criteria: criteria, to: gammaMap) }
         let report = GammaReport(reference: reference, evaluated: evaluated, criteria: criteria, result: result,
@@ -127,6 +138,25 @@ struct GammaReport: Encodable {
     static func describe(_ c: GammaCriteria) -> String {
         let f = { (v: Double) in v.formatted(.number.precision(.fractionLength(0...2))) }
         return "\(c.isGlobal ? "global" : "local") \(f(c.doseDifferencePct))%/\(f(c.distanceToAgreementMM))mm, threshold \(f(c.lowDoseThresholdPct))%"
+    }
+
+    /// Non-finite gammas (a reference voxel with no evaluated dose within the search radius) are written as null, so
+    /// `max_gamma` and `mean_gamma` are always a number or null.
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(reference, forKey: .reference)
+        try c.encode(evaluated, forKey: .evaluated)
+        try c.encode(criteria, forKey: .criteria)
+        try c.encode(evaluatedVoxels, forKey: .evaluatedVoxels)
+        try c.encode(passedVoxels, forKey: .passedVoxels)
+        try c.encode(passRatePct, forKey: .passRatePct)
+        for (value, key) in [(maxGamma, CodingKeys.maxGamma), (meanGamma, .meanGamma)] {
+            if value.isFinite { try c.encode(value, forKey: key) } else { try c.encodeNil(forKey: key) }
+        }
+        try c.encode(minPassRatePct, forKey: .minPassRatePct)
+        try c.encode(passed, forKey: .passed)
+        try c.encode(seconds, forKey: .seconds)
+        try c.encode(gammaMap, forKey: .gammaMap)
     }
 
     var summary: String {

@@ -25,6 +25,7 @@ struct ResultsCommand: ReportingCommand {
 
     func execute() throws {
         let data = global.dataDirectory
+        try data.refuseOutput(out, option: "--out")
         let registry = try data.openRegistry()
         let record = try registry.job(id: job)
         guard let relative = record.resultPath else {

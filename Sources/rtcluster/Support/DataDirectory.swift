@@ -15,6 +15,30 @@ struct DataDirectory {
     /// Where the case file of case `id` lives inside the store.
     func caseFileURL(id: String) -> URL { casesURL.appendingPathComponent(id, isDirectory: true).appendingPathComponent("case.h5") }
 
+    /// Throws when `path` (after `..` and symbolic links) lies inside the store: an output written there would
+    /// replace case or result files whose fingerprints the registry keeps.
+    func refuseOutput(_ path: String, option: String) throws {
+        let store = Self.resolved(root.appendingPathComponent("store").path)
+        let target = Self.resolved(path)
+        if target == store || target.hasPrefix(store + "/") {
+            throw CLIError.invalidInput("\(option) \(path) lies inside the data directory's store (\(store)); write outputs elsewhere")
+        }
+    }
+
+    /// `path` made absolute, standardised and with symbolic links resolved in its longest existing prefix (the rest
+    /// does not exist yet, so it holds no links).
+    static func resolved(_ path: String) -> String {
+        var existing = URL(fileURLWithPath: path).standardizedFileURL
+        var rest: [String] = []
+        while !FileManager.default.fileExists(atPath: existing.path), existing.pathComponents.count > 1 {
+            rest.insert(existing.lastPathComponent, at: 0)
+            existing.deleteLastPathComponent()
+        }
+        var url = existing.resolvingSymlinksInPath()
+        for component in rest { url.appendPathComponent(component) }
+        return url.standardizedFileURL.path
+    }
+
     /// Creates the directory tree when missing.
     func create() throws {
         for dir in [root, casesURL, resultsURL] {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Evaluation
 import Foundation
 import Jobs
 import Registry
@@ -50,7 +51,7 @@ extension ExitStatus {
             case .database: self = .internalError
             default: self = .invalidInput
             }
-        case is StoreError, is DICOMError, is JobSpecError, is CoreError, is ReportError: self = .invalidInput
+        case is StoreError, is DICOMError, is JobSpecError, is CoreError, is ReportError, is EvaluationError: self = .invalidInput
         default: self = .internalError
         }
     }
