@@ -22,6 +22,21 @@ struct RTCluster: ParsableCommand {
             CancelCommand.self, EventsCommand.self, ResultsCommand.self, CompareDoseCommand.self, SelfTestCommand.self, WorkerCommand.self, RunCommand.self,
         ]
     )
+
+    /// Parses and runs the command like ArgumentParser's `main()`, but a usage error (exit 64) under `--json` also
+    /// prints the `{"ok": false, …}` report on stdout, as every other failure does.
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            if arguments.contains("--json"), exitCode(for: error) == .validationFailure {
+                try? Output.json(ErrorReport(error: message(for: error), exitCode: ExitCode.validationFailure.rawValue))
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Software version recorded in result files and printed by `--version`.

@@ -118,7 +118,7 @@ import Testing
     @Test func concurrentCaseAddsWithOneIDKeepTheWinnersFile() throws {
         let cli = try CLIRunner(); defer { cli.cleanUp() }
         try Self.writeSmallCase(to: cli.path("small.h5"))
-        #expect(try cli.run(["status"]).status == 0, "creates the registry before the race")
+        #expect(try cli.run(["case", "add", cli.path("small.h5"), "--id", "other"]).status == 0, "creates the registry before the race")
         let group = DispatchGroup()
         nonisolated(unsafe) var results = [CLIRunner.Result?](repeating: nil, count: 6)
         let lock = NSLock()
@@ -143,7 +143,27 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: stored.path))
         #expect(record["sha256"] as? String == (try SHA256.hex(ofFile: stored)))
         let entries = try FileManager.default.contentsOfDirectory(atPath: cli.dataDir.appendingPathComponent("store/cases").path)
-        #expect(entries == ["same"], "staging left behind: \(entries)")
+        #expect(entries.sorted() == ["other", "same"], "staging left behind: \(entries)")
+    }
+
+    /// Read-only commands on a directory that holds no registry say so (exit 66) and create nothing; a usage error
+    /// under --json still prints the JSON error report.
+    @Test func missingDataDirectoryIsNotFoundAndUsageErrorsSpeakJSON() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        let ghost = cli.path("typo/deep")
+        for args in [["list", "--json"], ["status", "--json"], ["case", "list", "--json"], ["events", "1", "--json"]] {
+            let r = try cli.run(args + ["--data-dir", ghost])
+            #expect(r.status == 66, "\(args) \(r.status) \(r.stderr)")
+            #expect((try? r.json() as? [String: Any])?["ok"] as? Bool == false, "\(args): \(r.stdout)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: ghost))
+        for args in [["list", "--state", "bogus", "--json"], ["status", "abc", "--json"]] {
+            let r = try cli.run(args)
+            #expect(r.status == 64, "\(args) \(r.status)")
+            let json = try #require(try? r.json() as? [String: Any], "\(args): \(r.stdout)")
+            #expect(json["ok"] as? Bool == false && json["exit_code"] as? Int == 64 && (json["error"] as? String)?.isEmpty == false)
+        }
+        #expect(try cli.run(["list", "--help", "--json"]).status == 0)
     }
 
     /// A store directory without a registry record (an interrupted run) is named, not overwritten.

@@ -30,7 +30,7 @@ struct SubmitCommand: ReportingCommand {
 
     func execute() throws {
         let parsed = try JobSpec.parse(contentsOfFile: spec)
-        let registry = try global.dataDirectory.openRegistry()
+        let registry = try global.dataDirectory.openExistingRegistry()
         let record = try registry.caseRecord(id: caseID)
         try parsed.validate(againstCaseStructures: record.structures)
         let job = try registry.submitJob(
