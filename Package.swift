@@ -42,7 +42,7 @@ let package = Package(
         .executableTarget(
             name: "rtcluster",
             dependencies: [
-                "Core", "Phantoms", "Store", "Registry", "Jobs", "Cluster", "Report",
+                "Core", "Phantoms", "Store", "Registry", "Jobs", "Planning", "Cluster", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -166,6 +166,21 @@ import Testing
         #expect(try cli.run(["list", "--help", "--json"]).status == 0)
     }
 
+    /// A structure whose stored objectives cannot be read is refused at `case add`, not when a plan uses them.
+    @Test func unreadableStoredObjectivesAreRefusedAtCaseAdd() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        let grid = try Grid(nx: 4, ny: 4, nz: 2, spacingMM: [2, 2, 2])
+        var mask = MaskVolume(grid: grid)
+        mask[1, 1, 1] = 1
+        for (i, json) in ["{not json", #"[{"type": "squared_overdose", "penalty": 1}]"#].enumerated() {
+            try CaseFile(ct: CTVolume(grid: grid, repeating: 0),
+                         structures: [Structure(name: "ptv", mask: mask, objectivesJSON: json)]).write(to: cli.path("o\(i).h5"))
+            let r = try cli.run(["case", "add", cli.path("o\(i).h5"), "--id", "o\(i)"])
+            #expect(r.status == 65 && r.stderr.contains("objectives_json of \"ptv\""), "\(r.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: cli.dataDir.appendingPathComponent("store/cases/o0").path))
+    }
+
     /// A store directory without a registry record (an interrupted run) is named, not overwritten.
     @Test func caseAddRefusesAnOrphanedStoreDirectory() throws {
         let cli = try CLIRunner(); defer { cli.cleanUp() }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Core
 import Foundation
+import Planning
 import Registry
 import Store
 
@@ -48,6 +49,14 @@ struct CaseAddCommand: ReportingCommand {
         if (try? registry.caseRecord(id: caseID)) != nil { throw RegistryError.duplicateCase(caseID) }
 
         let caseFile = try Self.load(file, seriesUID: series, limits: StoreLimits(maxVoxels: maxVoxels))
+        for structure in caseFile.structures {
+            guard let json = structure.objectivesJSON else { continue }
+            do {
+                _ = try PlanObjectives.parse(json: json, structure: structure.name)
+            } catch {
+                throw CLIError.invalidInput("\(file): \(error)")
+            }
+        }
         let target = data.caseFileURL(id: caseID)
         let (staged, sha256) = try Self.stage(caseFile, id: caseID, in: data)
         do {
