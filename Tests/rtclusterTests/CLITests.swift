@@ -181,6 +181,29 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: cli.dataDir.appendingPathComponent("store/cases/o0").path))
     }
 
+    /// A FIFO, a directory or a missing file as input is named at once (never a blocking read); a bad phantom size
+    /// is a usage error.
+    @Test func nonRegularInputsAreNamedWithoutBlocking() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        try Self.writeSmallCase(to: cli.path("small.h5"))
+        #expect(try cli.run(["case", "add", cli.path("small.h5"), "--id", "c"]).status == 0)
+        #expect(mkfifo(cli.path("fifo.h5"), 0o600) == 0)
+        #expect(mkfifo(cli.path("fifo.yaml"), 0o600) == 0)
+        let caseAdd = try cli.run(["case", "add", cli.path("fifo.h5"), "--id", "f"])
+        #expect(caseAdd.status == 65 && caseAdd.stderr.contains("not a regular file"), "\(caseAdd.stderr)")
+        let submit = try cli.run(["submit", "c", cli.path("fifo.yaml")])
+        #expect(submit.status == 65 && submit.stderr.contains("not a regular file"), "\(submit.stderr)")
+        let compare = try cli.run(["compare-dose", cli.path("fifo.h5"), cli.path("small.h5")])
+        #expect(compare.status == 65, "\(compare.stderr)")
+        let directory = try cli.run(["compare-dose", cli.work.path, cli.path("small.h5")])
+        #expect(directory.status == 65 && directory.stderr.contains("is a directory"), "\(directory.stderr)")
+        let missingSpec = try cli.run(["submit", "c", cli.path("missing.yaml")])
+        #expect(missingSpec.status == 66 && missingSpec.stderr.contains("no such job spec file"), "\(missingSpec.stderr)")
+        for size in ["0x0x0", "abc"] {
+            #expect(try cli.run(["phantom", "water", "--out", cli.path("w.h5"), "--size", size]).status == 64)
+        }
+    }
+
     /// A store directory without a registry record (an interrupted run) is named, not overwritten.
     @Test func caseAddRefusesAnOrphanedStoreDirectory() throws {
         let cli = try CLIRunner(); defer { cli.cleanUp() }

@@ -146,6 +146,7 @@ struct CaseAddCommand: ReportingCommand {
                                 frameOfReferenceUID: dicom.frameOfReferenceUID, seriesIdentity: CTSeriesIdentity(series: dicom))
         }
         if seriesUID != nil { throw CLIError.invalidInput("--series applies to DICOM folders only; \(path) is a file") }
+        try InputPath.requireRegularFile(path, what: "CT file")
         let lower = path.lowercased()
         if lower.hasSuffix(".nii") || lower.hasSuffix(".nii.gz") {
             return try CaseFile(ct: NIfTIImport.readCT(path: path, limits: limits), structures: [])

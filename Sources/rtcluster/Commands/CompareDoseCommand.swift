@@ -75,7 +75,7 @@ struct CompareDoseCommand: ReportingCommand {
 
     /// The `/dose/total` volume of a result file; a file without dose is invalid input.
     private static func dose(in path: String) throws -> DoseVolume {
-        guard FileManager.default.fileExists(atPath: path) else { throw CLIError.notFound("no file at \(path)") }
+        try InputPath.requireRegularFile(path, what: "result file")
         guard let dose = try ResultFile.read(path: path).doseGy else {
             throw CLIError.invalidInput("\(path) has no /dose/total")
         }

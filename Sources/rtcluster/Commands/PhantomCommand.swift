@@ -36,6 +36,7 @@ struct PhantomCommand: ReportingCommand {
             throw ValidationError("--noise-hu must be between 0 and 500")
         }
         if box && kind != .water { throw ValidationError("--box applies to the water phantom only") }
+        do { _ = try PhantomSize(parsing: size) } catch { throw ValidationError("--size: \(error)") }
         guard out.lowercased().hasSuffix(".h5") || out.lowercased().hasSuffix(".hdf5") else {
             throw ValidationError("--out must name an .h5 file")
         }

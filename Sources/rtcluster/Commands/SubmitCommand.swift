@@ -29,6 +29,7 @@ struct SubmitCommand: ReportingCommand {
     }
 
     func execute() throws {
+        try InputPath.requireRegularFile(spec, what: "job spec file")
         let parsed = try JobSpec.parse(contentsOfFile: spec)
         let registry = try global.dataDirectory.openExistingRegistry()
         let record = try registry.caseRecord(id: caseID)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Evaluation
 import Foundation
 import Jobs
+import Phantoms
 import Registry
 import Report
 import Store
@@ -51,7 +52,7 @@ extension ExitStatus {
             case .database: self = .internalError
             default: self = .invalidInput
             }
-        case is StoreError, is DICOMError, is JobSpecError, is CoreError, is ReportError, is EvaluationError: self = .invalidInput
+        case is StoreError, is DICOMError, is JobSpecError, is CoreError, is ReportError, is EvaluationError, is PhantomError: self = .invalidInput
         default: self = .internalError
         }
     }
