@@ -20,7 +20,7 @@ import Testing
     @Test func everyCommandHasHelpWithAnExample() throws {
         let cli = try CLIRunner(); defer { cli.cleanUp() }
         let commands = [["case", "add"], ["case", "list"], ["case", "show"], ["submit"], ["status"], ["list"],
-                        ["cancel"], ["events"], ["results"], ["selftest"], ["phantom"], ["compare-dose"]]
+                        ["cancel"], ["events"], ["results"], ["selftest"], ["phantom"], ["compare-dose"], ["case"], ["worker"], ["run"], []]
         for command in commands {
             let r = try cli.run(command + ["--help"])
             #expect(r.status == 0, "\(command) --help exited \(r.status)")

@@ -10,6 +10,12 @@ struct CaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "case",
         abstract: "Register and inspect cases (a CT with optional structures).",
+        discussion: """
+        Examples:
+          rtcluster case add thorax.h5 --id thorax-7 --site hospital-a
+          rtcluster case list --json
+          rtcluster case show thorax-7
+        """,
         subcommands: [CaseAddCommand.self, CaseListCommand.self, CaseShowCommand.self]
     )
 }

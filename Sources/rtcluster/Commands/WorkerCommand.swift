@@ -90,6 +90,8 @@ struct LogLevelArgument: ExpressibleByArgument {
         self.level = level
     }
     static var allValueStrings: [String] { Logger.Level.allCases.map(\.rawValue) }
+    /// The level's name, as `--help` shows the default.
+    var defaultValueDescription: String { level.rawValue }
 }
 
 /// JSON printed by `worker --json` on rank 0.
