@@ -152,6 +152,8 @@ struct ResultBundleWriter {
             try RTStructWriter(reference: reference, label: "job \(job.id)", seriesDescription: "rtcluster job \(job.id) structures")
                 .write(rois, to: directory.appendingPathComponent("RTSTRUCT.dcm").path)
             names.append("RTSTRUCT.dcm")
+        } else {
+            Output.stderr("note: no RTSTRUCT.dcm: none of the result's \(structures.count) structures has a voxel on the CT grid")
         }
         return names
     }
