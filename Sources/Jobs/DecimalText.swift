@@ -1,8 +1,10 @@
 /// Plain decimal numbers as text: the only number syntax job specs accept (no hex, octal,
 /// sexagesimal, `inf` or `nan`), and the shortest text that reads back to the same Double.
 enum DecimalText {
-    /// Parses `[+-]digits[.digits][(e|E)[+-]digits]` (also `.5` and `5.`); nil for anything else.
+    /// Parses `[+-]digits[.digits][(e|E)[+-]digits]` (also `.5` and `5.`); nil for anything else, including an
+    /// integer part with a leading zero (`010` is 8 in YAML 1.1 and 10 in YAML 1.2).
     static func parse(_ text: String) -> Double? {
+        guard !hasLeadingZero(text) else { return nil }
         var sawDigit = false
         var sawDot = false
         var sawExponent = false
@@ -24,6 +26,12 @@ enum DecimalText {
         }
         guard sawDigit, let value = Double(text) else { return nil }
         return value
+    }
+
+    /// True when the integer part (after an optional sign) has more than one digit and starts with 0.
+    static func hasLeadingZero(_ text: String) -> Bool {
+        let digits = text.drop { $0 == "+" || $0 == "-" }.prefix { $0.isASCII && $0.isNumber }
+        return digits.count > 1 && digits.first == "0"
     }
 
     /// Integral values within ±2^53 print without a fraction (`40`), others as Swift's shortest

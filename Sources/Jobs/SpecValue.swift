@@ -56,7 +56,7 @@ struct SpecValue {
 
     /// An unsigned 64-bit integer written in decimal digits.
     func uint64() throws(JobSpecError) -> UInt64 {
-        guard let text = plainScalar, let value = UInt64(text) else {
+        guard let text = plainScalar, !DecimalText.hasLeadingZero(text), let value = UInt64(text) else {
             throw error(.wrongType, "expected an integer in [0, \(UInt64.max)], got \(shown)")
         }
         return value

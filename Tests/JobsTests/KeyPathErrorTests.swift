@@ -80,6 +80,8 @@ struct KeyPathErrorTests {
         .plan(adding: "priority: high", "priority", .wrongType, "expected a number, got high"),
         .plan(adding: "priority: 1001", "priority", .outOfRange, "1001 is outside [0, 1000]"),
         .plan(adding: "priority: 0x10", "priority", .wrongType, "expected a number, got 0x10"),
+        .plan(adding: "priority: 010", "priority", .wrongType, "expected a number, got 010"),
+        .plan(adding: "seed: 007", "seed", .wrongType, "expected an integer"),
         .plan(adding: "max_attempts: 0", "max_attempts", .outOfRange, "[1, 100]"),
         .plan(adding: "seed: -1", "seed", .wrongType, "expected an integer in [0, 18446744073709551615]"),
         .plan(adding: "seed: 18446744073709551616", "seed", .wrongType, "expected an integer"),
