@@ -18,19 +18,21 @@ extension SegmentationPipeline {
         var context = LocalContext(input: input, request: request, crop: crop)
         switch step {
         case .bodyCandidates:
-            try context.label(bodyParts, try BodyRecipe.candidates(input.ct, request), connectivity: .twentySix)
+            try context.label(bodyParts, try BodyRecipe.candidates(input.ct, core: context.coreSlices, request),
+                              connectivity: .twentySix)
         case .tissues:
-            let body = try BodyRecipe.mask(input.ct, kept: try context.extended(bodyParts), request)
-            let coreBody = context.core(body)
+            // Every volume after the dilations is computed on the core slices only.
+            let ct = context.core(input.ct)
+            let coreBody = try BodyRecipe.mask(coreCT: ct, kept: try context.extended(bodyParts), core: context.coreSlices, request)
             context.emit(SegmentationStructure.body.rawValue, coreBody)
             if request.wants(.trachea) || needsLungs(request) {
-                let air = AirwayRecipe.candidates(context.core(input.ct), body: coreBody, request)
-                try context.label(airwayCandidates, air, connectivity: .twentySix, extended: false)
+                let air = AirwayRecipe.candidates(ct, body: coreBody, request)
+                try context.label(airwayCandidates, air, connectivity: .twentySix)
             }
             if request.wants(.bones) || request.wants(.spinalCanal) {
-                let bone = try BoneRecipe.candidates(input.ct, request)
+                let bone = try BoneRecipe.candidates(input.ct, coreCT: ct, core: context.coreSlices, request)
                 let labels = try context.label(boneCandidates, bone.bone, connectivity: .twentySix)
-                context.count(boneCandidates + ".cortical", labels, where: context.core(bone.cortical))
+                context.count(boneCandidates + ".cortical", labels, where: bone.cortical)
             }
         case .organs:
             let ct = context.core(input.ct)
@@ -39,18 +41,18 @@ extension SegmentationPipeline {
                 let coreAirway = context.core(airway)
                 if request.wants(.trachea) { context.emit(SegmentationStructure.trachea.rawValue, coreAirway) }
                 if needsLungs(request) {
-                    let near = context.core(try Morphology.dilate(airway, radiusMM: LungRecipe.airwayMarginMM))
-                    let lung = LungRecipe.candidates(ct, body: context.core(try context.extended(SegmentationStructure.body.rawValue)),
+                    let near = try Morphology.dilate(airway, radiusMM: LungRecipe.airwayMarginMM, slices: context.coreSlices)
+                    let lung = LungRecipe.candidates(ct, body: try context.coreMask(SegmentationStructure.body.rawValue),
                                                      airwayNear: near, request)
-                    let labels = try context.label(lungCandidates, lung, connectivity: .six, extended: false)
+                    let labels = try context.label(lungCandidates, lung, connectivity: .six)
                     context.count(lungCandidates + ".pureAir", labels, where: MaskAlgebra.atMost(ct, request.airThresholdHU))
                 }
             }
             if request.wants(.bones) || request.wants(.spinalCanal) {
-                let bones = context.core(try context.extended(boneCandidates))
+                let bones = try context.coreMask(boneCandidates)
                 if request.wants(.bones) { context.emit(SegmentationStructure.bones.rawValue, bones) }
                 if request.wants(.spinalCanal) {
-                    try context.label(canalCandidates, try SpinalCanalRecipe.candidates(ct, bones: bones), connectivity: .six, extended: false)
+                    try context.label(canalCandidates, try SpinalCanalRecipe.candidates(ct, bones: bones), connectivity: .six)
                 }
             }
         case .lungs:
@@ -92,6 +94,9 @@ struct LocalContext {
     /// Offset of the core inside the extended slab.
     var coreOffset: Int { input.core.lowerBound - input.extended.lowerBound }
 
+    /// The core's slices inside the extended slab.
+    var coreSlices: Range<Int> { coreOffset..<(coreOffset + input.core.count) }
+
     /// The core slices of an extended-slab volume.
     func core<V>(_ v: Volume<V>) -> Volume<V> { MaskAlgebra.core(v, offset: coreOffset, count: input.core.count) }
 
@@ -103,13 +108,21 @@ struct LocalContext {
         return m
     }
 
-    /// Labels the core of `mask` (extended slab, or already the core when `extended` is false)
-    /// as labelling `name`; returns the local labels (on the columns and rows of the foreground's box
-    /// inside the input's grid, a ``PlaneRect``; the summary is on the full slices).
+    /// The core-slice mask `name` from the input (one of ``SegmentationPipeline/coreInputs(of:)``).
+    func coreMask(_ name: String) throws -> MaskVolume {
+        guard let m = input.masks[name], m.grid.nz == input.core.count else {
+            throw SegmentationError.inconsistentSlabs("slab \(input.slabIndex): step \(input.step.rawValue) needs '\(name)' on its core")
+        }
+        return m
+    }
+
+    /// Labels `mask` (the core slices) as labelling `name`; returns the local labels (on the columns
+    /// and rows of the foreground's box inside the input's grid, a ``PlaneRect``; the summary is on
+    /// the full slices).
     @discardableResult
-    mutating func label(_ name: String, _ mask: MaskVolume, connectivity: Connectivity, extended: Bool = true) throws -> LabelVolume {
+    mutating func label(_ name: String, _ mask: MaskVolume, connectivity: Connectivity) throws -> LabelVolume {
         let placement = crop.map { DistributedLabelling.Placement(lowerX: $0.lowerX, lowerY: $0.lowerY, sliceNX: $0.sliceNX, sliceNY: $0.sliceNY) }
-        let result = try DistributedLabelling.labelCore(extended ? core(mask) : mask, firstCoreSlice: input.core.lowerBound,
+        let result = try DistributedLabelling.labelCore(mask, firstCoreSlice: input.core.lowerBound,
                                                         connectivity: connectivity, placement: placement, onForeground: true)
         output.labels[name] = result.labels
         output.summaries[name] = result.summary

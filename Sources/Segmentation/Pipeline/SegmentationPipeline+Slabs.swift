@@ -3,7 +3,8 @@ import Core
 extension SegmentationPipeline {
     /// The task of local step `step` for `slab` (a slab of a decomposition with at least
     /// ``haloSlices(forStep:)`` halo): the extended-slab CT, the extended-slab masks the step reads
-    /// (labellings as class maps from the latest global decisions) and the scalars it needs. After
+    /// (labellings as class maps from the latest global decisions; those of ``coreInputs(of:)`` on
+    /// the core slices only) and the scalars it needs. After
     /// body selection every volume is cropped to the body box (``BodyCrop``), once, here.
     /// Volumes the requested structures do not need are absent; ``runLocal(step:input:)`` checks
     /// for those it needs.
@@ -12,10 +13,11 @@ extension SegmentationPipeline {
         let crop = step == .bodyCandidates ? nil : BodyCrop(scalars: state.decisions)
         var masks: [String: MaskVolume] = [:]
         for name in Self.inputs(of: step) {
+            let range = Self.coreInputs(of: step).contains(name) ? slab.core : slab.extended
             if let pieces = state.masks[name] {
-                masks[name] = pieces.slices(slab.extended, on: workGrid(step: step, state: state))
+                masks[name] = pieces.slices(range, on: workGrid(step: step, state: state))
             } else if state.labels[name] != nil {
-                masks[name] = try classMap(name, range: slab.extended, crop: crop, state: state)
+                masks[name] = try classMap(name, range: range, crop: crop, state: state)
             }
         }
         var scalars = request.scalars

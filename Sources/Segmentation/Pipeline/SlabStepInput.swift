@@ -9,11 +9,12 @@ public struct SlabStepInput: Sendable, Equatable {
     public var slabIndex: Int
     /// Global slices the slab owns (its output covers exactly these).
     public var core: Range<Int>
-    /// Global slices of the extended slab (core plus halo); every input volume has these slices.
+    /// Global slices of the extended slab (core plus halo); the CT and the masks have these slices
+    /// (masks the step reads only on its core: the core's slices).
     public var extended: Range<Int>
     /// CT of the extended slab.
     public var ct: CTVolume
-    /// Masks of the extended slab read by the step (0/1 masks or small class maps), by name.
+    /// Masks of the extended slab (or of the core) read by the step (0/1 masks or small class maps), by name.
     public var masks: [String: MaskVolume]
     /// Request values and global decisions, by name (see ``SegmentationRequest/scalars``).
     public var scalars: [String: Double]

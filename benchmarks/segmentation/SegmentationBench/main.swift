@@ -208,7 +208,7 @@ func threadedRun(_ ct: CTVolume, _ request: SegmentationRequest, slabs: Int, thr
     let pipeline = try SegmentationPipeline(request: request, grid: ct.grid)
     var state = SegmentationState(ct: ct)
     var times: [(String, Double)] = []
-    let (work, tWork) = seconds { slabs > 1 ? pipeline.sliceWork(ct) : Array(repeating: 1, count: ct.grid.nz) }
+    let (work, tWork) = seconds { slabs > 1 ? pipeline.sliceWork(ct, threads: threads) : Array(repeating: 1, count: ct.grid.nz) }
     times.append(("slice work (split)", tWork))
     for step in pipeline.steps {
         switch step {
