@@ -158,6 +158,14 @@ struct ThreadSample {
     var text: String { "\(format(wall))/\(format(cpu)) s \(minorFaults) flt \(preempted) pre" }
 }
 
+/// Steal time of the machine so far (all CPUs, clock ticks of /proc/stat): time the hypervisor ran
+/// something else on this VM's virtual CPUs, which a thread's CPU clock counts as its own.
+func stealTicks() -> Int {
+    guard let stat = try? String(contentsOfFile: "/proc/stat", encoding: .utf8), let line = stat.split(separator: "\n").first else { return 0 }
+    let fields = line.split(separator: " ")
+    return fields.count > 8 ? Int(fields[8]) ?? 0 : 0
+}
+
 /// The counters of `body` on the calling thread.
 func measured<R>(_ body: () throws -> R) rethrows -> (R, ThreadSample) {
     let s0 = ThreadSample.now()
@@ -218,6 +226,7 @@ func threadedRun(_ ct: CTVolume, _ request: SegmentationRequest, slabs: Int, thr
                 let results = ResultBox(count: split.slabs.count)
                 let snapshot = state
                 // Each worker cuts its slab's input itself (as a rank receives its task), then runs the step.
+                let steal0 = stealTicks()
                 let (_, tRun) = seconds {
                     DispatchQueue.concurrentPerform(iterations: threads) { worker in
                         for k in stride(from: worker, to: split.slabs.count, by: threads) {
@@ -227,13 +236,14 @@ func threadedRun(_ ct: CTVolume, _ request: SegmentationRequest, slabs: Int, thr
                         }
                     }
                 }
+                let steal = stealTicks() - steal0
                 let (_, sAbsorb) = try measured { try pipeline.absorb(step: id, outputs: try results.values(), into: &state) }
                 if detail {
                     let each = zip(results.inputSamples, results.samples).enumerated().map { k, s in
                         "slab \(k) thread \(results.threads[k]): input \(s.0.text) + step \(s.1.text)"
                     }.joined(separator: "; ")
                     let cores = split.slabs.map { "\($0.core.lowerBound)..<\($0.core.upperBound)" }.joined(separator: " ")
-                    FileHandle.standardError.write("\(id.rawValue): cores \(cores); slabs in parallel \(format(tRun)) s (each input + step: \(each)), absorb \(sAbsorb.text)\n".data(using: .utf8)!)
+                    FileHandle.standardError.write("\(id.rawValue): cores \(cores); slabs in parallel \(format(tRun)) s, steal \(steal) ticks (each input + step: \(each)), absorb \(sAbsorb.text)\n".data(using: .utf8)!)
                 }
             }
             times.append(("local " + id.rawValue, t))
