@@ -122,4 +122,21 @@ struct SegmentationPipelineTests {
         try pipeline.runGlobal(step: .selectBody, state: &state)
         #expect(state.classTables["bodyParts"]?.count == 2)
     }
+
+    @Test("a slab input referring to the whole CT equals one holding the copied slab, and runs to the same output")
+    func slabInputOnTheWholeCTEqualsTheCopiedSlab() throws {
+        let phantom = try PhantomFactory.thorax(seed: 1, size: .small)
+        let pipeline = try SegmentationPipeline(request: SegmentationRequest(structures: [.body]), grid: phantom.grid)
+        let state = SegmentationState(ct: phantom.ct)
+        let split = try SlabDecomposition(nz: phantom.grid.nz, parts: 3, halo: pipeline.haloSlices(forStep: .bodyCandidates))
+        for slab in split.slabs {
+            let referring = try pipeline.slabInput(step: .bodyCandidates, slab: slab, state: state)
+            #expect(referring.ctSource.grid.nz == phantom.grid.nz && referring.ctSourceFirstSlice == 0)
+            let copied = SlabStepInput(step: .bodyCandidates, slabIndex: slab.index, core: slab.core, extended: slab.extended,
+                                       ct: phantom.ct.slab(slab.extended), masks: referring.masks, scalars: referring.scalars)
+            #expect(referring.ct == copied.ct && referring == copied, "slab \(slab.index)")
+            #expect(try SegmentationPipeline.runLocal(step: .bodyCandidates, input: referring)
+                    == SegmentationPipeline.runLocal(step: .bodyCandidates, input: copied), "slab \(slab.index)")
+        }
+    }
 }

@@ -4,25 +4,27 @@ extension SegmentationPipeline {
     /// Runs local step `step` on one slab. Pure: depends only on `input`, so it runs on any rank.
     /// - Throws: ``SegmentationError`` when the input lacks a volume the step needs or is inconsistent.
     public static func runLocal(step: LocalStepID, input: SlabStepInput) throws -> SlabStepOutput {
-        guard input.step == step, input.ct.grid.nz == input.extended.count,
+        guard input.step == step, input.ctCoversExtended,
               input.core.lowerBound >= input.extended.lowerBound, input.core.upperBound <= input.extended.upperBound,
               !input.core.isEmpty else {
-            throw SegmentationError.inconsistentSlabs("slab \(input.slabIndex): input for \(input.step.rawValue) with core \(input.core) and extended \(input.extended) (\(input.ct.grid.nz) slices) does not fit step \(step.rawValue)")
+            throw SegmentationError.inconsistentSlabs("slab \(input.slabIndex): input for \(input.step.rawValue) with core \(input.core) and extended \(input.extended) (CT slices \(input.ctSourceFirstSlice)..<\(input.ctSourceFirstSlice + input.ctSource.grid.nz)) does not fit step \(step.rawValue)")
         }
         let structures = SegmentationStructure.allCases.filter { input.scalars["structure." + $0.rawValue] != nil }
         let request = SegmentationRequest(structures: structures, scalars: input.scalars)
         let crop = step == .bodyCandidates ? nil : BodyCrop(scalars: input.scalars)
-        if let crop, !crop.fits(input.ct.grid) || input.masks.values.contains(where: { !crop.fits($0.grid) }) {
+        if let crop, !crop.fits(input.ctSource.grid) || input.masks.values.contains(where: { !crop.fits($0.grid) }) {
             throw SegmentationError.inconsistentSlabs("slab \(input.slabIndex): input for \(step.rawValue) is not on the body box (\(crop.width)×\(crop.height) per slice)")
         }
         var context = LocalContext(input: input, request: request, crop: crop)
         switch step {
         case .bodyCandidates:
-            try context.label(bodyParts, try BodyRecipe.candidates(input.ct, core: context.coreSlices, request),
+            // Thresholded straight from the CT the input refers to (no copy of the slab in one process).
+            try context.label(bodyParts, try BodyRecipe.candidates(input.ctSource, extended: input.extendedInSource, core: context.coreSlices, request),
                               connectivity: .twentySix)
         case .tissues:
             // Every volume after the dilations is computed on the core slices only.
-            let ct = context.core(input.ct)
+            let extendedCT = input.ct
+            let ct = context.core(extendedCT)
             let coreBody = try BodyRecipe.mask(coreCT: ct, kept: try context.extended(bodyParts), core: context.coreSlices, request)
             context.emit(SegmentationStructure.body.rawValue, coreBody)
             if request.wants(.trachea) || needsLungs(request) {
@@ -30,7 +32,7 @@ extension SegmentationPipeline {
                 try context.label(airwayCandidates, air, connectivity: .twentySix)
             }
             if request.wants(.bones) || request.wants(.spinalCanal) {
-                let bone = try BoneRecipe.candidates(input.ct, coreCT: ct, core: context.coreSlices, request)
+                let bone = try BoneRecipe.candidates(extendedCT, coreCT: ct, core: context.coreSlices, request)
                 let labels = try context.label(boneCandidates, bone.bone, connectivity: .twentySix)
                 context.count(boneCandidates + ".cortical", labels, where: bone.cortical)
             }

@@ -23,14 +23,13 @@ extension SegmentationPipeline {
         var scalars = request.scalars
         for s in request.structures { scalars["structure." + s.rawValue] = 1 }
         for (k, v) in state.decisions { scalars[k] = v }
-        let ct = crop?.crop(state.ct, slices: slab.extended) ?? Self.slices(state.ct, slab.extended)
+        // Without a box the input refers to the whole CT (no copy; a message carries only the slab's slices).
+        guard let crop else {
+            return SlabStepInput(step: step, slabIndex: slab.index, core: slab.core, extended: slab.extended,
+                                 ctSource: state.ct, ctSourceFirstSlice: 0, masks: masks, scalars: scalars)
+        }
         return SlabStepInput(step: step, slabIndex: slab.index, core: slab.core, extended: slab.extended,
-                             ct: ct, masks: masks, scalars: scalars)
-    }
-
-    /// Slices `range` of `v`; `v` itself (no copy) when the range covers it.
-    static func slices<V>(_ v: Volume<V>, _ range: Range<Int>) -> Volume<V> {
-        range == 0..<v.grid.nz ? v : v.slab(range)
+                             ct: crop.crop(state.ct, slices: slab.extended), masks: masks, scalars: scalars)
     }
 
     /// The grid of the volumes local step `step` reads and writes: the body box (all slices)

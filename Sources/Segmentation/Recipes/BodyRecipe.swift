@@ -4,9 +4,10 @@ import Core
 /// components kept from their global statistics, then the opened parts restored and the
 /// internal air filled slice by slice.
 enum BodyRecipe {
-    /// Opened body-threshold mask of an extended slab on its slices `core` (exact there with the opening's halo).
-    static func candidates(_ ct: CTVolume, core: Range<Int>, _ request: SegmentationRequest) throws -> MaskVolume {
-        try Morphology.open(MaskAlgebra.atLeast(ct, request.bodyThresholdHU), radiusMM: request.bodyOpeningRadiusMM, slices: core)
+    /// Opened body-threshold mask of an extended slab (slices `extended` of `ct`) on its slices `core`
+    /// (counted from the extended slab's first slice; exact there with the opening's halo).
+    static func candidates(_ ct: CTVolume, extended: Range<Int>, core: Range<Int>, _ request: SegmentationRequest) throws -> MaskVolume {
+        try Morphology.open(MaskAlgebra.atLeast(ct, request.bodyThresholdHU, slices: extended), radiusMM: request.bodyOpeningRadiusMM, slices: core)
     }
 
     /// Class per global component (1 = body): components of at least `bodyMinimumFraction` of the
