@@ -35,22 +35,24 @@ enum BallKernel {
         }
     }
 
-    /// Writes into `out` (nx·ny·nz, every entry) 1 where some selected voxel — one whose
-    /// non-zero-ness equals `selectingNonZero`, or a lattice point outside the volume when
-    /// `outsideSelected` — lies in the ball around the voxel, else 0.
+    /// Writes into `out` (nx·ny per slice, every entry of the output slices) 1 where some selected
+    /// voxel — one whose non-zero-ness equals `selectingNonZero`, or a lattice point outside the
+    /// volume when `outsideSelected` — lies in the ball around the voxel, else 0; for the slices
+    /// `slices` of the nx·ny·nz mask only (all when nil; `out` then holds `slices.count` slices).
     static func reach(mask: UnsafePointer<UInt8>, selectingNonZero: Bool, outsideSelected: Bool,
-                      into out: UnsafeMutablePointer<UInt8>, nx: Int, ny: Int, nz: Int, plan: Plan) {
+                      into out: UnsafeMutablePointer<UInt8>, nx: Int, ny: Int, nz: Int, plan: Plan, slices: Range<Int>? = nil) {
         let slice = nx &* ny
         let ez = plan.reachZ
         let ring = 2 &* ez &+ 1
+        let zs = slices ?? 0..<nz
         let rows = UnsafeMutablePointer<UInt16>.allocate(capacity: slice)
         let planes = UnsafeMutablePointer<UInt16>.allocate(capacity: slice &* ring)
         defer { rows.deallocate(); planes.deallocate() }
         plan.inPlaneLimit.withUnsafeBufferPointer { limits in
             // Slice k's in-plane distances live in ring slot k mod ring once computed.
-            var computed = 0
-            for z in 0..<nz {
-                let o = out + z &* slice
+            var computed = max(0, zs.lowerBound &- ez)
+            for z in zs {
+                let o = out + (z &- zs.lowerBound) &* slice
                 if outsideSelected && (z < ez || z >= nz &- ez) {
                     // A lattice point beyond the first or last slice lies within reach.
                     o.update(repeating: 1, count: slice)

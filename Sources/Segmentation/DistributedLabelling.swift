@@ -132,6 +132,8 @@ public enum DistributedLabelling {
         let nx = grid.nx, ny = grid.ny
         for s in 0..<max(0, summaries.count - 1) {
             let below = summaries[s].lastSliceLabels, above = summaries[s + 1].firstSliceLabels
+            // The last pair joined: neighbouring voxels mostly repeat it (a union is idempotent).
+            var last: (Int32, Int32) = (0, 0)
             for y in 0..<ny {
                 for x in 0..<nx {
                     let a = below[y * nx + x]
@@ -139,7 +141,8 @@ public enum DistributedLabelling {
                     for yy in max(0, y - reach)...min(ny - 1, y + reach) {
                         for xx in max(0, x - reach)...min(nx - 1, x + reach) {
                             let b = above[yy * nx + xx]
-                            if b == 0 { continue }
+                            if b == 0 || (a, b) == last { continue }
+                            last = (a, b)
                             let ra = find(base[s] + Int(a)), rb = find(base[s + 1] + Int(b))
                             if ra < rb { parent[rb] = ra } else if rb < ra { parent[ra] = rb }
                         }

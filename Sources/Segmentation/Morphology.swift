@@ -25,6 +25,13 @@ public enum Morphology {
         return dilate(mask, ball: ball, selectingNonZero: true)
     }
 
+    /// ``dilate(_:radiusMM:)`` on slices `slices` of the mask only, on `mask.grid.slab(slices)`: the
+    /// core of a slab from its extended slices, without computing the halo's output.
+    static func dilate(_ mask: MaskVolume, radiusMM: Double, slices: Range<Int>) throws -> MaskVolume {
+        let ball = try StructuringBall(radiusMM: radiusMM, spacingMM: mask.grid.spacingMM)
+        return dilate(mask, ball: ball, slices: slices)
+    }
+
     /// Voxels whose ball of `radiusMM` lies inside the mask and inside the volume.
     public static func erode(_ mask: MaskVolume, radiusMM: Double) throws -> MaskVolume {
         let ball = try StructuringBall(radiusMM: radiusMM, spacingMM: mask.grid.spacingMM)
@@ -37,6 +44,14 @@ public enum Morphology {
         let ball = try StructuringBall(radiusMM: radiusMM, spacingMM: mask.grid.spacingMM)
         let eroded = erode(mask, ball: ball)
         return dilate(eroded, ball: ball, selectingNonZero: true, reusing: consume mask)
+    }
+
+    /// ``open(_:radiusMM:)`` on slices `slices` of the mask only (`mask.grid.slab(slices)`): the
+    /// erosion on every slice, the dilation only where it is asked for.
+    static func open(_ mask: consuming MaskVolume, radiusMM: Double, slices: Range<Int>) throws -> MaskVolume {
+        if slices == 0..<mask.grid.nz { return try open(consume mask, radiusMM: radiusMM) }
+        let ball = try StructuringBall(radiusMM: radiusMM, spacingMM: mask.grid.spacingMM)
+        return dilate(erode(mask, ball: ball), ball: ball, slices: slices)
     }
 
     /// Closing on the background-padded lattice: erode(dilate(mask)) without border erosion.
@@ -92,6 +107,45 @@ public enum Morphology {
             }
         }
         return out
+    }
+
+    /// { x : d(x, M) ≤ r } on slices `slices` of `mask` (a volume on `mask.grid.slab(slices)`).
+    static func dilate(_ mask: MaskVolume, ball: StructuringBall, slices: Range<Int>) -> MaskVolume {
+        let g = mask.grid
+        precondition(slices.lowerBound >= 0 && slices.upperBound <= g.nz && !slices.isEmpty, "slices \(slices) outside 0..<\(g.nz)")
+        guard let plan = BallKernel.Plan(ball) else {
+            let full = dilate(mask, ball: ball, selectingNonZero: true)
+            return slices == 0..<g.nz ? full : full.slab(slices)
+        }
+        if slices == 0..<g.nz { return boxed(mask, plan, eroding: false) }
+        let og = g.slab(slices)
+        return mask.withUnsafeBufferPointer { m in
+            let src = m.baseAddress!
+            guard let found = ForegroundBox.of(src, nx: g.nx, ny: g.ny, nz: g.nz) else { return MaskVolume.written(grid: og) { $0.update(repeating: 0, count: $1) } }
+            let box = ForegroundBox.grown(found, by: SIMD3(plan.reach, plan.reach, plan.reachZ), nx: g.nx, ny: g.ny, nz: g.nz)
+            // Output slices inside the box (beyond it nothing is reached), the input slices they can reach.
+            let lo = max(box.lower.z, slices.lowerBound), hi = min(box.upper.z + 1, slices.upperBound)
+            guard lo < hi else { return MaskVolume.written(grid: og) { $0.update(repeating: 0, count: $1) } }
+            let inLo = max(box.lower.z, lo - plan.reachZ), inHi = min(box.upper.z + 1, hi + plan.reachZ)
+            let inBox = VoxelBox(lower: SIMD3(box.lower.x, box.lower.y, inLo), upper: SIMD3(box.upper.x, box.upper.y, inHi - 1))
+            if ForegroundBox.fillsMost(inBox, nx: g.nx, ny: g.ny, nz: inHi - inLo) {
+                // Whole slices: the kernel reads the mask in place.
+                return MaskVolume.written(grid: og) { out, _ in
+                    BallKernel.reach(mask: src, selectingNonZero: true, outsideSelected: false,
+                                     into: out, nx: g.nx, ny: g.ny, nz: g.nz, plan: plan, slices: slices)
+                }
+            }
+            let s = inBox.size
+            let crop = UnsafeMutablePointer<UInt8>.allocate(capacity: s.x &* s.y &* s.z)
+            let reached = UnsafeMutablePointer<UInt8>.allocate(capacity: s.x &* s.y &* (hi &- lo))
+            defer { crop.deallocate(); reached.deallocate() }
+            ForegroundBox.extract(src, nx: g.nx, ny: g.ny, box: inBox, into: crop)
+            BallKernel.reach(mask: crop, selectingNonZero: true, outsideSelected: false,
+                             into: reached, nx: s.x, ny: s.y, nz: s.z, plan: plan, slices: (lo - inLo)..<(hi - inLo))
+            let outBox = VoxelBox(lower: SIMD3(box.lower.x, box.lower.y, lo - slices.lowerBound),
+                                  upper: SIMD3(box.upper.x, box.upper.y, hi - 1 - slices.lowerBound))
+            return ForegroundBox.placed(reached, box: outBox, on: og)
+        }
     }
 
     /// Complement of the dilation of the background, the lattice outside the volume included:

@@ -166,4 +166,57 @@ struct PipelineKernelTests {
             }
         }
     }
+
+    @Test("dilation and opening on a slice range equal the whole-volume result's slices (boxed, whole-slice and distance paths)")
+    func morphologyOnSlicesMatchesTheWholeVolume() throws {
+        // Square pixels (ball kernel; a small blob leaves most of the volume outside its box, a dense
+        // mask fills it) and non-square pixels (distance transform).
+        for spacing in [SIMD3(1.0, 1.0, 1.5), SIMD3(0.7, 1.3, 2.0)] {
+            let g = Synthetic.grid(19, 17, 14, spacingMM: spacing)
+            let masks = [Synthetic.blobMask(g, count: 2, seed: 31), Self.randomMask(g, seed: 32), MaskVolume(grid: g)]
+            for (k, mask) in masks.enumerated() {
+                for r in [1.0, 3.0, 4.5] {
+                    let dilated = try Morphology.dilate(mask, radiusMM: r), opened = try Morphology.open(mask, radiusMM: r)
+                    for slices in [0..<14, 0..<1, 3..<9, 13..<14, 5..<14] {
+                        let d = try Morphology.dilate(mask, radiusMM: r, slices: slices)
+                        #expect(d == dilated.slab(slices), "dilate mask \(k), r = \(r), spacing \(spacing), slices \(slices)")
+                        let o = try Morphology.open(mask, radiusMM: r, slices: slices)
+                        #expect(o == opened.slab(slices), "open mask \(k), r = \(r), spacing \(spacing), slices \(slices)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("slab pieces: any slice range equals the whole volume's slices; a piece is returned as it is")
+    func slabPiecesGiveTheSlicesOfTheWholeVolume() throws {
+        let g = Synthetic.grid(7, 5, 11)
+        let whole = Self.randomMask(g, seed: 41)
+        for cuts in [[11], [4, 11], [1, 2, 9, 11]] {
+            var first = 0
+            var pieces: [SlabPieces<UInt8>.Piece] = []
+            for end in cuts {
+                pieces.append(SlabPieces.Piece(first: first, volume: whole.slab(first..<end)))
+                first = end
+            }
+            let p = SlabPieces(pieces: pieces)
+            for lo in 0..<11 {
+                for hi in (lo + 1)...11 {
+                    let v = p.slices(lo..<hi, on: g)
+                    #expect(v == whole.slab(lo..<hi), "cuts \(cuts), slices \(lo)..<\(hi)")
+                }
+            }
+        }
+        #expect(SlabPieces(whole).slices(0..<11, on: g) == whole)
+    }
+
+    @Test("slice work is the same on 1, 2 and 5 threads")
+    func sliceWorkDoesNotDependOnThreads() throws {
+        let g = Synthetic.grid(23, 9, 13)
+        let ct = Self.randomCT(g, seed: 51)
+        let pipeline = try SegmentationPipeline(request: SegmentationRequest(), grid: g)
+        let one = pipeline.sliceWork(ct)
+        #expect(one.count == 13)
+        for threads in [2, 5] { #expect(pipeline.sliceWork(ct, threads: threads) == one, "\(threads) threads") }
+    }
 }

@@ -107,12 +107,19 @@ struct SegmentationPipelineTests {
         }
     }
 
-    @Test("absorb rejects outputs that do not tile the volume")
-    func absorbChecksTiling() throws {
+    /// The small thorax phantom, a body-only pipeline, its first state and an even split of the body
+    /// candidates step into `parts` slabs.
+    static func bodySlabs(parts: Int) throws -> (Phantom, SegmentationPipeline, SegmentationState, SlabDecomposition) {
         let phantom = try PhantomFactory.thorax(seed: 1, size: .small)
         let pipeline = try SegmentationPipeline(request: SegmentationRequest(structures: [.body]), grid: phantom.grid)
-        var state = SegmentationState(ct: phantom.ct)
-        let split = try SlabDecomposition(nz: phantom.grid.nz, parts: 2, halo: pipeline.haloSlices(forStep: .bodyCandidates))
+        let split = try SlabDecomposition(nz: phantom.grid.nz, parts: parts, halo: pipeline.haloSlices(forStep: .bodyCandidates))
+        return (phantom, pipeline, SegmentationState(ct: phantom.ct), split)
+    }
+
+    @Test("absorb rejects outputs that do not tile the volume")
+    func absorbChecksTiling() throws {
+        let (_, pipeline, initial, split) = try Self.bodySlabs(parts: 2)
+        var state = initial
         let outputs = try split.slabs.map {
             try SegmentationPipeline.runLocal(step: .bodyCandidates, input: pipeline.slabInput(step: .bodyCandidates, slab: $0, state: state))
         }
@@ -121,5 +128,19 @@ struct SegmentationPipelineTests {
         try pipeline.absorb(step: .bodyCandidates, outputs: outputs, into: &state)
         try pipeline.runGlobal(step: .selectBody, state: &state)
         #expect(state.classTables["bodyParts"]?.count == 2)
+    }
+
+    @Test("a slab input referring to the whole CT equals one holding the copied slab, and runs to the same output")
+    func slabInputOnTheWholeCTEqualsTheCopiedSlab() throws {
+        let (phantom, pipeline, state, split) = try Self.bodySlabs(parts: 3)
+        for slab in split.slabs {
+            let referring = try pipeline.slabInput(step: .bodyCandidates, slab: slab, state: state)
+            #expect(referring.ctSource.grid.nz == phantom.grid.nz && referring.ctSourceFirstSlice == 0)
+            let copied = SlabStepInput(step: .bodyCandidates, slabIndex: slab.index, core: slab.core, extended: slab.extended,
+                                       ct: phantom.ct.slab(slab.extended), masks: referring.masks, scalars: referring.scalars)
+            #expect(referring.ct == copied.ct && referring == copied, "slab \(slab.index)")
+            #expect(try SegmentationPipeline.runLocal(step: .bodyCandidates, input: referring)
+                    == SegmentationPipeline.runLocal(step: .bodyCandidates, input: copied), "slab \(slab.index)")
+        }
     }
 }

@@ -20,7 +20,7 @@ final class SegmentRun: JobRun {
         state = SegmentationState(ct: ct)
         self.haloMM = haloMM
         slabCount = SegmentKind.slabCount(pipeline: pipeline, haloMM: haloMM)
-        sliceWork = pipeline.sliceWork(ct)
+        sliceWork = pipeline.sliceWork(ct, threads: Self.threads)
     }
 
     func firstStep() throws -> JobStep { try advance() }

@@ -4,33 +4,37 @@ extension SegmentationPipeline {
     /// Runs local step `step` on one slab. Pure: depends only on `input`, so it runs on any rank.
     /// - Throws: ``SegmentationError`` when the input lacks a volume the step needs or is inconsistent.
     public static func runLocal(step: LocalStepID, input: SlabStepInput) throws -> SlabStepOutput {
-        guard input.step == step, input.ct.grid.nz == input.extended.count,
+        guard input.step == step, input.ctCoversExtended,
               input.core.lowerBound >= input.extended.lowerBound, input.core.upperBound <= input.extended.upperBound,
               !input.core.isEmpty else {
-            throw SegmentationError.inconsistentSlabs("slab \(input.slabIndex): input for \(input.step.rawValue) with core \(input.core) and extended \(input.extended) (\(input.ct.grid.nz) slices) does not fit step \(step.rawValue)")
+            throw SegmentationError.inconsistentSlabs("slab \(input.slabIndex): input for \(input.step.rawValue) with core \(input.core) and extended \(input.extended) (CT slices \(input.ctSourceFirstSlice)..<\(input.ctSourceFirstSlice + input.ctSource.grid.nz)) does not fit step \(step.rawValue)")
         }
         let structures = SegmentationStructure.allCases.filter { input.scalars["structure." + $0.rawValue] != nil }
         let request = SegmentationRequest(structures: structures, scalars: input.scalars)
         let crop = step == .bodyCandidates ? nil : BodyCrop(scalars: input.scalars)
-        if let crop, !crop.fits(input.ct.grid) || input.masks.values.contains(where: { !crop.fits($0.grid) }) {
+        if let crop, !crop.fits(input.ctSource.grid) || input.masks.values.contains(where: { !crop.fits($0.grid) }) {
             throw SegmentationError.inconsistentSlabs("slab \(input.slabIndex): input for \(step.rawValue) is not on the body box (\(crop.width)×\(crop.height) per slice)")
         }
         var context = LocalContext(input: input, request: request, crop: crop)
         switch step {
         case .bodyCandidates:
-            try context.label(bodyParts, try BodyRecipe.candidates(input.ct, request), connectivity: .twentySix)
+            // Thresholded straight from the CT the input refers to (no copy of the slab in one process).
+            try context.label(bodyParts, try BodyRecipe.candidates(input.ctSource, extended: input.extendedInSource, core: context.coreSlices, request),
+                              connectivity: .twentySix)
         case .tissues:
-            let body = try BodyRecipe.mask(input.ct, kept: try context.extended(bodyParts), request)
-            let coreBody = context.core(body)
+            // Every volume after the dilations is computed on the core slices only.
+            let extendedCT = input.ct
+            let ct = context.core(extendedCT)
+            let coreBody = try BodyRecipe.mask(coreCT: ct, kept: try context.extended(bodyParts), core: context.coreSlices, request)
             context.emit(SegmentationStructure.body.rawValue, coreBody)
             if request.wants(.trachea) || needsLungs(request) {
-                let air = AirwayRecipe.candidates(context.core(input.ct), body: coreBody, request)
-                try context.label(airwayCandidates, air, connectivity: .twentySix, extended: false)
+                let air = AirwayRecipe.candidates(ct, body: coreBody, request)
+                try context.label(airwayCandidates, air, connectivity: .twentySix)
             }
             if request.wants(.bones) || request.wants(.spinalCanal) {
-                let bone = try BoneRecipe.candidates(input.ct, request)
+                let bone = try BoneRecipe.candidates(extendedCT, coreCT: ct, core: context.coreSlices, request)
                 let labels = try context.label(boneCandidates, bone.bone, connectivity: .twentySix)
-                context.count(boneCandidates + ".cortical", labels, where: context.core(bone.cortical))
+                context.count(boneCandidates + ".cortical", labels, where: bone.cortical)
             }
         case .organs:
             let ct = context.core(input.ct)
@@ -39,18 +43,18 @@ extension SegmentationPipeline {
                 let coreAirway = context.core(airway)
                 if request.wants(.trachea) { context.emit(SegmentationStructure.trachea.rawValue, coreAirway) }
                 if needsLungs(request) {
-                    let near = context.core(try Morphology.dilate(airway, radiusMM: LungRecipe.airwayMarginMM))
-                    let lung = LungRecipe.candidates(ct, body: context.core(try context.extended(SegmentationStructure.body.rawValue)),
+                    let near = try Morphology.dilate(airway, radiusMM: LungRecipe.airwayMarginMM, slices: context.coreSlices)
+                    let lung = LungRecipe.candidates(ct, body: try context.coreMask(SegmentationStructure.body.rawValue),
                                                      airwayNear: near, request)
-                    let labels = try context.label(lungCandidates, lung, connectivity: .six, extended: false)
+                    let labels = try context.label(lungCandidates, lung, connectivity: .six)
                     context.count(lungCandidates + ".pureAir", labels, where: MaskAlgebra.atMost(ct, request.airThresholdHU))
                 }
             }
             if request.wants(.bones) || request.wants(.spinalCanal) {
-                let bones = context.core(try context.extended(boneCandidates))
+                let bones = try context.coreMask(boneCandidates)
                 if request.wants(.bones) { context.emit(SegmentationStructure.bones.rawValue, bones) }
                 if request.wants(.spinalCanal) {
-                    try context.label(canalCandidates, try SpinalCanalRecipe.candidates(ct, bones: bones), connectivity: .six, extended: false)
+                    try context.label(canalCandidates, try SpinalCanalRecipe.candidates(ct, bones: bones), connectivity: .six)
                 }
             }
         case .lungs:
@@ -92,6 +96,9 @@ struct LocalContext {
     /// Offset of the core inside the extended slab.
     var coreOffset: Int { input.core.lowerBound - input.extended.lowerBound }
 
+    /// The core's slices inside the extended slab.
+    var coreSlices: Range<Int> { coreOffset..<(coreOffset + input.core.count) }
+
     /// The core slices of an extended-slab volume.
     func core<V>(_ v: Volume<V>) -> Volume<V> { MaskAlgebra.core(v, offset: coreOffset, count: input.core.count) }
 
@@ -103,13 +110,21 @@ struct LocalContext {
         return m
     }
 
-    /// Labels the core of `mask` (extended slab, or already the core when `extended` is false)
-    /// as labelling `name`; returns the local labels (on the columns and rows of the foreground's box
-    /// inside the input's grid, a ``PlaneRect``; the summary is on the full slices).
+    /// The core-slice mask `name` from the input (one of ``SegmentationPipeline/coreInputs(of:)``).
+    func coreMask(_ name: String) throws -> MaskVolume {
+        guard let m = input.masks[name], m.grid.nz == input.core.count else {
+            throw SegmentationError.inconsistentSlabs("slab \(input.slabIndex): step \(input.step.rawValue) needs '\(name)' on its core")
+        }
+        return m
+    }
+
+    /// Labels `mask` (the core slices) as labelling `name`; returns the local labels (on the columns
+    /// and rows of the foreground's box inside the input's grid, a ``PlaneRect``; the summary is on
+    /// the full slices).
     @discardableResult
-    mutating func label(_ name: String, _ mask: MaskVolume, connectivity: Connectivity, extended: Bool = true) throws -> LabelVolume {
+    mutating func label(_ name: String, _ mask: MaskVolume, connectivity: Connectivity) throws -> LabelVolume {
         let placement = crop.map { DistributedLabelling.Placement(lowerX: $0.lowerX, lowerY: $0.lowerY, sliceNX: $0.sliceNX, sliceNY: $0.sliceNY) }
-        let result = try DistributedLabelling.labelCore(extended ? core(mask) : mask, firstCoreSlice: input.core.lowerBound,
+        let result = try DistributedLabelling.labelCore(mask, firstCoreSlice: input.core.lowerBound,
                                                         connectivity: connectivity, placement: placement, onForeground: true)
         output.labels[name] = result.labels
         output.summaries[name] = result.summary

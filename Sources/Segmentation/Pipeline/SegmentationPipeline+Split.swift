@@ -5,8 +5,9 @@ extension SegmentationPipeline {
     /// from one pass over the CT: in each row, the voxels from the first to the last voxel at or above
     /// the body threshold (the body filled along the row: lungs and bowel gas count, as the recipes
     /// work on them; couch and arms count too), plus 1/16 of the slice for the passes over whole slices
-    /// (thresholds, crops, boxes). Depends only on the CT and the request.
-    public func sliceWork(_ ct: CTVolume) -> [Int64] {
+    /// (thresholds, crops, boxes). Depends only on the CT and the request; slices are shared among up
+    /// to `threads` threads (the same result for any count).
+    public func sliceWork(_ ct: CTVolume, threads: Int = 1) -> [Int64] {
         let g = ct.grid
         let nx = g.nx, ny = g.ny
         let floor = Int64(max(1, g.sliceCount / 16))
@@ -16,21 +17,25 @@ extension SegmentationPipeline {
         let t = Int16(max(lowest, Double(Int16.min)))
         let wide = SIMD32<Int16>(repeating: t)
         return ct.withUnsafeBufferPointer { v in
-            (0..<g.nz).map { z in
-                var work = floor
-                for y in 0..<ny {
-                    let row = v.baseAddress! + (z &* ny &+ y) &* nx
-                    // 32 voxels at a time while none reaches the threshold, then voxel by voxel.
-                    var first = 0
-                    while first &+ 32 <= nx, !any(UnsafeRawPointer(row + first).loadUnaligned(as: SIMD32<Int16>.self) .>= wide) { first &+= 32 }
-                    while first < nx && row[first] < t { first &+= 1 }
-                    guard first < nx else { continue }
-                    var last = nx &- 1
-                    while last &- 31 > first, !any(UnsafeRawPointer(row + (last &- 31)).loadUnaligned(as: SIMD32<Int16>.self) .>= wide) { last &-= 32 }
-                    while row[last] < t { last &-= 1 }
-                    work &+= Int64(last &- first &+ 1)
+            [Int64](unsafeUninitializedCapacity: g.nz) { slices, count in
+                let slices = slices
+                Concurrent.forEach(g.nz, threads: threads) { z in
+                    var work = floor
+                    for y in 0..<ny {
+                        let row = v.baseAddress! + (z &* ny &+ y) &* nx
+                        // 32 voxels at a time while none reaches the threshold, then voxel by voxel.
+                        var first = 0
+                        while first &+ 32 <= nx, !any(UnsafeRawPointer(row + first).loadUnaligned(as: SIMD32<Int16>.self) .>= wide) { first &+= 32 }
+                        while first < nx && row[first] < t { first &+= 1 }
+                        guard first < nx else { continue }
+                        var last = nx &- 1
+                        while last &- 31 > first, !any(UnsafeRawPointer(row + (last &- 31)).loadUnaligned(as: SIMD32<Int16>.self) .>= wide) { last &-= 32 }
+                        while row[last] < t { last &-= 1 }
+                        work &+= Int64(last &- first &+ 1)
+                    }
+                    slices[z] = work
                 }
-                return work
+                count = g.nz
             }
         }
     }

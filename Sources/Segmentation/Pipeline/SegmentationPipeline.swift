@@ -72,6 +72,12 @@ public struct SegmentationPipeline: Sendable {
         r.wants(.lungLeft) || r.wants(.lungRight) || r.wants(.spinalCanal)
     }
 
+    /// Names of the inputs of a local step (``inputs(of:)``) that it reads on the core slices only:
+    /// the slab input carries just those slices.
+    static func coreInputs(of step: LocalStepID) -> Set<String> {
+        step == .organs ? [SegmentationStructure.body.rawValue, boneCandidates] : []
+    }
+
     /// Names of the full-grid masks and labellings a local step reads (labellings arrive as class maps).
     static func inputs(of step: LocalStepID) -> [String] {
         switch step {

@@ -6,10 +6,12 @@ import Core
 public struct SegmentationState: Sendable {
     /// The CT being segmented.
     public let ct: CTVolume
-    /// Masks by name, on the grid their step worked on (the body box after body selection).
-    public internal(set) var masks: [String: MaskVolume] = [:]
-    /// Label maps by labelling name, on the grid of their step; each slab's core holds that slab's local labels.
-    public internal(set) var labels: [String: LabelVolume] = [:]
+    /// Masks by name, on the grid their step worked on (the body box after body selection), as the
+    /// core slices of the slabs that produced them.
+    var masks: [String: SlabPieces<UInt8>] = [:]
+    /// Label maps by labelling name, one per slab (in slab order, on its core slices): that slab's
+    /// local labels on an in-plane rectangle of the step's grid (``PlaneRect``).
+    var labels: [String: [LabelVolume]] = [:]
     /// Core slice ranges of the slabs that produced each labelling, in slab order.
     var labelCores: [String: [Range<Int>]] = [:]
     /// Per-slab summaries of each labelling, in slab order.

@@ -4,9 +4,10 @@ import Core
 /// components kept from their global statistics, then the opened parts restored and the
 /// internal air filled slice by slice.
 enum BodyRecipe {
-    /// Opened body-threshold mask of an extended slab (exact on the core with the opening's halo).
-    static func candidates(_ ct: CTVolume, _ request: SegmentationRequest) throws -> MaskVolume {
-        try Morphology.open(MaskAlgebra.atLeast(ct, request.bodyThresholdHU), radiusMM: request.bodyOpeningRadiusMM)
+    /// Opened body-threshold mask of an extended slab (slices `extended` of `ct`) on its slices `core`
+    /// (counted from the extended slab's first slice; exact there with the opening's halo).
+    static func candidates(_ ct: CTVolume, extended: Range<Int>, core: Range<Int>, _ request: SegmentationRequest) throws -> MaskVolume {
+        try Morphology.open(MaskAlgebra.atLeast(ct, request.bodyThresholdHU, slices: extended), radiusMM: request.bodyOpeningRadiusMM, slices: core)
     }
 
     /// Class per global component (1 = body): components of at least `bodyMinimumFraction` of the
@@ -21,10 +22,11 @@ enum BodyRecipe {
         }
     }
 
-    /// The body of an extended slab from the kept opened components (`kept`, extended): threshold
-    /// voxels within the opening radius of them, internal air filled in each slice.
-    static func mask(_ ct: CTVolume, kept: MaskVolume, _ request: SegmentationRequest) throws -> MaskVolume {
-        let near = try Morphology.dilate(kept, radiusMM: request.bodyOpeningRadiusMM)
-        return try HoleFilling.fill2D(MaskAlgebra.and(near, atLeast: request.bodyThresholdHU, in: ct))
+    /// The body on slices `core` of an extended slab from the kept opened components (`kept`,
+    /// extended): threshold voxels (`coreCT`, the CT of those slices) within the opening radius of
+    /// them, internal air filled in each slice.
+    static func mask(coreCT: CTVolume, kept: MaskVolume, core: Range<Int>, _ request: SegmentationRequest) throws -> MaskVolume {
+        let near = try Morphology.dilate(kept, radiusMM: request.bodyOpeningRadiusMM, slices: core)
+        return try HoleFilling.fill2D(MaskAlgebra.and(near, atLeast: request.bodyThresholdHU, in: coreCT))
     }
 }

@@ -20,21 +20,23 @@ enum BoneRecipe {
     /// Smallest fraction of cortical voxels in a kept bone component.
     static let minimumCorticalFraction = 0.05
 
-    /// Bone candidates of an extended slab and the cortical mask (exact on the core with
-    /// ``haloSlices(spacingMM:)``).
-    static func candidates(_ ct: CTVolume, _ request: SegmentationRequest) throws -> (bone: MaskVolume, cortical: MaskVolume) {
+    /// Bone candidates and the cortical mask on slices `core` of an extended slab (`coreCT`, the CT
+    /// of those slices; exact there with ``haloSlices(spacingMM:)``): the dilations read the extended
+    /// slab, everything after them (per voxel or per slice) runs on the core only.
+    static func candidates(_ ct: CTVolume, coreCT: CTVolume, core: Range<Int>, _ request: SegmentationRequest) throws -> (bone: MaskVolume, cortical: MaskVolume) {
         let cortical = MaskAlgebra.atLeast(ct, request.corticalThresholdHU)
-        let near = try Morphology.dilate(cortical, radiusMM: nearCorticalMM(ct.grid.spacingMM))
-        let reach = try Morphology.dilate(cortical, radiusMM: cancellousReach(ct.grid.spacingMM))
+        let near = try Morphology.dilate(cortical, radiusMM: nearCorticalMM(ct.grid.spacingMM), slices: core)
+        let reach = try Morphology.dilate(cortical, radiusMM: cancellousReach(ct.grid.spacingMM), slices: core)
+        let coreCortical = MaskAlgebra.core(cortical, offset: core.lowerBound, count: core.count)
         // cortical ∪ (bone range ∩ near) ∪ (cancellous range ∩ reach), fused into one volume.
         let boneRangeHU = min(request.boneThresholdHU, marrowMinimumHU + 20)
-        var seed = MaskAlgebra.and(near, atLeast: boneRangeHU, in: ct)
-        MaskAlgebra.formUnion(&seed, reach, atLeast: max(cancellousMinimumHU, boneRangeHU), in: ct)
-        MaskAlgebra.formUnion(&seed, cortical)
+        var seed = MaskAlgebra.and(near, atLeast: boneRangeHU, in: coreCT)
+        MaskAlgebra.formUnion(&seed, reach, atLeast: max(cancellousMinimumHU, boneRangeHU), in: coreCT)
+        MaskAlgebra.formUnion(&seed, coreCortical)
         var shell = try Morphology.closeSlices(seed, radiusMM: ringClosingMM)
-        let marrow = try SliceHoles.select(in: shell, ct: ct) { _, meanHU in meanHU >= marrowMinimumHU }
+        let marrow = try SliceHoles.select(in: shell, ct: coreCT) { _, meanHU in meanHU >= marrowMinimumHU }
         MaskAlgebra.formUnion(&shell, marrow)
-        return (shell, cortical)
+        return (shell, coreCortical)
     }
 
     /// Reach of cancellous bone from cortex: ``cancellousReachMM``, at least the join distance.

@@ -50,9 +50,9 @@ enum MaskAlgebra {
     /// `m` becomes `m` AND NOT `b`, in place.
     static func formDifference(_ m: inout MaskVolume, _ b: MaskVolume) { formCombination(&m, b) { $0 & ($1 ^ 1) } }
 
-    /// Voxels with HU ≥ `hu` (rounded up to the next integer).
-    static func atLeast(_ ct: CTVolume, _ hu: Double) -> MaskVolume {
-        Threshold.mask(ct, huRange: clampHU(hu.rounded(.up))...Int16.max)
+    /// Voxels with HU ≥ `hu` (rounded up to the next integer), on slices `slices` of `ct` (default all).
+    static func atLeast(_ ct: CTVolume, _ hu: Double, slices: Range<Int>? = nil) -> MaskVolume {
+        Threshold.mask(ct, huRange: clampHU(hu.rounded(.up))...Int16.max, slices: slices ?? 0..<ct.grid.nz)
     }
 
     /// Voxels with HU ≤ `hu` (rounded down to the previous integer).

@@ -136,6 +136,53 @@ func processCPUSeconds() -> Double {
     return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
 }
 
+/// Wall time, this thread's CPU time and its minor page faults and involuntary context switches.
+struct ThreadSample {
+    var wall = 0.0, cpu = 0.0, minorFaults = 0, preempted = 0
+
+    /// The counters of the calling thread now.
+    static func now() -> ThreadSample {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        var u = rusage()
+        getrusage(__rusage_who_t(1), &u)  // RUSAGE_THREAD (Linux; not exported by Glibc)
+        return ThreadSample(wall: Double(DispatchTime.now().uptimeNanoseconds) / 1e9, cpu: Double(t.tv_sec) + Double(t.tv_nsec) / 1e9,
+                            minorFaults: u.ru_minflt, preempted: u.ru_nivcsw)
+    }
+
+    static func - (a: ThreadSample, b: ThreadSample) -> ThreadSample {
+        ThreadSample(wall: a.wall - b.wall, cpu: a.cpu - b.cpu, minorFaults: a.minorFaults - b.minorFaults, preempted: a.preempted - b.preempted)
+    }
+
+    /// "wall/cpu s, faults k, preempted n".
+    var text: String { "\(format(wall))/\(format(cpu)) s \(minorFaults) flt \(preempted) pre" }
+}
+
+/// Steal time of the machine so far (all CPUs, clock ticks of /proc/stat): time the hypervisor ran
+/// something else on this VM's virtual CPUs, which a thread's CPU clock counts as its own.
+func stealTicks() -> Int {
+    guard let stat = try? String(contentsOfFile: "/proc/stat", encoding: .utf8), let line = stat.split(separator: "\n").first else { return 0 }
+    let fields = line.split(separator: " ")
+    return fields.count > 8 ? Int(fields[8]) ?? 0 : 0
+}
+
+/// The counters of `body` on the calling thread.
+func measured<R>(_ body: () throws -> R) rethrows -> (R, ThreadSample) {
+    let s0 = ThreadSample.now()
+    let r = try body()
+    return (r, ThreadSample.now() - s0)
+}
+
+/// Whether two outputs are equal, the volumes compared with `memcmp` (the synthesised `==`
+/// compares bytes through generic value witnesses, seconds per run).
+func sameOutput(_ a: SegmentationOutput, _ b: SegmentationOutput) -> Bool {
+    func same(_ x: MaskVolume, _ y: MaskVolume) -> Bool {
+        x.grid == y.grid && x.withUnsafeBufferPointer { p in y.withUnsafeBufferPointer { q in memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0 } }
+    }
+    return a.volumesCC == b.volumesCC && same(a.labels, b.labels) && a.masks.keys.sorted() == b.masks.keys.sorted()
+        && a.masks.allSatisfy { same($0.value, b.masks[$0.key]!) }
+}
+
 /// The volume of a `speed` SOURCE and, for the phantom, its ground truth.
 func speedSource(_ source: String) throws -> (CTVolume, Phantom?) {
     let parts = source.split(separator: ":").map(String.init)
@@ -169,7 +216,7 @@ func threadedRun(_ ct: CTVolume, _ request: SegmentationRequest, slabs: Int, thr
     let pipeline = try SegmentationPipeline(request: request, grid: ct.grid)
     var state = SegmentationState(ct: ct)
     var times: [(String, Double)] = []
-    let (work, tWork) = seconds { slabs > 1 ? pipeline.sliceWork(ct) : Array(repeating: 1, count: ct.grid.nz) }
+    let (work, tWork) = seconds { slabs > 1 ? pipeline.sliceWork(ct, threads: threads) : Array(repeating: 1, count: ct.grid.nz) }
     times.append(("slice work (split)", tWork))
     for step in pipeline.steps {
         switch step {
@@ -179,20 +226,24 @@ func threadedRun(_ ct: CTVolume, _ request: SegmentationRequest, slabs: Int, thr
                 let results = ResultBox(count: split.slabs.count)
                 let snapshot = state
                 // Each worker cuts its slab's input itself (as a rank receives its task), then runs the step.
+                let steal0 = stealTicks()
                 let (_, tRun) = seconds {
                     DispatchQueue.concurrentPerform(iterations: threads) { worker in
                         for k in stride(from: worker, to: split.slabs.count, by: threads) {
-                            let (input, tIn) = seconds { Result { try pipeline.slabInput(step: id, slab: split.slabs[k], state: snapshot) } }
-                            let (r, tk) = seconds { Result { try SegmentationPipeline.runLocal(step: id, input: try input.get()) } }
-                            results.set(k, r, seconds: tk, inputSeconds: tIn)
+                            let (input, sIn) = measured { Result { try pipeline.slabInput(step: id, slab: split.slabs[k], state: snapshot) } }
+                            let (r, sk) = measured { Result { try SegmentationPipeline.runLocal(step: id, input: try input.get()) } }
+                            results.set(k, r, sample: sk, inputSample: sIn, thread: worker)
                         }
                     }
                 }
-                let (_, tAbsorb) = try seconds { try pipeline.absorb(step: id, outputs: try results.values(), into: &state) }
+                let steal = stealTicks() - steal0
+                let (_, sAbsorb) = try measured { try pipeline.absorb(step: id, outputs: try results.values(), into: &state) }
                 if detail {
-                    let each = zip(results.inputSeconds, results.seconds).map { "\(format($0)) + \(format($1))" }.joined(separator: ", ")
+                    let each = zip(results.inputSamples, results.samples).enumerated().map { k, s in
+                        "slab \(k) thread \(results.threads[k]): input \(s.0.text) + step \(s.1.text)"
+                    }.joined(separator: "; ")
                     let cores = split.slabs.map { "\($0.core.lowerBound)..<\($0.core.upperBound)" }.joined(separator: " ")
-                    FileHandle.standardError.write("\(id.rawValue): cores \(cores); slabs in parallel \(format(tRun)) s (each input + step: \(each)), absorb \(format(tAbsorb)) s\n".data(using: .utf8)!)
+                    FileHandle.standardError.write("\(id.rawValue): cores \(cores); slabs in parallel \(format(tRun)) s, steal \(steal) ticks (each input + step: \(each)), absorb \(sAbsorb.text)\n".data(using: .utf8)!)
                 }
             }
             times.append(("local " + id.rawValue, t))
@@ -209,19 +260,21 @@ func threadedRun(_ ct: CTVolume, _ request: SegmentationRequest, slabs: Int, thr
 /// Slab outputs written by worker threads (each slot by one thread).
 final class ResultBox: @unchecked Sendable {
     private var slots: [Result<SlabStepOutput, any Error>?]
-    /// Wall seconds of each slab's local step and of cutting its input.
-    private(set) var seconds: [Double], inputSeconds: [Double]
+    /// Counters of each slab's local step and of cutting its input, and the worker that ran it.
+    private(set) var samples: [ThreadSample], inputSamples: [ThreadSample], threads: [Int]
     private let lock = NSLock()
     init(count: Int) {
         slots = Array(repeating: nil, count: count)
-        seconds = Array(repeating: 0, count: count)
-        inputSeconds = seconds
+        samples = Array(repeating: ThreadSample(), count: count)
+        inputSamples = samples
+        threads = Array(repeating: 0, count: count)
     }
-    func set(_ k: Int, _ r: Result<SlabStepOutput, any Error>, seconds t: Double, inputSeconds tIn: Double) {
+    func set(_ k: Int, _ r: Result<SlabStepOutput, any Error>, sample: ThreadSample, inputSample: ThreadSample, thread: Int) {
         lock.lock()
         slots[k] = r
-        seconds[k] = t
-        inputSeconds[k] = tIn
+        samples[k] = sample
+        inputSamples[k] = inputSample
+        threads[k] = thread
         lock.unlock()
     }
     func values() throws -> [SlabStepOutput] { try slots.map { try $0!.get() } }
@@ -251,7 +304,7 @@ func speed(_ args: [String]) throws {
             let (out, times) = try threadedRun(ct, request, slabs: slabs, threads: threads)
             cpu.append(processCPUSeconds() - c0)
             if let r = reference {
-                guard r == out else { throw CoreError.invalidGrid("\(slabs) slabs on \(threads) threads differ from 1 slab") }
+                guard sameOutput(r, out) else { throw CoreError.invalidGrid("\(slabs) slabs on \(threads) threads differ from 1 slab") }
             } else { reference = out }
             runs.append(times)
         }
