@@ -7,7 +7,8 @@ import Core
 /// evaluated dose interpolated trilinearly at e (the grids may differ; points outside the evaluated
 /// grid are skipped). Search points lie on a cubic lattice of step `searchStepMM` around r within
 /// `searchRadiusMM`, visited in order of increasing distance; the search stops as soon as the
-/// distance term alone reaches the best γ found.
+/// distance term alone reaches the best γ found. Reference voxels with no search point inside the evaluated grid
+/// are not evaluated (−1 in the map), like those below the threshold.
 public enum GammaIndex {
     /// Compares `evaluated` with `reference` under `criteria`.
     public static func compare(reference: DoseVolume, evaluated: DoseVolume, criteria: GammaCriteria = GammaCriteria()) throws -> GammaResult {
@@ -39,6 +40,8 @@ public enum GammaIndex {
                             let dd = criteria.doseDifferencePct / 100 * (criteria.isGlobal ? norm : dr)
                             let base = eg.voxelCoordinates(of: g.position(i, j, k))
                             let gamma = offsets.minimumGamma(at: base, referenceDoseGy: dr, inverseDoseCriterion: 1 / dd, sampler: sampler)
+                            // No search point inside the evaluated grid: the voxel lies outside the comparison.
+                            if !gamma.isFinite { continue }
                             out[index] = Float(gamma)
                             evaluatedCount += 1
                             if gamma <= 1 { passed += 1 }

@@ -47,6 +47,12 @@ func errnoText() -> String {
     String(cString: strerror(errno))
 }
 
+/// True when `path` (links followed) is a regular file: not a directory, FIFO, socket or device.
+func isRegularFile(_ path: String) -> Bool {
+    var info = stat()
+    return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+}
+
 /// True when `path` exists; `isDirectory` tells whether it is a directory.
 func fileExists(_ path: String, isDirectory: inout Bool) -> Bool {
     var info = stat()

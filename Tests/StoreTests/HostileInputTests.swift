@@ -150,6 +150,31 @@ private func readFailure(_ path: String, limits: StoreLimits = StoreLimits()) ->
         #expect(readFailure(soft).contains("is a soft link"))
     }
 
+    /// A structure whose bytes live in an external raw file (here a copy of any readable file) is refused: only
+    /// data stored in the case file itself is read.
+    @Test func externalRawStorageIsRefused() throws {
+        let dir = try TemporaryDirectory()
+        let outside = dir.file("outside.bin")
+        try Data(repeating: 7, count: 9 * 10 * 12).write(to: URL(fileURLWithPath: outside))
+        let path = try damagedCase(dir) { file in
+            let group = try file.openGroup("structures")
+            defer { group.close() }
+            let name = try group.childNames()[0]
+            #expect(H5Ldelete(group.id, name, rt_h5p_default()) >= 0)
+            let plist = H5Pcreate(rt_h5p_dataset_create())
+            defer { H5Pclose(plist) }
+            #expect(H5Pset_external(plist, outside, 0, hsize_t(9 * 10 * 12)) >= 0)
+            var dims: [hsize_t] = [9, 10, 12]
+            let space = H5Screate_simple(3, &dims, nil)
+            defer { H5Sclose(space) }
+            let dataset = H5Dcreate2(group.id, name, rt_h5t_std_u8le(), space, rt_h5p_default(), plist, rt_h5p_default())
+            #expect(dataset >= 0)
+            H5Dclose(dataset)
+        }
+        let message = readFailure(path)
+        #expect(message.contains("external file"), "\(message)")
+    }
+
     /// Finite but absurd geometry (outside 0.05–50 mm spacing, beyond ±100 m origin) is named, not read.
     @Test(arguments: [("spacing_mm", [1.5, 1e-300, 3.0]), ("spacing_mm", [1.5, 0.01, 3.0]), ("spacing_mm", [1e300, 1.0, 1.0]),
                       ("origin_mm", [0.0, 1e308, 0.0]), ("origin_mm", [-2e5, 0.0, 0.0])])

@@ -121,7 +121,29 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: cli.path("a.h5"))) == before)
         let inStore = cli.dataDir.appendingPathComponent("store/results/job-1/result.h5").path
         let intoStore = try cli.run(["compare-dose", cli.path("a.h5"), cli.path("b.h5"), "--gamma-map", inStore])
-        #expect(intoStore.status == 65 && intoStore.stderr.contains("inside the data directory's store"), "\(intoStore.stderr)")
+        #expect(intoStore.status == 65 && intoStore.stderr.contains("inside the data directory"), "\(intoStore.stderr)")
         #expect(!FileManager.default.fileExists(atPath: inStore))
+        let registry = cli.dataDir.appendingPathComponent("registry.sqlite").path
+        #expect(try cli.run(["compare-dose", cli.path("a.h5"), cli.path("b.h5"), "--gamma-map", registry]).status == 65)
+        #expect(!FileManager.default.fileExists(atPath: registry))
+    }
+
+    /// Grids that overlap in part: voxels with no evaluated dose within reach are not evaluated, the map is written;
+    /// an input reached through a symbolic link is read like the file itself.
+    @Test func partlyOverlappingGridsWriteAGammaMap() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        let a = try Self.gaussianDose(centreXMM: 0)
+        try Self.write(a, to: cli.path("a.h5"))
+        var shifted = DoseVolume(grid: try Grid(nx: 30, ny: 20, nz: 16, spacingMM: [2, 2, 2], originMM: [0, -20, -16]), repeating: 0)
+        shifted.withUnsafeMutableBufferPointer { out in a.withUnsafeBufferPointer { for i in $0.indices { out[i] = $0[i] } } }
+        try Self.write(shifted, to: cli.path("half.h5"))
+        try FileManager.default.createSymbolicLink(atPath: cli.path("link.h5"), withDestinationPath: cli.path("half.h5"))
+        let r = try cli.run(["compare-dose", cli.path("a.h5"), cli.path("link.h5"), "--threshold", "0", "--gamma-map", cli.path("g.h5"), "--json"])
+        #expect(r.status == 0 || r.status == 1, "\(r.stderr)")
+        let json = try #require(try r.json() as? [String: Any])
+        let evaluatedVoxels = try #require(json["evaluated_voxels"] as? Int)
+        #expect(evaluatedVoxels > 0 && evaluatedVoxels < 30 * 20 * 16, "\(evaluatedVoxels)")
+        #expect(json["max_gamma"] is Double)
+        #expect(FileManager.default.fileExists(atPath: cli.path("g.h5")))
     }
 }

@@ -62,7 +62,7 @@ import Testing
         try FileManager.default.createSymbolicLink(atPath: cli.path("link"), withDestinationPath: cli.dataDir.appendingPathComponent("store/results").path)
         for out in [cli.dataDir.appendingPathComponent("store/results/job-1").path, cli.path("link/job-1")] {
             let refused = try cli.run(["results", "1", "--out", out, "--json"])
-            #expect(refused.status == 65 && refused.stdout.contains("inside the data directory's store"), "\(refused.stdout)")
+            #expect(refused.status == 65 && refused.stdout.contains("inside the data directory"), "\(refused.stdout)")
         }
         #expect(try Data(contentsOf: stored) == storedBytes)
     }

@@ -108,3 +108,20 @@ final class H5Dataset: H5Object {
         }
     }
 }
+
+extension H5Dataset {
+    /// Refuses a dataset whose data lives outside this file: a virtual dataset (mapped from other files) or external
+    /// raw storage (any file the process can read, or a FIFO that never answers).
+    func requireOwnStorage() throws {
+        let plist = try checkID(H5Dget_create_plist(id), "get creation properties")
+        defer { H5Pclose(plist) }
+        if H5Pget_layout(plist) == H5D_VIRTUAL {
+            throw invalid("is a virtual dataset (its data would come from other files); only data stored in this file is read")
+        }
+        let external = H5Pget_external_count(plist)
+        guard external == 0 else {
+            throw invalid(external < 0 ? "external storage cannot be inspected"
+                          : "stores its data in \(external) external file(s); only data stored in this file is read")
+        }
+    }
+}

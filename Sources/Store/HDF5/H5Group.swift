@@ -86,7 +86,14 @@ class H5Group: H5Object {
         guard contains(name) else { throw StoreError.missing(file: file, object: childPath(name)) }
         try requireHardLink(name)
         let did = try checkID(H5Dopen2(id, name, rt_h5p_default()), "open dataset", object: childPath(name))
-        return H5Dataset(id: did, file: file, path: childPath(name), closer: H5Dclose)
+        let dataset = H5Dataset(id: did, file: file, path: childPath(name), closer: H5Dclose)
+        do {
+            try dataset.requireOwnStorage()
+        } catch {
+            dataset.close()
+            throw error
+        }
+        return dataset
     }
 
     /// Creates dataset `name` with file type `fileType` (a library-owned type id) and `shape`.

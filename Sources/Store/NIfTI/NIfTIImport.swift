@@ -1,5 +1,10 @@
 import CZlib
 import Core
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Import of CT images from NIfTI-1 single files (`.nii`, or gzip-compressed `.nii.gz`).
 ///
@@ -18,9 +23,8 @@ public enum NIfTIImport {
         }
         var isDirectory = false
         guard fileExists(path, isDirectory: &isDirectory), !isDirectory else { throw StoreError.io(file: path, reason: "no such file") }
-        guard let stream = gzopen(path, "rb") else { throw StoreError.io(file: path, reason: "cannot open: \(errnoText())") }
-        defer { gzclose(stream) }
-        let header = try NIfTIHeader(bytes: try read(stream, count: NIfTIHeader.size, path: path, what: "header"), file: path)
+        let stream = try NIfTIStream(path: path)
+        let header = try NIfTIHeader(bytes: try stream.read(count: NIfTIHeader.size, what: "header"), file: path)
         let voxelType = try VoxelType(header: header, file: path)
         let count = header.dims.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
         guard count <= limits.maxVoxels else {
@@ -30,57 +34,14 @@ public enum NIfTIImport {
         var skipped = NIfTIHeader.size
         while skipped < header.voxelOffset {
             let step = min(header.voxelOffset - skipped, 1 << 16)
-            _ = try read(stream, count: step, path: path, what: "header extension (vox_offset \(header.voxelOffset))")
+            _ = try stream.read(count: step, what: "header extension (vox_offset \(header.voxelOffset))")
             skipped += step
         }
-        let data = try read(stream, count: count * voxelType.bytes, path: path, what: "voxel data (\(header.dims) voxels at offset \(header.voxelOffset))")
-        try drain(stream, path: path)
+        let data = try stream.read(count: count * voxelType.bytes, what: "voxel data (\(header.dims) voxels at offset \(header.voxelOffset))")
+        try stream.finish()
         let reader = ByteReader(bytes: data, bigEndian: header.isBigEndian)
         let hu = try convert(reader, type: voxelType, header: header, count: count, file: path)
         return try reorder(hu, header: header, orientation: orientation, file: path)
-    }
-
-    /// Reads exactly `count` bytes, or throws naming what was truncated. The buffer grows with the data actually
-    /// read (4 MiB steps), so a header that claims more than the file holds costs no large allocation.
-    private static func read(_ stream: gzFile, count: Int, path: String, what: String) throws -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(min(count, 1 << 22))
-        var chunk = [UInt8](repeating: 0, count: min(count, 1 << 22))
-        while bytes.count < count {
-            let want = min(count - bytes.count, chunk.count)
-            let n = try gzRead(stream, into: &chunk, count: want, path: path, what: what)
-            if n == 0 {
-                throw StoreError.nifti(file: path, reason: "file is truncated: \(what) needs \(count) bytes, only \(bytes.count) present")
-            }
-            bytes.append(contentsOf: chunk[..<n])
-        }
-        return bytes
-    }
-
-    /// Reads the rest of the stream so that gzip checks its CRC-32 and length trailer (zlib verifies them only at
-    /// the end of a member); more than 16 MiB after the voxel data is refused.
-    private static func drain(_ stream: gzFile, path: String) throws {
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        var extra = 0
-        while true {
-            let n = try gzRead(stream, into: &chunk, count: chunk.count, path: path, what: "the end of the file (gzip check)")
-            if n == 0 { return }
-            extra += n
-            guard extra <= 1 << 24 else {
-                throw StoreError.nifti(file: path, reason: "more than 16 MiB of data follow the voxel data")
-            }
-        }
-    }
-
-    /// One `gzread` of up to `count` bytes into `buffer`; the bytes read (0 at the end), or a thrown zlib error.
-    private static func gzRead(_ stream: gzFile, into buffer: inout [UInt8], count: Int, path: String, what: String) throws -> Int {
-        let n = buffer.withUnsafeMutableBytes { gzread(stream, $0.baseAddress!, UInt32(count)) }
-        if n < 0 {
-            var code: Int32 = 0
-            let message = gzerror(stream, &code).map { String(cString: $0) } ?? "unknown error"
-            throw StoreError.nifti(file: path, reason: "cannot read \(what): \(message) (corrupt or damaged compressed data)")
-        }
-        return Int(n)
     }
 
     /// Scaled, rounded, range-checked HU values in file order (i fastest).
@@ -169,5 +130,75 @@ private enum VoxelType {
         case .int32: return Double(reader.int32(offset))
         case .float32: return Double(reader.float32(offset))
         }
+    }
+}
+
+/// A NIfTI file read through zlib (plain or gzip), with the gzip trailer verified: zlib checks a member's CRC-32 only
+/// when it reads the trailer, and a stream cut before its trailer ends without an error, so the reader keeps its own
+/// CRC-32 and length of everything it decompressed and compares them with the file's last 8 bytes.
+final class NIfTIStream {
+    private let stream: gzFile
+    private let path: String
+    private var crc = crc32(0, nil, 0)
+    private var length: UInt64 = 0
+
+    init(path: String) throws {
+        guard let stream = gzopen(path, "rb") else { throw StoreError.io(file: path, reason: "cannot open: \(errnoText())") }
+        self.stream = stream
+        self.path = path
+    }
+
+    deinit { gzclose(stream) }
+
+    /// Reads exactly `count` bytes, or throws naming what was truncated. The buffer grows with the data actually
+    /// read (4 MiB steps), so a header that claims more than the file holds costs no large allocation.
+    func read(count: Int, what: String) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(min(count, 1 << 22))
+        var chunk = [UInt8](repeating: 0, count: min(count, 1 << 22))
+        while bytes.count < count {
+            let n = try next(into: &chunk, count: min(count - bytes.count, chunk.count), what: what)
+            if n == 0 {
+                throw StoreError.nifti(file: path, reason: "file is truncated: \(what) needs \(count) bytes, only \(bytes.count) present")
+            }
+            bytes.append(contentsOf: chunk[..<n])
+        }
+        return bytes
+    }
+
+    /// Reads the rest (at most 16 MiB after the voxel data) and, for a compressed file, checks the gzip trailer.
+    func finish() throws {
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var extra = 0
+        while case let n = try next(into: &chunk, count: chunk.count, what: "the end of the file"), n > 0 {
+            extra += n
+            guard extra <= 1 << 24 else { throw StoreError.nifti(file: path, reason: "more than 16 MiB of data follow the voxel data") }
+        }
+        guard gzdirect(stream) == 0 else { return }
+        guard let file = fopen(path, "rb") else { throw StoreError.io(file: path, reason: "cannot reopen: \(errnoText())") }
+        defer { fclose(file) }
+        var trailer = [UInt8](repeating: 0, count: 8)
+        guard fseek(file, -8, SEEK_END) == 0, fread(&trailer, 1, 8, file) == 8 else {
+            throw StoreError.nifti(file: path, reason: "the gzip trailer cannot be read")
+        }
+        let storedCRC = trailer[0..<4].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        let storedLength = trailer[4..<8].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        guard storedCRC == UInt32(truncatingIfNeeded: crc), storedLength == UInt32(truncatingIfNeeded: length) else {
+            throw StoreError.nifti(file: path, reason: "the gzip CRC-32 or length does not match the data: the file is damaged or "
+                + "truncated (or holds several gzip members; recompress it as one)")
+        }
+    }
+
+    /// One `gzread` of up to `count` bytes into `buffer`, added to the CRC and length; 0 at the end of the data.
+    private func next(into buffer: inout [UInt8], count: Int, what: String) throws -> Int {
+        let n = buffer.withUnsafeMutableBytes { gzread(stream, $0.baseAddress!, UInt32(count)) }
+        if n < 0 {
+            var code: Int32 = 0
+            let message = gzerror(stream, &code).map { String(cString: $0) } ?? "unknown error"
+            throw StoreError.nifti(file: path, reason: "cannot read \(what): \(message) (corrupt or damaged compressed data)")
+        }
+        buffer.withUnsafeBytes { crc = crc32(crc, $0.baseAddress!.assumingMemoryBound(to: Bytef.self), uInt(n)) }
+        length += UInt64(n)
+        return Int(n)
     }
 }

@@ -135,7 +135,11 @@ struct CaseAddCommand: ReportingCommand {
             guard code == EEXIST else {
                 throw CLIError.internalError("cannot create \(directory.path): \(String(cString: strerror(code)))")
             }
-            if (try? registry.caseRecord(id: id)) != nil { throw RegistryError.duplicateCase(id) }
+            // A concurrent add of the same id registers within moments of its mkdir; wait up to 5 s for it.
+            for _ in 0..<50 {
+                if (try? registry.caseRecord(id: id)) != nil { throw RegistryError.duplicateCase(id) }
+                usleep(100_000)
+            }
             throw CLIError.invalidInput("case \"\(id)\": the store already holds \(directory.path) but the registry has no such case (left by an interrupted case add?); remove the directory or choose another case id")
         }
     }

@@ -15,13 +15,13 @@ struct DataDirectory {
     /// Where the case file of case `id` lives inside the store.
     func caseFileURL(id: String) -> URL { casesURL.appendingPathComponent(id, isDirectory: true).appendingPathComponent("case.h5") }
 
-    /// Throws when `path` (after `..` and symbolic links) lies inside the store: an output written there would
-    /// replace case or result files whose fingerprints the registry keeps.
+    /// Throws when `path` (after `..` and symbolic links) lies inside the data directory: an output written there
+    /// could replace the registry or case and result files whose fingerprints the registry keeps.
     func refuseOutput(_ path: String, option: String) throws {
-        let store = Self.resolved(root.appendingPathComponent("store").path)
+        let home = Self.resolved(root.path)
         let target = Self.resolved(path)
-        if target == store || target.hasPrefix(store + "/") {
-            throw CLIError.invalidInput("\(option) \(path) lies inside the data directory's store (\(store)); write outputs elsewhere")
+        if target == home || target.hasPrefix(home + "/") {
+            throw CLIError.invalidInput("\(option) \(path) lies inside the data directory (\(home)); write outputs elsewhere")
         }
     }
 

@@ -37,9 +37,8 @@ public enum DICOMImport {
         while let entry = readdir(handle) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
             guard !name.hasPrefix(".") else { continue }
-            var isDirectory = false
             let path = directory + "/" + name
-            if fileExists(path, isDirectory: &isDirectory), !isDirectory { names.append(path) }
+            if isRegularFile(path) { names.append(path) }  // a FIFO or device would block the read
         }
         return names.sorted()
     }
