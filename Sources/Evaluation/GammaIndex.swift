@@ -26,7 +26,7 @@ public enum GammaIndex {
         let sampler = TrilinearSampler(evaluated)
         let g = reference.grid, eg = evaluated.grid
         var map = Volume<Float>(grid: g, repeating: -1)
-        var evaluatedCount = 0, passed = 0
+        var evaluatedCount = 0, passed = 0, uncovered = 0
         var maxGamma = 0.0, sum = 0.0
         reference.withUnsafeBufferPointer { ref in
             map.withUnsafeMutableBufferPointer { out in
@@ -41,7 +41,7 @@ public enum GammaIndex {
                             let base = eg.voxelCoordinates(of: g.position(i, j, k))
                             let gamma = offsets.minimumGamma(at: base, referenceDoseGy: dr, inverseDoseCriterion: 1 / dd, sampler: sampler)
                             // No search point inside the evaluated grid: the voxel lies outside the comparison.
-                            if !gamma.isFinite { continue }
+                            if !gamma.isFinite { uncovered += 1; continue }
                             out[index] = Float(gamma)
                             evaluatedCount += 1
                             if gamma <= 1 { passed += 1 }
@@ -52,7 +52,7 @@ public enum GammaIndex {
                 }
             }
         }
-        return GammaResult(gammaMap: map, evaluatedVoxelCount: evaluatedCount, passedVoxelCount: passed, maxGamma: maxGamma,
+        return GammaResult(gammaMap: map, evaluatedVoxelCount: evaluatedCount, uncoveredVoxelCount: uncovered, passedVoxelCount: passed, maxGamma: maxGamma,
                            meanGamma: evaluatedCount == 0 ? 0 : sum / Double(evaluatedCount))
     }
 

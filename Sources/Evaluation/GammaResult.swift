@@ -2,10 +2,12 @@ import Core
 
 /// Outcome of a gamma comparison.
 public struct GammaResult: Sendable, Equatable {
-    /// Gamma per reference voxel; −1 where the voxel was not evaluated (below the low-dose threshold).
+    /// Gamma per reference voxel; −1 where the voxel was not evaluated (below the low-dose threshold, or not covered).
     public let gammaMap: Volume<Float>
     /// Reference voxels evaluated.
     public let evaluatedVoxelCount: Int
+    /// Reference voxels above the threshold left out because no search point lies inside the evaluated grid.
+    public let uncoveredVoxelCount: Int
     /// Evaluated voxels with γ ≤ 1.
     public let passedVoxelCount: Int
     /// Largest gamma found.

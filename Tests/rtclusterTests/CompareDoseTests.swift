@@ -116,6 +116,7 @@ import Testing
         try Self.write(try Self.gaussianDose(centreXMM: 0), to: cli.path("a.h5"))
         try Self.write(try Self.gaussianDose(centreXMM: 1), to: cli.path("b.h5"))
         let before = try Data(contentsOf: URL(fileURLWithPath: cli.path("a.h5")))
+        try FileManager.default.createDirectory(atPath: cli.path("x"), withIntermediateDirectories: false)
         let onInput = try cli.run(["compare-dose", cli.path("a.h5"), cli.path("b.h5"), "--gamma-map", cli.work.appendingPathComponent("./x/../a.h5").path])
         #expect(onInput.status == 65 && onInput.stderr.contains("is an input"), "\(onInput.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: cli.path("a.h5"))) == before)
@@ -123,6 +124,12 @@ import Testing
         let intoStore = try cli.run(["compare-dose", cli.path("a.h5"), cli.path("b.h5"), "--gamma-map", inStore])
         #expect(intoStore.status == 65 && intoStore.stderr.contains("inside the data directory"), "\(intoStore.stderr)")
         #expect(!FileManager.default.fileExists(atPath: inStore))
+        // A link into the data directory followed by "..": the kernel resolves link/.. to the data directory.
+        try FileManager.default.createDirectory(at: cli.dataDir.appendingPathComponent("store"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: cli.path("l"), withDestinationPath: cli.dataDir.appendingPathComponent("store").path)
+        let viaLink = try cli.run(["compare-dose", cli.path("a.h5"), cli.path("b.h5"), "--gamma-map", cli.path("l") + "/../g.h5"])
+        #expect(viaLink.status == 65, "\(viaLink.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: cli.dataDir.appendingPathComponent("g.h5").path))
         let registry = cli.dataDir.appendingPathComponent("registry.sqlite").path
         #expect(try cli.run(["compare-dose", cli.path("a.h5"), cli.path("b.h5"), "--gamma-map", registry]).status == 65)
         #expect(!FileManager.default.fileExists(atPath: registry))
@@ -144,6 +151,8 @@ import Testing
         let evaluatedVoxels = try #require(json["evaluated_voxels"] as? Int)
         #expect(evaluatedVoxels > 0 && evaluatedVoxels < 30 * 20 * 16, "\(evaluatedVoxels)")
         #expect(json["max_gamma"] is Double)
+        #expect(evaluatedVoxels + (json["uncovered_voxels"] as? Int ?? 0) == 30 * 20 * 16)
+        #expect((json["uncovered_voxels"] as? Int ?? 0) > 0)
         #expect(FileManager.default.fileExists(atPath: cli.path("g.h5")))
     }
 }

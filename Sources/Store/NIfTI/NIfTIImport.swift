@@ -6,7 +6,8 @@ import Glibc
 import Darwin
 #endif
 
-/// Import of CT images from NIfTI-1 single files (`.nii`, or gzip-compressed `.nii.gz`).
+/// Import of CT images from NIfTI-1 single files (`.nii`, or `.nii.gz` compressed as one gzip member, as `gzip` writes
+/// it; multi-member files such as bgzip output are refused by the trailer check, see ``NIfTIStream``).
 ///
 /// Supported voxel types: int16 (4), uint16 (512), int32 (8), float32 (16). Values are scaled
 /// by `scl_slope`/`scl_inter` (slope 0 = no scaling), rounded to the nearest integer (halves away
@@ -21,8 +22,7 @@ public enum NIfTIImport {
         if lower.hasSuffix(".img") || lower.hasSuffix(".hdr") || lower.hasSuffix(".img.gz") || lower.hasSuffix(".hdr.gz") {
             throw StoreError.nifti(file: path, reason: "separate .hdr/.img pairs are not supported; convert to a single .nii or .nii.gz file")
         }
-        var isDirectory = false
-        guard fileExists(path, isDirectory: &isDirectory), !isDirectory else { throw StoreError.io(file: path, reason: "no such file") }
+        guard isRegularFile(path) else { throw StoreError.io(file: path, reason: "no such regular file") }
         let stream = try NIfTIStream(path: path)
         let header = try NIfTIHeader(bytes: try stream.read(count: NIfTIHeader.size, what: "header"), file: path)
         let voxelType = try VoxelType(header: header, file: path)
@@ -150,8 +150,9 @@ final class NIfTIStream {
 
     deinit { gzclose(stream) }
 
-    /// Reads exactly `count` bytes, or throws naming what was truncated. The buffer grows with the data actually
-    /// read (4 MiB steps), so a header that claims more than the file holds costs no large allocation.
+    /// Reads exactly `count` bytes, or throws naming what was truncated. At most 4 MiB are reserved up front and the
+    /// buffer grows with the data actually read, so a header that claims more than the file holds costs no large
+    /// allocation.
     func read(count: Int, what: String) throws -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(min(count, 1 << 22))

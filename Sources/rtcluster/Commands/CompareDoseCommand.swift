@@ -103,6 +103,7 @@ struct GammaReport: Encodable {
     let evaluated: String
     let criteria: String
     let evaluatedVoxels: Int
+    let uncoveredVoxels: Int
     let passedVoxels: Int
     let passRatePct: Double
     let maxGamma: Double
@@ -114,7 +115,8 @@ struct GammaReport: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case reference, evaluated, criteria, passed, seconds
-        case evaluatedVoxels = "evaluated_voxels", passedVoxels = "passed_voxels", passRatePct = "pass_rate_pct"
+        case evaluatedVoxels = "evaluated_voxels", uncoveredVoxels = "uncovered_voxels", passedVoxels = "passed_voxels"
+        case passRatePct = "pass_rate_pct"
         case maxGamma = "max_gamma", meanGamma = "mean_gamma", minPassRatePct = "min_pass_rate_pct", gammaMap = "gamma_map"
     }
 
@@ -124,6 +126,7 @@ struct GammaReport: Encodable {
         self.evaluated = evaluated
         self.criteria = Self.describe(criteria)
         evaluatedVoxels = result.evaluatedVoxelCount
+        uncoveredVoxels = result.uncoveredVoxelCount
         passedVoxels = result.passedVoxelCount
         passRatePct = result.passRatePct
         maxGamma = result.maxGamma
@@ -140,30 +143,12 @@ struct GammaReport: Encodable {
         return "\(c.isGlobal ? "global" : "local") \(f(c.doseDifferencePct))%/\(f(c.distanceToAgreementMM))mm, threshold \(f(c.lowDoseThresholdPct))%"
     }
 
-    /// Non-finite gammas (a reference voxel with no evaluated dose within the search radius) are written as null, so
-    /// `max_gamma` and `mean_gamma` are always a number or null.
-    func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(reference, forKey: .reference)
-        try c.encode(evaluated, forKey: .evaluated)
-        try c.encode(criteria, forKey: .criteria)
-        try c.encode(evaluatedVoxels, forKey: .evaluatedVoxels)
-        try c.encode(passedVoxels, forKey: .passedVoxels)
-        try c.encode(passRatePct, forKey: .passRatePct)
-        for (value, key) in [(maxGamma, CodingKeys.maxGamma), (meanGamma, .meanGamma)] {
-            if value.isFinite { try c.encode(value, forKey: key) } else { try c.encodeNil(forKey: key) }
-        }
-        try c.encode(minPassRatePct, forKey: .minPassRatePct)
-        try c.encode(passed, forKey: .passed)
-        try c.encode(seconds, forKey: .seconds)
-        try c.encode(gammaMap, forKey: .gammaMap)
-    }
-
     var summary: String {
         let verdict = passed ? "PASS" : "FAIL"
-        let none = evaluatedVoxels == 0 ? " (no voxel above the threshold)" : ""
-        return String(format: "gamma %@: %.2f %% of %d voxels pass (max %.2f, mean %.3f), %@ at %.1f %%%@ [%.2f s]",
-                      criteria, passRatePct, evaluatedVoxels, maxGamma, meanGamma, verdict, minPassRatePct, none, seconds)
+        let none = evaluatedVoxels == 0 ? (uncoveredVoxels > 0 ? " (no voxel inside the evaluated grid)" : " (no voxel above the threshold)") : ""
+        let uncovered = uncoveredVoxels > 0 ? ", \(uncoveredVoxels) voxels outside the evaluated grid not evaluated" : ""
+        return String(format: "gamma %@: %.2f %% of %d voxels pass (max %.2f, mean %.3f), %@ at %.1f %%%@%@ [%.2f s]",
+                      criteria, passRatePct, evaluatedVoxels, maxGamma, meanGamma, verdict, minPassRatePct, none, uncovered, seconds)
     }
 }
 

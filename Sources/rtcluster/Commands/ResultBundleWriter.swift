@@ -153,7 +153,8 @@ struct ResultBundleWriter {
                 .write(rois, to: directory.appendingPathComponent("RTSTRUCT.dcm").path)
             names.append("RTSTRUCT.dcm")
         } else {
-            Output.stderr("note: no RTSTRUCT.dcm: none of the result's \(structures.count) structures has a voxel on the CT grid")
+            Output.stderr(structures.isEmpty ? "note: no RTSTRUCT.dcm: the result has no structures"
+                                             : "note: no RTSTRUCT.dcm: none of the result's \(structures.count) structures has a voxel on the CT grid")
         }
         return names
     }

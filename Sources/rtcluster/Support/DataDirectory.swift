@@ -25,18 +25,20 @@ struct DataDirectory {
         }
     }
 
-    /// `path` made absolute, standardised and with symbolic links resolved in its longest existing prefix (the rest
-    /// does not exist yet, so it holds no links).
+    /// `path` made absolute with its longest existing prefix resolved by `realpath` (links and `..` as the kernel
+    /// follows them: `link/..` is the link target's parent), and the components that do not exist yet appended.
     static func resolved(_ path: String) -> String {
-        var existing = URL(fileURLWithPath: path).standardizedFileURL
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var components = absolute.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         var rest: [String] = []
-        while !FileManager.default.fileExists(atPath: existing.path), existing.pathComponents.count > 1 {
-            rest.insert(existing.lastPathComponent, at: 0)
-            existing.deleteLastPathComponent()
+        while !components.isEmpty {
+            if let real = realpath("/" + components.joined(separator: "/"), nil) {
+                defer { free(real) }
+                return ([String(cString: real) == "/" ? "" : String(cString: real)] + rest).joined(separator: "/")
+            }
+            rest.insert(components.removeLast(), at: 0)
         }
-        var url = existing.resolvingSymlinksInPath()
-        for component in rest { url.appendPathComponent(component) }
-        return url.standardizedFileURL.path
+        return "/" + rest.joined(separator: "/")
     }
 
     /// Creates the directory tree when missing.
