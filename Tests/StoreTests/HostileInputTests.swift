@@ -196,6 +196,24 @@ private func readFailure(_ path: String, limits: StoreLimits = StoreLimits()) ->
         #expect(try CaseFile.read(path: path).ct.grid.spacingMM == SIMD3(0.05, 50, 1))
     }
 
+    /// Patient ID and name go into DICOM exports: a backslash, control characters or more than 64 characters are
+    /// refused; ISO 2022 escapes and `=`-separated name groups of up to 64 characters pass.
+    @Test func patientFieldsMustFitDICOM() throws {
+        let ct = try CTVolume(grid: Grid(nx: 2, ny: 2, nz: 2, spacingMM: SIMD3(1, 1, 1)), voxels: [Int16](repeating: 0, count: 8))
+        func identity(id: String, name: String) -> CTSeriesIdentity {
+            CTSeriesIdentity(patientID: id, patientName: name, studyInstanceUID: "1.2.3", seriesInstanceUID: "1.2.4",
+                             sopClassUID: "1.2.840.10008.5.1.4.1.1.2", sopInstanceUIDs: [])
+        }
+        for (id, name, field) in [("a\\b", "Doe^Jane", "patient_id"), ("P1", "Doe\nJane", "patient_name"),
+                                  (String(repeating: "9", count: 65), "Doe", "patient_id"), ("P1", String(repeating: "x", count: 65), "patient_name")] {
+            let error = #expect(throws: StoreError.self) { try CaseFile(ct: ct, seriesIdentity: identity(id: id, name: name)) }
+            #expect(error?.description.contains(field) == true, "\(String(describing: error))")
+        }
+        let longGroups = String(repeating: "y", count: 64) + "=" + String(repeating: "z", count: 64)
+        #expect(throws: Never.self) { try CaseFile(ct: ct, seriesIdentity: identity(id: "P1", name: longGroups)) }
+        #expect(throws: Never.self) { try CaseFile(ct: ct, seriesIdentity: identity(id: "P1", name: "Yamada^Tarou=\u{1B}$B;3ED\u{1B}(B^\u{1B}$BB@O:\u{1B}(B")) }
+    }
+
     /// UIDs that end up in DICOM exports must have the UID syntax.
     @Test(arguments: ["\"><script>alert(1)</script>", "1.2..3", "1.2.3.", String(repeating: "1", count: 65), "1.2.a"])
     func malformedFrameOfReferenceUIDIsRejected(uid: String) throws {

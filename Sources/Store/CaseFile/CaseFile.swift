@@ -41,6 +41,13 @@ public struct CaseFile: Sendable, Equatable {
                                          reason: "\"\(uid.prefix(80))\" is not a DICOM UID (digits and dots, at most 64 characters)")
             }
         }
+        if let identity = seriesIdentity {
+            for (name, value, nameGroups) in [("patient_id", identity.patientID, false), ("patient_name", identity.patientName, true)] {
+                if let problem = CaseFile.patientFieldProblem(value, nameGroups: nameGroups) {
+                    throw StoreError.invalid(file: "(case in memory)", object: "/ attribute \(name)", reason: problem)
+                }
+            }
+        }
         var seen = Set<String>()
         for s in structures {
             try CaseFile.checkName(s.name, file: "(case in memory)")
@@ -71,6 +78,20 @@ public struct CaseFile: Sendable, Equatable {
         return uid.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { c in
             !c.isEmpty && c.utf8.allSatisfy { (48...57).contains($0) }
         }
+    }
+
+    /// Why `value` cannot be written as a DICOM Patient ID (LO) or Patient's Name (PN, `nameGroups`) value, or nil: at
+    /// most 64 characters (for a name, per `=`-separated component group), no backslash (it would split the value)
+    /// and no control characters other than ESC (ISO 2022 character set switches).
+    static func patientFieldProblem(_ value: String, nameGroups: Bool) -> String? {
+        let shown = String(value.prefix(80)).debugDescription
+        if value.contains("\\") { return "\(shown) contains a backslash, the DICOM value separator" }
+        if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\u{1B}" }) {
+            return "\(shown) contains control characters"
+        }
+        let parts = nameGroups ? value.split(separator: "=", omittingEmptySubsequences: false) : [Substring(value)]
+        if parts.contains(where: { $0.count > 64 }) { return "\(shown) is longer than the 64 characters DICOM allows" }
+        return nil
     }
 
     static func checkName(_ name: String, file: String) throws {
