@@ -40,3 +40,42 @@ extension JobSpec {
         }
     }
 }
+
+extension JobSpec {
+    /// Most voxels a dose or plan job's dose grid may have: 2^27 (≈ 134 M, a 1 mm grid over 51 × 51 × 51 cm).
+    /// Each dose-grid voxel costs tens of bytes on the coordinator and on every worker (densities, dose,
+    /// uncertainty, influence-matrix rows), so a larger grid does not fit a node: it is refused at submit.
+    public static let maxDoseGridVoxels = 1 << 27
+
+    /// The dose grid's voxel counts (x, y, z) for a CT of `ctSize` voxels at `ctSpacingMM`: the grid covers the
+    /// CT's extent at the spec's spacing (as `PatientModel.doseGrid` builds it). Nil for jobs without dose.
+    public func doseGridSize(ctSize: SIMD3<Int>, ctSpacingMM: SIMD3<Double>) -> SIMD3<Int>? {
+        guard let spacing = doseGridSpacingMM else { return nil }
+        let extent = ctSpacingMM * SIMD3(Double(ctSize.x), Double(ctSize.y), Double(ctSize.z))
+        let n = (extent / spacing - 1e-9).rounded(.up)
+        return SIMD3(Int(n.x), Int(n.y), Int(n.z))
+    }
+
+    /// Checks that the job's dose grid over a CT of `ctSize` voxels at `ctSpacingMM` has at most
+    /// ``maxDoseGridVoxels`` voxels; the error names the grid and asks for a coarser `dose_grid.spacing_mm`.
+    public func validate(againstCaseSize ctSize: SIMD3<Int>, ctSpacingMM: SIMD3<Double>) throws(JobSpecError) {
+        guard let n = doseGridSize(ctSize: ctSize, ctSpacingMM: ctSpacingMM), let spacing = doseGridSpacingMM else { return }
+        let (xy, overflowXY) = n.x.multipliedReportingOverflow(by: n.y)
+        let (voxels, overflow) = xy.multipliedReportingOverflow(by: n.z)
+        guard overflowXY || overflow || voxels > Self.maxDoseGridVoxels else { return }
+        let extent = ctSpacingMM * SIMD3(Double(ctSize.x), Double(ctSize.y), Double(ctSize.z))
+        let mm = { (v: SIMD3<Double>) in [v.x, v.y, v.z].map { String(format: "%g", $0) }.joined(separator: " × ") }
+        let count = overflowXY || overflow ? "more than \(Int.max)" : "\(voxels)"
+        throw JobSpecError(.outOfRange, at: "dose_grid.spacing_mm",
+                           "a \(mm(spacing)) mm dose grid over the case's CT (\(mm(extent)) mm) has \(n.x) × \(n.y) × \(n.z) = \(count) voxels, more than the \(Self.maxDoseGridVoxels) a job may use; choose a coarser dose_grid.spacing_mm")
+    }
+
+    /// The dose grid spacing (x, y, z) in mm of a dose or plan job; nil for other jobs.
+    public var doseGridSpacingMM: SIMD3<Double>? {
+        switch work {
+        case .dose(let d): return d.doseGridSpacingMM
+        case .plan(let p): return p.dose.doseGridSpacingMM
+        case .segment, .selftest: return nil
+        }
+    }
+}

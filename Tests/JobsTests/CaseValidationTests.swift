@@ -65,4 +65,31 @@ struct CaseValidationTests {
         #expect(spec.referencedStructures.isEmpty)
         try spec.validate(againstCaseStructures: [])
     }
+
+    /// The dose grid covers the CT's extent at the spec's spacing; more than 2^27 voxels is refused at submit.
+    @Test func doseGridSizeIsCheckedAgainstTheCaseCT() throws {
+        let plan = try JobSpec.parse(yaml: Self.plan)                        // default 3 mm grid
+        #expect(plan.doseGridSize(ctSize: SIMD3(167, 167, 108), ctSpacingMM: SIMD3(3, 3, 3)) == SIMD3(167, 167, 108))
+        #expect(plan.doseGridSize(ctSize: SIMD3(100, 100, 10), ctSpacingMM: SIMD3(1, 1, 2.5)) == SIMD3(34, 34, 9))
+        try plan.validate(againstCaseSize: SIMD3(512, 512, 400), ctSpacingMM: SIMD3(1, 1, 1))
+
+        let fine = try JobSpec.parse(yaml: Self.plan + "\ndose_grid: {spacing_mm: 1}\n")
+        try fine.validate(againstCaseSize: SIMD3(512, 512, 512), ctSpacingMM: SIMD3(1, 1, 1))   // exactly 2^27
+        let over = #expect(throws: JobSpecError.self) {
+            try fine.validate(againstCaseSize: SIMD3(512, 512, 513), ctSpacingMM: SIMD3(1, 1, 1))
+        }
+        #expect(over?.reason == .outOfRange)
+        #expect(over?.keyPath == "dose_grid.spacing_mm")
+        #expect(over?.message.contains("512 × 512 × 513 = 134479872 voxels, more than the 134217728") == true)
+
+        // A CT of absurd extent (64 × 64 × 40 voxels of 50 mm) at a 1 mm grid: 2·10^10 voxels.
+        let absurd = #expect(throws: JobSpecError.self) {
+            try fine.validate(againstCaseSize: SIMD3(64, 64, 40), ctSpacingMM: SIMD3(50, 50, 50))
+        }
+        #expect(absurd?.message.contains("(3200 × 3200 × 2000 mm) has 3200 × 3200 × 2000 = 20480000000 voxels") == true)
+
+        let segment = try JobSpec.parse(yaml: "kind: segment\nstructures: [body]\n")
+        #expect(segment.doseGridSize(ctSize: SIMD3(512, 512, 512), ctSpacingMM: SIMD3(50, 50, 50)) == nil)
+        try segment.validate(againstCaseSize: SIMD3(512, 512, 512), ctSpacingMM: SIMD3(50, 50, 50))
+    }
 }

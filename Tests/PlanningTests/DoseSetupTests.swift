@@ -93,4 +93,22 @@ import Testing
         }
         #expect(misplaced.description.contains("\"couch_free\" is not on the CT grid"), "\(misplaced)")
     }
+
+    /// The submit-time size check (`JobSpec.doseGridSize`) predicts the grid `PatientModel.doseGrid` builds,
+    /// also where the CT's extent is not a multiple of the dose spacing.
+    @Test func submitTimeDoseGridSizeMatchesThePatientModel() throws {
+        let cases: [(SIMD3<Int>, SIMD3<Double>, SIMD3<Double>)] = [
+            (SIMD3(167, 167, 108), SIMD3(3, 3, 3), SIMD3(3, 3, 3)),
+            (SIMD3(512, 512, 160), SIMD3(0.977, 0.977, 2.5), SIMD3(2, 2.5, 3)),
+            (SIMD3(18, 18, 18), SIMD3(4, 4, 4), SIMD3(7, 1, 10)),
+            (SIMD3(64, 48, 40), SIMD3(1.5, 1.5, 5), SIMD3(3, 3, 3)),
+        ]
+        for (size, ctSpacing, spacing) in cases {
+            let text = [spacing.x, spacing.y, spacing.z].map { "\($0)" }.joined(separator: ", ")
+            let spec = try JobSpec.parse(yaml: "kind: dose\ntarget: PTV\nbeams: {gantry_deg: [0]}\ndose_grid: {spacing_mm: [\(text)]}\n")
+            let ct = try Grid(nx: size.x, ny: size.y, nz: size.z, spacingMM: ctSpacing, originMM: SIMD3(-100, 20, 7))
+            let built = try PatientModel.doseGrid(covering: ct, spacingMM: spacing)
+            #expect(spec.doseGridSize(ctSize: size, ctSpacingMM: ctSpacing) == SIMD3(built.nx, built.ny, built.nz), "\(size) \(ctSpacing) \(spacing)")
+        }
+    }
 }

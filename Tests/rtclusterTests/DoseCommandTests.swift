@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Store
 import Testing
@@ -74,6 +75,15 @@ import Testing
             let r = try cli.run(["submit", "tank", path])
             #expect(r.status != 0 && r.stderr.contains(bad.message), "\(r.status) \(r.stderr)")
         }
+        // A CT of 16³ voxels of 50 mm (80 cm cube) with a 1 mm dose grid: 800³ = 5.1·10⁸ voxels, over 2^27.
+        let grid = try Grid(nx: 16, ny: 16, nz: 16, spacingMM: [50, 50, 50])
+        try CaseFile(ct: CTVolume(grid: grid, repeating: 0)).write(to: cli.path("coarse.h5"))
+        #expect(try cli.run(["case", "add", cli.path("coarse.h5"), "--id", "coarse"]).status == 0)
+        let fine = cli.path("fine.yaml")
+        try "kind: dose\nopen_field: {field_mm: [100, 100], ssd_mm: 1000}\nbeams: {gantry_deg: [0]}\ndose_grid: {spacing_mm: 1}\n"
+            .write(toFile: fine, atomically: true, encoding: .utf8)
+        let huge = try cli.run(["submit", "coarse", fine, "--json"])
+        #expect(huge.status == 65 && huge.stdout.contains("800 × 800 × 800 = 512000000 voxels"), "\(huge.status) \(huge.stdout)")
         let list = try #require(try cli.run(["list", "--json"]).json() as? [Any])
         #expect(list.isEmpty)
         let results = cli.dataDir.appendingPathComponent("store/results").path

@@ -18,6 +18,8 @@ public struct DoseKind: JobKindPlugin {
             throw DoseKindError("the spec of a dose job describes a \(spec.kind.rawValue) job")
         }
         let caseFile = try CaseFile.read(path: job.caseFilePath)
+        let g = caseFile.ct.grid
+        try spec.validate(againstCaseSize: SIMD3(g.nx, g.ny, g.nz), ctSpacingMM: g.spacingMM)
         let structures = Dictionary(caseFile.structures.map { ($0.name, $0.mask) }, uniquingKeysWith: { first, _ in first })
         let setup = try DoseSetup(spec: dose, seed: spec.seed, ct: caseFile.ct, structures: structures)
         return try DoseRun(stage: InfluenceStage(setup: setup, kernelCache: job.kernelCacheDirectory.map(KernelCache.init)),

@@ -23,6 +23,8 @@ public struct PlanKind: JobKindPlugin {
         }
         let caseFile = try CaseFile.read(path: job.caseFilePath)
         try spec.validate(againstCaseStructures: caseFile.structures.map(\.name))
+        let g = caseFile.ct.grid
+        try spec.validate(againstCaseSize: SIMD3(g.nx, g.ny, g.nz), ctSpacingMM: g.spacingMM)
         return try PlanRun(spec: plan, seed: spec.seed, caseFile: caseFile, kernelCache: job.kernelCacheDirectory.map(KernelCache.init))
     }
 

@@ -10,7 +10,8 @@ struct SubmitCommand: ReportingCommand {
         abstract: "Validate a job spec (YAML) against a registered case and queue the job.",
         discussion: """
         The spec is checked completely before anything is written: unknown keys, types, ranges and
-        structure names (against the case's structures plus those the job segments itself).
+        structure names (against the case's structures plus those the job segments itself), and the
+        dose grid's size over the case's CT (at most 2^27 voxels).
         The normalised spec is stored with the job. See docs/job-spec.md for the format.
         Examples:
           rtcluster submit thorax-7 jobs/segment.yaml
@@ -34,6 +35,7 @@ struct SubmitCommand: ReportingCommand {
         let registry = try global.dataDirectory.openExistingRegistry()
         let record = try registry.caseRecord(id: caseID)
         try parsed.validate(againstCaseStructures: record.structures)
+        try parsed.validate(againstCaseSize: SIMD3(record.nx, record.ny, record.nz), ctSpacingMM: record.spacingMM)
         let job = try registry.submitJob(
             caseID: record.id, kind: parsed.kind.rawValue, specText: parsed.canonicalYAML(),
             priority: priority ?? parsed.priority, maxAttempts: parsed.maxAttempts
