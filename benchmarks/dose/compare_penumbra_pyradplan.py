@@ -200,7 +200,7 @@ def plan_level(args):
     core_dist = dist_target[masks[CORE]]
     norm_core = {k: g.at(pts[CORE]) * g.norm for k, g in engines.items()}
     d10_level = {k: percentile_dose(v, 10) for k, v in norm_core.items()}
-    bins = [0, 4, 6, 8, 10, 12, 15, 20, 30, 200]
+    bins = [0, 6, 7, 8, 9, 10, 12, 15, 20, 30, 200]
     table = []
     for lo, hi in zip(bins[:-1], bins[1:]):
         sel = (core_dist >= lo) & (core_dist < hi)
@@ -213,6 +213,15 @@ def plan_level(args):
         r["difference"] = r["rtcluster mean"] - r["pyRadPlan mean"]
         table.append(r)
     out["core_by_distance_to_target"] = table
+    # The voxels that set D10: ranks around 10 % of the Core's voxels from the hottest, with their distance to the
+    # target and z (D10 is the (100 - 10)th percentile, i.e. between ranks floor/ceil(0.1 * (N - 1)) from the top).
+    ranks = {}
+    for k, v in norm_core.items():
+        order = np.argsort(-v)
+        r0 = int(0.1 * (len(v) - 1))
+        ranks[k] = [{"rank": int(r), "dose": float(v[order[r]]), "distance_mm": float(core_dist[order[r]]),
+                     "z_mm": float(origin[2] + core_idx[order[r], 0] * spacing[2])} for r in range(r0 - 12, r0 + 9)]
+    out["core_d10_ranks"] = ranks
     # Where the hottest 10 % of the Core lies: z (inside / beyond the target's z range) and distance.
     zt = np.where(masks[TARGET].any(axis=(1, 2)))[0]
     beyond = (core_idx[:, 0] < zt.min()) | (core_idx[:, 0] > zt.max())
@@ -268,6 +277,9 @@ def report_plan(out):
     for r in out["core_by_distance_to_target"]:
         print(f"| {r['distance_mm']} | {r['voxels']} | {r['rtcluster mean']:.2f} | {r['pyRadPlan mean']:.2f} | "
               f"{r['difference']:+.2f} | {100 * r['rtcluster share of hottest 10 %']:.0f} % | {100 * r['pyRadPlan share of hottest 10 %']:.0f} % |")
+    for k, rows in out["core_d10_ranks"].items():
+        print(f"{k} ranks {rows[0]['rank']}-{rows[-1]['rank']} from the hottest: " + ", ".join(
+            f"{r['dose']:.2f}@{r['distance_mm']:.1f}mm" for r in rows))
     print("beyond target z:", {k: (round(v, 2) if isinstance(v, float) else v) for k, v in out["core_beyond_target_z"].items()})
     print("\n# radial: z, angle, core edge, target inner, r90/r50/gap ours | theirs, dose at core edge ours | theirs")
     for r in out["radial"]:
@@ -427,16 +439,17 @@ def water_pyradplan(args):
                              origin[0] + spacing[0] * np.arange(hu.shape[2]), indexing="ij")
     results = {}
     setups = [("beamlet", np.array([centre_x, iso_y, centre_z]), 5.0, args.beamlet_grid_mm),
-              ("field", np.array([centre_x + 2.5, iso_y, centre_z + 2.5]), args.field_mm / 2 + 5.0, args.grid_mm)]
+              ("field", np.array([centre_x + 2.5, iso_y, centre_z + 2.5]), np.asarray(args.field_mm) / 2 + 5.0, args.grid_mm)]
     with h5py.File(args.out, "w") as out:
         out.attrs["software"] = f"pyRadPlan {pyRadPlan.__version__}"
         out.attrs["engine"] = "SVDPB 6 MV Generic"
         out.attrs["surface_y_mm"] = surface_y
         out.attrs["depth_mm"] = args.depth_mm
         out.attrs["enable_dij_sampling"] = bool(args.dij_sampling)
-        for name, iso, half, grid in setups:
+        for name, iso, half, grid in setups[1:] if args.skip_beamlet else setups:
             # the stf's target: a slab around the isocentre plane covering the field (bixels of the box's projection)
-            box = (np.abs(xx - centre_x) <= half) & (np.abs(zz - centre_z) <= half) & (np.abs(yy - iso_y) <= 10.0) & water
+            hx, hz = (half, half) if np.isscalar(half) else half
+            box = (np.abs(xx - centre_x) <= hx) & (np.abs(zz - centre_z) <= hz) & (np.abs(yy - iso_y) <= 10.0) & water
             body = water.astype(np.uint8)
             cst = StructureSet(vois=[Target(name="box", ct_image=ct, mask=image(box.astype(np.uint8))),
                                      OAR(name="BODY", ct_image=ct, mask=image(body))], ct_image=ct)
@@ -452,7 +465,7 @@ def water_pyradplan(args):
             if name == "beamlet":
                 weights = ((np.abs(pos[:, 0]) < 1e-6) & (np.abs(pos[:, 2]) < 1e-6)).astype(float)
             else:
-                weights = ((np.abs(world_x - centre_x) < args.field_mm / 2) & (np.abs(world_z - centre_z) < args.field_mm / 2)).astype(float)
+                weights = ((np.abs(world_x - centre_x) < args.field_mm[0] / 2) & (np.abs(world_z - centre_z) < args.field_mm[1] / 2)).astype(float)
             dij = calc_dose_influence(ct, cst, stf, pln)
             dose_image = dij.compute_result_dose_grid(weights)["physical_dose"]
             dose = sitk.GetArrayFromImage(dose_image).astype(np.float32)
@@ -525,7 +538,7 @@ def profile_metrics(grid, surface_y, depth, kind, field_mm, z_half_mm):
         # 4-fold symmetry of the square beamlet: average the x profile with the z profile through the centre
         prof = 0.5 * (prof + line(cx, cz, 2))
         prof = 0.5 * (prof + prof[::-1])
-    cax = float(np.mean(prof[np.abs(x - cx) <= (5.0 if kind == "field" else 0.5)]))
+    cax = float(np.mean(prof[np.abs(x - cx) <= (min(5.0, field_mm / 4) if kind == "field" else 0.5)]))
     r = {"depth_mm": depth, "centre_x_mm": cx, "centre_z_mm": cz, "cax": cax}
     edges = []
     for side, outward in (("L", -1), ("R", 1)):
@@ -619,7 +632,8 @@ def main():
     w.add_argument("--tank", required=True, help="`rtcluster phantom water --box` case file")
     w.add_argument("--out", required=True)
     w.add_argument("--depth-mm", type=float, default=100.0, help="isocentre depth (SSD = 1000 - depth)")
-    w.add_argument("--field-mm", type=float, default=100.0)
+    w.add_argument("--field-mm", type=float, nargs=2, default=[100.0, 100.0], help="field x (profile) and z, mm")
+    w.add_argument("--skip-beamlet", action="store_true", help="compute the field only")
     w.add_argument("--grid-mm", type=float, default=2.0, help="dose grid of the field")
     w.add_argument("--beamlet-grid-mm", type=float, default=1.0, help="dose grid of the beamlet")
     w.add_argument("--dij-sampling", action="store_true", help="keep pyRadPlan's default random sampling of "
@@ -629,7 +643,8 @@ def main():
     q.add_argument("files", nargs="+", help="NAME=FILE[:DATASET]; NAME containing 'beamlet' is read as a beamlet")
     q.add_argument("--surface-y-mm", type=float, default=-150.0, help="tank surface (default: rtcluster's tank)")
     q.add_argument("--depths-mm", type=float, nargs="+", default=[15.0, 50.0, 100.0])
-    q.add_argument("--field-mm", type=float, default=100.0)
+    q.add_argument("--field-mm", type=float, default=100.0, help="field width along the profile (x), mm: the central-axis "
+                   "dose is the mean within min(5, width/4) mm of the centre")
     q.add_argument("--z-average-mm", type=float, default=10.0, help="field profiles: mean over z within this")
     q.add_argument("--json")
     q.set_defaults(func=profiles)
