@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Issue 6: why is rtcluster's TG-119 Core D10 above pyRadPlan's at the same objectives? Compares the two
+r"""Issue 6: why is rtcluster's TG-119 Core D10 above pyRadPlan's at the same objectives? Compares the two
 engines' dose fall-off, on the plans (subcommand `plan`) and on single beams in water (`water-pyradplan`,
 `profiles`). Record: benchmarks/results/dose-penumbra-pyradplan-2026-11-29.md.
 
@@ -9,11 +9,17 @@ Usage (python with numpy, scipy, h5py; the pyRadPlan venv ~/.cache/rtcluster/pyr
   #    Core DVH and Core dose by distance to the target, both doses normalised to OuterTarget D95 = 50 Gy
   compare_penumbra_pyradplan.py plan --ours RESULT.h5 --theirs /work/pyradplan-tg119-dose.h5 \
       [--case /work/shared/data/tg119/case.h5] [--blur-mm S ...] [--json out.json]
+  # 1b. Core D10 against the final dose's noise: rtcluster results of one plan (same weights, different final
+  #     histories), their inverse-variance mean, a fit in sigma^2, and pyRadPlan's dose with their noise added
+  compare_penumbra_pyradplan.py noise --ours A.h5 B.h5 C.h5 [--write-combined mean.h5] [--json out.json]
 
   # 2a. pyRadPlan 0.5.0 (SVDPB, machine "Generic" 6 MV) on a water tank: one 5 mm beamlet and a 10x10 cm
   #     field, gantry 0, SAD 1000 mm, isocentre at DEPTH below the surface (needs the pyRadPlan venv; heavy:
   #     run under flock /tmp/rtcluster-heavy.lock)
   compare_penumbra_pyradplan.py water-pyradplan --tank tank.h5 --out pyr-water.h5 [--depth-mm 100] [--grid-mm 2]
+      [--field-mm X Z] [--skip-beamlet]
+  #     memory: 10x10 cm at 2 mm plus the beamlet at 1 mm peaked at 6.7 GB; a 1x20 cm field at 1 mm at 22.4 GB (!)
+
 
   # 2b. lateral profiles (x through the central axis) at depths 1.5, 5, 10 cm: 80-20 % penumbra, field
   #     width (50 %), dose 5/10/20 mm outside the field edge in % of the central axis; of any number of
@@ -222,6 +228,15 @@ def plan_level(args):
         ranks[k] = [{"rank": int(r), "dose": float(v[order[r]]), "distance_mm": float(core_dist[order[r]]),
                      "z_mm": float(origin[2] + core_idx[order[r], 0] * spacing[2])} for r in range(r0 - 12, r0 + 9)]
     out["core_d10_ranks"] = ranks
+    # The 8-9 mm Core voxels (where D10 is read) grouped by in-plane position: one column along z each.
+    shell = (core_dist >= 8.0) & (core_dist < 9.0)
+    columns = []
+    for yx in sorted(set(map(tuple, core_idx[shell][:, 1:].tolist()))):
+        sel = shell & (core_idx[:, 1] == yx[0]) & (core_idx[:, 2] == yx[1])
+        columns.append({"y_index": yx[0], "x_index": yx[1], "voxels": int(sel.sum()),
+                        **{f"{k} mean": float(v[sel].mean()) for k, v in norm_core.items()},
+                        **{f"{k} sd": float(v[sel].std()) for k, v in norm_core.items()}})
+    out["core_columns_8_9mm"] = columns
     # Where the hottest 10 % of the Core lies: z (inside / beyond the target's z range) and distance.
     zt = np.where(masks[TARGET].any(axis=(1, 2)))[0]
     beyond = (core_idx[:, 0] < zt.min()) | (core_idx[:, 0] > zt.max())
@@ -280,6 +295,9 @@ def report_plan(out):
     for k, rows in out["core_d10_ranks"].items():
         print(f"{k} ranks {rows[0]['rank']}-{rows[-1]['rank']} from the hottest: " + ", ".join(
             f"{r['dose']:.2f}@{r['distance_mm']:.1f}mm" for r in rows))
+    for c in out["core_columns_8_9mm"]:
+        print(f"column (y {c['y_index']}, x {c['x_index']}) {c['voxels']} voxels: rtcluster {c['rtcluster mean']:.2f} ± "
+              f"{c['rtcluster sd']:.2f}, pyRadPlan {c['pyRadPlan mean']:.2f} ± {c['pyRadPlan sd']:.2f}")
     print("beyond target z:", {k: (round(v, 2) if isinstance(v, float) else v) for k, v in out["core_beyond_target_z"].items()})
     print("\n# radial: z, angle, core edge, target inner, r90/r50/gap ours | theirs, dose at core edge ours | theirs")
     for r in out["radial"]:
