@@ -12,6 +12,9 @@ Usage (python with numpy, scipy, h5py; the pyRadPlan venv ~/.cache/rtcluster/pyr
   # 1b. Core D10 against the final dose's noise: rtcluster results of one plan (same weights, different final
   #     histories), their inverse-variance mean, a fit in sigma^2, and pyRadPlan's dose with their noise added
   compare_penumbra_pyradplan.py noise --ours A.h5 B.h5 C.h5 [--write-combined mean.h5] [--json out.json]
+  # 1c. the optimiser's model D_pb w + smoothed correction against the final Monte Carlo dose; MATRIX: a dose job
+  #     storing the plan's pencil-beam matrix (benchmarks/dose/penumbra/tg119-pb-matrix.yaml)
+  compare_penumbra_pyradplan.py model --plan RESULT.h5 --matrix MATRIX.h5 [--json out.json]
 
   # 2a. pyRadPlan 0.5.0 (SVDPB, machine "Generic" 6 MV) on a water tank: one 5 mm beamlet and a 10x10 cm
   #     field, gantry 0, SAD 1000 mm, isocentre at DEPTH below the surface (needs the pyRadPlan venv; heavy:
@@ -419,6 +422,112 @@ def noise_study(args):
 
 
 # ----------------------------------------------------------------------------------------------------------
+# 1c. the optimiser's model against the final Monte Carlo dose (rtcluster pencil beam + correction)
+# ----------------------------------------------------------------------------------------------------------
+def smooth_within_regions(c, regions, sigma_vox, truncate=2.0):
+    """c_s = G*(m c) / G*m within each region label > 0 (Gaussian, sigma in voxels, cut at truncate sigma), 0 where
+    the label is 0: the correction smoothing of `correction_smoothing_regions: structures` as docs/job-spec.md
+    describes it."""
+    out = np.zeros_like(c)
+    for label in np.unique(regions):
+        if label == 0:
+            continue
+        m = (regions == label).astype(np.float64)
+        num = ndimage.gaussian_filter(c * m, sigma_vox, truncate=truncate)
+        den = ndimage.gaussian_filter(m, sigma_vox, truncate=truncate)
+        sel = m > 0
+        out[sel] = num[sel] / np.maximum(den[sel], 1e-12)
+    return out
+
+
+def model_study(args):
+    """Reconstructs the model the plan's last re-optimisation saw, D_pb w + c with c = S[D_mc w - D_pb w] taken
+    at the final weights and the final Monte Carlo dose (the job's c was taken at the previous round's weights
+    with 1e4 histories: an approximation, checked against the job's recorded model D95), and compares it with
+    the final Monte Carlo dose in the target and the Core."""
+    import scipy.sparse as sparse
+    spacing, origin, masks = load_case(args.case)
+    plan = DoseGrid(args.plan)
+    with h5py.File(args.plan, "r") as f:
+        w = f["plan/weights"][...] / plan.factor
+        model_d95 = [float(v) for v in f.attrs.get("model_target_d95_gy", [])]
+        mc_d95 = [float(v) for v in f.attrs.get("monte_carlo_target_d95_gy", [])]
+        sigma_mm = float(f.attrs.get("correction_smoothing_mm", 6.0))
+    if plan.stored_normalised:
+        plan.dose = plan.dose / plan.factor
+    with h5py.File(args.matrix, "r") as f:
+        g = f["influence"]
+        a = sparse.csc_matrix((g["data"][...], g["indices"][...], g["indptr"][...]), shape=tuple(g.attrs["shape"]))
+    if a.shape[1] != w.size:
+        raise SystemExit(f"matrix has {a.shape[1]} beamlets, the plan {w.size}")
+    d_pb = (a @ w).reshape(plan.dose.shape)
+    delta = plan.dose - d_pb
+    # regions on the dose grid (voxel centre in a contoured CT voxel): target > Core > BODY by overlap priority,
+    # body voxels of no structure a region of their own; outside the body 0
+    nz, ny, nx = plan.dose.shape
+    idx = [np.clip(np.rint((plan.origin[k] + plan.spacing[k] * np.arange(n) - origin[k]) / spacing[k]).astype(int), 0,
+                   masks[TARGET].shape[2 - k] - 1) for k, n in enumerate((nx, ny, nz))]
+    zz, yy, xx = np.meshgrid(idx[2], idx[1], idx[0], indexing="ij")
+    regions = np.zeros(plan.dose.shape, dtype=np.int8)
+    body = masks[BODY][zz, yy, xx]
+    regions[body] = 3
+    regions[masks[CORE][zz, yy, xx]] = 2
+    regions[masks[TARGET][zz, yy, xx]] = 1
+    c_s = smooth_within_regions(delta, regions, sigma_mm / plan.spacing[::-1])
+    model = d_pb + c_s
+    t, c = regions == 1, regions == 2
+    out = {"model_d95_recorded": model_d95, "mc_d95_recorded": mc_d95,
+           "target": {"model D95": percentile_dose(model[t], 95), "MC D95": percentile_dose(plan.dose[t], 95),
+                      "pencil beam D95": percentile_dose(d_pb[t], 95),
+                      "mean MC - model": float((plan.dose - model)[t].mean())}}
+    f_mc = PRESCRIPTION_GY / percentile_dose(plan.dose[t], 95)
+    f_model = PRESCRIPTION_GY / percentile_dose(model[t], 95)
+    out["core"] = {"model D10 raw": percentile_dose(model[c], 10), "MC D10 raw": percentile_dose(plan.dose[c], 10),
+                   "pencil beam D10 raw": percentile_dose(d_pb[c], 10),
+                   "model D10 (model's own D95 = 50)": percentile_dose(model[c] * f_model, 10),
+                   "MC D10 (MC D95 = 50)": percentile_dose(plan.dose[c] * f_mc, 10),
+                   "model Dmean raw": float(model[c].mean()), "MC Dmean raw": float(plan.dose[c].mean())}
+    # by distance to the target and for the notch column (dose grid voxels)
+    dist = ndimage.distance_transform_edt(regions != 1, sampling=plan.spacing[::-1])
+    rows = []
+    for lo, hi in ((0, 4), (4, 7), (7, 10), (10, 15), (15, 30)):
+        sel = c & (dist >= lo) & (dist < hi)
+        if sel.any():
+            rows.append({"distance_mm": f"{lo}-{hi}", "voxels": int(sel.sum()), "MC": float(plan.dose[sel].mean()),
+                         "model": float(model[sel].mean()), "pencil beam": float(d_pb[sel].mean()),
+                         "MC - model": float((plan.dose - model)[sel].mean()),
+                         "MC - pencil beam": float(delta[sel].mean())})
+    out["core_by_distance"] = rows
+    # each Core voxel's in-plane column: MC - model averaged along z, the hottest MC columns first
+    ci = np.argwhere(c)
+    cols = {}
+    for (k, j, i) in ci:
+        cols.setdefault((j, i), []).append(k)
+    col_rows = []
+    for (j, i), ks in cols.items():
+        ks = np.array(ks)
+        col_rows.append({"y_index": int(j), "x_index": int(i), "voxels": len(ks),
+                         "x_mm": float(plan.origin[0] + i * plan.spacing[0]), "y_mm": float(plan.origin[1] + j * plan.spacing[1]),
+                         "distance_mm": float(np.median(dist[ks, j, i])),
+                         "MC": float(plan.dose[ks, j, i].mean()), "model": float(model[ks, j, i].mean()),
+                         "MC - model": float((plan.dose - model)[ks, j, i].mean())})
+    col_rows.sort(key=lambda r: -r["MC"])
+    out["core_columns"] = col_rows
+    print(json.dumps({k: out[k] for k in ("model_d95_recorded", "mc_d95_recorded", "target", "core")}, indent=1))
+    print("| distance to target | voxels | MC | model | pencil beam | MC - model | MC - pencil beam |")
+    for r in rows:
+        print(f"| {r['distance_mm']} mm | {r['voxels']} | {r['MC']:.2f} | {r['model']:.2f} | {r['pencil beam']:.2f} | "
+              f"{r['MC - model']:+.2f} | {r['MC - pencil beam']:+.2f} |")
+    print("| column (y, x) at (x, y) mm | voxels | distance | MC | model | MC - model |")
+    for r in col_rows[:12]:
+        print(f"| ({r['y_index']}, {r['x_index']}) at ({r['x_mm']:.1f}, {r['y_mm']:.1f}) | {r['voxels']} | {r['distance_mm']:.1f} | "
+              f"{r['MC']:.2f} | {r['model']:.2f} | {r['MC - model']:+.2f} |")
+    if args.json:
+        with open(args.json, "w") as fh:
+            json.dump(out, fh, indent=1)
+
+
+# ----------------------------------------------------------------------------------------------------------
 # 2a. pyRadPlan on the water tank
 # ----------------------------------------------------------------------------------------------------------
 def water_pyradplan(args):
@@ -646,6 +755,12 @@ def main():
     n.add_argument("--write-combined", help="write the inverse-variance mean dose (raw) here")
     n.add_argument("--json")
     n.set_defaults(func=noise_study)
+    mo = sub.add_parser("model", help="the optimiser's model (pencil beam + correction) against the final Monte Carlo dose")
+    mo.add_argument("--plan", required=True, help="rtcluster plan result (engine pencil_beam with correction)")
+    mo.add_argument("--matrix", required=True, help="dose result storing the same pencil-beam matrix (/influence)")
+    mo.add_argument("--case", default="/work/shared/data/tg119/case.h5")
+    mo.add_argument("--json")
+    mo.set_defaults(func=model_study)
     w = sub.add_parser("water-pyradplan", help="pyRadPlan beamlet and field in the water tank")
     w.add_argument("--tank", required=True, help="`rtcluster phantom water --box` case file")
     w.add_argument("--out", required=True)
