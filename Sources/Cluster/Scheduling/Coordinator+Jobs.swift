@@ -91,8 +91,10 @@ extension Coordinator {
         let relative = "store/results/job-\(job.id)/result.h5"
         let file = dataRoot.appendingPathComponent(relative)
         do {
+            let writeStart = clock.now
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             try result.write(to: file.path)
+            logger.debug("result file written in \(String(format: "%.3f", (clock.now - writeStart).seconds)) s", metadata: ["job": "\(job.id)"])
         } catch {
             return try markFailed(job.id, error: "cannot write the result file: \(error)")
         }
