@@ -30,12 +30,18 @@ enum CompactVolumes {
     }
 
     static func setLabels(_ volume: LabelVolume, as name: String, in payload: inout TaskPayload) {
-        let (smallest, largest) = volume.withUnsafeBufferPointer { v in v.reduce((Int32(0), Int32(0))) { (min($0.0, $1), max($0.1, $1)) } }
-        let negative = smallest < 0
-        if !negative && largest <= Int32(UInt8.max) {
-            payload[name] = .uint8(volume.withUnsafeBufferPointer { v in v.map { UInt8(truncatingIfNeeded: $0) } })
-        } else if !negative && largest <= Int32(Int16.max) {
-            payload[name] = .int16(volume.withUnsafeBufferPointer { v in v.map { Int16(truncatingIfNeeded: $0) } })
+        let (smallest, largest) = volume.withUnsafeBufferPointer { v in
+            var low: Int32 = 0, high: Int32 = 0
+            for x in v {
+                low = min(low, x)
+                high = max(high, x)
+            }
+            return (low, high)
+        }
+        if smallest >= 0 && largest <= Int32(UInt8.max) {
+            payload[name] = .uint8(narrowed(volume, to: UInt8.self))
+        } else if smallest >= 0 && largest <= Int32(Int16.max) {
+            payload[name] = .int16(narrowed(volume, to: Int16.self))
         } else {
             payload[name] = .int32(volume.voxels)
         }
@@ -46,9 +52,29 @@ enum CompactVolumes {
     static func labels(_ name: String, in payload: TaskPayload) throws -> LabelVolume {
         let grid = try payload.grid(name + ".grid")
         switch payload[name] {
-        case .uint8(let v)?: return try Volume(grid: grid, voxels: v.map { Int32($0) })
-        case .int16(let v)?: return try Volume(grid: grid, voxels: v.map { Int32($0) })
+        case .uint8(let v)?: return try Volume(grid: grid, voxels: widened(v))
+        case .int16(let v)?: return try Volume(grid: grid, voxels: widened(v))
         default: return try Volume(grid: grid, voxels: payload.int32s(name))
+        }
+    }
+
+    /// The labels of `volume` (all in `T`'s range) as `T`.
+    private static func narrowed<T: FixedWidthInteger>(_ volume: LabelVolume, to type: T.Type) -> [T] {
+        volume.withUnsafeBufferPointer { v in
+            [T](unsafeUninitializedCapacity: v.count) { out, initialized in
+                for i in 0..<v.count { out[i] = T(truncatingIfNeeded: v[i]) }
+                initialized = v.count
+            }
+        }
+    }
+
+    /// `values` as Int32 labels.
+    private static func widened<T: FixedWidthInteger>(_ values: [T]) -> [Int32] {
+        values.withUnsafeBufferPointer { v in
+            [Int32](unsafeUninitializedCapacity: v.count) { out, initialized in
+                for i in 0..<v.count { out[i] = Int32(truncatingIfNeeded: v[i]) }
+                initialized = v.count
+            }
         }
     }
 

@@ -59,8 +59,9 @@ extension H5Dataset {
                 var raw = [UInt8](repeating: 0, count: grid.chunkBytes), shuffled = raw
                 var packed = [UInt8](repeating: 0, count: Int(compressBound(uLong(grid.chunkBytes))))
                 for k in stride(from: worker, to: grid.chunkCount, by: workers) {
+                    // All-zero chunks (most of a result's masks) are found in place and neither gathered nor stored.
+                    guard !grid.isZero(chunk: k, in: source.baseAddress!) else { continue }
                     raw.withUnsafeMutableBytes { grid.gather(chunk: k, from: source.baseAddress!, into: $0.baseAddress!) }
-                    guard raw.contains(where: { $0 != 0 }) else { continue }
                     grid.shuffle(raw, into: &shuffled)
                     var length = uLong(packed.count)
                     let status = packed.withUnsafeMutableBufferPointer { out in
@@ -199,6 +200,24 @@ struct ChunkGrid: Sendable {
                 row(inChunk * elementSize, inDataset * elementSize, nx * elementSize)
             }
         }
+    }
+
+    /// True when every element of chunk `k` inside the dataset is zero in `source` (read in place, 8 bytes a load;
+    /// a byte-by-byte test of a gathered copy took about half of a segmentation result's write).
+    func isZero(chunk k: Int, in source: UnsafeRawPointer) -> Bool {
+        let o = origin(k)
+        let nz = min(chunk[0], shape[0] - o[0]), ny = min(chunk[1], shape[1] - o[1])
+        let rowBytes = min(chunk[2], shape[2] - o[2]) * elementSize, words = rowBytes / 8
+        for z in 0..<nz {
+            for y in 0..<ny {
+                let row = source + (((o[0] &+ z) &* shape[1] &+ o[1] &+ y) &* shape[2] &+ o[2]) &* elementSize
+                var any: UInt64 = 0
+                for w in 0..<words { any |= row.loadUnaligned(fromByteOffset: w &* 8, as: UInt64.self) }
+                for i in (words &* 8)..<rowBytes { any |= UInt64(row.load(fromByteOffset: i, as: UInt8.self)) }
+                if any != 0 { return false }
+            }
+        }
+        return true
     }
 
     /// Chunk `k` of `source` into the chunk buffer `chunkBuffer` (`chunkBytes`), zero beyond the dataset.
