@@ -50,8 +50,11 @@ public struct SegmentKind: JobKindPlugin {
         guard case .segment(let segmentation) = spec.work else {
             throw SegmentKindError("the spec of a segment job describes a \(spec.kind.rawValue) job")
         }
-        // Only the CT's geometry: the workers read their CT slices from the case file (a case's structures,
-        // ground truth or planning contours, are not needed here).
+        // Only the CT (a case's structures, ground truth or planning contours, are not needed here); when the
+        // workers can open the case file, only its geometry: they read their CT slices themselves.
+        guard job.workersReadCaseFile else {
+            return try SegmentRun(ct: try CaseFile.readCT(path: job.caseFilePath), request: Self.request(from: segmentation), haloMM: segmentation.haloMM)
+        }
         let grid = try CaseFile.summary(path: job.caseFilePath).grid
         return try SegmentRun(casePath: job.caseFilePath, grid: grid, request: Self.request(from: segmentation), haloMM: segmentation.haloMM)
     }

@@ -25,7 +25,8 @@ extension Coordinator {
             let caseRecord = try registry.caseRecord(id: record.caseID)
             let casePath = dataRoot.appendingPathComponent(caseRecord.casePath).path
             run = try plugin.start(JobContext(job: record, caseFilePath: casePath, ranks: pool.worldSize,
-                                              kernelCacheDirectory: dataRoot.appendingPathComponent("store/kernels", isDirectory: true)))
+                                              kernelCacheDirectory: dataRoot.appendingPathComponent("store/kernels", isDirectory: true),
+                                              workersReadCaseFile: pool.workersShareFiles))
             first = try run.firstStep()
         } catch {
             try markFailed(record.id, error: String(describing: error))

@@ -98,6 +98,34 @@ import Testing
         try expectSlices(20..<25, read: 5, of: changed)  // a gap: read alone
     }
 
+    /// Workers that can open the case file get its path and read their CT slices (the coordinator reads only the
+    /// geometry); others (another node) get the CT in the tasks. Both runs give the in-process driver's result.
+    @Test func segmentTasksCarryTheCTUnlessWorkersReadTheCaseFile() throws {
+        let fixture = try SchedulerFixture()
+        let caseURL = fixture.root.appendingPathComponent("store/cases/case-a/case.h5")
+        try FileManager.default.createDirectory(at: caseURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try CaseFile(ct: Self.phantom.ct).write(to: caseURL.path)
+        let record = try fixture.registry.job(id: try fixture.submit(Self.spec, kind: "segment"))
+        guard case .segment(let spec) = try JobSpec.parse(yaml: Self.spec).work else { return }
+        let expected = try SegmentationPipeline.run(ct: Self.phantom.ct, request: SegmentKind.request(from: spec), slabCount: 1)
+        for readsFile in [false, true] {
+            let run = try SegmentKind().start(JobContext(job: record, caseFilePath: caseURL.path, ranks: 3, workersReadCaseFile: readsFile))
+            var step = try run.firstStep()
+            var phases = 0
+            while case .tasks(let tasks) = step {
+                #expect(tasks.count == 2 && tasks.allSatisfy { ($0["ct"] != nil) != readsFile && ($0["ct.case"] != nil) == readsFile },
+                        "phase \(phases), workers read the file: \(readsFile)")
+                step = try run.nextStep(after: tasks.map { try SegmentKind().execute(phase: phases, input: $0) })
+                phases += 1
+            }
+            guard case .finished(let outcome) = step else { Issue.record("no result"); return }
+            #expect(phases == 4)
+            #expect(outcome.result.segmentation.keys.sorted() == expected.masks.keys.sorted())
+            for (name, mask) in expected.masks { #expect(outcome.result.segmentation[name] == mask, "\(name), workers read the file: \(readsFile)") }
+            #expect(outcome.result.labelMap == expected.labels)
+        }
+    }
+
     /// Masks as bits and label maps in the narrowest integer type: exact for every length (also not a multiple of 8)
     /// and range; class maps (values above 1) and negative labels keep their full form.
     @Test func compactVolumesRoundTripExactly() throws {
