@@ -18,4 +18,14 @@ extension Communicator {
     public func workerGroupCommunicator() -> Communicator? {
         split(color: rank == 0 ? nil : 0, key: rank)
     }
+
+    /// Whether every rank runs on the node of rank 0 (the same `MPI_Get_processor_name`, compared by a 64-bit
+    /// FNV-1a hash), e.g. so that every worker can open the coordinator's data directory. Collective: every rank
+    /// calls it once at start-up (``MPIWorkerPool`` and ``WorkerLoop``), right after ``workerGroupCommunicator()``.
+    public func allRanksOnNodeOfRankZero() -> Bool {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in MPIEnvironment.processorName.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        let hashes = allgather(Int64(bitPattern: hash))
+        return hashes.allSatisfy { $0 == hashes[0] }
+    }
 }

@@ -135,12 +135,58 @@ struct SegmentationPipelineTests {
         let (phantom, pipeline, state, split) = try Self.bodySlabs(parts: 3)
         for slab in split.slabs {
             let referring = try pipeline.slabInput(step: .bodyCandidates, slab: slab, state: state)
-            #expect(referring.ctSource.grid.nz == phantom.grid.nz && referring.ctSourceFirstSlice == 0)
+            #expect(referring.ctSource?.grid.nz == phantom.grid.nz && referring.ctSourceFirstSlice == 0)
             let copied = SlabStepInput(step: .bodyCandidates, slabIndex: slab.index, core: slab.core, extended: slab.extended,
                                        ct: phantom.ct.slab(slab.extended), masks: referring.masks, scalars: referring.scalars)
             #expect(referring.ct == copied.ct && referring == copied, "slab \(slab.index)")
             #expect(try SegmentationPipeline.runLocal(step: .bodyCandidates, input: referring)
                     == SegmentationPipeline.runLocal(step: .bodyCandidates, input: copied), "slab \(slab.index)")
         }
+    }
+
+    @Test("inputs without CT, supplied with their full CT slices, run to the same outputs; bodyCandidates slabs report the slice work")
+    func suppliedCTEqualsCarriedCT() throws {
+        let phantom = try PhantomFactory.thorax(seed: 3, size: .small)
+        let pipeline = try SegmentationPipeline(request: SegmentationRequest(), grid: phantom.grid)
+        var withCT = SegmentationState(ct: phantom.ct), without = SegmentationState()
+        let work = pipeline.sliceWork(phantom.ct)
+        for step in pipeline.steps {
+            switch step {
+            case .local(let id):
+                let split = try pipeline.decomposition(step: id, parts: 3, sliceWork: work)
+                var outputs: [SlabStepOutput] = []
+                for slab in split.slabs {
+                    let carried = try pipeline.slabInput(step: id, slab: slab, state: withCT)
+                    var supplied = try pipeline.slabInput(step: id, slab: slab, state: without)
+                    #expect(supplied.ct == nil && supplied.ctSlicesToRead == slab.extended && carried.ctSlicesToRead == nil)
+                    #expect(throws: SegmentationError.self) { try SegmentationPipeline.runLocal(step: id, input: supplied) }
+                    var wrong = supplied
+                    #expect(throws: SegmentationError.self) { try wrong.supplyCT(phantom.ct.slab(slab.extended.lowerBound..<(slab.extended.upperBound - 1))) }
+                    supplied.reportsSliceWork = true
+                    try supplied.supplyCT(phantom.ct.slab(slab.extended))
+                    #expect(supplied.ct == carried.ct && supplied.ctSlicesToRead == nil, "\(id.rawValue) slab \(slab.index)")
+                    #expect(throws: SegmentationError.self) { try supplied.supplyCT(phantom.ct.slab(slab.extended)) }
+                    let output = try SegmentationPipeline.runLocal(step: id, input: supplied)
+                    var expected = try SegmentationPipeline.runLocal(step: id, input: carried)
+                    #expect(expected.sliceWork.isEmpty)
+                    if id == .bodyCandidates {
+                        #expect(output.sliceWork == Array(work[slab.core]), "slab \(slab.index)")
+                        expected.sliceWork = output.sliceWork
+                    } else {
+                        #expect(output.sliceWork.isEmpty)
+                    }
+                    #expect(output == expected, "\(id.rawValue) slab \(slab.index)")
+                    outputs.append(output)
+                }
+                try pipeline.absorb(step: id, outputs: outputs, into: &withCT)
+                try pipeline.absorb(step: id, outputs: outputs, into: &without)
+            case .global(let id):
+                try pipeline.runGlobal(step: id, state: &withCT)
+                try pipeline.runGlobal(step: id, state: &without)
+            }
+        }
+        let finished = pipeline.finish(state: without)
+        #expect(finished == pipeline.finish(state: withCT))
+        #expect(finished == (try SegmentationPipeline.run(ct: phantom.ct, request: SegmentationRequest(), slabCount: 1)))
     }
 }

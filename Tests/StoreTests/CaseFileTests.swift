@@ -48,6 +48,24 @@ import Testing
         #expect(slab.grid.originMM.z == original.ct.grid.originMM.z + Double(zRange.lowerBound) * 3)
     }
 
+    /// Slabs that cross chunk layers (8 slices) and chunk columns/rows (64 voxels), with a layer of all-zero
+    /// chunks (not stored: the fill value), on 1 and 3 inflating threads, equal the slices of the full read.
+    @Test(arguments: [0..<21, 7..<17, 8..<16, 9..<10, 15..<21, 20..<21])
+    func chunkParallelSlabReadEqualsSliceOfFullRead(zRange: Range<Int>) throws {
+        let dir = try TemporaryDirectory()
+        var ct = try makeCT(nx: 70, ny: 66, nz: 21)
+        for z in 8..<16 { for y in 0..<66 { for x in 0..<70 { ct[x, y, z] = 0 } } }
+        try CaseFile(ct: ct, structures: [], orientation: "HFS", frameOfReferenceUID: nil).write(to: dir.file("case.h5"))
+        #expect(try CaseFile.readCT(path: dir.file("case.h5")) == ct)
+        for threads in [1, 3] {
+            let slab = try CaseFile.readCTSlab(path: dir.file("case.h5"), zRange: zRange, threads: threads)
+            #expect(slab == ct.slab(zRange), "threads \(threads)")
+        }
+        // The element limit applies to the slab's voxels.
+        #expect(errorText { _ = try CaseFile.readCTSlab(path: dir.file("case.h5"), zRange: zRange,
+                                                        limits: StoreLimits(maxVoxels: zRange.count * 70 * 66 - 1)) } != nil)
+    }
+
     @Test func slabOutsideTheVolumeIsRejected() throws {
         let dir = try TemporaryDirectory()
         try makeCase().write(to: dir.file("case.h5"))

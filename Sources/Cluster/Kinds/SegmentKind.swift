@@ -50,13 +50,22 @@ public struct SegmentKind: JobKindPlugin {
         guard case .segment(let segmentation) = spec.work else {
             throw SegmentKindError("the spec of a segment job describes a \(spec.kind.rawValue) job")
         }
-        // Only the CT: a case's structures (ground truth, planning contours) are not needed here.
-        let ct = try CaseFile.readCT(path: job.caseFilePath)
-        return try SegmentRun(ct: ct, request: Self.request(from: segmentation), haloMM: segmentation.haloMM)
+        // Only the CT (a case's structures, ground truth or planning contours, are not needed here); when the
+        // workers can open the case file, only its geometry: they read their CT slices themselves.
+        guard job.workersReadCaseFile else {
+            return try SegmentRun(ct: try CaseFile.readCT(path: job.caseFilePath), request: Self.request(from: segmentation), haloMM: segmentation.haloMM)
+        }
+        let grid = try CaseFile.summary(path: job.caseFilePath).grid
+        return try SegmentRun(casePath: job.caseFilePath, grid: grid, request: Self.request(from: segmentation), haloMM: segmentation.haloMM)
     }
 
+    /// Runs one slab task; a task that carries no CT reads its extended slab's slices from the case file it names
+    /// (through the worker's ``WorkerCTSlabCache``).
     public func execute(phase: Int, input: TaskPayload) throws -> TaskPayload {
-        let slab = try SegmentationMessages.decodeInput(input)
+        var (slab, casePath) = try SegmentationMessages.decodeInput(input)
+        if let slices = slab.ctSlicesToRead, let casePath {
+            try slab.supplyCT(try WorkerCTSlabCache.shared.slices(path: casePath, slices))
+        }
         return SegmentationMessages.encode(try SegmentationPipeline.runLocal(step: slab.step, input: slab))
     }
 

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import Logging
 import Segmentation
 import Store
 
@@ -10,31 +11,66 @@ final class SegmentRun: JobRun {
     private let haloMM: Double
     /// Slabs of every local step (``SegmentKind/slabCount(nz:halo:)``).
     private let slabCount: Int
-    /// Work per slice for balanced slab splits (``SegmentationPipeline/sliceWork(_:)``), from the CT once.
-    private let sliceWork: [Int64]
+    /// Work per slice for balanced slab splits (``SegmentationPipeline/sliceWork(_:)``): from the CT once, or,
+    /// when the workers read the CT, from their first step's outputs (nil until then).
+    private var sliceWork: [Int64]?
+    /// The case file the workers read their CT slices from (nil: the slab tasks carry the CT).
+    private let casePath: String?
     private var stepIndex = 0
     private var current: (step: LocalStepID, slabCount: Int)?
 
+    /// A run whose slab tasks carry their CT slices (cut from `ct` here).
     init(ct: CTVolume, request: SegmentationRequest, haloMM: Double) throws {
         pipeline = try SegmentationPipeline(request: request, grid: ct.grid)
         state = SegmentationState(ct: ct)
         self.haloMM = haloMM
         slabCount = SegmentKind.slabCount(pipeline: pipeline, haloMM: haloMM)
         sliceWork = pipeline.sliceWork(ct, threads: Self.threads)
+        casePath = nil
+    }
+
+    /// A run whose workers read their CT slices from the case file at `casePath` (CT on `grid`): the coordinator
+    /// never reads the CT. The first local step is split into slabs of equal slice counts and reports the work
+    /// of each slice (``SlabStepInput/reportsSliceWork``); the later steps are balanced on it. The result does
+    /// not depend on the split.
+    init(casePath: String, grid: Grid, request: SegmentationRequest, haloMM: Double) throws {
+        pipeline = try SegmentationPipeline(request: request, grid: grid)
+        state = SegmentationState()
+        self.haloMM = haloMM
+        slabCount = SegmentKind.slabCount(pipeline: pipeline, haloMM: haloMM)
+        sliceWork = nil
+        self.casePath = casePath
     }
 
     func firstStep() throws -> JobStep { try advance() }
 
     func nextStep(after results: [TaskPayload]) throws -> JobStep {
         guard let current else { throw SegmentKindError("results arrived with no local step running") }
+        let start = ContinuousClock.now
         let outputs = try Concurrent.map(results.count, threads: Self.threads) { try SegmentationMessages.decodeOutput(results[$0]) }
+        let decoded = ContinuousClock.now
         guard outputs.map(\.step) == Array(repeating: current.step, count: outputs.count) else {
             throw SegmentKindError("a slab result belongs to another step than \(current.step.rawValue)")
         }
         try pipeline.absorb(step: current.step, outputs: outputs, into: &state)
+        if sliceWork == nil {
+            let reported = outputs.flatMap(\.sliceWork)
+            guard reported.count == pipeline.grid.nz, outputs.allSatisfy({ $0.sliceWork.count == $0.core.count }) else {
+                throw SegmentKindError("the slabs of step \(current.step.rawValue) reported the work of \(reported.count) of \(pipeline.grid.nz) slices")
+            }
+            sliceWork = reported
+        }
         self.current = nil
-        return try advance()
+        let absorbed = ContinuousClock.now
+        let next = try advance()
+        let seconds = { (a: ContinuousClock.Instant, b: ContinuousClock.Instant) in String(format: "%.3f", (b - a).seconds) }
+        let message = "segment \(current.step.rawValue) results: decoded in \(seconds(start, decoded)) s, absorbed in \(seconds(decoded, absorbed)) s; "
+            + "global steps and next inputs (or finish) in \(seconds(absorbed, ContinuousClock.now)) s"
+        Self.logger.debug("\(message)")
+        return next
     }
+
+    private static let logger = Logger(label: "rtcluster.coordinator")
 
     /// Threads for the coordinator's slab inputs, output decoding and `finish`: the workers wait for them
     /// (between phases and at the end), so their cores are free. At most 4.
@@ -49,12 +85,16 @@ final class SegmentRun: JobRun {
             case .global(let id):
                 try pipeline.runGlobal(step: id, state: &state)
             case .local(let id):
-                let split = try pipeline.decomposition(step: id, parts: slabCount, sliceWork: sliceWork,
+                // Before the work per slice is known (the workers report it): slabs of equal slice counts.
+                let weights = sliceWork ?? Array(repeating: 1, count: pipeline.grid.nz)
+                let split = try pipeline.decomposition(step: id, parts: slabCount, sliceWork: weights,
                                                        halo: SegmentKind.halo(pipeline: pipeline, step: id, haloMM: haloMM))
                 current = (id, split.slabs.count)
-                let (pipeline, state) = (pipeline, state)
+                let (pipeline, state, casePath, reports) = (pipeline, state, casePath, sliceWork == nil)
                 return .tasks(try Concurrent.map(split.slabs.count, threads: Self.threads) {
-                    SegmentationMessages.encode(try pipeline.slabInput(step: id, slab: split.slabs[$0], state: state))
+                    var input = try pipeline.slabInput(step: id, slab: split.slabs[$0], state: state)
+                    input.reportsSliceWork = reports
+                    return SegmentationMessages.encode(input, casePath: casePath)
                 })
             }
         }

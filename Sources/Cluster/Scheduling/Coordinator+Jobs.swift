@@ -25,7 +25,8 @@ extension Coordinator {
             let caseRecord = try registry.caseRecord(id: record.caseID)
             let casePath = dataRoot.appendingPathComponent(caseRecord.casePath).path
             run = try plugin.start(JobContext(job: record, caseFilePath: casePath, ranks: pool.worldSize,
-                                              kernelCacheDirectory: dataRoot.appendingPathComponent("store/kernels", isDirectory: true)))
+                                              kernelCacheDirectory: dataRoot.appendingPathComponent("store/kernels", isDirectory: true),
+                                              workersReadCaseFile: pool.workersShareFiles))
             first = try run.firstStep()
         } catch {
             try markFailed(record.id, error: String(describing: error))
@@ -91,8 +92,10 @@ extension Coordinator {
         let relative = "store/results/job-\(job.id)/result.h5"
         let file = dataRoot.appendingPathComponent(relative)
         do {
+            let writeStart = clock.now
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             try result.write(to: file.path)
+            logger.debug("result file written in \(String(format: "%.3f", (clock.now - writeStart).seconds)) s", metadata: ["job": "\(job.id)"])
         } catch {
             return try markFailed(job.id, error: "cannot write the result file: \(error)")
         }

@@ -11,11 +11,15 @@ public struct JobContext: Sendable {
     public let ranks: Int
     /// Directory of the pencil-beam kernel cache (coordinator side), or nil for none.
     public let kernelCacheDirectory: URL?
+    /// True when the workers can open `caseFilePath` themselves (they run on the coordinator's node): a kind may
+    /// then send the path instead of the case's data.
+    public let workersReadCaseFile: Bool
 
-    public init(job: JobRecord, caseFilePath: String, ranks: Int, kernelCacheDirectory: URL? = nil) {
+    public init(job: JobRecord, caseFilePath: String, ranks: Int, kernelCacheDirectory: URL? = nil, workersReadCaseFile: Bool = false) {
         self.job = job
         self.caseFilePath = caseFilePath
         self.ranks = ranks
         self.kernelCacheDirectory = kernelCacheDirectory
+        self.workersReadCaseFile = workersReadCaseFile
     }
 }

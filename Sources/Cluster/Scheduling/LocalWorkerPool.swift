@@ -8,6 +8,8 @@ import Foundation
 /// member, exchanging their rounds through shared memory (``LocalCollectiveHub``); their replies then come in
 /// member order (reversed with `.newestFirst`). Messages are encoded and decoded exactly as over MPI.
 public final class LocalWorkerPool: WorkerPool {
+    /// The workers are threads of the coordinator's process.
+    public var workersShareFiles: Bool { true }
     /// The order in which dispatched tasks complete.
     public enum Completion: Sendable { case dispatchOrder, newestFirst }
 

@@ -37,6 +37,7 @@ public final class MPIWorkerPool: WorkerPool {
         self.maxTasksPerRank = maxTasksPerRank
         // Rank 0's side of the collective split that every WorkerLoop makes at start-up; rank 0 is no member.
         _ = communicator.workerGroupCommunicator()
+        workersShareFiles = communicator.allRanksOnNodeOfRankZero()
         let workers = communicator.size - 1
         inFlight = Array(repeating: [], count: workers)
         serviceSeconds = Array(repeating: nil, count: workers)
@@ -44,6 +45,8 @@ public final class MPIWorkerPool: WorkerPool {
     }
 
     public var workerCount: Int { communicator.size - 1 }
+    /// True when every worker runs on the coordinator's node (and so can open its data directory).
+    public let workersShareFiles: Bool
     public var idleCount: Int { inFlight.indices.reduce(0) { $0 + max(0, limit($1) - inFlight[$1].count) } }
     public var worldSize: Int { communicator.size }
 

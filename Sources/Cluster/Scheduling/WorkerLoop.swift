@@ -12,6 +12,7 @@ public enum WorkerLoop {
                            logger: Logger = Logger(label: "rtcluster.worker")) {
         let executor = TaskExecutor(catalog: catalog, rank: communicator.rank, cache: cache, logger: logger)
         let group = communicator.workerGroupCommunicator()
+        _ = communicator.allRanksOnNodeOfRankZero()  // rank 0's MPIWorkerPool learns whether the workers share its files
         while true {
             let message = communicator.recv(UInt8.self, from: 0, tag: Communicator.anyTag)
             let decoded: ClusterMessage

@@ -7,6 +7,9 @@ public protocol WorkerPool: AnyObject {
     var idleCount: Int { get }
     /// Number of ranks in the world (for provenance).
     var worldSize: Int { get }
+    /// True when every worker can open the files of the coordinator's data directory (same process or node), so
+    /// tasks may name a case file instead of carrying its data.
+    var workersShareFiles: Bool { get }
     /// The rank that the next `dispatch` sends to (where that task's shared fields must be cached). Requires
     /// `idleCount > 0`; unchanged until the next `dispatch`.
     var nextDispatchRank: Int { get }

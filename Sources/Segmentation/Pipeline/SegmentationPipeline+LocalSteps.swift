@@ -4,26 +4,33 @@ extension SegmentationPipeline {
     /// Runs local step `step` on one slab. Pure: depends only on `input`, so it runs on any rank.
     /// - Throws: ``SegmentationError`` when the input lacks a volume the step needs or is inconsistent.
     public static func runLocal(step: LocalStepID, input: SlabStepInput) throws -> SlabStepOutput {
+        guard let ctSource = input.ctSource else {
+            throw SegmentationError.inconsistentSlabs("slab \(input.slabIndex): input for \(input.step.rawValue) has no CT (supply slices \(input.extended) first)")
+        }
         guard input.step == step, input.ctCoversExtended,
               input.core.lowerBound >= input.extended.lowerBound, input.core.upperBound <= input.extended.upperBound,
               !input.core.isEmpty else {
-            throw SegmentationError.inconsistentSlabs("slab \(input.slabIndex): input for \(input.step.rawValue) with core \(input.core) and extended \(input.extended) (CT slices \(input.ctSourceFirstSlice)..<\(input.ctSourceFirstSlice + input.ctSource.grid.nz)) does not fit step \(step.rawValue)")
+            throw SegmentationError.inconsistentSlabs("slab \(input.slabIndex): input for \(input.step.rawValue) with core \(input.core) and extended \(input.extended) (CT slices \(input.ctSourceFirstSlice)..<\(input.ctSourceFirstSlice + ctSource.grid.nz)) does not fit step \(step.rawValue)")
         }
         let structures = SegmentationStructure.allCases.filter { input.scalars["structure." + $0.rawValue] != nil }
         let request = SegmentationRequest(structures: structures, scalars: input.scalars)
         let crop = step == .bodyCandidates ? nil : BodyCrop(scalars: input.scalars)
-        if let crop, !crop.fits(input.ctSource.grid) || input.masks.values.contains(where: { !crop.fits($0.grid) }) {
+        if let crop, !crop.fits(ctSource.grid) || input.masks.values.contains(where: { !crop.fits($0.grid) }) {
             throw SegmentationError.inconsistentSlabs("slab \(input.slabIndex): input for \(step.rawValue) is not on the body box (\(crop.width)×\(crop.height) per slice)")
         }
         var context = LocalContext(input: input, request: request, crop: crop)
         switch step {
         case .bodyCandidates:
             // Thresholded straight from the CT the input refers to (no copy of the slab in one process).
-            try context.label(bodyParts, try BodyRecipe.candidates(input.ctSource, extended: input.extendedInSource, core: context.coreSlices, request),
+            try context.label(bodyParts, try BodyRecipe.candidates(ctSource, extended: input.extendedInSource, core: context.coreSlices, request),
                               connectivity: .twentySix)
+            if input.reportsSliceWork {
+                let core = input.extendedInSource.lowerBound + context.coreOffset
+                context.output.sliceWork = sliceWork(ctSource, bodyThresholdHU: request.bodyThresholdHU, slices: core..<(core + input.core.count))
+            }
         case .tissues:
             // Every volume after the dilations is computed on the core slices only.
-            let extendedCT = input.ct
+            let extendedCT = try context.extendedCT()
             let ct = context.core(extendedCT)
             let coreBody = try BodyRecipe.mask(coreCT: ct, kept: try context.extended(bodyParts), core: context.coreSlices, request)
             context.emit(SegmentationStructure.body.rawValue, coreBody)
@@ -37,7 +44,7 @@ extension SegmentationPipeline {
                 context.count(boneCandidates + ".cortical", labels, where: bone.cortical)
             }
         case .organs:
-            let ct = context.core(input.ct)
+            let ct = context.core(try context.extendedCT())
             if request.wants(.trachea) || needsLungs(request) {
                 let airway = try context.extended(airwayCandidates)
                 let coreAirway = context.core(airway)
@@ -101,6 +108,12 @@ struct LocalContext {
 
     /// The core slices of an extended-slab volume.
     func core<V>(_ v: Volume<V>) -> Volume<V> { MaskAlgebra.core(v, offset: coreOffset, count: input.core.count) }
+
+    /// The CT of the extended slab.
+    func extendedCT() throws -> CTVolume {
+        guard let ct = input.ct else { throw SegmentationError.inconsistentSlabs("slab \(input.slabIndex): step \(input.step.rawValue) has no CT") }
+        return ct
+    }
 
     /// The extended-slab mask `name` from the input.
     func extended(_ name: String) throws -> MaskVolume {

@@ -23,13 +23,18 @@ extension SegmentationPipeline {
         var scalars = request.scalars
         for s in request.structures { scalars["structure." + s.rawValue] = 1 }
         for (k, v) in state.decisions { scalars[k] = v }
+        // No CT in the state: the runner of the step supplies it (`SlabStepInput.supplyCT`).
+        guard let ct = state.ct else {
+            return SlabStepInput(step: step, slabIndex: slab.index, core: slab.core, extended: slab.extended,
+                                 ct: nil, masks: masks, scalars: scalars)
+        }
         // Without a box the input refers to the whole CT (no copy; a message carries only the slab's slices).
         guard let crop else {
             return SlabStepInput(step: step, slabIndex: slab.index, core: slab.core, extended: slab.extended,
-                                 ctSource: state.ct, ctSourceFirstSlice: 0, masks: masks, scalars: scalars)
+                                 ctSource: ct, ctSourceFirstSlice: 0, masks: masks, scalars: scalars)
         }
         return SlabStepInput(step: step, slabIndex: slab.index, core: slab.core, extended: slab.extended,
-                             ct: crop.crop(state.ct, slices: slab.extended), masks: masks, scalars: scalars)
+                             ct: crop.crop(ct, slices: slab.extended), masks: masks, scalars: scalars)
     }
 
     /// The grid of the volumes local step `step` reads and writes: the body box (all slices)

@@ -8,18 +8,24 @@ extension SegmentationPipeline {
     /// (thresholds, crops, boxes). Depends only on the CT and the request; slices are shared among up
     /// to `threads` threads (the same result for any count).
     public func sliceWork(_ ct: CTVolume, threads: Int = 1) -> [Int64] {
+        Self.sliceWork(ct, bodyThresholdHU: request.bodyThresholdHU, slices: 0..<ct.grid.nz, threads: threads)
+    }
+
+    /// ``sliceWork(_:threads:)`` of slices `slices` of `ct` alone (a slab's core reports its own part).
+    static func sliceWork(_ ct: CTVolume, bodyThresholdHU: Double, slices range: Range<Int>, threads: Int = 1) -> [Int64] {
         let g = ct.grid
         let nx = g.nx, ny = g.ny
         let floor = Int64(max(1, g.sliceCount / 16))
-        let lowest = request.bodyThresholdHU.rounded(.up)
+        let lowest = bodyThresholdHU.rounded(.up)
         // No voxel reaches a threshold above Int16's range; every voxel reaches one below it.
-        guard lowest <= Double(Int16.max) else { return Array(repeating: floor, count: g.nz) }
+        guard lowest <= Double(Int16.max) else { return Array(repeating: floor, count: range.count) }
         let t = Int16(max(lowest, Double(Int16.min)))
         let wide = SIMD32<Int16>(repeating: t)
         return ct.withUnsafeBufferPointer { v in
-            [Int64](unsafeUninitializedCapacity: g.nz) { slices, count in
+            [Int64](unsafeUninitializedCapacity: range.count) { slices, count in
                 let slices = slices
-                Concurrent.forEach(g.nz, threads: threads) { z in
+                Concurrent.forEach(range.count, threads: threads) { i in
+                    let z = range.lowerBound &+ i
                     var work = floor
                     for y in 0..<ny {
                         let row = v.baseAddress! + (z &* ny &+ y) &* nx
@@ -33,9 +39,9 @@ extension SegmentationPipeline {
                         while row[last] < t { last &-= 1 }
                         work &+= Int64(last &- first &+ 1)
                     }
-                    slices[z] = work
+                    slices[i] = work
                 }
-                count = g.nz
+                count = range.count
             }
         }
     }

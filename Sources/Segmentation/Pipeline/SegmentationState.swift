@@ -4,8 +4,9 @@ import Core
 /// box, all slices, once the body is selected; see ``SegmentationPipeline/finish(state:)`` for the
 /// full-grid result), the per-slab summaries of the last local step and the global decisions.
 public struct SegmentationState: Sendable {
-    /// The CT being segmented.
-    public let ct: CTVolume
+    /// The CT being segmented; nil when the ranks that run the local steps read it themselves
+    /// (slab inputs then carry no CT: ``SlabStepInput/ctSlicesToRead``).
+    public let ct: CTVolume?
     /// Masks by name, on the grid their step worked on (the body box after body selection), as the
     /// core slices of the slabs that produced them.
     var masks: [String: SlabPieces<UInt8>] = [:]
@@ -25,4 +26,8 @@ public struct SegmentationState: Sendable {
 
     /// The state before the first step.
     public init(ct: CTVolume) { self.ct = ct }
+
+    /// The state before the first step of a run whose slab inputs carry no CT: whoever runs a local step
+    /// supplies its CT slices (``SlabStepInput/supplyCT(_:)``).
+    public init() { ct = nil }
 }

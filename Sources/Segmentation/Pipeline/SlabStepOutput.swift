@@ -17,6 +17,9 @@ public struct SlabStepOutput: Sendable, Equatable {
     public var summaries: [String: SlabLabelSummary]
     /// Extra per-local-label counts (entry l − 1 for local label l), by name `<labelling>.<quantity>`.
     public var counts: [String: [Int64]]
+    /// Work of each core slice for balanced splits (``SegmentationPipeline/sliceWork(_:threads:)``), when the
+    /// input asked for it (``SlabStepInput/reportsSliceWork``); else empty.
+    public var sliceWork: [Int64] = []
 
     /// Memberwise initialiser.
     public init(step: LocalStepID, slabIndex: Int, core: Range<Int>, masks: [String: MaskVolume],

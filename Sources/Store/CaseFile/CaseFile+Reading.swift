@@ -62,9 +62,12 @@ extension CaseFile {
                                 sopInstanceUIDs: uids.isEmpty ? [] : uids.split(separator: "\\", omittingEmptySubsequences: false).map(String.init))
     }
 
-    /// Reads slices `zRange` of `/ct/hu` (an HDF5 hyperslab; only those slices are read) as a
-    /// volume on the slab's grid (origin moved to slice `zRange.lowerBound`).
-    public static func readCTSlab(path: String, zRange: Range<Int>, limits: StoreLimits = StoreLimits()) throws -> CTVolume {
+    /// Reads slices `zRange` of `/ct/hu` (only the chunks holding them, inflated on several threads:
+    /// ``H5Dataset/readVolume(_:limit:zRange:threads:)``; else an HDF5 hyperslab) as a volume on the
+    /// slab's grid (origin moved to slice `zRange.lowerBound`). `threads` bounds the inflating threads
+    /// (default: the online cores, at most 4).
+    public static func readCTSlab(path: String, zRange: Range<Int>, limits: StoreLimits = StoreLimits(),
+                                  threads: Int? = nil) throws -> CTVolume {
         let file = try H5File.open(path)
         defer { file.close() }
         let layout = try CaseLayout.inspect(file, limits: StoreLimits(maxVoxels: Int.max), includeStructures: false)
@@ -73,7 +76,7 @@ extension CaseFile {
         }
         let hu = try CaseLayout.openCT(file)
         defer { hu.close() }
-        let voxels = try hu.readRows(Int16.self, zRange, limit: limits.maxVoxels)
+        let voxels = try hu.readVolume(Int16.self, limit: limits.maxVoxels, zRange: zRange, threads: max(1, threads ?? H5Dataset.chunkThreads))
         return try CTVolume(grid: layout.grid.slab(zRange), voxels: voxels)
     }
 
