@@ -76,20 +76,23 @@ struct MultiRankLauncher: Sendable {
         process.arguments = ["--allow-run-as-root", "--oversubscribe", "--bind-to", "none", "--timeout", "60",
                              "-n", "\(ranks)", binary.path] + arguments
         process.environment = Self.childEnvironment()
-        let output = Pipe()
-        let errorURL = FileManager.default.temporaryDirectory
-            .appendingPathComponent("cluster-selftest-\(ProcessInfo.processInfo.processIdentifier)-\(ranks).stderr")
-        guard FileManager.default.createFile(atPath: errorURL.path, contents: nil) else {
-            throw LaunchError(reason: "cannot create \(errorURL.path) for mpirun's stderr")
+        // Output goes to files, not pipes: the run ends when mpirun exits, even if a daemon it (or a test running
+        // beside it) started still holds an inherited descriptor.
+        let capture = FileManager.default.temporaryDirectory
+            .appendingPathComponent("cluster-selftest-\(ProcessInfo.processInfo.processIdentifier)-\(ranks)-\(UUID().uuidString)")
+        let outputURL = capture.appendingPathExtension("stdout"), errorURL = capture.appendingPathExtension("stderr")
+        guard FileManager.default.createFile(atPath: outputURL.path, contents: nil),
+              FileManager.default.createFile(atPath: errorURL.path, contents: nil) else {
+            throw LaunchError(reason: "cannot create \(capture.path).stdout/.stderr for mpirun's output")
         }
-        defer { try? FileManager.default.removeItem(at: errorURL) }
-        let errorFile = try FileHandle(forWritingTo: errorURL)
-        defer { try? errorFile.close() }
-        process.standardOutput = output
+        defer { try? FileManager.default.removeItem(at: outputURL); try? FileManager.default.removeItem(at: errorURL) }
+        let outputFile = try FileHandle(forWritingTo: outputURL), errorFile = try FileHandle(forWritingTo: errorURL)
+        defer { try? outputFile.close(); try? errorFile.close() }
+        process.standardOutput = outputFile
         process.standardError = errorFile
         try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        let outputData = (try? Data(contentsOf: outputURL)) ?? Data()
         let errorData = (try? Data(contentsOf: errorURL)) ?? Data()
         return Run(exitCode: process.terminationStatus,
                    standardOutput: String(decoding: outputData, as: UTF8.self),

@@ -41,18 +41,22 @@ struct CLIRunner {
         env["RTCLUSTER_HOME"] = dataDir.path
         env["SWIFT_BACKTRACE"] = "enable=no"
         p.environment = env
-        let out = Pipe(), err = Pipe()
+        // Output goes to files, not pipes: the run ends when the child exits, even if a process it (or a test
+        // running beside it) started still holds an inherited descriptor, as an MPI daemon may.
+        let capture = work.appendingPathComponent("capture-\(UUID().uuidString)")
+        let outURL = capture.appendingPathExtension("out"), errURL = capture.appendingPathExtension("err")
+        guard FileManager.default.createFile(atPath: outURL.path, contents: nil),
+              FileManager.default.createFile(atPath: errURL.path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: capture.path])
+        }
+        defer { try? FileManager.default.removeItem(at: outURL); try? FileManager.default.removeItem(at: errURL) }
+        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+        defer { try? out.close(); try? err.close() }
         p.standardOutput = out
         p.standardError = err
         try p.run()
-        // Drain both pipes concurrently so that a chatty child cannot block on a full pipe.
-        nonisolated(unsafe) var errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
         p.waitUntilExit()
+        let outData = try Data(contentsOf: outURL), errData = try Data(contentsOf: errURL)
         return Result(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
     }
 }
