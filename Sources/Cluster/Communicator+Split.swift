@@ -20,7 +20,7 @@ extension Communicator {
     }
 
     /// Whether every rank runs on the node of rank 0 (the same `MPI_Get_processor_name`, compared by a 64-bit
-    /// FNV-1a hash), e.g. so that every worker can open the coordinator's data directory. Collective: every rank
+    /// FNV-1a hash), e.g. to let workers on that node open the coordinator's files. Collective: every rank
     /// calls it once at start-up (``MPIWorkerPool`` and ``WorkerLoop``), right after ``workerGroupCommunicator()``.
     public func allRanksOnNodeOfRankZero() -> Bool {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325

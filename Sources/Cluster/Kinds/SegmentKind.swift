@@ -55,7 +55,7 @@ public struct SegmentKind: JobKindPlugin {
         guard job.workersReadCaseFile else {
             return try SegmentRun(ct: try CaseFile.readCT(path: job.caseFilePath), request: Self.request(from: segmentation), haloMM: segmentation.haloMM)
         }
-        let grid = try CaseFile.summary(path: job.caseFilePath).grid
+        let grid = try CaseFile.ctGrid(path: job.caseFilePath)
         return try SegmentRun(casePath: job.caseFilePath, grid: grid, request: Self.request(from: segmentation), haloMM: segmentation.haloMM)
     }
 

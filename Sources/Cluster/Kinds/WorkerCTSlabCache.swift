@@ -1,32 +1,47 @@
 import Core
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Store
 
 /// A worker process's CT slices of the case it segments last: the `segment` job's slab tasks carry no CT (see
 /// ``SegmentationMessages``), each worker reads its extended slab from the case file, and the tasks of the later
 /// steps of the job read about the same slices again. The cache keeps one contiguous slice range of one case file
-/// (matched by path and the file's size, modification time and inode: a case file is written once, by an atomic
-/// rename) and reads from the file only the slices it does not hold, widening the range when the new slices
+/// (matched by ``FileIdentity``: a case file is written once, by an atomic rename, and the identity is checked
+/// again after each read) and reads from the file only the slices it does not hold, widening the range when the new slices
 /// touch it. A task's result does not depend on it: a miss reads the same bytes from the file.
 final class WorkerCTSlabCache: @unchecked Sendable {
     /// The process-wide cache of the worker.
     static let shared = WorkerCTSlabCache()
-    /// Largest range kept (bytes of Int16 voxels): 1 GiB, a 1024×1024×512 CT.
+    /// Largest range kept (bytes of Int16 voxels): 1 GiB, a 1024×1024×512 CT; a larger read is not kept.
     static let maximumBytes = 1 << 30
 
-    /// What identifies the bytes of a case file.
+    /// What identifies the bytes of a case file: `stat` of the path (links followed) — device, inode, size,
+    /// modification and status-change times. A replaced file differs in inode or change time (copies that keep
+    /// the modification time, `cp -p` or `rsync -a`, cannot keep the change time).
     struct FileIdentity: Equatable {
         let path: String
-        let size: Int
-        let modified: Date
-        let inode: Int
+        let device: UInt64, inode: UInt64, size: Int64
+        let modified: timespec, changed: timespec
 
         init(path: String) throws {
-            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            var info = stat()
+            guard stat(path, &info) == 0 else {
+                throw StoreError.invalid(file: path, object: "/", reason: "cannot stat the case file: \(String(cString: strerror(errno)))")
+            }
             self.path = path
-            size = (attributes[.size] as? NSNumber)?.intValue ?? -1
-            modified = attributes[.modificationDate] as? Date ?? .distantPast
-            inode = (attributes[.systemFileNumber] as? NSNumber)?.intValue ?? -1
+            device = UInt64(info.st_dev)
+            inode = UInt64(info.st_ino)
+            size = Int64(info.st_size)
+            modified = info.st_mtim
+            changed = info.st_ctim
+        }
+
+        static func == (a: Self, b: Self) -> Bool {
+            a.path == b.path && a.device == b.device && a.inode == b.inode && a.size == b.size
+                && a.modified.tv_sec == b.modified.tv_sec && a.modified.tv_nsec == b.modified.tv_nsec
+                && a.changed.tv_sec == b.changed.tv_sec && a.changed.tv_nsec == b.changed.tv_nsec
         }
     }
 
@@ -47,7 +62,7 @@ final class WorkerCTSlabCache: @unchecked Sendable {
 
     /// A cache reading through `read` (slices of a case's CT) and `fullGrid` (the CT's grid); by default the case file's.
     init(read: @escaping @Sendable (String, Range<Int>) throws -> CTVolume = { try CaseFile.readCTSlab(path: $0, zRange: $1) },
-         fullGrid: @escaping @Sendable (String) throws -> Grid = { try CaseFile.summary(path: $0).grid }) {
+         fullGrid: @escaping @Sendable (String) throws -> Grid = { try CaseFile.ctGrid(path: $0) }) {
         self.read = read
         self.fullGrid = fullGrid
     }
@@ -77,7 +92,10 @@ final class WorkerCTSlabCache: @unchecked Sendable {
         } else {
             next = Entry(file: file, grid: grid, slices: range, voxels: try readSlices(path, range))
         }
-        lock.withLock { entry = next }
+        guard try FileIdentity(path: path) == file else {
+            throw StoreError.invalid(file: path, object: "/ct/hu", reason: "the case file changed while its slices \(range) were read")
+        }
+        if next.slices.count * sliceCount * 2 <= Self.maximumBytes { lock.withLock { entry = next } }
         return try Self.slab(range, of: next)
     }
 
@@ -87,9 +105,6 @@ final class WorkerCTSlabCache: @unchecked Sendable {
         let n = entry.grid.sliceCount, start = (range.lowerBound - entry.slices.lowerBound) * n
         return try CTVolume(grid: entry.grid.slab(range), voxels: Array(entry.voxels[start..<(start + range.count * n)]))
     }
-
-    /// Forgets what it holds.
-    func clear() { lock.withLock { entry = nil } }
 
     private func readSlices(_ path: String, _ range: Range<Int>) throws -> [Int16] {
         let voxels = try read(path, range).voxels

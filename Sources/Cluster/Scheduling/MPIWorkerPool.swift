@@ -45,7 +45,8 @@ public final class MPIWorkerPool: WorkerPool {
     }
 
     public var workerCount: Int { communicator.size - 1 }
-    /// True when every worker runs on the coordinator's node (and so can open its data directory).
+    /// True when every worker runs on the coordinator's node (same processor name), taken to mean that it can open
+    /// the data directory's files; a worker that cannot (another mount namespace) fails its tasks with the file's error.
     public let workersShareFiles: Bool
     public var idleCount: Int { inFlight.indices.reduce(0) { $0 + max(0, limit($1) - inFlight[$1].count) } }
     public var worldSize: Int { communicator.size }

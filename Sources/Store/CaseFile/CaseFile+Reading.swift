@@ -80,6 +80,14 @@ extension CaseFile {
         return try CTVolume(grid: layout.grid.slab(zRange), voxels: voxels)
     }
 
+    /// The grid of `/ct/hu`, its layout and geometry validated as ``readCT(path:limits:)`` does (structures are
+    /// not opened), without reading voxel data.
+    public static func ctGrid(path: String, limits: StoreLimits = StoreLimits()) throws -> Grid {
+        let file = try H5File.open(path)
+        defer { file.close() }
+        return try CaseLayout.inspect(file, limits: limits, includeStructures: false).grid
+    }
+
     /// Geometry, structure names, schema and orientation, validated like ``read(path:limits:)``
     /// but without reading voxel data.
     public static func summary(path: String, limits: StoreLimits = StoreLimits()) throws -> CaseSummary {

@@ -82,6 +82,9 @@ extension H5Dataset {
         }
     }
 
+    /// Largest chunk (bytes, inflated) ``readVolume(_:limit:zRange:threads:)`` inflates itself: 64 MiB.
+    static let maximumInflatedChunkBytes = 64 << 20
+
     /// Reads the whole dataset as `T` (stored type exactly `T`), or only the slices `zRange` of its first
     /// axis, inflating its chunks in parallel when the layout allows it (``shuffleDeflateChunks()``, every
     /// stored chunk with all filters applied; for a slice range only the chunks that hold those slices);
@@ -99,6 +102,9 @@ extension H5Dataset {
             return try plain()
         }
         let grid = ChunkGrid(shape: shape, chunk: chunk, elementSize: MemoryLayout<T>.size, slices: slices)
+        // Chunks above 64 MiB (HDF5 allows up to 4 GiB): HDF5's own read, not two such buffers per thread.
+        guard grid.chunkBytes <= Self.maximumInflatedChunkBytes else { return try plain() }
+        let largestStored = hsize_t(compressBound(uLong(grid.chunkBytes)))
         // The raw chunks of the slices, read in order on this thread (nil: not stored, the fill value).
         var stored: [[UInt8]?] = []
         stored.reserveCapacity(grid.chunkCount)
@@ -110,6 +116,10 @@ extension H5Dataset {
             // An undefined address: the chunk was never written (the fill value).
             guard address != haddr_t.max else { stored.append(nil); continue }
             guard mask == 0, size > 0 else { return try plain() }
+            // A deflated chunk is at most zlib's bound for its bytes; a larger size is a corrupt chunk index.
+            guard size <= largestStored else {
+                throw invalid("the chunk at \(grid.origin(k)) claims \(size) stored bytes, more than a deflated chunk of \(grid.chunkBytes) bytes can take")
+            }
             var bytes = [UInt8](repeating: 0, count: Int(size))
             try check(bytes.withUnsafeMutableBytes { H5Dread_chunk(id, rt_h5p_default(), &offset, &mask, $0.baseAddress) },
                       "read chunk at \(grid.origin(k))")

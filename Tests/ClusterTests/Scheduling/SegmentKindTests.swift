@@ -96,6 +96,15 @@ import Testing
         try expectSlices(10..<12, read: 2, of: changed)
         try expectSlices(12..<13, read: 1, of: changed)
         try expectSlices(20..<25, read: 5, of: changed)  // a gap: read alone
+        // A file replaced while its slices are read: an error, and nothing of it is kept.
+        let racing = WorkerCTSlabCache(read: { path, range in
+            let slab = try CaseFile.readCTSlab(path: path, zRange: range)
+            try CaseFile(ct: ct).write(to: path)
+            return slab
+        })
+        let error = #expect(throws: StoreError.self) { try racing.slices(path: path, 0..<4) }
+        #expect("\(error.map { $0 as Any } ?? "")".contains("changed while its slices 0..<4 were read"))
+        #expect(throws: StoreError.self) { try racing.slices(path: path, 0..<4) }  // not served from a kept entry
     }
 
     /// Workers that can open the case file get its path and read their CT slices (the coordinator reads only the
