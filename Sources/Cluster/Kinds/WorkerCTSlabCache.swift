@@ -28,7 +28,8 @@ final class WorkerCTSlabCache: @unchecked Sendable {
         init(path: String) throws {
             var info = stat()
             guard stat(path, &info) == 0 else {
-                throw StoreError.invalid(file: path, object: "/", reason: "cannot stat the case file: \(String(cString: strerror(errno)))")
+                let code = errno
+                throw StoreError.io(file: path, reason: "cannot stat the case file: \(String(cString: strerror(code)))")
             }
             self.path = path
             device = UInt64(info.st_dev)

@@ -96,15 +96,25 @@ import Testing
         try expectSlices(10..<12, read: 2, of: changed)
         try expectSlices(12..<13, read: 1, of: changed)
         try expectSlices(20..<25, read: 5, of: changed)  // a gap: read alone
-        // A file replaced while its slices are read: an error, and nothing of it is kept.
+        // A file replaced while the cache widens its range (its held slices are the old file's, the new ones would
+        // be the new file's): an error, nothing mixed is kept, and the next request reads the new file afresh.
+        try CaseFile(ct: ct).write(to: path)
+        final class Trigger: @unchecked Sendable {
+            let lock = NSLock(); var armed = false
+            func fire() -> Bool { lock.withLock { defer { armed = false }; return armed } }
+        }
+        let trigger = Trigger(), replacement = changed
         let racing = WorkerCTSlabCache(read: { path, range in
-            let slab = try CaseFile.readCTSlab(path: path, zRange: range)
-            try CaseFile(ct: ct).write(to: path)
-            return slab
+            if trigger.fire() { try CaseFile(ct: replacement).write(to: path) }
+            return try CaseFile.readCTSlab(path: path, zRange: range)
         })
-        let error = #expect(throws: StoreError.self) { try racing.slices(path: path, 0..<4) }
-        #expect("\(error.map { $0 as Any } ?? "")".contains("changed while its slices 0..<4 were read"))
-        #expect(throws: StoreError.self) { try racing.slices(path: path, 0..<4) }  // not served from a kept entry
+        #expect(try racing.slices(path: path, 0..<4) == ct.slab(0..<4))
+        trigger.lock.withLock { trigger.armed = true }
+        let error = #expect(throws: StoreError.self) { try racing.slices(path: path, 4..<8) }
+        #expect("\(error.map { $0 as Any } ?? "")".contains("changed while its slices 4..<8 were read"))
+        let before = racing.slicesRead
+        #expect(try racing.slices(path: path, 0..<8) == changed.slab(0..<8))
+        #expect(racing.slicesRead - before == 8)
     }
 
     /// Workers that can open the case file get its path and read their CT slices (the coordinator reads only the
