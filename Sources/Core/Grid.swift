@@ -18,6 +18,15 @@ public struct Grid: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Largest voxel count any grid may have (2^34, far above any clinical CT).
     public static let absoluteMaxVoxels = 1 << 34
 
+    /// Voxel counts (x, y, z) at `spacingMM` that cover the extent (`count · spacing` per axis) of `counts` voxels at
+    /// `coveredSpacingMM`: the fewest whose extent reaches it (a dose grid over a CT, for example).
+    public static func coveringCounts(_ counts: SIMD3<Int>, spacingMM coveredSpacingMM: SIMD3<Double>,
+                                      at spacingMM: SIMD3<Double>) -> SIMD3<Int> {
+        let extent = coveredSpacingMM * SIMD3(Double(counts.x), Double(counts.y), Double(counts.z))
+        let n = (extent / spacingMM - 1e-9).rounded(.up)
+        return SIMD3(Int(n.x), Int(n.y), Int(n.z))
+    }
+
     /// Creates a grid after checking that dimensions are positive and spacing finite and positive.
     public init(nx: Int, ny: Int, nz: Int, spacingMM: SIMD3<Double>, originMM: SIMD3<Double> = .zero) throws {
         guard nx > 0, ny > 0, nz > 0 else {

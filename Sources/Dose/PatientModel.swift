@@ -99,8 +99,7 @@ public struct PatientModel: Sendable {
     /// A dose grid with spacing `spacingMM` covering the extent of `ctGrid` (voxel edges to voxel
     /// edges), centred on it; each dimension is the CT extent divided by the spacing, rounded up.
     public static func doseGrid(covering ctGrid: Grid, spacingMM: SIMD3<Double>) throws -> Grid {
-        let extent = ctGrid.spacingMM * SIMD3(Double(ctGrid.nx), Double(ctGrid.ny), Double(ctGrid.nz))
-        let n = (extent / spacingMM - 1e-9).rounded(.up)
+        let n = SIMD3<Double>(Grid.coveringCounts(SIMD3(ctGrid.nx, ctGrid.ny, ctGrid.nz), spacingMM: ctGrid.spacingMM, at: spacingMM))
         let centre = ctGrid.originMM + ctGrid.spacingMM * SIMD3(Double(ctGrid.nx - 1), Double(ctGrid.ny - 1), Double(ctGrid.nz - 1)) / 2
         let origin = centre - spacingMM * (n - 1) / 2
         return try Grid(nx: Int(n.x), ny: Int(n.y), nz: Int(n.z), spacingMM: spacingMM, originMM: origin)

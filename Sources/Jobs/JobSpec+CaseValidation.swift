@@ -1,3 +1,5 @@
+import Core
+
 extension JobSpec {
     /// Structures the job itself creates by segmentation (available to the rest of the job).
     public var producedStructures: [String] {
@@ -48,12 +50,10 @@ extension JobSpec {
     public static let maxDoseGridVoxels = 1 << 27
 
     /// The dose grid's voxel counts (x, y, z) for a CT of `ctSize` voxels at `ctSpacingMM`: the grid covers the
-    /// CT's extent at the spec's spacing (as `PatientModel.doseGrid` builds it). Nil for jobs without dose.
+    /// CT's extent at the spec's spacing (``Grid/coveringCounts(_:spacingMM:at:)``, as `PatientModel.doseGrid` builds it). Nil for jobs without dose.
     public func doseGridSize(ctSize: SIMD3<Int>, ctSpacingMM: SIMD3<Double>) -> SIMD3<Int>? {
         guard let spacing = doseGridSpacingMM else { return nil }
-        let extent = ctSpacingMM * SIMD3(Double(ctSize.x), Double(ctSize.y), Double(ctSize.z))
-        let n = (extent / spacing - 1e-9).rounded(.up)
-        return SIMD3(Int(n.x), Int(n.y), Int(n.z))
+        return Grid.coveringCounts(ctSize, spacingMM: ctSpacingMM, at: spacing)
     }
 
     /// Checks that the job's dose grid over a CT of `ctSize` voxels at `ctSpacingMM` has at most
