@@ -107,4 +107,33 @@ import Testing
         dataset.close()
         file.close()
     }
+
+    /// A slice-range read inflates only the chunk layers of its slices: a chunk cut short (a valid stream's
+    /// first half) or with one flipped byte in the first layer fails a read of slices 2..<5 and any read
+    /// that includes them, naming the chunk, while slices 8..<13 (the second layer) still read.
+    @Test func damagedChunkFailsOnlyTheRangesThatHoldIt() throws {
+        let dir = try TemporaryDirectory()
+        let values = Self.values({ Int16(Int($0.uniform() * 100)) }, zero: 0)
+        let layer = 70 * 130
+        for damage in ["truncated", "flipped"] {
+            let path = try Self.written(values, fileType: rt_h5t_std_i16le(), parallel: true, in: dir, name: "\(damage).h5")
+            let file = try H5File.open(path, writable: true)
+            let dataset = try file.openDataset("v")
+            var origin: [hsize_t] = [0, 64, 0]
+            var size: hsize_t = 0
+            #expect(H5Dget_chunk_storage_size(dataset.id, &origin, &size) >= 0 && size > 16)
+            var bytes = [UInt8](repeating: 0, count: Int(size))
+            var mask: UInt32 = 0
+            #expect(bytes.withUnsafeMutableBytes { H5Dread_chunk(dataset.id, rt_h5p_default(), &origin, &mask, $0.baseAddress) } >= 0)
+            if damage == "truncated" { bytes.removeLast(bytes.count / 2) } else { bytes[bytes.count / 2] ^= 0x10 }
+            #expect(bytes.withUnsafeBytes { H5Dwrite_chunk(dataset.id, rt_h5p_default(), 0, &origin, $0.count, $0.baseAddress) } >= 0)
+            for range in [2..<5, 0..<13] {
+                let message = errorText { _ = try dataset.readVolume(Int16.self, limit: 1 << 30, zRange: range) }
+                #expect(message?.contains("chunk at [0, 64, 0] does not inflate") == true, "\(damage) \(range): \(message ?? "read")")
+            }
+            #expect(try dataset.readVolume(Int16.self, limit: 1 << 30, zRange: 8..<13) == Array(values[(8 * layer)...]))
+            dataset.close()
+            file.close()
+        }
+    }
 }
