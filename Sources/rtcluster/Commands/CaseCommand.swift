@@ -235,7 +235,9 @@ struct CaseShowCommand: ReportingCommand {
         print("created     \(view.created.isoText)")
         print("dims        \(view.dims.map(String.init).joined(separator: " × ")) voxels")
         print("spacing     \(view.spacingMM.map { String(format: "%g", $0) }.joined(separator: " × ")) mm")
-        print("structures  \(view.structures.isEmpty ? "-" : view.structures.joined(separator: ", "))")
+        // A name holding a comma or quote is shown quoted, so the list reads unambiguously (`--json` gives the raw names).
+        let names = view.structures.map { $0.contains(where: { $0 == "," || $0 == "\"" }) ? StructureName.shown($0) : $0 }
+        print("structures  \(names.isEmpty ? "-" : names.joined(separator: ", "))")
         print("file        \(view.caseFile)")
         print("sha256      \(view.sha256)")
         if !jobs.isEmpty { print(""); printJobTable(jobs) }
