@@ -78,14 +78,7 @@ import Testing
         #expect(text.contains(#""Lung (L), left""#) && text.contains(#""CTV \"boost\" #1""#) && text.contains("Œsophagus"), "\(text)")
 
         try Self.spec.write(toFile: cli.path("plan.yaml"), atomically: true, encoding: .utf8)
-        let submitted = try cli.run(["submit", "c1", cli.path("plan.yaml")])
-        try #require(submitted.status == 0, "\(submitted.stderr)")
-        let worker = try cli.run(["worker", "--drain", "--poll-ms", "20"])
-        #expect(worker.status == 0, "\(worker.stderr)")
-        let status = try #require(try cli.run(["status", "1", "--json"]).json() as? [String: Any])
-        try #require(status["state"] as? String == "succeeded", "\(status)")
-        let r = try cli.run(["results", "1", "--out", cli.path("bundle"), "--dicom", "--json"])
-        try #require(r.status == 0, "\(r.stderr)")
+        try cli.runFirstJobAndExport(case: "c1", spec: cli.path("plan.yaml"))
 
         // Result file: one /dvh/<name> dataset per structure, under the name itself.
         let result = try ResultFile.read(path: cli.path("bundle/result.h5"))
