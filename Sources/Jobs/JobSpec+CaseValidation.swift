@@ -35,10 +35,10 @@ extension JobSpec {
         let available = Set(caseStructures).union(producedStructures)
         for ref in referencedStructures where !available.contains(ref.name) {
             let sameLetters = available.sorted().first { $0.lowercased() == ref.name.lowercased() }
-            let hint = sameLetters.map { "; did you mean \"\($0)\"? (names are case-sensitive)" } ?? ""
-            let listed = available.isEmpty ? "none" : available.sorted().map { "\"\($0)\"" }.joined(separator: ", ")
+            let hint = sameLetters.map { "; did you mean \(StructureName.shown($0))? (names are case-sensitive)" } ?? ""
+            let listed = available.isEmpty ? "none" : available.sorted().map(StructureName.shown).joined(separator: ", ")
             throw JobSpecError(.unknownStructure, at: ref.keyPath,
-                               "structure \"\(ref.name)\" is not in the case or produced by the job\(hint); available: \(listed)")
+                               "structure \(StructureName.shown(ref.name)) is not in the case or produced by the job\(hint); available: \(listed)")
         }
     }
 }

@@ -1,3 +1,4 @@
+import Core
 import Yams
 
 /// A YAML node together with its key path, with typed readers that throw `JobSpecError`s naming that path.
@@ -95,8 +96,12 @@ struct SpecValue {
     }
 
     /// A structure name: 1…64 characters from `[A-Za-z0-9 ._-]`, not starting or ending with a space.
+    /// A structure name by ``StructureName``'s rule (Core), the rule case files follow: every name a case can
+    /// hold is accepted.
     func structureName() throws(JobSpecError) -> String {
-        try label(maxLength: 64, what: "structure name")
+        let text = try string()
+        if let problem = StructureName.problem(text) { throw error(.invalidValue, problem) }
+        return text
     }
 
     /// A name of 1…`maxLength` characters from `[A-Za-z0-9 ._-]`, not starting or ending with a space.

@@ -29,6 +29,8 @@ enum YAMLPrescan {
                 i += 1
                 if let q = quote {
                     if q == "\"" && c == "\\" && !escaped { escaped = true; continue }
+                    // `''` inside a single-quoted scalar is a quote, not the end of the scalar.
+                    if q == "'" && c == "'" && i < chars.count && chars[i] == "'" { i += 1; continue }
                     if c == q && !escaped { quote = nil }
                     escaped = false
                     continue

@@ -58,7 +58,7 @@ public struct CaseRecord: Hashable, Sendable {
             throw RegistryError.invalidValue(field: "case spacing \(axis) (mm)", reason: "\(s) is not a finite positive number")
         }
         for name in structures {
-            try FieldValidation.checkLabel(name, field: "structure name", maximumBytes: 64)
+            if let problem = StructureName.problem(name) { throw RegistryError.invalidValue(field: "structure name", reason: problem) }
         }
         if Set(structures).count != structures.count {
             throw RegistryError.invalidValue(field: "structures", reason: "names repeat in \(structures)")

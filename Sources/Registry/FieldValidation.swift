@@ -45,7 +45,7 @@ enum FieldValidation {
         guard !text.utf8.contains(0) else { throw RegistryError.invalidValue(field: field, reason: "contains a NUL byte") }
     }
 
-    /// A short label (lease owner, structure name): 1...`maximumBytes` bytes without control characters.
+    /// A short label (lease owner): 1...`maximumBytes` bytes without control characters.
     static func checkLabel(_ label: String, field: String, maximumBytes: Int) throws {
         guard !label.isEmpty, label.utf8.count <= maximumBytes, !label.unicodeScalars.contains(where: isControl) else {
             throw RegistryError.invalidValue(

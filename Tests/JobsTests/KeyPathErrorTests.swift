@@ -142,12 +142,15 @@ struct KeyPathErrorTests {
     ]
 
     static let names: [MalformedSpec] = [
-        .plan("target: PTV", "target: \"PTV; DROP TABLE cases\"", "target", .invalidValue, "may use only letters, digits, space"),
-        .plan("target: PTV", "target: ../../etc/passwd", "target", .invalidValue, "may use only letters"),
+        .plan("target: PTV", "target: \"PTV\\\\2\"", "target", .invalidValue, "contains a backslash, the DICOM value separator"),
+        .plan("target: PTV", "target: ../../etc/passwd", "target", .invalidValue, "contains \"/\""),
+        .plan("target: PTV", "target: \"..\"", "target", .invalidValue, "HDF5 reserves"),
+        .plan("target: PTV", "target: \"PTV\\u2028\"", "target", .invalidValue, "U+2028"),
+        .plan("target: PTV", "target: \"PTV\\u00A0\"", "target", .invalidValue, "no leading or trailing space"),
         .plan("target: PTV", "target: \"PTV\\u202E\"", "target", .invalidValue, "PTV\\u{202e}"),
         .plan("target: PTV", "target: \" PTV\"", "target", .invalidValue, "no leading or trailing space"),
-        .plan("target: PTV", "target: \"\"", "target", .invalidValue, "1…64 characters, got 0"),
-        .plan("structure: Cord", "structure: \(String(repeating: "x", count: 65))", "objectives[1].structure", .invalidValue, "1…64 characters, got 65"),
+        .plan("target: PTV", "target: \"\"", "target", .invalidValue, "1…64 bytes in UTF-8 (64 ASCII characters, fewer of other scripts), got 0 bytes"),
+        .plan("structure: Cord", "structure: \(String(repeating: "x", count: 65))", "objectives[1].structure", .invalidValue, "got 65 bytes"),
         .plan("{structure: PTV, metric", "{structure: \"P\\tTV\", metric", "goals[0].structure", .invalidValue, "P\\u{9}TV"),
     ]
 

@@ -70,6 +70,9 @@ struct HostileInputTests {
                 variant(sha256: "abc"), variant(sha256: String(repeating: "G", count: 64)),
                 variant(nx: 0), variant(spacingMM: SIMD3(1, -1, 1)), variant(spacingMM: SIMD3(1, .nan, 1)),
                 variant(structures: ["body", "body"]), variant(structures: [""]), variant(structures: ["a\u{7}"]),
+                // Names outside Core.StructureName's rule, the one case files and job specs follow.
+                variant(structures: ["PTV_50/2"]), variant(structures: ["A\\B"]), variant(structures: ["PTV "]),
+                variant(structures: ["PTV\u{202E}"]), variant(structures: [String(repeating: "\u{E9}", count: 33)]),
             ]
             for record in bad {
                 #expect(throws: RegistryError.self, "\(record.casePath) \(record.sha256) \(record.structures)") { try registry.addCase(record) }

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Runs the built `rtcluster` binary (next to the test bundle) against a private data directory.
 struct CLIRunner {
@@ -30,6 +31,21 @@ struct CLIRunner {
 
     /// A path inside the work directory.
     func path(_ name: String) -> String { work.appendingPathComponent(name).path }
+
+    /// Submits the spec at `specPath` on case `caseID` as job 1, drains it with `rtcluster worker`, requires that it
+    /// succeeded and exports `results 1 --out bundle --dicom --json`; returns that last run.
+    @discardableResult
+    func runFirstJobAndExport(case caseID: String, spec specPath: String) throws -> Result {
+        let submitted = try run(["submit", caseID, specPath])
+        try #require(submitted.status == 0, "\(submitted.stderr)")
+        let worker = try run(["worker", "--drain", "--poll-ms", "20"])
+        #expect(worker.status == 0, "\(worker.stderr)")
+        let status = try #require(try run(["status", "1", "--json"]).json() as? [String: Any])
+        try #require(status["state"] as? String == "succeeded", "\(status)")
+        let exported = try run(["results", "1", "--out", path("bundle"), "--dicom", "--json"])
+        try #require(exported.status == 0, "\(exported.stderr)")
+        return exported
+    }
 
     /// Runs `rtcluster args…` with `RTCLUSTER_HOME` set to this runner's data directory.
     @discardableResult

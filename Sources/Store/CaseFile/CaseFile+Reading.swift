@@ -133,6 +133,7 @@ struct CaseLayout {
             let group = try file.openGroup("structures")
             defer { group.close() }
             for name in try group.childNames() {
+                try CaseFile.checkName(name, file: file.file)
                 guard try group.childKind(name) == .dataset else {
                     throw group.invalid("is not a dataset (structures are uint8 mask datasets)", object: group.childPath(name))
                 }

@@ -25,8 +25,9 @@ public struct CaseFile: Sendable, Equatable {
     /// Patient, study and slice UIDs of the CT series the case was imported from, when known.
     public let seriesIdentity: CTSeriesIdentity?
 
-    /// A case; throws when a structure's grid differs from the CT's, or a name is empty,
-    /// contains "/", is "." or "..", or is used twice. Structures are sorted by name.
+    /// A case; throws when a structure's grid differs from the CT's, or a name breaks ``StructureName``'s rule
+    /// (1…64 printable characters without "/", "\\", control or format characters, no surrounding whitespace),
+    /// or is used twice. Structures are sorted by name.
     public init(ct: CTVolume, structures: [Structure] = [], orientation: String = "HFS", frameOfReferenceUID: String? = nil,
                 seriesIdentity: CTSeriesIdentity? = nil) throws {
         let g = ct.grid
@@ -94,9 +95,10 @@ public struct CaseFile: Sendable, Equatable {
         return nil
     }
 
+    /// Throws unless `name` follows ``StructureName`` (Core), the rule job specs use too.
     static func checkName(_ name: String, file: String) throws {
-        guard !name.isEmpty, !name.contains("/"), name != ".", name != "..", !name.utf8.contains(0) else {
-            throw StoreError.invalid(file: file, object: "/structures/\(name)", reason: "invalid structure name \"\(name)\" (empty, \"/\", \".\" or \"..\")")
+        if let problem = StructureName.problem(name) {
+            throw StoreError.invalid(file: file, object: "/structures/" + StructureName.shown(name).dropFirst().dropLast(), reason: problem)
         }
     }
 }

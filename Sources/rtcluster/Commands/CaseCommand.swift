@@ -63,85 +63,52 @@ struct CaseAddCommand: ReportingCommand {
                 throw CLIError.invalidInput("\(file): \(error)")
             }
         }
-        let target = data.caseFileURL(id: caseID)
-        let (staged, sha256) = try Self.stage(caseFile, id: caseID, in: data)
-        do {
-            try Self.claim(caseID, directory: target.deletingLastPathComponent(), registry: registry)
-        } catch {
-            Self.unstage(staged)
-            throw error
-        }
+        let target = data.caseFileURL(id: caseID).deletingLastPathComponent()
+        try CaseStaging.removeStale(in: data, registry: registry)
+        let staging = try CaseStaging.begin(id: caseID, in: data)
         let record: CaseRecord
         do {
-            guard rename(staged.path, target.path) == 0 else {
-                throw CLIError.internalError("cannot move the case file into \(target.path): \(String(cString: strerror(errno)))")
+            let staged = staging.directory.appendingPathComponent("case.h5")
+            try caseFile.write(to: staged.path)
+            let sha256 = try SHA256.hex(ofFile: staged)
+            try Self.place(staging, at: target, id: caseID, data: data, registry: registry)
+            do {
+                let relative = String(data.caseFileURL(id: caseID).path.dropFirst(data.root.path.count + 1))
+                record = try registry.addCase(CaseRecord(
+                    id: caseID, site: site, created: Date(), casePath: relative, sha256: sha256, grid: caseFile.ct.grid,
+                    structures: caseFile.structures.map(\.name)
+                ))
+            } catch {
+                // The directory is this process's own: `place` moved it there.
+                try? FileManager.default.removeItem(at: target)
+                throw error
             }
-            Self.unstage(staged)
-            let relative = String(target.path.dropFirst(data.root.path.count + 1))
-            record = try registry.addCase(CaseRecord(
-                id: caseID, site: site, created: Date(), casePath: relative, sha256: sha256, grid: caseFile.ct.grid,
-                structures: caseFile.structures.map(\.name)
-            ))
         } catch {
-            // The directory is this process's own: `claim` created it.
-            try? FileManager.default.removeItem(at: target.deletingLastPathComponent())
-            Self.unstage(staged)
+            staging.abandon()
             throw error
         }
+        staging.finish(target)
         let view = CaseView(record, dataDirectory: data)
         if global.json { return try Output.json(view) }
         print("case \(view.id) registered: \(caseFile.ct.grid), \(view.structures.count) structures")
     }
 
-    /// Writes the case file into a private staging directory under `store/cases/.incoming/` (staging directories
-    /// older than a day, left by interrupted runs, are removed first) and returns its path and SHA-256; the caller
-    /// moves the file into place and calls ``unstage(_:)``.
-    static func stage(_ caseFile: CaseFile, id: String, in data: DataDirectory) throws -> (file: URL, sha256: String) {
-        let fm = FileManager.default
-        let incoming = data.casesURL.appendingPathComponent(".incoming", isDirectory: true)
-        try fm.createDirectory(at: incoming, withIntermediateDirectories: true)
-        let dayAgo = Date().addingTimeInterval(-86_400)
-        for name in (try? fm.contentsOfDirectory(atPath: incoming.path)) ?? [] {
-            let url = incoming.appendingPathComponent(name)
-            if let modified = try? fm.attributesOfItem(atPath: url.path)[.modificationDate] as? Date, modified < dayAgo {
-                try? fm.removeItem(at: url)
-            }
+    /// Moves the staged case directory to `target` (`store/cases/<id>`): `rename` is atomic, so of two concurrent
+    /// `case add` runs with one id exactly one succeeds, and the other deletes nothing of it. A directory left there by
+    /// an interrupted run (its marker's lock free, no registry row) is removed first; any other existing directory
+    /// is refused.
+    static func place(_ staging: CaseStaging, at target: URL, id: String, data: DataDirectory, registry: Registry) throws {
+        if try staging.moveInto(target) { return }
+        let placed = try CaseStaging.sweeping(in: data) {
+            try CaseStaging.removeIfAbandoned(target, id: id, in: data, registry: registry) && staging.moveInto(target)
         }
-        let staging = incoming.appendingPathComponent("\(id)-\(getpid())-\(String(UInt64.random(in: 0...UInt64.max), radix: 16))")
-        try fm.createDirectory(at: staging, withIntermediateDirectories: true)
-        do {
-            let file = staging.appendingPathComponent("case.h5")
-            try caseFile.write(to: file.path)
-            return (file, try SHA256.hex(ofFile: file))
-        } catch {
-            unstage(staging.appendingPathComponent("case.h5"))
-            throw error
+        if placed { return }
+        // A concurrent add of the same id registers within moments of its move; wait up to 5 s for it.
+        for _ in 0..<50 {
+            if (try? registry.caseRecord(id: id)) != nil { throw RegistryError.duplicateCase(id) }
+            usleep(100_000)
         }
-    }
-
-    /// Removes the staging directory of `staged`, and `.incoming` when no other run is staging.
-    static func unstage(_ staged: URL) {
-        let staging = staged.deletingLastPathComponent()
-        try? FileManager.default.removeItem(at: staging)
-        rmdir(staging.deletingLastPathComponent().path)
-    }
-
-    /// Claims case id `id` by creating its store directory: `mkdir` is atomic, so of two concurrent `case add`
-    /// runs with one id exactly one succeeds, and the other deletes nothing of it.
-    static func claim(_ id: String, directory: URL, registry: Registry) throws {
-        try FileManager.default.createDirectory(at: directory.deletingLastPathComponent(), withIntermediateDirectories: true)
-        guard mkdir(directory.path, 0o755) == 0 else {
-            let code = errno
-            guard code == EEXIST else {
-                throw CLIError.internalError("cannot create \(directory.path): \(String(cString: strerror(code)))")
-            }
-            // A concurrent add of the same id registers within moments of its mkdir; wait up to 5 s for it.
-            for _ in 0..<50 {
-                if (try? registry.caseRecord(id: id)) != nil { throw RegistryError.duplicateCase(id) }
-                usleep(100_000)
-            }
-            throw CLIError.invalidInput("case \"\(id)\": the store already holds \(directory.path) but the registry has no such case (left by an interrupted case add?); remove the directory or choose another case id")
-        }
+        throw CLIError.invalidInput("case \"\(id)\": the store already holds \(target.path) but the registry has no such case (not left by an interrupted case add of this version); remove the directory or choose another case id")
     }
 
     /// Reads a DICOM CT series, an HDF5 case file or a NIfTI CT.
@@ -235,7 +202,9 @@ struct CaseShowCommand: ReportingCommand {
         print("created     \(view.created.isoText)")
         print("dims        \(view.dims.map(String.init).joined(separator: " × ")) voxels")
         print("spacing     \(view.spacingMM.map { String(format: "%g", $0) }.joined(separator: " × ")) mm")
-        print("structures  \(view.structures.isEmpty ? "-" : view.structures.joined(separator: ", "))")
+        // A name holding a comma or quote is shown quoted, so the list reads unambiguously (`--json` gives the raw names).
+        let names = view.structures.map { $0.contains(where: { $0 == "," || $0 == "\"" }) ? StructureName.shown($0) : $0 }
+        print("structures  \(names.isEmpty ? "-" : names.joined(separator: ", "))")
         print("file        \(view.caseFile)")
         print("sha256      \(view.sha256)")
         if !jobs.isEmpty { print(""); printJobTable(jobs) }

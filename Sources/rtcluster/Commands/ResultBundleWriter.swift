@@ -81,12 +81,19 @@ struct ResultBundleWriter {
         return names
     }
 
-    /// Case structures, then segmentation masks (a name the case already uses gets " (auto)"), coloured in order.
+    /// Case structures, then segmentation masks (a name already taken gets " (auto)", then " (auto 2)"... so every
+    /// shown and exported name is distinct), coloured in order.
     private func reportStructures(caseFile: CaseFile, result: ResultFile) -> [ReportStructure] {
         var named: [(String, MaskVolume)] = caseFile.structures.map { ($0.name, $0.mask) }
-        let caseNames = Set(named.map(\.0))
+        var taken = Set(named.map(\.0))
         for name in result.segmentation.keys.sorted() {
-            named.append((caseNames.contains(name) ? name + " (auto)" : name, result.segmentation[name]!))
+            var shown = name, n = 0
+            while taken.contains(shown) {
+                n += 1
+                shown = name + (n == 1 ? " (auto)" : " (auto \(n))")
+            }
+            taken.insert(shown)
+            named.append((shown, result.segmentation[name]!))
         }
         return named.enumerated().map { ReportStructure(name: $1.0, mask: $1.1, colour: RGBColour.structure($0)) }
     }

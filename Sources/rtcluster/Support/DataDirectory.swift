@@ -3,7 +3,9 @@ import Foundation
 /// The on-disk layout of one rtcluster installation:
 ///
 ///     <root>/registry.sqlite          case and job registry (SQLite, WAL)
-///     <root>/store/cases/<id>/case.h5 case files, copied in on `case add`
+///     <root>/store/cases/<id>/case.h5 case files, copied in on `case add` (built under store/cases/.incoming/,
+///                                     moved in by one rename; see CaseStaging)
+///     <root>/store/.case-add.lock     serialises the removal of leftovers of interrupted `case add` runs
 ///     <root>/store/results/job-<n>/   result files written by the coordinator
 struct DataDirectory {
     let root: URL

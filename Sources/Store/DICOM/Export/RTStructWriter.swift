@@ -43,8 +43,19 @@ public struct RTStructWriter: Sendable {
     /// The RT Structure Set data set of `rois`.
     func dataSet(_ rois: [RTStructROI], file: String) throws -> DICOMDataSet {
         guard let grid = rois.first?.mask.grid else { throw DICOMError(file: file, tag: DICOMTags.structureSetROISequence, "no structures to write") }
-        for roi in rois where roi.mask.grid != grid {
-            throw DICOMError(file: file, tag: DICOMTags.roiName, "mask '\(roi.name)' is on \(roi.mask.grid), the first mask on \(grid)")
+        var seen = Set<String>()
+        for roi in rois {
+            // ROI Name is LO (at most 64 characters, no backslash, no control characters); the structure name rule
+            // guarantees that, and the value is written in UTF-8 (Specific Character Set ISO_IR 192).
+            if let problem = StructureName.problem(roi.name) {
+                throw DICOMError(file: file, tag: DICOMTags.roiName, "cannot be written as an ROI Name: \(problem)")
+            }
+            guard seen.insert(roi.name).inserted else {
+                throw DICOMError(file: file, tag: DICOMTags.roiName, "ROI name \(StructureName.shown(roi.name)) is given twice")
+            }
+            guard roi.mask.grid == grid else {
+                throw DICOMError(file: file, tag: DICOMTags.roiName, "mask \(StructureName.shown(roi.name)) is on \(roi.mask.grid), the first mask on \(grid)")
+            }
         }
         let images = reference.ctSOPInstanceUIDs.count == grid.nz ? reference.ctSOPInstanceUIDs : []
         var d = DICOMRTObject.base(file: file, sopClassUID: DICOMRTObject.rtStructureSetStorage, modality: "RTSTRUCT",
