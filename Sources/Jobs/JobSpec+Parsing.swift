@@ -30,7 +30,7 @@ extension JobSpec {
     /// Rejects, with the key path in the error: text over 1 MiB, anchors/aliases/tags/block scalars,
     /// syntax errors, empty or multi-document text, duplicate and unknown keys, missing required keys,
     /// wrong types, non-finite numbers, values out of range, lists over `maxListCount`, unknown enum
-    /// values and structure names outside `[A-Za-z0-9 ._-]{1,64}`. Structure existence is checked
+    /// values and structure names outside ``StructureName``'s rule. Structure existence is checked
     /// separately by `validate(againstCaseStructures:)`.
     public static func parse(yaml: String) throws(JobSpecError) -> JobSpec {
         let root = SpecValue(node: try YAMLDocument.compose(yaml), path: "")

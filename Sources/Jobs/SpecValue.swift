@@ -95,7 +95,6 @@ struct SpecValue {
         throw error(.invalidValue, "unknown \(what) \"\(text)\"\(Suggestion.hint(for: text, among: valid)); expected one of \(valid.joined(separator: ", "))")
     }
 
-    /// A structure name: 1…64 characters from `[A-Za-z0-9 ._-]`, not starting or ending with a space.
     /// A structure name by ``StructureName``'s rule (Core), the rule case files follow: every name a case can
     /// hold is accepted.
     func structureName() throws(JobSpecError) -> String {

@@ -23,9 +23,19 @@ enum YAMLPrescan {
                 }
             }
             var escaped = false
+            // Whether a scalar may start here: after the indentation and its block indicators, after `: `, and in
+            // flow context after `[`, `{` or `,`. Only there does a quote open a quoted scalar; inside a plain
+            // scalar (`Lung 'L`) it is literal, and taking it for a quote would hide the rest of the text.
+            var scalarStart = quote == nil
             while i < chars.count {
                 let c = chars[i]
                 let tokenStart = i == 0 || " \t[{,".contains(chars[i - 1])
+                let atScalarStart = scalarStart
+                if quote == nil && c != " " && c != "\t" {
+                    let indicator = i + 1 == chars.count || chars[i + 1] == " " || chars[i + 1] == "\t"
+                    scalarStart = (c == ":" && indicator) || "[{".contains(c) || (c == "," && flowDepth > 0)
+                        || (atScalarStart && "-?".contains(c) && indicator)
+                }
                 i += 1
                 if let q = quote {
                     if q == "\"" && c == "\\" && !escaped { escaped = true; continue }
@@ -39,7 +49,7 @@ enum YAMLPrescan {
                 guard tokenStart || "[{]}".contains(c) else { continue }
                 switch c {
                 case "\"", "'":
-                    quote = c
+                    if atScalarStart { quote = c }
                 case "[", "{":
                     flowDepth += 1
                     if flowDepth > maxFlowDepth {

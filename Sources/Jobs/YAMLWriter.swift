@@ -34,7 +34,8 @@ struct YAMLWriter {
         return String(repeating: " ", count: indent)
     }
 
-    /// `s` as a YAML double-quoted scalar that parses back to exactly `s`: `"` and `\` escaped, and every scalar
+    /// `s` as a YAML double-quoted scalar that parses back to `s` (except a leading byte order mark, which the parser
+    /// drops even escaped; structure names cannot hold one): `"` and `\` escaped, and every scalar
     /// outside YAML's printable set on one line (C0/C1 controls, DEL, U+2028/U+2029, the BOM, surrogates,
     /// U+FFFE/U+FFFF) written as `\uXXXX` or `\UXXXXXXXX`; `#`, `:`, `&`, `*`, `!`, `{`, `[`, `- ` and other
     /// text stays literal inside the quotes.

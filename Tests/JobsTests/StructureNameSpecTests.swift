@@ -81,4 +81,24 @@ import Testing
         let spec = try JobSpec.parse(yaml: "kind: dose\ntarget: 'it''s &x *y !z'\nbeams: {gantry_deg: [0]}\n")
         #expect(spec.referencedStructures.map(\.name) == ["it's &x *y !z"])
     }
+
+    /// A quote inside a plain scalar is literal (a quote opens a quoted scalar only where a scalar starts), so it
+    /// does not hide an anchor or alias later in the text: the YAML parser would expand `*a`.
+    @Test(arguments: ["target: Lung 'L", "target: Lung \"L", "target: a, 'b", "target: x:'y"])
+    func prescanSeesPastQuotesInsidePlainScalars(_ line: String) throws {
+        let yaml = "kind: dose\n\(line)\nbeams: &a {gantry_deg: [0]}\nx: *a\n"
+        var error: JobSpecError?
+        do { _ = try JobSpec.parse(yaml: yaml) } catch let e { error = e }
+        #expect(error?.reason == .unsupportedYAML, "\(line): \(error.map { "\($0)" } ?? "parsed")")
+        // Without the anchor the same line parses, the quote kept in the name.
+        let plain = try JobSpec.parse(yaml: "kind: dose\n\(line)\nbeams: {gantry_deg: [0]}\n")
+        #expect(plain.referencedStructures.first?.name.contains(where: { $0 == "'" || $0 == "\"" }) == true)
+    }
+
+    /// Quoted scalars still open where they start: after `: `, `- `, `[`, `{` and `,` in flow context, at a line's start.
+    @Test func prescanStillKnowsQuotedScalars() throws {
+        let spec = try JobSpec.parse(yaml: "kind: dose\ntarget: 'a &x'\nbeams: {gantry_deg: [0], couch_deg: 0}\n\"name\": \"b y\"\n")
+        #expect(spec.referencedStructures.map(\.name) == ["a &x"])
+        #expect(spec.name == "b y")
+    }
 }

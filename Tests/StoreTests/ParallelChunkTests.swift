@@ -110,11 +110,12 @@ import Testing
 
     /// A slice-range read inflates only the chunk layers of its slices: a chunk cut short (a valid stream's
     /// first half) or with one flipped byte in the first layer fails a read of slices 2..<5 and any read
-    /// that includes them, naming the chunk, while slices 8..<13 (the second layer) still read.
+    /// that includes them, naming the chunk, while slices 8..<13 (the second layer, stored chunks) still read.
     @Test func damagedChunkFailsOnlyTheRangesThatHoldIt() throws {
         let dir = try TemporaryDirectory()
-        let values = Self.values({ Int16(Int($0.uniform() * 100)) }, zero: 0)
         let layer = 70 * 130
+        var values = Self.values({ Int16(Int($0.uniform() * 100)) }, zero: 0)
+        for i in (8 * layer)..<values.count { values[i] = Int16(i % 97) + 1 }
         for damage in ["truncated", "flipped"] {
             let path = try Self.written(values, fileType: rt_h5t_std_i16le(), parallel: true, in: dir, name: "\(damage).h5")
             let file = try H5File.open(path, writable: true)

@@ -69,5 +69,12 @@ import Testing
         #expect(try CaseFile.read(path: stored.path).structures.map(\.name) == ["body"])
         let record = try #require((try cli.run(["case", "show", "busy", "--json"]).json() as? [String: Any])?["case"] as? [String: Any])
         #expect(record["sha256"] as? String == (try SHA256.hex(ofFile: stored)))
+
+        // An empty directory no case add made is neither removed nor replaced (a rename would replace it).
+        try fm.createDirectory(at: cases.appendingPathComponent("empty"), withIntermediateDirectories: false)
+        let onEmpty = try cli.run(["case", "add", cli.path("small.h5"), "--id", "empty"])
+        #expect(onEmpty.status == 65 && onEmpty.stderr.contains("registry has no such case"), "\(onEmpty.stderr)")
+        #expect(Self.names(cases.appendingPathComponent("empty")).isEmpty)
+        #expect(Self.names(incoming) == ["foreign"], "\(Self.names(incoming))")
     }
 }

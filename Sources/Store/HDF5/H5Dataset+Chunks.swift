@@ -50,19 +50,19 @@ extension H5Dataset {
         encoded.initialize(repeating: nil)
         let failed = UnsafeMutableBufferPointer<Bool>.allocate(capacity: grid.chunkCount)
         failed.initialize(repeating: false)
+        let noCompressor = UnsafeMutableBufferPointer<Bool>.allocate(capacity: max(1, threads))
+        noCompressor.initialize(repeating: false)
         defer {
             encoded.deinitialize()
             encoded.deallocate()
             failed.deallocate()
+            noCompressor.deallocate()
         }
         values.withUnsafeBytes { source in
             let workers = max(1, min(threads, grid.chunkCount))
             Concurrent.forEach(workers, threads: workers) { worker in
-                // HDF5 levels are zlib's 0...9; libdeflate takes 0...12 with the same meaning up to 9.
-                guard let compressor = libdeflate_alloc_compressor(min(max(level, 0), 9)) else {
-                    for k in stride(from: worker, to: grid.chunkCount, by: workers) { failed[k] = true }
-                    return
-                }
+                // HDF5 levels are zlib's 0...9; libdeflate takes 0...12 on a zlib-like scale (its own algorithms).
+                guard let compressor = libdeflate_alloc_compressor(min(max(level, 0), 9)) else { noCompressor[worker] = true; return }
                 defer { libdeflate_free_compressor(compressor) }
                 var raw = [UInt8](repeating: 0, count: grid.chunkBytes), shuffled = raw
                 var packed = [UInt8](repeating: 0, count: libdeflate_zlib_compress_bound(compressor, grid.chunkBytes))
@@ -81,6 +81,7 @@ extension H5Dataset {
                 }
             }
         }
+        if noCompressor.contains(true) { throw invalid("cannot allocate a deflate compressor (out of memory)") }
         if let k = failed.firstIndex(of: true) { throw invalid("deflate failed for chunk \(grid.origin(k))") }
         for k in 0..<grid.chunkCount {
             guard let bytes = encoded[k] else { continue }
@@ -140,16 +141,18 @@ extension H5Dataset {
         try check(fill.withUnsafeMutableBytes { H5Pget_fill_value(plist, T.nativeType, $0.baseAddress) }, "get fill value")
         let failed = UnsafeMutableBufferPointer<Bool>.allocate(capacity: max(1, stored.count))
         failed.initialize(repeating: false)
-        defer { failed.deallocate() }
+        let noDecompressor = UnsafeMutableBufferPointer<Bool>.allocate(capacity: max(1, threads))
+        noDecompressor.initialize(repeating: false)
+        defer {
+            failed.deallocate()
+            noDecompressor.deallocate()
+        }
         let values = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             let target = UnsafeMutableRawPointer(buffer.baseAddress!)
             let first = grid.chunksOfSlices.lowerBound
             let workers = max(1, min(threads, stored.count))
             Concurrent.forEach(workers, threads: workers) { worker in
-                guard let decompressor = libdeflate_alloc_decompressor() else {
-                    for j in stride(from: worker, to: stored.count, by: workers) { failed[j] = true }
-                    return
-                }
+                guard let decompressor = libdeflate_alloc_decompressor() else { noDecompressor[worker] = true; return }
                 defer { libdeflate_free_decompressor(decompressor) }
                 var raw = [UInt8](repeating: 0, count: grid.chunkBytes), shuffled = raw
                 for j in stride(from: worker, to: stored.count, by: workers) {
@@ -173,6 +176,7 @@ extension H5Dataset {
             }
             initialized = count
         }
+        if noDecompressor.contains(true) { throw invalid("cannot allocate a deflate decompressor (out of memory)") }
         if let j = failed.firstIndex(of: true) { throw invalid("chunk at \(grid.origin(grid.chunksOfSlices.lowerBound + j)) does not inflate to \(grid.chunkBytes) bytes") }
         return values
     }

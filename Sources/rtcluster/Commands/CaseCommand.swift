@@ -79,8 +79,8 @@ struct CaseAddCommand: ReportingCommand {
                     structures: caseFile.structures.map(\.name)
                 ))
             } catch {
-                // The directory is this process's own: `place` moved it there.
-                try? FileManager.default.removeItem(at: target)
+                // The directory is this process's own (`place` moved it there): back into staging, which `abandon` removes.
+                staging.moveBack(from: target)
                 throw error
             }
         } catch {
@@ -99,13 +99,18 @@ struct CaseAddCommand: ReportingCommand {
     /// is refused.
     static func place(_ staging: CaseStaging, at target: URL, id: String, data: DataDirectory, registry: Registry) throws {
         if try staging.moveInto(target) { return }
+        // Under the sweep lock: the directory may be gone by now (removed as abandoned by another run, or by its own
+        // run after a failed registry write), or be abandoned and removable.
         let placed = try CaseStaging.sweeping(in: data) {
-            try CaseStaging.removeIfAbandoned(target, id: id, in: data, registry: registry) && staging.moveInto(target)
+            let gone = !FileManager.default.fileExists(atPath: target.path)
+            return try (gone || CaseStaging.removeIfAbandoned(target, id: id, in: data, registry: registry)) && staging.moveInto(target)
         }
         if placed { return }
-        // A concurrent add of the same id registers within moments of its move; wait up to 5 s for it.
+        // A concurrent add of the same id registers within moments of its move (or gives up and removes it); wait up
+        // to 5 s for either.
         for _ in 0..<50 {
             if (try? registry.caseRecord(id: id)) != nil { throw RegistryError.duplicateCase(id) }
+            if try staging.moveInto(target) { return }
             usleep(100_000)
         }
         throw CLIError.invalidInput("case \"\(id)\": the store already holds \(target.path) but the registry has no such case (not left by an interrupted case add of this version); remove the directory or choose another case id")

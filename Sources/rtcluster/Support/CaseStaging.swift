@@ -34,10 +34,11 @@ struct CaseStaging {
         let lockURL = incoming.appendingPathComponent(token + ".lock")
         // Locked under a temporary name, then renamed: a `<token>.lock` is never seen unlocked by a cleaner.
         let fresh = incoming.appendingPathComponent(token + ".lock-new").path
-        var fd = open(fresh, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0o644)
+        // Read-only descriptors: flock needs no write access, so a group-shared data directory works.
+        var fd = open(fresh, O_CREAT | O_EXCL | O_RDONLY | O_CLOEXEC, 0o644)
         for _ in 0..<3 where fd < 0 && errno == ENOENT {  // a finishing run removed the empty `.incoming` just now
             try FileManager.default.createDirectory(at: incoming, withIntermediateDirectories: true)
-            fd = open(fresh, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0o644)
+            fd = open(fresh, O_CREAT | O_EXCL | O_RDONLY | O_CLOEXEC, 0o644)
         }
         guard fd >= 0 else { throw CLIError.internalError("cannot create \(fresh): \(String(cString: strerror(errno)))") }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0, rename(fresh, lockURL.path) == 0 else {
@@ -57,15 +58,31 @@ struct CaseStaging {
         return staging
     }
 
-    /// Moves the staged directory to `target` (`store/cases/<id>`); false when `target` exists (and is not empty).
+    /// Moves the staged directory to `target` (`store/cases/<id>`) and makes the move durable (the parent directory is
+    /// fsynced before the caller writes the registry row); false when `target` exists (even empty: a directory this
+    /// run did not make is never replaced, though `rename` would replace an empty one).
     func moveInto(_ target: URL) throws -> Bool {
-        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let parent = target.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+        var existing = stat()
+        guard lstat(target.path, &existing) != 0 else { return false }
         guard rename(directory.path, target.path) == 0 else {
             let code = errno
             if code == EEXIST || code == ENOTEMPTY { return false }
             throw CLIError.internalError("cannot move the case into \(target.path): \(String(cString: strerror(code)))")
         }
+        let fd = open(parent.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        defer { if fd >= 0 { close(fd) } }
+        guard fd >= 0, fsync(fd) == 0 else {
+            throw CLIError.internalError("cannot make the move of the case into \(target.path) durable: \(String(cString: strerror(errno)))")
+        }
         return true
+    }
+
+    /// Takes this run's case directory back from `target` into staging (one `rename`), so ``abandon()`` removes it
+    /// where a crash half-way leaves nothing under `store/cases/`.
+    func moveBack(from target: URL) {
+        rename(target.path, directory.path)
     }
 
     /// After the registry row exists: removes the marker from `target`, then the lock.
@@ -91,7 +108,7 @@ struct CaseStaging {
     static func sweeping<R>(in data: DataDirectory, _ body: () throws -> R) throws -> R {
         try FileManager.default.createDirectory(at: data.casesURL, withIntermediateDirectories: true)
         let path = data.casesURL.deletingLastPathComponent().appendingPathComponent(".case-add.lock").path
-        let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        let fd = open(path, O_CREAT | O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0, flock(fd, LOCK_EX) == 0 else {
             let reason = String(cString: strerror(errno))
             if fd >= 0 { close(fd) }
@@ -106,7 +123,7 @@ struct CaseStaging {
     /// Call under ``sweeping(in:_:)``.
     private static func ifRunIsOver(_ token: String, in data: DataDirectory, _ body: () -> Void) {
         let path = incoming(data).appendingPathComponent(token + ".lock").path
-        let fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else {
             if errno == ENOENT { body() }
             return
@@ -159,7 +176,14 @@ struct CaseStaging {
                 _ = try registry.caseRecord(id: id)
                 unlink(markerURL.path)
             } catch RegistryError.caseNotFound {
-                removed = (try? FileManager.default.removeItem(at: directory)) != nil
+                // Out of `store/cases/` by one rename first: a crash while deleting leaves a staging entry (removed
+                // later), never a marker-less case directory that would block the id.
+                let grave = incoming(data).appendingPathComponent(token, isDirectory: true)
+                try? FileManager.default.createDirectory(at: incoming(data), withIntermediateDirectories: true)
+                if rename(directory.path, grave.path) == 0 {
+                    try? FileManager.default.removeItem(at: grave)
+                    removed = true
+                }
             } catch {
                 // The registry cannot say (unreadable, or not a case id): leave the directory.
             }
