@@ -135,7 +135,7 @@ import Testing
         #expect(finished.count == 6)
         #expect(finished.filter { $0.status == 0 }.count == 1, "statuses \(finished.map(\.status))")
         for r in finished where r.status != 0 {
-            #expect(r.status == 65 && r.stdout.contains("already"), "\(r.status) \(r.stdout) \(r.stderr)")
+            #expect(r.status == 65 && r.stdout.contains("is already registered"), "\(r.status) \(r.stdout) \(r.stderr)")
         }
         let show = try #require(try cli.run(["case", "show", "same", "--json"]).json() as? [String: Any])
         let record = try #require(show["case"] as? [String: Any])
