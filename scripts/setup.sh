@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libopenmpi-dev openmpi-bin libhdf5-dev hdf5-tools libopenblas-dev libsqlite3-dev zlib1g-dev libdeflate-dev libopenjp2-7-dev libpng-dev dicom3tools chromium pkg-config)
+packages=(libopenmpi-dev openmpi-bin libhdf5-dev hdf5-tools libopenblas-dev libsqlite3-dev zlib1g-dev libdeflate-dev libssl-dev libopenjp2-7-dev libpng-dev dicom3tools chromium pkg-config)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

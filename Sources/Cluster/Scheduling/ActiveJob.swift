@@ -7,6 +7,8 @@ final class ActiveJob {
     let record: JobRecord
     let run: any JobRun
     let kind: String
+    /// SHA-256 of the case file the job runs on, checked against the registry at its start.
+    let caseSHA256: String
     let started: ContinuousClock.Instant
     var phase = -1
     /// Task inputs of the current phase not yet dispatched, in task order. They are encoded only when sent (for
@@ -23,9 +25,10 @@ final class ActiveJob {
     var timings: [TaskTiming] = []
     var lastRenewal: ContinuousClock.Instant
 
-    init(record: JobRecord, run: any JobRun, now: ContinuousClock.Instant) {
+    init(record: JobRecord, run: any JobRun, caseSHA256: String, now: ContinuousClock.Instant) {
         self.record = record
         self.run = run
+        self.caseSHA256 = caseSHA256
         self.kind = record.kind
         self.started = now
         self.lastRenewal = now

@@ -43,6 +43,8 @@ struct PhantomCommand: ReportingCommand {
     }
 
     func execute() throws {
+        // Not into the data directory: it would replace a registered case file under its recorded fingerprint.
+        try global.dataDirectory.refuseOutput(out, option: "--out")
         let gridSize = try PhantomSize(parsing: size)
         let phantom: Phantom
         switch kind {
