@@ -44,6 +44,25 @@ extension JobSpec {
 }
 
 extension JobSpec {
+    /// Checks what must hold voxels before the job can run: the dose target, the prescription target and each goal's
+    /// structure need at least one voxel of the case (`voxelCounts`, by name; structures the job's own segmentation
+    /// produces are not known before it runs and pass), and `objectives: from_case` needs at least one objective
+    /// stored in the case (`caseObjectiveCount`).
+    public func validate(againstStructureVoxels voxelCounts: [String: Int], caseObjectiveCount: Int) throws(JobSpecError) {
+        let produced = Set(producedStructures)
+        for ref in referencedStructures where !ref.keyPath.hasPrefix("objectives") && !produced.contains(ref.name) {
+            guard let count = voxelCounts[ref.name], count == 0 else { continue }
+            throw JobSpecError(.invalidValue, at: ref.keyPath,
+                               "structure \(StructureName.shown(ref.name)) has no voxel in the case, so the job cannot use it here")
+        }
+        if case .plan(let p) = work, case .fromCase = p.objectives, caseObjectiveCount == 0 {
+            throw JobSpecError(.invalidValue, at: "objectives",
+                               "from_case, but no structure of the case stores objectives (objectives_json); list the objectives in the spec")
+        }
+    }
+}
+
+extension JobSpec {
     /// Most voxels a dose or plan job's dose grid may have: 2^27 (≈ 134 M, a 1 mm grid over 51 × 51 × 51 cm).
     /// Each dose-grid voxel costs tens of bytes on the coordinator and on every worker (densities, dose,
     /// uncertainty, influence-matrix rows), so a larger grid does not fit a node: it is refused at submit.

@@ -88,6 +88,25 @@ extension CaseFile {
         return try CaseLayout.inspect(file, limits: limits, includeStructures: false).grid
     }
 
+    /// Every structure's voxel count and stored `objectives_json` (nil when absent), validated like
+    /// ``read(path:limits:)`` but without the CT's voxels: masks are read one at a time and counted.
+    public static func structureFacts(path: String, limits: StoreLimits = StoreLimits()) throws -> [StructureFacts] {
+        let file = try H5File.open(path)
+        defer { file.close() }
+        let layout = try CaseLayout.inspect(file, limits: limits, includeStructures: true)
+        guard !layout.structureNames.isEmpty else { return [] }
+        let group = try file.openGroup("structures")
+        defer { group.close() }
+        return try layout.structureNames.map { name in
+            let dataset = try group.openDataset(name)
+            defer { dataset.close() }
+            let mask = try VolumeIO.read(dataset, UInt8.self, grid: layout.grid, limits: limits)
+            let voxels = mask.withUnsafeBufferPointer { $0.reduce(0) { $0 &+ ($1 != 0 ? 1 : 0) } }
+            return StructureFacts(name: name, voxelCount: voxels,
+                                  objectivesJSON: dataset.hasAttribute("objectives_json") ? try dataset.readString("objectives_json") : nil)
+        }
+    }
+
     /// Geometry, structure names, schema and orientation, validated like ``read(path:limits:)``
     /// but without reading voxel data.
     public static func summary(path: String, limits: StoreLimits = StoreLimits()) throws -> CaseSummary {

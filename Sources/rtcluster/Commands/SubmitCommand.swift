@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import Jobs
+import Planning
 import Registry
+import Store
 
 /// `rtcluster submit CASE SPEC`: validates a job spec against a case and queues the job.
 struct SubmitCommand: ReportingCommand {
@@ -36,6 +38,13 @@ struct SubmitCommand: ReportingCommand {
         let record = try registry.caseRecord(id: caseID)
         try parsed.validate(againstCaseStructures: record.structures)
         try parsed.validate(againstCaseSize: SIMD3(record.nx, record.ny, record.nz), ctSpacingMM: record.spacingMM)
+        if !parsed.referencedStructures.isEmpty {
+            // Empty targets and a from_case plan on a case without objectives are refused now, not when the job runs.
+            let facts = try CaseFile.structureFacts(path: global.dataDirectory.root.appendingPathComponent(record.casePath).path)
+            let objectives = try facts.reduce(0) { n, f in try n + (f.objectivesJSON.map { try PlanObjectives.parse(json: $0, structure: f.name).count } ?? 0) }
+            try parsed.validate(againstStructureVoxels: Dictionary(uniqueKeysWithValues: facts.map { ($0.name, $0.voxelCount) }),
+                                caseObjectiveCount: objectives)
+        }
         let job = try registry.submitJob(
             caseID: record.id, kind: parsed.kind.rawValue, specText: parsed.canonicalYAML(),
             priority: priority ?? parsed.priority, maxAttempts: parsed.maxAttempts
