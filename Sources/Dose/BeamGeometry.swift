@@ -21,7 +21,13 @@ public struct BeamGeometry: Sendable, Hashable, Codable {
     /// a finite focal spot is seen through this aperture, so its blur at depth grows as (distance − 450)/450.
     public static let collimatorDistanceMM = 450.0
 
+    /// Most beamlets a beam set may have: 2^18 (TG-119's 9 beams of 5 mm bixels have 2 610). Each beamlet's column of the
+    /// influence matrix holds tens of thousands of non-zeros, so more do not fit a node.
+    public static let maxBeamlets = 1 << 18
+
     /// Beamlets whose bixel, grown by `marginMM`, contains the projection of a target voxel centre.
+    /// Throws before listing any bixel when the bounding rectangles of the target's projections hold more than
+    /// ``maxBeamlets`` bixels in all.
     /// - Parameters:
     ///   - gantryDeg: gantry angles, couch 0.
     ///   - target: target mask (nonzero voxels); its centre of mass is the isocentre unless `isocentreMM` is given.
@@ -36,12 +42,23 @@ public struct BeamGeometry: Sendable, Hashable, Codable {
         guard !points.isEmpty else { throw DoseError.invalidTarget("target mask has no voxel") }
         let iso = isocentreMM ?? points.reduce(SIMD3<Double>.zero, +) / Double(points.count)
         let beams = try gantryDeg.map { try Beam(gantryDeg: $0, isocentreMM: iso, sadMM: sadMM) }
-        var lattices: [[SIMD2<Int>]] = []
         let reach = bixelMM / 2 + marginMM
-        for beam in beams {
+        // The projections, and a bound of the bixel count from their bounding rectangle before any bixel is listed.
+        let projected = beams.map { beam in points.compactMap { beam.projectToIsocentrePlane($0) } }
+        let bound = projected.reduce(0.0) { total, uvs in
+            guard let first = uvs.first else { return total }
+            let (lo, hi) = uvs.reduce((first, first)) { (pointwiseMin($0.0, $1), pointwiseMax($0.1, $1)) }
+            let cells = ((hi - lo + 2 * reach) / bixelMM).rounded(.down) + 1
+            return total + cells.x * cells.y
+        }
+        guard bound <= Double(maxBeamlets) else {
+            throw DoseError.invalidParameter(String(format: "the target's projections span up to %.3g beamlets of %g mm over %d beams, more than the %d a job may have (its influence matrix would not fit); use wider bixels or a smaller target",
+                                                    bound, bixelMM, beams.count, maxBeamlets))
+        }
+        var lattices: [[SIMD2<Int>]] = []
+        for uvs in projected {
             var cells = Set<SIMD2<Int>>()
-            for p in points {
-                guard let uv = beam.projectToIsocentrePlane(p) else { continue }
+            for uv in uvs {
                 let lo = ((uv - reach) / bixelMM).rounded(.up), hi = ((uv + reach) / bixelMM).rounded(.down)
                 for j in Int(lo.y)...Int(max(lo.y, hi.y)) where Double(j) <= hi.y {
                     for i in Int(lo.x)...Int(max(lo.x, hi.x)) where Double(i) <= hi.x { cells.insert(SIMD2(i, j)) }

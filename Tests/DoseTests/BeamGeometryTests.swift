@@ -51,6 +51,23 @@ struct BeamGeometryTests {
         #expect(throws: DoseError.self) { try BeamGeometry.covering(target: MaskVolume(grid: grid), gantryDeg: [0]) }
     }
 
+    @Test("A target whose projections would span more than maxBeamlets bixels is refused before any bixel is listed")
+    func coveringRefusesAbsurdBeamletCounts() throws {
+        // 64 × 64 × 8 voxels at 20 mm: a 1.28 m wide target; 1 mm bixels, 36 beams: about 36 · 1300² ≈ 6·10^7 bixels.
+        let grid = try Grid(nx: 64, ny: 64, nz: 8, spacingMM: SIMD3(repeating: 20), originMM: SIMD3(-630, -630, -70))
+        let mask = try MaskVolume(grid: grid, voxels: [UInt8](repeating: 1, count: grid.voxelCount))
+        let gantry = (0..<36).map { Double($0) * 10 }
+        do {
+            _ = try BeamGeometry.covering(target: mask, gantryDeg: gantry, bixelMM: 1, marginMM: 5)
+            Issue.record("expected a refusal")
+        } catch DoseError.invalidParameter(let message) {
+            #expect(message.contains("more than the \(BeamGeometry.maxBeamlets) a job may have"), "\(message)")
+        }
+        // The same target with 200 mm bixels is fine: the bound holds the lattice actually listed.
+        let coarse = try BeamGeometry.covering(target: mask, gantryDeg: [0], bixelMM: 200, marginMM: 0)
+        #expect(coarse.beamlets.count > 0 && coarse.beamlets.count <= 64)
+    }
+
     @Test("A 100 × 100 mm open field with 5 mm bixels has 400 beamlets centred at ±2.5 … ±47.5 mm")
     func openField() throws {
         let g = try BeamGeometry.openField(gantryDeg: [0], isocentreMM: .zero, fieldSizeMM: SIMD2(100, 100))
