@@ -25,6 +25,25 @@ public struct BeamGeometry: Sendable, Hashable, Codable {
     /// influence matrix holds tens of thousands of non-zeros, so more do not fit a node.
     public static let maxBeamlets = 1 << 18
 
+    /// Why a beam set whose ``beamletBound(projections:bixelMM:marginMM:)`` is `bound` is refused.
+    public static func beamletLimitMessage(bound: Double, bixelMM: Double, beams: Int) -> String {
+        String(format: "the target's projections span up to %.3g beamlets of %g mm over %d beams, more than the %d a job may have (its influence matrix would not fit); use wider bixels or a smaller target",
+               bound, bixelMM, beams, maxBeamlets)
+    }
+
+    /// An upper bound of the beamlets ``covering(target:gantryDeg:isocentreMM:sadMM:bixelMM:marginMM:focalSpotSigmaMM:)``
+    /// lists for points whose projections onto each beam's isocentre plane lie in the bounding rectangle of
+    /// `projections[beam]`: the lattice bixels of that rectangle grown by half a bixel and the margin, summed over beams.
+    public static func beamletBound(projections: [[SIMD2<Double>]], bixelMM: Double, marginMM: Double) -> Double {
+        let reach = bixelMM / 2 + marginMM
+        return projections.reduce(0.0) { total, uvs in
+            guard let first = uvs.first else { return total }
+            let (lo, hi) = uvs.reduce((first, first)) { (pointwiseMin($0.0, $1), pointwiseMax($0.1, $1)) }
+            let cells = ((hi - lo + 2 * reach) / bixelMM).rounded(.down) + 1
+            return total + cells.x * cells.y
+        }
+    }
+
     /// Beamlets whose bixel, grown by `marginMM`, contains the projection of a target voxel centre.
     /// Throws before listing any bixel when the bounding rectangles of the target's projections hold more than
     /// ``maxBeamlets`` bixels in all.
@@ -45,16 +64,8 @@ public struct BeamGeometry: Sendable, Hashable, Codable {
         let reach = bixelMM / 2 + marginMM
         // The projections, and a bound of the bixel count from their bounding rectangle before any bixel is listed.
         let projected = beams.map { beam in points.compactMap { beam.projectToIsocentrePlane($0) } }
-        let bound = projected.reduce(0.0) { total, uvs in
-            guard let first = uvs.first else { return total }
-            let (lo, hi) = uvs.reduce((first, first)) { (pointwiseMin($0.0, $1), pointwiseMax($0.1, $1)) }
-            let cells = ((hi - lo + 2 * reach) / bixelMM).rounded(.down) + 1
-            return total + cells.x * cells.y
-        }
-        guard bound <= Double(maxBeamlets) else {
-            throw DoseError.invalidParameter(String(format: "the target's projections span up to %.3g beamlets of %g mm over %d beams, more than the %d a job may have (its influence matrix would not fit); use wider bixels or a smaller target",
-                                                    bound, bixelMM, beams.count, maxBeamlets))
-        }
+        let bound = beamletBound(projections: projected, bixelMM: bixelMM, marginMM: marginMM)
+        guard bound <= Double(maxBeamlets) else { throw DoseError.invalidParameter(beamletLimitMessage(bound: bound, bixelMM: bixelMM, beams: beams.count)) }
         var lattices: [[SIMD2<Int>]] = []
         for uvs in projected {
             var cells = Set<SIMD2<Int>>()

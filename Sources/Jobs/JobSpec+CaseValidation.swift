@@ -90,10 +90,13 @@ extension JobSpec {
     }
 
     /// The dose grid spacing (x, y, z) in mm of a dose or plan job; nil for other jobs.
-    public var doseGridSpacingMM: SIMD3<Double>? {
+    public var doseGridSpacingMM: SIMD3<Double>? { doseCalculation?.doseGridSpacingMM }
+
+    /// The dose calculation of a dose or plan job; nil for other jobs.
+    public var doseCalculation: DoseCalculationSpec? {
         switch work {
-        case .dose(let d): return d.doseGridSpacingMM
-        case .plan(let p): return p.dose.doseGridSpacingMM
+        case .dose(let d): return d
+        case .plan(let p): return p.dose
         case .segment, .selftest: return nil
         }
     }

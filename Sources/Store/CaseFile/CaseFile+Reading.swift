@@ -101,9 +101,24 @@ extension CaseFile {
             let dataset = try group.openDataset(name)
             defer { dataset.close() }
             let mask = try VolumeIO.read(dataset, UInt8.self, grid: layout.grid, limits: limits)
-            let voxels = mask.withUnsafeBufferPointer { $0.reduce(0) { $0 &+ ($1 != 0 ? 1 : 0) } }
+            let g = layout.grid
+            var voxels = 0
+            var lower = SIMD3(Int.max, Int.max, Int.max), upper = SIMD3(-1, -1, -1)
+            mask.withUnsafeBufferPointer { m in
+                for k in 0..<g.nz {
+                    for j in 0..<g.ny {
+                        let row = (k * g.ny + j) * g.nx
+                        for i in 0..<g.nx where m[row + i] != 0 {
+                            voxels += 1
+                            lower = pointwiseMin(lower, SIMD3(i, j, k))
+                            upper = pointwiseMax(upper, SIMD3(i, j, k))
+                        }
+                    }
+                }
+            }
             return StructureFacts(name: name, voxelCount: voxels,
-                                  objectivesJSON: dataset.hasAttribute("objectives_json") ? try dataset.readString("objectives_json") : nil)
+                                  objectivesJSON: dataset.hasAttribute("objectives_json") ? try dataset.readString("objectives_json") : nil,
+                                  boxMM: voxels == 0 ? nil : (g.position(lower.x, lower.y, lower.z), g.position(upper.x, upper.y, upper.z)))
         }
     }
 

@@ -44,6 +44,13 @@ struct SubmitCommand: ReportingCommand {
             let objectives = try facts.reduce(0) { n, f in try n + (f.objectivesJSON.map { try PlanObjectives.parse(json: $0, structure: f.name).count } ?? 0) }
             try parsed.validate(againstStructureVoxels: Dictionary(uniqueKeysWithValues: facts.map { ($0.name, $0.voxelCount) }),
                                 caseObjectiveCount: objectives)
+            if let dose = parsed.doseCalculation, let target = dose.target, let box = facts.first(where: { $0.name == target })?.boxMM {
+                do {
+                    try DoseSetup.checkBeamletBound(dose, targetBoxMM: box)
+                } catch let error as PlanningError {
+                    throw CLIError.invalidInput("beams: \(error.description)")
+                }
+            }
         }
         let job = try registry.submitJob(
             caseID: record.id, kind: parsed.kind.rawValue, specText: parsed.canonicalYAML(),
