@@ -25,11 +25,7 @@ import Testing
         """
 
     static func caseFixture() throws -> SchedulerFixture {
-        let fixture = try SchedulerFixture()
-        let caseURL = fixture.root.appendingPathComponent("store/cases/case-a/case.h5")
-        try FileManager.default.createDirectory(at: caseURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try CaseFile(ct: phantom.ct, structures: phantom.structures.map { Store.Structure(name: $0.name, mask: $0.mask) }).write(to: caseURL.path)
-        return fixture
+        try SchedulerFixture(cases: ["case-a": CaseFile(ct: phantom.ct, structures: phantom.structures.map { Store.Structure(name: $0.name, mask: $0.mask) })])
     }
 
     static func setup() throws -> DoseSetup {

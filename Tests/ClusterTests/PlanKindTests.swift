@@ -55,11 +55,7 @@ import Testing
     }
 
     static func caseFixture() throws -> SchedulerFixture {
-        let fixture = try SchedulerFixture()
-        let caseURL = fixture.root.appendingPathComponent("store/cases/case-a/case.h5")
-        try FileManager.default.createDirectory(at: caseURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try CaseFile(ct: phantom.ct, structures: structures()).write(to: caseURL.path)
-        return fixture
+        try SchedulerFixture(cases: ["case-a": CaseFile(ct: phantom.ct, structures: structures())])
     }
 
     /// The final dose recomputes only beamlets of non-zero weight (batches span those of weight 0), with seed + 1 and the

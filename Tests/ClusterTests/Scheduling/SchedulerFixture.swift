@@ -1,23 +1,34 @@
+import Core
 import Foundation
 import Registry
 import Store
 @testable import Cluster
 
-/// A scratch data directory with a registry holding cases on two sites, for in-process coordinator runs.
+/// A scratch data directory with a registry holding cases on two sites, for in-process coordinator runs. Each case's
+/// file is written before it is registered, with the SHA-256 the coordinator checks at every job start: the file given
+/// in `cases`, else a 4 × 4 × 4 air CT (for kinds that do not read it).
 final class SchedulerFixture {
     let root: URL
     let registry: Registry
 
-    init() throws {
+    init(cases: [String: CaseFile] = [:]) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("scheduler-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root.appendingPathComponent("store/results"), withIntermediateDirectories: true)
         registry = try Registry(path: root.appendingPathComponent("registry.sqlite").path)
         for (id, site) in [("case-a", "site-a"), ("case-b", "site-b")] {
+            let file = try cases[id] ?? CaseFile(ct: CTVolume(grid: Grid(nx: 4, ny: 4, nz: 4, spacingMM: SIMD3(1, 1, 1)), repeating: -1000))
+            let url = caseURL(id)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try file.write(to: url.path)
+            let g = file.ct.grid
             _ = try registry.addCase(CaseRecord(id: id, site: site, created: Date(), casePath: "store/cases/\(id)/case.h5",
-                                                sha256: String(repeating: "0", count: 64), nx: 4, ny: 4, nz: 4,
-                                                spacingMM: SIMD3(1, 1, 1), structures: []))
+                                                sha256: try SHA256.hex(ofFile: url), nx: g.nx, ny: g.ny, nz: g.nz,
+                                                spacingMM: g.spacingMM, structures: file.structures.map(\.name)))
         }
     }
+
+    /// Where case `id`'s file is stored.
+    func caseURL(_ id: String) -> URL { root.appendingPathComponent("store/cases/\(id)/case.h5") }
 
     deinit { try? FileManager.default.removeItem(at: root) }
 

@@ -120,10 +120,8 @@ import Testing
     /// Workers that can open the case file get its path and read their CT slices (the coordinator reads only the
     /// geometry); others (another node) get the CT in the tasks. Both runs give the in-process driver's result.
     @Test func segmentTasksCarryTheCTUnlessWorkersReadTheCaseFile() throws {
-        let fixture = try SchedulerFixture()
-        let caseURL = fixture.root.appendingPathComponent("store/cases/case-a/case.h5")
-        try FileManager.default.createDirectory(at: caseURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try CaseFile(ct: Self.phantom.ct).write(to: caseURL.path)
+        let fixture = try SchedulerFixture(cases: ["case-a": CaseFile(ct: Self.phantom.ct)])
+        let caseURL = fixture.caseURL("case-a")
         let record = try fixture.registry.job(id: try fixture.submit(Self.spec, kind: "segment"))
         guard case .segment(let spec) = try JobSpec.parse(yaml: Self.spec).work else { return }
         let expected = try SegmentationPipeline.run(ct: Self.phantom.ct, request: SegmentKind.request(from: spec), slabCount: 1)
@@ -198,11 +196,10 @@ import Testing
     }
 
     @Test func segmentJobMatchesTheInProcessDriver() throws {
-        let fixture = try SchedulerFixture()
-        let caseURL = fixture.root.appendingPathComponent("store/cases/case-a/case.h5")
-        try FileManager.default.createDirectory(at: caseURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try CaseFile(ct: Self.phantom.ct).write(to: caseURL.path)
+        let fixture = try SchedulerFixture(cases: ["case-a": CaseFile(ct: Self.phantom.ct)])
+        let caseURL = fixture.caseURL("case-a")
         let job = try fixture.submit(Self.spec, kind: "segment")
+        try FileManager.default.removeItem(at: fixture.caseURL("case-b"))
         let broken = try fixture.submit(Self.spec, kind: "segment", caseID: "case-b")  // case-b has no case file
         try fixture.drain(kind: SegmentKind(), slots: 3, completion: .newestFirst)
         let record = try fixture.registry.job(id: job)

@@ -14,11 +14,7 @@ import Testing
         return try! CTVolume(grid: grid, voxels: (0..<grid.voxelCount).map { Int16(($0 * 37) % 2000 - 1000) })
     }()
 
-    static func writeCase(_ fixture: SchedulerFixture, id: String = "case-a") throws {
-        let url = fixture.root.appendingPathComponent("store/cases/\(id)/case.h5")
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try CaseFile(ct: ct).write(to: url.path)
-    }
+    static func fixture() throws -> SchedulerFixture { try SchedulerFixture(cases: ["case-a": CaseFile(ct: ct)]) }
 
     /// Expected per-task checksums and stencil sums: task i on slab i mod S of `slices` slices each.
     static func expected(tasks: Int, slices: Int, iterations: Int) -> (checksums: [UInt64], sums: [Double]) {
@@ -29,8 +25,7 @@ import Testing
     }
 
     @Test func jobResultMatchesDirectComputationInAnyCompletionOrder() throws {
-        let fixture = try SchedulerFixture()
-        try Self.writeCase(fixture)
+        let fixture = try Self.fixture()
         let spec = "kind: selftest\nseed: 9\ntasks: 7\nslices_per_task: 8\ncompute_iterations: 3\npayload_bytes: 100\n"
         let first = try fixture.submit(spec, kind: "selftest")
         try fixture.drain(kind: SelftestKind(), slots: 1)
@@ -50,8 +45,7 @@ import Testing
     }
 
     @Test func emptyTasksChecksumTheirIndexOnly() throws {
-        let fixture = try SchedulerFixture()
-        try Self.writeCase(fixture)
+        let fixture = try Self.fixture()
         let job = try fixture.submit("kind: selftest\ntasks: 50\nslices_per_task: 0\ncompute_iterations: 10\n", kind: "selftest")
         try fixture.drain(kind: SelftestKind(), slots: 2)
         let file = try ResultFile.read(path: fixture.resultURL(job).path)
@@ -60,8 +54,7 @@ import Testing
     }
 
     @Test func failTaskFailsOnlyItsJobNamingTheTask() throws {
-        let fixture = try SchedulerFixture()
-        try Self.writeCase(fixture)
+        let fixture = try Self.fixture()
         let failing = try fixture.submit("kind: selftest\ntasks: 10\nfail_task: 6\n", kind: "selftest")
         let fine = try fixture.submit("kind: selftest\ntasks: 10\n", kind: "selftest")
         try fixture.drain(kind: SelftestKind(), slots: 2)
