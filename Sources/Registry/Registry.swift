@@ -17,25 +17,46 @@ public final class Registry: Sendable {
 
     /// Path of the SQLite file.
     public let path: String
+    /// True when the registry was opened read-only: every write fails with `RegistryError.readOnly`.
+    public let isReadOnly: Bool
     let pool: DatabasePool
 
     /// Opens (creating if needed) the registry file at `path` and applies pending migrations.
     /// The parent directory must exist. Safe to call from many processes at once.
-    public init(path: String, busyTimeoutSeconds: Double = Registry.defaultBusyTimeoutSeconds) throws {
+    ///
+    /// With `readOnly`, the file must exist; it is opened without write access (it may belong to another
+    /// user or be immutable), nothing is created or migrated, and a file that lacks migrations of this version
+    /// throws `schemaNotMigrated`. Either way a file with migrations this version does not know (written by a
+    /// newer rtcluster) throws `unknownMigrations` before anything is written.
+    public init(path: String, busyTimeoutSeconds: Double = Registry.defaultBusyTimeoutSeconds, readOnly: Bool = false) throws {
         guard busyTimeoutSeconds.isFinite, busyTimeoutSeconds >= 0 else {
             throw RegistryError.invalidValue(field: "busy timeout", reason: "\(busyTimeoutSeconds) s is not a finite non-negative duration")
         }
         self.path = path
+        isReadOnly = readOnly
         var configuration = Configuration()
         configuration.busyMode = .callback(Registry.busyWait(timeoutSeconds: busyTimeoutSeconds))
         configuration.foreignKeysEnabled = true
+        configuration.readonly = readOnly
         configuration.label = "rtcluster.registry"
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
         } catch {
             throw Registry.mapError(error, path: path)
         }
-        try migrate()
+        try checkSchema()
+        if !readOnly { try migrate() }
+    }
+
+    /// Refuses a file written by a newer schema and, when read-only, one that lacks migrations of this version.
+    private func checkSchema() throws {
+        let migrator = RegistrySchema.migrator
+        let known = migrator.migrations
+        let applied = try read { db in try migrator.appliedIdentifiers(db) }
+        let unknown = applied.subtracting(known).sorted()
+        guard unknown.isEmpty else { throw RegistryError.unknownMigrations(path: path, identifiers: unknown) }
+        let missing = known.filter { !applied.contains($0) }
+        if isReadOnly, !missing.isEmpty { throw RegistryError.schemaNotMigrated(path: path, missing: missing) }
     }
 
     /// Applies the schema migrations that are not yet in the file; a no-op when all are applied.
@@ -44,6 +65,7 @@ public final class Registry: Sendable {
     /// another one on a new file can try to apply a migration the other has just committed; its
     /// transaction then fails and rolls back. The second pass sees the committed migration and skips it.
     public func migrate() throws {
+        guard !isReadOnly else { throw RegistryError.readOnly(path: path, detail: "opened read-only") }
         let migrator = RegistrySchema.migrator
         do {
             try migrator.migrate(pool)
@@ -70,6 +92,7 @@ public final class Registry: Sendable {
 
     /// Runs `body` in one immediate write transaction; errors become `RegistryError`.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
+        guard !isReadOnly else { throw RegistryError.readOnly(path: path, detail: "opened read-only") }
         do {
             return try pool.write(body)
         } catch {
@@ -95,7 +118,15 @@ public final class Registry: Sendable {
 
     static func mapError(_ error: any Error, path: String) -> RegistryError {
         if let registryError = error as? RegistryError { return registryError }
-        if let databaseError = error as? DatabaseError { return .database(path: path, message: databaseError.description) }
+        if let row = error as? UnreadableRow {
+            return .corruptRow(path: path, table: row.table, row: row.row, column: row.column, reason: row.reason)
+        }
+        if let databaseError = error as? DatabaseError {
+            if databaseError.resultCode == .SQLITE_READONLY {
+                return .readOnly(path: path, detail: databaseError.message ?? "attempt to write a readonly database")
+            }
+            return .database(path: path, message: databaseError.description)
+        }
         return .database(path: path, message: String(describing: error))
     }
 }
