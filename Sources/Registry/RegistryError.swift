@@ -63,8 +63,8 @@ public enum RegistryError: Error, Equatable, Sendable, CustomStringConvertible {
                 + " use that version (or newer) with this data directory"
         case .schemaNotMigrated(let path, let missing):
             return "registry database \(path) lacks the schema migrations \(missing.map { Identifier.quoted($0) }.joined(separator: ", "))"
-                + " and is opened read-only, so they cannot be applied: run a command that writes (e.g. `rtcluster case add`)"
-                + " as a user who can write the registry"
+                + " and is opened read-only, so they cannot be applied: run a command that changes the registry"
+                + " (e.g. `rtcluster worker --drain`) once as a user who can write it"
         }
     }
 }
