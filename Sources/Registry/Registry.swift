@@ -39,20 +39,39 @@ public final class Registry: Sendable {
         configuration.foreignKeysEnabled = true
         configuration.readonly = readOnly
         configuration.label = "rtcluster.registry"
+        let applied: Set<String>
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            (pool, applied) = try Registry.openPool(path: path, configuration: configuration)
         } catch {
             throw Registry.mapError(error, path: path)
         }
-        try checkSchema()
+        try checkSchema(applied: applied)
         if !readOnly { try migrate() }
     }
 
+    /// Opens the pool and reads the applied migrations. A read-only open of a cleanly closed registry (no `-wal`
+    /// file) by a user who cannot write its directory fails, since SQLite cannot create the WAL index (`-shm`); with
+    /// no `-wal` nothing is uncommitted, so the file is then opened as immutable (URI `immutable=1`: no locking,
+    /// a snapshot of the file as it is; the system SQLite must accept URI file names).
+    private static func openPool(path: String, configuration: Configuration) throws -> (DatabasePool, Set<String>) {
+        func open(_ location: String) throws -> (DatabasePool, Set<String>) {
+            let pool = try DatabasePool(path: location, configuration: configuration)
+            return (pool, try pool.read { db in try RegistrySchema.migrator.appliedIdentifiers(db) })
+        }
+        do {
+            return try open(path)
+        } catch let error as DatabaseError
+                    where configuration.readonly && [.SQLITE_READONLY, .SQLITE_CANTOPEN].contains(error.resultCode)
+                    && !FileManager.default.fileExists(atPath: path + "-wal") {
+            guard let encoded = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "?#%"))),
+                  let opened = try? open("file:\(encoded)?immutable=1") else { throw error }
+            return opened
+        }
+    }
+
     /// Refuses a file written by a newer schema and, when read-only, one that lacks migrations of this version.
-    private func checkSchema() throws {
-        let migrator = RegistrySchema.migrator
-        let known = migrator.migrations
-        let applied = try read { db in try migrator.appliedIdentifiers(db) }
+    private func checkSchema(applied: Set<String>) throws {
+        let known = RegistrySchema.migrator.migrations
         let unknown = applied.subtracting(known).sorted()
         guard unknown.isEmpty else { throw RegistryError.unknownMigrations(path: path, identifiers: unknown) }
         let missing = known.filter { !applied.contains($0) }
@@ -124,6 +143,9 @@ public final class Registry: Sendable {
         if let databaseError = error as? DatabaseError {
             if databaseError.resultCode == .SQLITE_READONLY {
                 return .readOnly(path: path, detail: databaseError.message ?? "attempt to write a readonly database")
+            }
+            if databaseError.resultCode == .SQLITE_CORRUPT || databaseError.resultCode == .SQLITE_NOTADB {
+                return .database(path: path, message: databaseError.description + " (the file is damaged: restore it from a backup)")
             }
             return .database(path: path, message: databaseError.description)
         }

@@ -59,8 +59,8 @@ public enum RegistryError: Error, Equatable, Sendable, CustomStringConvertible {
                 + " run it as a user who can write the file and its directory"
         case .unknownMigrations(let path, let identifiers):
             return "registry database \(path) has schema migrations this rtcluster does not know"
-                + " (\(identifiers.map { Identifier.quoted($0) }.joined(separator: ", "))): it was written by a newer version;"
-                + " use that version (or newer) with this data directory"
+                + " (\(identifiers.map { Identifier.quoted($0) }.joined(separator: ", "))): it was written by a newer version"
+                + " (use that version or a later one with this data directory), or it is damaged (restore it from a backup)"
         case .schemaNotMigrated(let path, let missing):
             return "registry database \(path) lacks the schema migrations \(missing.map { Identifier.quoted($0) }.joined(separator: ", "))"
                 + " and is opened read-only, so they cannot be applied: run a command that changes the registry"

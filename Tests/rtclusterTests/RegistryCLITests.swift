@@ -158,4 +158,42 @@ import Testing
         #expect(try chattr("-i") == 0)
         #expect(try cli.run(["cancel", "1"]).status == 0)
     }
+    /// A user who may read the data directory but not write it (root runs as `nobody`; others lose write access to
+    /// the directory), on a cleanly closed registry (no -wal/-shm to reuse): the commands that show work, the others
+    /// say the registry is read-only.
+    @Test func aReaderWithoutWriteAccessCanShowButNotChange() throws {
+        let cli = try caseWithQueuedJob(); defer { cli.cleanUp() }
+        let home = cli.dataDir.path
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: home + "/registry.sqlite" + suffix) }
+        let asRoot = getuid() == 0
+        if asRoot {
+            try #require(FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser"), "runuser is needed to drop root")
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: cli.work.path)
+        } else {
+            try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: home)
+        }
+        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: home) }
+        func run(_ args: [String]) throws -> CLIRunner.Result {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: asRoot ? "/usr/sbin/runuser" : "/usr/bin/env")
+            p.arguments = (asRoot ? ["-u", "nobody", "--", "env"] : []) + ["RTCLUSTER_HOME=\(home)", "SWIFT_BACKTRACE=enable=no", CLIRunner.binary.path] + args
+            let out = Pipe(), err = Pipe()
+            p.standardOutput = out
+            p.standardError = err
+            try p.run()
+            let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return CLIRunner.Result(status: p.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        }
+        for args in [["list"], ["status"], ["status", "1"], ["events", "1"], ["case", "list"], ["case", "show", "small-1"]] {
+            let r = try run(args + ["--json"])
+            #expect(r.status == 0, "\(args): \(r.status) \(r.stderr)")
+        }
+        let shown = try run(["status", "1", "--json"])
+        #expect(((try? shown.json()) as? [String: Any])?["state"] as? String == "queued", "\(shown.stdout)")
+        for args in [["submit", "small-1", cli.path("seg.yaml")], ["cancel", "1"]] {
+            expectFailure(try run(args + ["--json"]), 70, ["registry database \(home)/registry.sqlite is read-only"], args)
+        }
+        #expect(try cli.run(["status", "1", "--json"]).status == 0)
+    }
 }
