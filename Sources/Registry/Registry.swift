@@ -42,6 +42,9 @@ public final class Registry: Sendable {
         let applied: Set<String>
         do {
             (pool, applied) = try Registry.openPool(path: path, configuration: configuration)
+        } catch let error as DatabaseError where readOnly && [.SQLITE_READONLY, .SQLITE_CANTOPEN].contains(error.resultCode) {
+            throw RegistryError.database(path: path, message: "cannot be opened for reading: \(error.description); a registry in use"
+                                         + " needs its -wal and -shm files readable, and SQLite must be able to create them when missing")
         } catch {
             throw Registry.mapError(error, path: path)
         }
@@ -50,8 +53,8 @@ public final class Registry: Sendable {
     }
 
     /// Opens the pool and reads the applied migrations. A read-only open of a cleanly closed registry (no `-wal`
-    /// file) by a user who cannot write its directory fails, since SQLite cannot create the WAL index (`-shm`); with
-    /// no `-wal` nothing is uncommitted, so the file is then opened as immutable (URI `immutable=1`: no locking,
+    /// file, or an empty one) by a user who cannot write its directory fails, since SQLite cannot create the WAL index
+    /// (`-shm`); with no WAL frames nothing is uncommitted, so the file is then opened as immutable (URI `immutable=1`: no locking,
     /// a snapshot of the file as it is; the system SQLite must accept URI file names).
     private static func openPool(path: String, configuration: Configuration) throws -> (DatabasePool, Set<String>) {
         func open(_ location: String) throws -> (DatabasePool, Set<String>) {
@@ -62,7 +65,7 @@ public final class Registry: Sendable {
             return try open(path)
         } catch let error as DatabaseError
                     where configuration.readonly && [.SQLITE_READONLY, .SQLITE_CANTOPEN].contains(error.resultCode)
-                    && !FileManager.default.fileExists(atPath: path + "-wal") {
+                    && ((try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? NSNumber ?? 0).intValue == 0 {
             guard let encoded = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "?#%"))),
                   let opened = try? open("file:\(encoded)?immutable=1") else { throw error }
             return opened
