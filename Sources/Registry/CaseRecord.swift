@@ -74,21 +74,22 @@ extension CaseRecord: FetchableRecord, PersistableRecord {
     }
 
     public init(row: Row) throws {
-        let json: String = row["structures"]
+        let stored = StoredRow(row, table: Self.databaseTableName)
+        let json: String = try stored("structures")
         do {
             structures = try JSONDecoder().decode([String].self, from: Data(json.utf8))
         } catch {
-            throw RegistryError.invalidValue(field: "structures of case \(row["id"] as String)", reason: "stored JSON is unreadable: \(error)")
+            throw stored.failure("structures", "stored JSON is not a list of names: \(error)")
         }
-        id = row["id"]
-        site = row["site"]
-        created = row["created"]
-        casePath = row["case_path"]
-        sha256 = row["sha256"]
-        nx = row["nx"]
-        ny = row["ny"]
-        nz = row["nz"]
-        spacingMM = SIMD3(row["spacing_x_mm"], row["spacing_y_mm"], row["spacing_z_mm"])
+        id = try stored("id")
+        site = try stored("site")
+        created = try stored("created")
+        casePath = try stored("case_path")
+        sha256 = try stored("sha256")
+        nx = try stored("nx")
+        ny = try stored("ny")
+        nz = try stored("nz")
+        spacingMM = SIMD3(try stored("spacing_x_mm"), try stored("spacing_y_mm"), try stored("spacing_z_mm"))
     }
 
     public func encode(to container: inout PersistenceContainer) throws {

@@ -24,11 +24,12 @@ extension EventRecord: FetchableRecord, TableRecord {
     }
 
     public init(row: Row) throws {
-        id = row["id"]
-        at = row["at"]
-        jobID = row["job_id"]
-        caseID = row["case_id"]
-        kind = row["kind"]
-        message = row["message"]
+        let stored = StoredRow(row, table: Self.databaseTableName)
+        id = try stored("id")
+        at = try stored("at")
+        jobID = try stored("job_id")
+        caseID = try stored("case_id")
+        kind = try stored("kind")
+        message = try stored("message")
     }
 }

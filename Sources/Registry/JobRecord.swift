@@ -59,23 +59,24 @@ extension JobRecord: FetchableRecord, PersistableRecord {
     }
 
     public init(row: Row) throws {
-        id = row["id"]
-        caseID = row["case_id"]
-        kind = row["kind"]
-        spec = row["spec"]
-        state = row["state"]
-        priority = row["priority"]
-        attempts = row["attempts"]
-        maxAttempts = row["max_attempts"]
-        submittedAt = row["submitted_at"]
-        startedAt = row["started_at"]
-        finishedAt = row["finished_at"]
-        leaseExpiresAt = row["lease_expires_at"]
-        leaseOwner = row["lease_owner"]
-        progressDone = row["progress_done"]
-        progressTotal = row["progress_total"]
-        error = row["error"]
-        resultPath = row["result_path"]
+        let stored = StoredRow(row, table: Self.databaseTableName)
+        id = try stored("id")
+        caseID = try stored("case_id")
+        kind = try stored("kind")
+        spec = try stored("spec")
+        state = try stored("state")
+        priority = try stored("priority")
+        attempts = try stored("attempts")
+        maxAttempts = try stored("max_attempts")
+        submittedAt = try stored("submitted_at")
+        startedAt = try stored("started_at")
+        finishedAt = try stored("finished_at")
+        leaseExpiresAt = try stored("lease_expires_at")
+        leaseOwner = try stored("lease_owner")
+        progressDone = try stored("progress_done")
+        progressTotal = try stored("progress_total")
+        error = try stored("error")
+        resultPath = try stored("result_path")
     }
 
     public func encode(to container: inout PersistenceContainer) throws {

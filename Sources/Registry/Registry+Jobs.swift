@@ -38,10 +38,12 @@ extension Registry {
     }
 
     /// Jobs, newest first, optionally only those in `state` and/or of case `caseID`; at most `limit` (≥ 1).
+    /// Throws `caseNotFound` when `caseID` is given and no such case is registered.
     public func jobs(state: JobState? = nil, caseID: String? = nil, limit: Int = 100) throws -> [JobRecord] {
         try FieldValidation.checkRange(limit, 1...Int(Int32.max), field: "limit")
         if let caseID { try Identifier.validate(caseID, as: .caseID) }
         return try read { db in
+            if let caseID, try !CaseRecord.exists(db, key: caseID) { throw RegistryError.caseNotFound(caseID) }
             var request = JobRecord.order(JobRecord.TableColumns.id.desc).limit(limit)
             if let state { request = request.filter(JobRecord.TableColumns.state == state) }
             if let caseID { request = request.filter(JobRecord.TableColumns.caseID == caseID) }
@@ -53,8 +55,9 @@ extension Registry {
     public func jobCounts() throws -> [JobState: Int] {
         try read { db in
             var counts = Dictionary(uniqueKeysWithValues: JobState.allCases.map { ($0, 0) })
-            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM jobs GROUP BY state") {
-                counts[row["state"] as JobState] = row["n"]
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n, MIN(id) AS id FROM jobs GROUP BY state") {
+                let stored = StoredRow(row, table: JobRecord.databaseTableName)
+                counts[try stored("state", as: JobState.self)] = try stored("n")
             }
             return counts
         }

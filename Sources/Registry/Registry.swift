@@ -17,25 +17,68 @@ public final class Registry: Sendable {
 
     /// Path of the SQLite file.
     public let path: String
+    /// True when the registry was opened read-only: every write fails with `RegistryError.readOnly`.
+    public let isReadOnly: Bool
     let pool: DatabasePool
 
     /// Opens (creating if needed) the registry file at `path` and applies pending migrations.
     /// The parent directory must exist. Safe to call from many processes at once.
-    public init(path: String, busyTimeoutSeconds: Double = Registry.defaultBusyTimeoutSeconds) throws {
+    ///
+    /// With `readOnly`, the file must exist; it is opened without write access (it may belong to another
+    /// user or be immutable), nothing is created or migrated, and a file that lacks migrations of this version
+    /// throws `schemaNotMigrated`. Either way a file with migrations this version does not know (written by a
+    /// newer rtcluster) throws `unknownMigrations` before anything is written.
+    public init(path: String, busyTimeoutSeconds: Double = Registry.defaultBusyTimeoutSeconds, readOnly: Bool = false) throws {
         guard busyTimeoutSeconds.isFinite, busyTimeoutSeconds >= 0 else {
             throw RegistryError.invalidValue(field: "busy timeout", reason: "\(busyTimeoutSeconds) s is not a finite non-negative duration")
         }
         self.path = path
+        isReadOnly = readOnly
         var configuration = Configuration()
         configuration.busyMode = .callback(Registry.busyWait(timeoutSeconds: busyTimeoutSeconds))
         configuration.foreignKeysEnabled = true
+        configuration.readonly = readOnly
         configuration.label = "rtcluster.registry"
+        let applied: Set<String>
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            (pool, applied) = try Registry.openPool(path: path, configuration: configuration)
+        } catch let error as DatabaseError where readOnly && [.SQLITE_READONLY, .SQLITE_CANTOPEN].contains(error.resultCode) {
+            throw RegistryError.database(path: path, message: "cannot be opened for reading: \(error.description); a registry in use"
+                                         + " needs its -wal and -shm files readable, and SQLite must be able to create them when missing")
         } catch {
             throw Registry.mapError(error, path: path)
         }
-        try migrate()
+        try checkSchema(applied: applied)
+        if !readOnly { try migrate() }
+    }
+
+    /// Opens the pool and reads the applied migrations. A read-only open of a cleanly closed registry (no `-wal`
+    /// file, or an empty one) by a user who cannot write its directory fails, since SQLite cannot create the WAL index
+    /// (`-shm`); with no WAL frames nothing is uncommitted, so the file is then opened as immutable (URI `immutable=1`: no locking,
+    /// a snapshot of the file as it is; the system SQLite must accept URI file names).
+    private static func openPool(path: String, configuration: Configuration) throws -> (DatabasePool, Set<String>) {
+        func open(_ location: String) throws -> (DatabasePool, Set<String>) {
+            let pool = try DatabasePool(path: location, configuration: configuration)
+            return (pool, try pool.read { db in try RegistrySchema.migrator.appliedIdentifiers(db) })
+        }
+        do {
+            return try open(path)
+        } catch let error as DatabaseError
+                    where configuration.readonly && [.SQLITE_READONLY, .SQLITE_CANTOPEN].contains(error.resultCode)
+                    && ((try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? NSNumber ?? 0).intValue == 0 {
+            guard let encoded = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "?#%"))),
+                  let opened = try? open("file:\(encoded)?immutable=1") else { throw error }
+            return opened
+        }
+    }
+
+    /// Refuses a file written by a newer schema and, when read-only, one that lacks migrations of this version.
+    private func checkSchema(applied: Set<String>) throws {
+        let known = RegistrySchema.migrator.migrations
+        let unknown = applied.subtracting(known).sorted()
+        guard unknown.isEmpty else { throw RegistryError.unknownMigrations(path: path, identifiers: unknown) }
+        let missing = known.filter { !applied.contains($0) }
+        if isReadOnly, !missing.isEmpty { throw RegistryError.schemaNotMigrated(path: path, missing: missing) }
     }
 
     /// Applies the schema migrations that are not yet in the file; a no-op when all are applied.
@@ -44,6 +87,7 @@ public final class Registry: Sendable {
     /// another one on a new file can try to apply a migration the other has just committed; its
     /// transaction then fails and rolls back. The second pass sees the committed migration and skips it.
     public func migrate() throws {
+        guard !isReadOnly else { throw RegistryError.readOnly(path: path, detail: "opened read-only") }
         let migrator = RegistrySchema.migrator
         do {
             try migrator.migrate(pool)
@@ -70,6 +114,7 @@ public final class Registry: Sendable {
 
     /// Runs `body` in one immediate write transaction; errors become `RegistryError`.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
+        guard !isReadOnly else { throw RegistryError.readOnly(path: path, detail: "opened read-only") }
         do {
             return try pool.write(body)
         } catch {
@@ -95,7 +140,18 @@ public final class Registry: Sendable {
 
     static func mapError(_ error: any Error, path: String) -> RegistryError {
         if let registryError = error as? RegistryError { return registryError }
-        if let databaseError = error as? DatabaseError { return .database(path: path, message: databaseError.description) }
+        if let row = error as? UnreadableRow {
+            return .corruptRow(path: path, table: row.table, row: row.row, column: row.column, reason: row.reason)
+        }
+        if let databaseError = error as? DatabaseError {
+            if databaseError.resultCode == .SQLITE_READONLY {
+                return .readOnly(path: path, detail: databaseError.message ?? "attempt to write a readonly database")
+            }
+            if databaseError.resultCode == .SQLITE_CORRUPT || databaseError.resultCode == .SQLITE_NOTADB {
+                return .database(path: path, message: databaseError.description + " (the file is damaged: restore it from a backup)")
+            }
+            return .database(path: path, message: databaseError.description)
+        }
         return .database(path: path, message: String(describing: error))
     }
 }

@@ -18,6 +18,15 @@ public enum RegistryError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidValue(field: String, reason: String)
     /// SQLite reported an error; `message` is the underlying SQLite message.
     case database(path: String, message: String)
+    /// A stored value cannot be read back as its type (a malformed date, an unknown state, damaged pages...):
+    /// the registry file was changed outside rtcluster or is damaged.
+    case corruptRow(path: String, table: String, row: String, column: String, reason: String)
+    /// A write was attempted on a registry that is opened read-only or whose file cannot be written.
+    case readOnly(path: String, detail: String)
+    /// The file carries schema migrations this version does not know: it was written by a newer rtcluster.
+    case unknownMigrations(path: String, identifiers: [String])
+    /// The file lacks migrations this version needs, and they cannot be applied (the registry is opened read-only).
+    case schemaNotMigrated(path: String, missing: [String])
 
     public var description: String {
         switch self {
@@ -42,6 +51,20 @@ public enum RegistryError: Error, Equatable, Sendable, CustomStringConvertible {
             return "invalid \(field): \(reason)"
         case .database(let path, let message):
             return "registry database \(path): \(message)"
+        case .corruptRow(let path, let table, let row, let column, let reason):
+            return "registry database \(path): table \(table), row \(row), column \(column) is unreadable (\(reason));"
+                + " the file was changed outside rtcluster or is damaged: restore it from a backup"
+        case .readOnly(let path, let detail):
+            return "registry database \(path) is read-only (\(detail)); this command changes the registry:"
+                + " run it as a user who can write the file and its directory"
+        case .unknownMigrations(let path, let identifiers):
+            return "registry database \(path) has schema migrations this rtcluster does not know"
+                + " (\(identifiers.map { Identifier.quoted($0) }.joined(separator: ", "))): it was written by a newer version"
+                + " (use that version or a later one with this data directory), or it is damaged (restore it from a backup)"
+        case .schemaNotMigrated(let path, let missing):
+            return "registry database \(path) lacks the schema migrations \(missing.map { Identifier.quoted($0) }.joined(separator: ", "))"
+                + " and is opened read-only, so they cannot be applied: run a command that changes the registry"
+                + " (e.g. `rtcluster worker --drain`) once as a user who can write it"
         }
     }
 }

@@ -208,6 +208,8 @@ import Testing
     @Test func caseAddRefusesAnOrphanedStoreDirectory() throws {
         let cli = try CLIRunner(); defer { cli.cleanUp() }
         try Self.writeSmallCase(to: cli.path("small.h5"))
+        // A registry exists (without one, a store holding cases is refused as a lost registry).
+        try #require(try cli.run(["case", "add", cli.path("small.h5"), "--id", "first"]).status == 0)
         let orphan = cli.dataDir.appendingPathComponent("store/cases/orphan")
         try FileManager.default.createDirectory(at: orphan, withIntermediateDirectories: true)
         try Data("keep".utf8).write(to: orphan.appendingPathComponent("note"))

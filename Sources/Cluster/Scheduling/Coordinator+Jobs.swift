@@ -109,6 +109,9 @@ extension Coordinator {
         result.arrays["/timings/tasks"] = try ResultArray(shape: [job.timings.count, TaskTiming.columns.count], values: .float64(rows))
         let relative = "store/results/job-\(job.id)/result.h5"
         let file = dataRoot.appendingPathComponent(relative)
+        if let foreign = foreignResults(in: file.deletingLastPathComponent(), for: job.record) {
+            return try markFailed(job.id, error: foreign)
+        }
         do {
             let writeStart = clock.now
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -133,11 +136,33 @@ extension Coordinator {
         logger.info("succeeded in \(String(format: "%.3f", wallSeconds)) s: \(outcome.summary)", metadata: ["job": "\(job.id)"])
     }
 
+    /// Why the job's result directory must not receive its result, or nil when it is missing, empty or holds only
+    /// what an earlier attempt of this very job left (a `result.h5` whose `job_id` and `job_submitted_at` are the
+    /// job's, after a crash before the registry recorded it; temporaries of interrupted writes). Anything else comes
+    /// from another job with the same id, e.g. of a registry restored from an older backup, and is never overwritten.
+    private func foreignResults(in directory: URL, for record: JobRecord) -> String? {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return nil }
+        let own = names.filter { name in
+            if name.hasPrefix(".result.h5.tmp-") { return true }
+            guard name == "result.h5", record.attempts > 1,
+                  let earlier = try? ResultFile.read(path: directory.appendingPathComponent(name).path) else { return false }
+            return earlier.attributes["job_id"] == .int(Int(record.id))
+                && earlier.attributes["job_submitted_at"] == .double(record.submittedAt.timeIntervalSince1970)
+        }
+        let others = names.filter { !own.contains($0) }.sorted()
+        guard !others.isEmpty else { return nil }
+        return "the result directory \(directory.path) already holds \(others.prefix(5).joined(separator: ", "))"
+            + (others.count > 5 ? " and \(others.count - 5) more" : "")
+            + " from another job numbered \(record.id) (was the registry replaced or restored from an older copy?);"
+            + " it is not overwritten: move it away, then submit the job again"
+    }
+
     /// Root attributes recording where a result came from.
     private func provenance(of job: ActiveJob, wallSeconds: Double) -> [String: AttributeValue] {
         var attributes: [String: AttributeValue] = [
             "software_version": .string(options.softwareVersion),
             "job_id": .int(Int(job.id)),
+            "job_submitted_at": .double(job.record.submittedAt.timeIntervalSince1970),
             "case_id": .string(job.record.caseID),
             "case_sha256": .string(job.caseSHA256),
             "kind": .string(job.kind),

@@ -173,7 +173,7 @@ struct CaseListCommand: ReportingCommand {
 
     func execute() throws {
         let data = global.dataDirectory
-        let cases = try data.openExistingRegistry().cases(site: site).map { CaseView($0, dataDirectory: data) }
+        let cases = try data.openExistingRegistry(readOnly: true).cases(site: site).map { CaseView($0, dataDirectory: data) }
         if global.json { return try Output.json(cases) }
         Output.table(["CASE", "SITE", "DIMS", "SPACING MM", "STRUCTURES", "CREATED"], cases.map {
             [$0.id, $0.site, $0.dims.map(String.init).joined(separator: "×"),
@@ -198,7 +198,7 @@ struct CaseShowCommand: ReportingCommand {
 
     func execute() throws {
         let data = global.dataDirectory
-        let registry = try data.openExistingRegistry()
+        let registry = try data.openExistingRegistry(readOnly: true)
         let view = CaseView(try registry.caseRecord(id: id), dataDirectory: data)
         let jobs = try registry.jobs(caseID: id).map { JobView($0) }
         if global.json { return try Output.json(CaseDetail(case: view, jobs: jobs)) }

@@ -27,7 +27,7 @@ struct StatusCommand: ReportingCommand {
     }
 
     func execute() throws {
-        let registry = try global.dataDirectory.openExistingRegistry()
+        let registry = try global.dataDirectory.openExistingRegistry(readOnly: true)
         repeat {
             if watch { print("\u{1B}[2J\u{1B}[H" + Date().isoText) }
             try show(registry)
@@ -94,7 +94,7 @@ struct ListCommand: ReportingCommand {
     }
 
     func execute() throws {
-        let registry = try global.dataDirectory.openExistingRegistry()
+        let registry = try global.dataDirectory.openExistingRegistry(readOnly: true)
         let jobs = try registry.jobs(state: state?.state, caseID: caseID, limit: limit).map { JobView($0) }
         if global.json { return try Output.json(jobs) }
         printJobTable(jobs)
@@ -146,7 +146,7 @@ struct EventsCommand: ReportingCommand {
     @Argument(help: "Job id.") var job: Int64
 
     func execute() throws {
-        let registry = try global.dataDirectory.openExistingRegistry()
+        let registry = try global.dataDirectory.openExistingRegistry(readOnly: true)
         _ = try registry.job(id: job)
         let events = try registry.events(jobID: job).map(EventView.init)
         if global.json { return try Output.json(events) }

@@ -26,7 +26,7 @@ struct ResultsCommand: ReportingCommand {
     func execute() throws {
         let data = global.dataDirectory
         try data.refuseOutput(out, option: "--out")
-        let registry = try data.openExistingRegistry()
+        let registry = try data.openExistingRegistry(readOnly: true)
         let record = try registry.job(id: job)
         guard let relative = record.resultPath else {
             throw CLIError.notFound("job \(job) has no results (state: \(record.state))")

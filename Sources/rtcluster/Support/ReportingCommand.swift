@@ -49,7 +49,7 @@ extension ExitStatus {
         case let e as RegistryError:
             switch e {
             case .caseNotFound, .jobNotFound: self = .notFound
-            case .database: self = .internalError
+            case .database, .corruptRow, .readOnly, .unknownMigrations, .schemaNotMigrated: self = .internalError
             default: self = .invalidInput
             }
         case is StoreError, is DICOMError, is JobSpecError, is CoreError, is ReportError, is EvaluationError, is PhantomError: self = .invalidInput

@@ -164,4 +164,41 @@ import Store
         #expect(!FileManager.default.fileExists(atPath: stale.path))
         #expect(FileManager.default.fileExists(atPath: live.path), "a temporary of a running process is kept")
     }
+    /// A job's result directory may hold only what an earlier attempt of the same job wrote (same `job_id` and
+    /// `job_submitted_at`): that is replaced; anything else (another job with the same id, a stray file) fails the
+    /// job and stays as it was, even on a later attempt.
+    @Test func resultDirectoryOfAnotherJobIsNeverOverwritten() throws {
+        let fixture = try SchedulerFixture()
+        let own = try fixture.submit("phases=1 tasks=2")
+        let foreign = try fixture.submit("phases=1 tasks=2", caseID: "case-b")
+        let stray = try fixture.submit("phases=1 tasks=2")
+        func plant(_ job: Int64, submittedAt: Date) throws -> String {
+            let url = fixture.resultURL(job)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try ResultFile(attributes: ["job_id": .int(Int(job)), "job_submitted_at": .double(submittedAt.timeIntervalSince1970)]).write(to: url.path)
+            return try SHA256.hex(ofFile: url)
+        }
+        // Earlier attempts of `own` and `foreign` died after writing a result file (a claim whose lease runs out).
+        for _ in 0..<2 { _ = try fixture.registry.claimNextJob(owner: "dead-run", leaseSeconds: 0.05) }
+        _ = try plant(own, submittedAt: fixture.registry.job(id: own).submittedAt)
+        let foreignDigest = try plant(foreign, submittedAt: Date(timeIntervalSince1970: 1_000_000))
+        let strayFile = fixture.resultURL(stray).deletingLastPathComponent().appendingPathComponent("notes.txt")
+        try FileManager.default.createDirectory(at: strayFile.deletingLastPathComponent(), withIntermediateDirectories: true)
+        #expect(FileManager.default.createFile(atPath: strayFile.path, contents: Data("mine".utf8)))
+        usleep(100_000)
+        try fixture.drain()
+
+        let retried = try fixture.registry.job(id: own)
+        #expect(retried.state == .succeeded && retried.attempts == 2, "\(retried.error ?? "-")")
+        #expect(try fixture.values(own).count == 2)
+        for (job, name) in [(foreign, "result.h5"), (stray, "notes.txt")] {
+            let record = try fixture.registry.job(id: job)
+            #expect(record.state == .failed)
+            #expect(record.error?.contains("job-\(job) already holds \(name) from another job numbered \(job)") == true, "\(record.error ?? "-")")
+        }
+        #expect(try fixture.registry.job(id: foreign).attempts == 2)
+        #expect(try SHA256.hex(ofFile: fixture.resultURL(foreign)) == foreignDigest)
+        #expect(try String(contentsOf: strayFile, encoding: .utf8) == "mine")
+        #expect(!FileManager.default.fileExists(atPath: fixture.resultURL(stray).path))
+    }
 }
