@@ -17,3 +17,46 @@ import Testing
         #expect(try cli.run(["list", "--data-dir", ""], in: cwd).status == 64)
     }
 }
+
+/// `run` checks what it passes to `worker` before mpirun starts, so a bad option gives one error, not one per rank.
+@Suite struct RunOptionTests {
+    @Test func workerOptionsAreCheckedBeforeMpirunStarts() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        let bad: [([String], String)] = [
+            (["--poll-ms", "0"], "--poll-ms must be between 1 and 1000"),
+            (["--lease-seconds", "0"], "--lease-seconds must be between 0.1 and 604800"),
+            (["--max-jobs", "65"], "--max-jobs must be between 1 and 64"),
+            (["--log-level", "bogus"], "'bogus' is invalid for '--log-level"),
+        ]
+        for (options, message) in bad {
+            // Not a dry run: without the check mpirun would start both ranks.
+            let r = try cli.run(["run", "-n", "2", "--json"] + options)
+            #expect(r.status == 64, "\(options): \(r.stderr)")
+            #expect(r.stderr.contains(message), "\(options): \(r.stderr)")
+            // Exactly one JSON document (JSONSerialization rejects trailing data).
+            let report = try #require(try r.json() as? [String: Any], "\(options): \(r.stdout)")
+            #expect(report["ok"] as? Bool == false && report["exit_code"] as? Int == 64)
+            #expect(!FileManager.default.fileExists(atPath: cli.dataDir.path), "\(options) created the data directory")
+        }
+    }
+
+    /// `--dry-run --json` prints the argv as JSON; the options are still checked.
+    @Test func dryRunPrintsTheArgvAsJSON() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        let r = try cli.run(["run", "-n", "2", "--dry-run", "--json", "--poll-ms", "20", "--log-level", "debug"])
+        guard r.status == 0 else {
+            // Without mpirun the command says so and exits 66.
+            #expect(r.status == 66 && r.stderr.contains("mpirun not found"), "\(r.stderr)")
+            return
+        }
+        let report = try #require(try r.json() as? [String: Any], "\(r.stdout)")
+        let argv = try #require(report["argv"] as? [String])
+        #expect(argv.first?.hasSuffix("/mpirun") == true)
+        let worker = try #require(argv.firstIndex(of: "worker"))
+        #expect(Array(argv[(worker + 1)...]) == ["--drain", "--data-dir", cli.dataDir.path, "--poll-ms", "20", "--log-level", "debug", "--json"])
+        #expect(Array(argv[(worker - 3)..<worker].prefix(2)) == ["-n", "2"])
+        #expect((report["set"] as? [String: String])?["OMPI_ALLOW_RUN_AS_ROOT"] == "1")
+        #expect(report["unset_prefixes"] as? [String] == ["OMPI_", "PMIX_", "OPAL_"])
+        #expect(try cli.run(["run", "-n", "2", "--dry-run", "--json", "--poll-ms", "5000"]).status == 64)
+    }
+}
