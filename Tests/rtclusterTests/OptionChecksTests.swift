@@ -60,3 +60,35 @@ import Testing
         #expect(try cli.run(["run", "-n", "2", "--dry-run", "--json", "--poll-ms", "5000"]).status == 64)
     }
 }
+
+/// `status --watch` into a file or pipe: every refresh reaches the file at once, without terminal escape codes.
+@Suite struct StatusWatchTests {
+    @Test func watchIntoAFileWritesEachRefresh() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        try CLITests.writeSmallCase(to: cli.path("small.h5"))
+        try #require(try cli.run(["case", "add", cli.path("small.h5"), "--id", "small"]).status == 0)
+        let p = Process()
+        p.executableURL = CLIRunner.binary
+        p.arguments = ["status", "--watch", "--interval", "0.2", "--data-dir", cli.dataDir.path]
+        let outURL = cli.work.appendingPathComponent("watch.txt")
+        try #require(FileManager.default.createFile(atPath: outURL.path, contents: nil))
+        let out = try FileHandle(forWritingTo: outURL)
+        defer { try? out.close() }
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        // Up to 20 s for two refreshes (a loaded machine starts the debug binary slowly).
+        var text = ""
+        for _ in 0..<200 where text.components(separatedBy: "queued 0").count < 3 {
+            usleep(100_000)
+            text = String(decoding: try Data(contentsOf: outURL), as: UTF8.self)
+        }
+        // SIGKILL, not SIGINT: the child inherits the test process's blocked signals. Output still held in a stdio
+        // buffer would be lost either way, so the file shows what each refresh flushed.
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        text = String(decoding: try Data(contentsOf: outURL), as: UTF8.self)
+        #expect(text.components(separatedBy: "queued 0").count >= 3, "fewer than two refreshes in the file: \(text.debugDescription)")
+        #expect(!text.contains("\u{1B}"), "escape codes in a file: \(text.debugDescription)")
+    }
+}
