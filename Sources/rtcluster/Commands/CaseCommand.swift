@@ -39,11 +39,13 @@ struct CaseAddCommand: ReportingCommand {
     @Argument(help: "CT: a DICOM series folder, an .h5 case file or a .nii / .nii.gz image.") var file: String
     @Option(help: "Case id (default: the file name without extension).") var id: String?
     @Option(help: "Site (hospital) the case comes from.") var site = "default"
-    @Option(help: "Largest accepted CT in voxels.") var maxVoxels = StoreLimits().maxVoxels
+    @Option(help: "Largest accepted CT in voxels (1-\(StoreLimits.defaultMaxVoxels)).") var maxVoxels = StoreLimits.defaultMaxVoxels
     @Option(help: "DICOM only: the Series Instance UID to import when the folder holds several series.") var series: String?
 
     func validate() throws {
-        guard maxVoxels > 0 else { throw ValidationError("--max-voxels must be positive") }
+        guard (1...StoreLimits.defaultMaxVoxels).contains(maxVoxels) else {
+            throw ValidationError("--max-voxels must be between 1 and \(StoreLimits.defaultMaxVoxels) (2^30), got \(maxVoxels)")
+        }
     }
 
     func execute() throws {
