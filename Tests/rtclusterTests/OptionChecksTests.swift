@@ -92,3 +92,49 @@ import Testing
         #expect(!text.contains("\u{1B}"), "escape codes in a file: \(text.debugDescription)")
     }
 }
+
+/// File-system mistakes in the paths a user gives: a plain message with that path and the system's reason, exit 65.
+@Suite struct PathMistakeTests {
+    static func expectPlain(_ r: CLIRunner.Result, _ fragments: [String], _ label: String) {
+        #expect(r.status == 65, "\(label): \(r.stderr)")
+        for fragment in fragments { #expect(r.stderr.contains(fragment), "\(label): \(r.stderr)") }
+        #expect(!r.stderr.contains("NSCocoaErrorDomain") && !r.stderr.contains(".tmp-"), "\(label): \(r.stderr)")
+    }
+
+    @Test func dataDirectoryThatCannotBeCreated() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        try CLITests.writeSmallCase(to: cli.path("small.h5"))
+        let file = cli.path("afile")
+        try Data("x".utf8).write(to: URL(fileURLWithPath: file))
+        for dataDir in [file, file + "/sub/data"] {
+            let r = try cli.run(["case", "add", cli.path("small.h5"), "--id", "a", "--data-dir", dataDir, "--json"])
+            Self.expectPlain(r, ["cannot create the data directory \(dataDir)", "\(file) exists and is not a directory"], dataDir)
+            #expect((try r.json() as? [String: Any])?["exit_code"] as? Int == 65)
+        }
+        // /proc accepts no new directories (ENOENT), whoever runs the test.
+        if FileManager.default.fileExists(atPath: "/proc/self") {
+            let r = try cli.run(["case", "add", cli.path("small.h5"), "--id", "a", "--data-dir", "/proc/rtcluster-no-such-dir"])
+            Self.expectPlain(r, ["cannot create the data directory /proc/rtcluster-no-such-dir: No such file or directory"], "/proc")
+        }
+        let run = try cli.run(["run", "-n", "1", "--data-dir", file])
+        Self.expectPlain(run, ["cannot create the data directory \(file)"], "run")
+    }
+
+    @Test func bundleDirectoryThatCannotBeCreated() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        try CLITests.writeSmallCase(to: cli.path("small.h5"))
+        try #require(try cli.run(["case", "add", cli.path("small.h5"), "--id", "small"]).status == 0)
+        try CLITests.segmentSpec.write(toFile: cli.path("seg.yaml"), atomically: true, encoding: .utf8)
+        try #require(try cli.run(["submit", "small", cli.path("seg.yaml")]).status == 0)
+        try #require(try cli.run(["worker", "--drain", "--poll-ms", "20"]).status == 0)
+        let file = cli.path("afile")
+        try Data("x".utf8).write(to: URL(fileURLWithPath: file))
+        let under = try cli.run(["results", "1", "--out", file + "/bundle"])
+        Self.expectPlain(under, ["cannot write the bundle to --out \(file)/bundle", "\(file) exists and is not a directory"], "under a file")
+        if FileManager.default.fileExists(atPath: "/proc/self") {
+            let proc = try cli.run(["results", "1", "--out", "/proc/rtcluster-bundle", "--json"])
+            Self.expectPlain(proc, ["cannot write the bundle to --out /proc/rtcluster-bundle: No such file or directory"], "/proc")
+            #expect((try proc.json() as? [String: Any])?["exit_code"] as? Int == 65)
+        }
+    }
+}
