@@ -18,6 +18,11 @@ public struct Grid: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Largest voxel count any grid may have (2^34, far above any clinical CT).
     public static let absoluteMaxVoxels = 1 << 34
 
+    /// Most voxels a dose grid may have: 2^27 (≈ 134 M, a 1 mm grid over 51 × 51 × 51 cm). Each dose-grid voxel costs
+    /// tens of bytes on the coordinator and on every worker (densities, dose, uncertainty, influence-matrix rows), so a
+    /// larger grid does not fit a node: jobs are refused at submit and dose files are refused on reading above it.
+    public static let maxDoseVoxels = 1 << 27
+
     /// Voxel counts (x, y, z) at `spacingMM` that cover the extent (`count · spacing` per axis) of `counts` voxels at
     /// `coveredSpacingMM`: the fewest whose extent reaches it (a dose grid over a CT, for example).
     public static func coveringCounts(_ counts: SIMD3<Int>, spacingMM coveredSpacingMM: SIMD3<Double>,

@@ -15,8 +15,8 @@ public struct GammaResult: Sendable, Equatable {
     /// Mean gamma over the evaluated voxels.
     public let meanGamma: Double
 
-    /// Percentage of evaluated voxels with γ ≤ 1 (100 when none was evaluated).
-    public var passRatePct: Double {
-        evaluatedVoxelCount == 0 ? 100 : 100 * Double(passedVoxelCount) / Double(evaluatedVoxelCount)
+    /// Percentage of evaluated voxels with γ ≤ 1; nil when none was evaluated (a rate of nothing is undefined).
+    public var passRatePct: Double? {
+        evaluatedVoxelCount == 0 ? nil : 100 * Double(passedVoxelCount) / Double(evaluatedVoxelCount)
     }
 }

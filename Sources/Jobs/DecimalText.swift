@@ -28,6 +28,31 @@ enum DecimalText {
         return value
     }
 
+    /// The exact value of `text` when it is a plain decimal (as ``parse(_:)`` accepts) that is exactly an integer
+    /// (`5`, `-3`, `1e6`, `5.0`, `2.5e1`) of magnitude at most `UInt64.max`; nil otherwise (not a number, a fraction
+    /// however small, or too large). Computed on the digits, not through a Double, so `1.0000000000000000001e3` is no integer.
+    static func integer(_ text: String) -> (negative: Bool, magnitude: UInt64)? {
+        guard parse(text) != nil else { return nil }
+        let negative = text.hasPrefix("-")
+        let unsigned = text.drop { $0 == "+" || $0 == "-" }
+        let parts = unsigned.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "e" || $0 == "E" })
+        let mantissa = parts[0].split(separator: ".", omittingEmptySubsequences: false)
+        let fraction = mantissa.count == 2 ? mantissa[1] : ""
+        // value = digits × 10^(exponent − fraction digits); drop the digits' leading zeros, move trailing ones into the power.
+        var digits = Substring(String(mantissa[0] + fraction).drop { $0 == "0" })
+        if digits.isEmpty { return (negative, 0) }
+        guard let exponent = parts.count == 2 ? Int(parts[1]) : 0 else { return nil }  // an exponent past Int: no integer we hold
+        var power = exponent - fraction.count
+        while digits.last == "0" { digits.removeLast(); power += 1 }
+        guard power >= 0, digits.count + power <= 20, var magnitude = UInt64(digits) else { return nil }
+        for _ in 0..<power {
+            let (product, overflow) = magnitude.multipliedReportingOverflow(by: 10)
+            guard !overflow else { return nil }
+            magnitude = product
+        }
+        return (negative, magnitude)
+    }
+
     /// True when the integer part (after an optional sign) has more than one digit and starts with 0.
     static func hasLeadingZero(_ text: String) -> Bool {
         let digits = text.drop { $0 == "+" || $0 == "-" }.prefix { $0.isASCII && $0.isNumber }

@@ -40,6 +40,10 @@ extension DoseCalculationSpec {
             throw p.error(.invalidValue, "needs history_allocation: target_fraction (there is no pilot run)")
         }
         let pilot = try m.int("pilot_histories_per_beamlet", default: Self.defaultPilotHistories, in: 10...100_000)
+        let kernelHistories = try m.int("kernel_histories", default: Self.defaultKernelHistories, in: 10_000...100_000_000)
+        if engine != .pencilBeam, let k = m.optional("kernel_histories") {
+            throw k.error(.invalidValue, "needs engine: pencil_beam (the \(engine.rawValue) engine computes no kernel)")
+        }
         self.init(
             target: target,
             openField: openField,
@@ -51,7 +55,7 @@ extension DoseCalculationSpec {
             thresholdRelative: try m.double("threshold_relative", default: 0.001, in: Interval(0, 0.1)),
             storeInfluenceMatrix: try m.optional("store_influence_matrix")?.bool() ?? (kind == .dose),
             engine: engine,
-            kernelHistories: try m.int("kernel_histories", default: Self.defaultKernelHistories, in: 10_000...100_000_000),
+            kernelHistories: kernelHistories,
             transport: try m.optional("transport").map { v throws(JobSpecError) in try TransportSpec(reading: v) } ?? TransportSpec(),
             ignoreOutsideDensities: try m.optional("ignore_outside_densities")?.bool() ?? false,
             historyAllocation: allocation, pilotHistoriesPerBeamlet: pilot)

@@ -63,10 +63,8 @@ extension JobSpec {
 }
 
 extension JobSpec {
-    /// Most voxels a dose or plan job's dose grid may have: 2^27 (≈ 134 M, a 1 mm grid over 51 × 51 × 51 cm).
-    /// Each dose-grid voxel costs tens of bytes on the coordinator and on every worker (densities, dose,
-    /// uncertainty, influence-matrix rows), so a larger grid does not fit a node: it is refused at submit.
-    public static let maxDoseGridVoxels = 1 << 27
+    /// Most voxels a dose or plan job's dose grid may have: ``Grid/maxDoseVoxels`` (2^27); a larger grid is refused at submit.
+    public static let maxDoseGridVoxels = Grid.maxDoseVoxels
 
     /// The dose grid's voxel counts (x, y, z) for a CT of `ctSize` voxels at `ctSpacingMM`: the grid covers the
     /// CT's extent at the spec's spacing (``Grid/coveringCounts(_:spacingMM:at:)``, as `PatientModel.doseGrid` builds it). Nil for jobs without dose.

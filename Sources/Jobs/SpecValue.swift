@@ -48,19 +48,23 @@ struct SpecValue {
         return value
     }
 
-    /// An integer (written as such or as an integral decimal like `1e6`) inside `interval`.
+    /// An integer (written as such or as an exactly integral decimal like `1e6` or `5.0`) inside `interval`.
     func int(in interval: ClosedRange<Int>) throws(JobSpecError) -> Int {
-        let value = try double(in: Interval(Double(interval.lowerBound), Double(interval.upperBound)))
-        guard value == value.rounded() else { throw error(.wrongType, "expected an integer, got \(shown)") }
-        return Int(value)
-    }
-
-    /// An unsigned 64-bit integer written in decimal digits.
-    func uint64() throws(JobSpecError) -> UInt64 {
-        guard let text = plainScalar, !DecimalText.hasLeadingZero(text), let value = UInt64(text) else {
-            throw error(.wrongType, "expected an integer in [0, \(UInt64.max)], got \(shown)")
+        _ = try double(in: Interval(Double(interval.lowerBound), Double(interval.upperBound)))
+        guard let text = plainScalar, let (negative, magnitude) = DecimalText.integer(text),
+              let value = Int(exactly: magnitude).map({ negative ? -$0 : $0 }),
+              interval.contains(value) else {
+            throw error(.wrongType, "expected an integer, got \(shown)")
         }
         return value
+    }
+
+    /// An unsigned 64-bit integer, written like every integer of a spec (`12`, `1e6`, `5.0`).
+    func uint64() throws(JobSpecError) -> UInt64 {
+        guard let text = plainScalar, let (negative, magnitude) = DecimalText.integer(text), !negative || magnitude == 0 else {
+            throw error(.wrongType, "expected an integer in [0, \(UInt64.max)], got \(shown)")
+        }
+        return magnitude
     }
 
     /// `true` or `false` (any capitalisation YAML allows for these two words).

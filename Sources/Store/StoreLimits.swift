@@ -3,8 +3,11 @@ public struct StoreLimits: Sendable, Hashable {
     /// Largest number of elements of one dataset (or one NIfTI image) that a read accepts.
     public var maxVoxels: Int
 
-    /// Limits with at most `maxVoxels` elements per dataset (default 2^30, e.g. 1024×1024×1024).
-    public init(maxVoxels: Int = 1 << 30) {
+    /// The default and largest sensible `maxVoxels`: 2^30 (e.g. 1024×1024×1024; a 2 GiB int16 CT).
+    public static let defaultMaxVoxels = 1 << 30
+
+    /// Limits with at most `maxVoxels` elements per dataset (default ``defaultMaxVoxels``).
+    public init(maxVoxels: Int = defaultMaxVoxels) {
         self.maxVoxels = maxVoxels
     }
 

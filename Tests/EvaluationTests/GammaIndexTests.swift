@@ -29,6 +29,14 @@ import Evaluation
         #expect(r.evaluatedVoxelCount == 25 * 39 && Self.gamma(r, 5) == -1)
     }
 
+    /// With a normalisation dose far above the reference (2 Gy peak, 10 % of 100 Gy = 10 Gy threshold) no voxel is
+    /// evaluated: the pass rate is undefined (nil), not 100 %.
+    @Test func nothingEvaluatedHasNoPassRate() throws {
+        let r = try GammaIndex.compare(reference: Self.field(), evaluated: Self.field(), criteria: GammaCriteria(normalisationDoseGy: 100))
+        #expect(r.evaluatedVoxelCount == 0 && r.passedVoxelCount == 0)
+        #expect(r.passRatePct == nil)
+    }
+
     /// A shift by exactly the DTA (2 mm) passes everywhere (γ ≤ 1, with γ = 1 exactly on the ramps).
     @Test func shiftByDTAPasses() throws {
         let r = try GammaIndex.compare(reference: Self.field(), evaluated: Self.field(shiftMM: 2))
@@ -42,7 +50,7 @@ import Evaluation
         let r = try GammaIndex.compare(reference: Self.field(), evaluated: Self.field(shiftMM: 2.5))
         for x in Array(13...19) + Array(43...49) { #expect(Self.gamma(r, x) > 1.2, "x = \(x): γ = \(Self.gamma(r, x))") }
         for x in 25...37 { #expect(Self.gamma(r, x) == 0) }
-        #expect(r.passRatePct < 100)
+        #expect((r.passRatePct ?? 100) < 100)
     }
 
     /// A 4 % scaling fails 3 % in the plateau (γ = 4/3); a 2 % scaling passes everywhere (γ ≤ 2/3).

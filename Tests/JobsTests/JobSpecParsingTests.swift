@@ -118,6 +118,15 @@ struct JobSpecParsingTests {
         #expect(try JobSpec.parse(yaml: spec.canonicalYAML()) == spec)
     }
 
+    /// Every integer key, `seed` included, takes an exactly integral decimal: `1e6`, `5.0`, `2.5e1`.
+    @Test func integersMayBeWrittenAsIntegralDecimals() throws {
+        for (written, seed) in [("1e6", UInt64(1_000_000)), ("5.0", 5), ("2.5e1", 25), ("1.8446744073709551615e19", UInt64.max), ("0.0e5", 0)] {
+            let spec = try JobSpec.parse(yaml: "kind: segment\nstructures: [body]\nseed: \(written)\npriority: 1e3\nmax_attempts: 5.0\n")
+            #expect(spec.seed == seed, "seed: \(written)")
+            #expect(spec.priority == 1000 && spec.maxAttempts == 5)
+        }
+    }
+
     @Test func canonicalYAMLOfASegmentJobIsExact() throws {
         let spec = try JobSpec.parse(yaml: "kind: segment\nstructures: [bones, body]\nhalo_mm: 7.5\n")
         #expect(spec.canonicalYAML() == """

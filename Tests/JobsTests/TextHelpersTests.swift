@@ -13,6 +13,19 @@ struct TextHelpersTests {
         #expect(DecimalText.parse(text) == nil)
     }
 
+    @Test func integersAreExact() {
+        let cases: [(String, (Bool, UInt64)?)] = [
+            ("5", (false, 5)), ("-3", (true, 3)), ("1e6", (false, 1_000_000)), ("5.0", (false, 5)), ("2.5e1", (false, 25)),
+            (".5e1", (false, 5)), ("500e-2", (false, 5)), ("0.0", (false, 0)), ("-0", (true, 0)), ("0e99999999999999999999", (false, 0)),
+            ("18446744073709551615", (false, UInt64.max)), ("1.8446744073709551615e19", (false, UInt64.max)),
+            ("18446744073709551616", nil), ("1e20", nil), ("2.5", nil), ("1.0000000000000000001e3", nil), ("1e-1", nil), ("010", nil), ("x", nil),
+        ]
+        for (text, expected) in cases {
+            let value = DecimalText.integer(text)
+            #expect(value?.negative == expected?.0 && value?.magnitude == expected?.1, "\(text): \(String(describing: value))")
+        }
+    }
+
     @Test(arguments: [0.0, 40, -350, 0.001, 1e-6, 1e-12, 2.5, 1234.5, 1e6, 18446744073709551615.0, 1.0 / 3])
     func formattedNumbersReadBackExactly(_ value: Double) {
         #expect(DecimalText.parse(DecimalText.format(value)) == value)

@@ -196,6 +196,30 @@ private func readFailure(_ path: String, limits: StoreLimits = StoreLimits()) ->
         #expect(try CaseFile.read(path: path).ct.grid.spacingMM == SIMD3(0.05, 50, 1))
     }
 
+    /// `orientation` is a DICOM patient position or the case is refused, naming the file: control characters,
+    /// 100 000 characters or an unknown term on the root or on `/ct`; the defined terms read back.
+    @Test(arguments: ["\u{1}bad", String(repeating: "A", count: 100_000), "XYZ", "hfs", "HFS "])
+    func orientationOutsideThePatientPositionsIsRefused(value: String) throws {
+        let dir = try TemporaryDirectory()
+        let path = try damagedCase(dir) { try setGeometry($0, "orientation", .string(value)) }
+        let message = readFailure(path)
+        #expect(message.contains(path) && message.contains("attribute orientation") && message.contains("is not a DICOM patient position"),
+                "\(message.prefix(300))")
+        #expect(message.count < 400, "the value is not echoed in full: \(message.count) characters")
+        let inMemory = errorText { _ = try CaseFile(ct: try makeCT(), orientation: value, source: "import.nii") }
+        #expect(inMemory?.hasPrefix("import.nii: / attribute orientation:") == true, "\(inMemory ?? "no error")")
+    }
+
+    @Test func everyPatientPositionReadsBack() throws {
+        let dir = try TemporaryDirectory()
+        for position in CaseFile.patientPositions {
+            let path = dir.file("\(position).h5")
+            try CaseFile(ct: try makeCT(), orientation: position).write(to: path)
+            #expect(try CaseFile.read(path: path).orientation == position)
+        }
+        #expect(CaseFile.patientPositions.count == 16)
+    }
+
     /// Patient ID and name go into DICOM exports: a backslash, control characters or more than 64 characters are
     /// refused; ISO 2022 escapes and `=`-separated name groups of up to 64 characters pass.
     @Test func patientFieldsMustFitDICOM() throws {

@@ -47,12 +47,13 @@ struct CLIRunner {
         return exported
     }
 
-    /// Runs `rtcluster args…` with `RTCLUSTER_HOME` set to this runner's data directory.
+    /// Runs `rtcluster args…` with `RTCLUSTER_HOME` set to this runner's data directory (in `directory` when given).
     @discardableResult
-    func run(_ args: [String]) throws -> Result {
+    func run(_ args: [String], in directory: URL? = nil) throws -> Result {
         let p = Process()
         p.executableURL = CLIRunner.binary
         p.arguments = args
+        if let directory { p.currentDirectoryURL = directory }
         var env = ProcessInfo.processInfo.environment.filter { k, _ in !["OMPI_", "PMIX_", "OPAL_"].contains { k.hasPrefix($0) } }
         env["RTCLUSTER_HOME"] = dataDir.path
         env["SWIFT_BACKTRACE"] = "enable=no"

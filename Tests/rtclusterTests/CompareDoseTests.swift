@@ -79,6 +79,31 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: cli.path("g.h5")))
     }
 
+    /// Nothing above the threshold (10 % of 10 000 Gy against a 2 Gy peak): no pass rate (JSON null, text "n/a") with
+    /// the reason, exit 1; normalisation doses outside 0.001–10 000 Gy are usage errors.
+    @Test func nothingEvaluatedHasNoPassRate() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        try Self.write(try Self.gaussianDose(centreXMM: 0), to: cli.path("a.h5"))
+        let r = try cli.run(["compare-dose", cli.path("a.h5"), cli.path("a.h5"), "--normalisation-gy", "10000", "--json",
+                             "--gamma-map", cli.path("g.h5")])
+        #expect(r.status == 1, "\(r.stderr)")
+        let json = try #require(try r.json() as? [String: Any])
+        #expect(json["evaluated_voxels"] as? Int == 0 && json["passed"] as? Bool == false)
+        #expect(json["pass_rate_pct"] is NSNull && json["max_gamma"] is NSNull && json["mean_gamma"] is NSNull, "\(json)")
+        #expect(json["not_evaluated_reason"] as? String == "no reference voxel reaches the low-dose threshold of 1000 Gy")
+        #expect(try ResultFile.read(path: cli.path("g.h5")).attributes["pass_rate_pct"] == nil)
+        let text = try cli.run(["compare-dose", cli.path("a.h5"), cli.path("a.h5"), "--normalisation-gy", "10000"])
+        #expect(text.status == 1 && text.stdout.contains("pass rate n/a") && text.stdout.contains("1000 Gy") && text.stdout.contains("FAIL"),
+                "\(text.stdout)")
+        for bad in ["100000", "1e-300", "0.0009", "nan"] {
+            let r = try cli.run(["compare-dose", cli.path("a.h5"), cli.path("a.h5"), "--normalisation-gy", bad])
+            #expect(r.status == 64 && r.stderr.contains("--normalisation-gy must be between 0.001 and 10000"), "\(bad): \(r.stderr)")
+        }
+        // Evaluated voxels still report numbers (and null for none of them).
+        let evaluated = try #require(try cli.run(["compare-dose", cli.path("a.h5"), cli.path("a.h5"), "--json"]).json() as? [String: Any])
+        #expect(evaluated["pass_rate_pct"] as? Double == 100 && evaluated["not_evaluated_reason"] is NSNull)
+    }
+
     /// Local gamma with no low-dose threshold skips zero-dose reference voxels (their local criterion is 0 Gy), so a
     /// dose compared with itself passes everywhere.
     @Test func localGammaWithoutThresholdPassesItself() throws {

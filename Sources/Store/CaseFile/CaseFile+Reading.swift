@@ -25,7 +25,7 @@ extension CaseFile {
             }
         }
         return try CaseFile(ct: ct, structures: structures, orientation: layout.orientation, frameOfReferenceUID: layout.frameOfReferenceUID,
-                            seriesIdentity: try seriesIdentity(in: file))
+                            seriesIdentity: try seriesIdentity(in: file), source: file.file)
     }
 
     /// Reads and validates `/ct/hu` and the geometry like ``read(path:limits:)``, without the
@@ -161,6 +161,9 @@ struct CaseLayout {
         let shape = try VolumeIO.checkedShape(hu, Int16.self, limits: limits)
         let grid = try GridAttributes.read(shape: shape, from: [ctGroup, file], file: file.file, object: hu.path)
         let orientation = try firstString("orientation", in: [ctGroup, file]) ?? "HFS"
+        if let problem = CaseFile.orientationProblem(orientation) {
+            throw file.invalid(problem, object: (ctGroup.hasAttribute("orientation") ? "/ct" : "/") + " attribute orientation")
+        }
         let uid = try firstString("frame_of_reference_uid", in: [file, ctGroup])
         var names: [String] = []
         if includeStructures, file.contains("structures") {

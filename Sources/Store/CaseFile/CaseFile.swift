@@ -27,36 +27,40 @@ public struct CaseFile: Sendable, Equatable {
 
     /// A case; throws when a structure's grid differs from the CT's, or a name breaks ``StructureName``'s rule
     /// (1…64 printable characters without "/", "\\", control or format characters, no surrounding whitespace),
-    /// or is used twice. Structures are sorted by name.
+    /// or is used twice, or `orientation` is not one of ``patientPositions``. Structures are sorted by name. Errors
+    /// name `source`, the file the case was read or imported from.
     public init(ct: CTVolume, structures: [Structure] = [], orientation: String = "HFS", frameOfReferenceUID: String? = nil,
-                seriesIdentity: CTSeriesIdentity? = nil) throws {
+                seriesIdentity: CTSeriesIdentity? = nil, source: String = "(case in memory)") throws {
         let g = ct.grid
         if let problem = StoreLimits.geometryProblem(spacingMM: [g.spacingMM.x, g.spacingMM.y, g.spacingMM.z],
                                                      originMM: [g.originMM.x, g.originMM.y, g.originMM.z]) {
-            throw StoreError.invalid(file: "(case in memory)", object: "/ct", reason: problem)
+            throw StoreError.invalid(file: source, object: "/ct", reason: problem)
+        }
+        if let problem = CaseFile.orientationProblem(orientation) {
+            throw StoreError.invalid(file: source, object: "/ attribute orientation", reason: problem)
         }
         for (name, uid) in [("frame_of_reference_uid", frameOfReferenceUID)] + (seriesIdentity?.namedUIDs ?? []) {
             guard let uid, !uid.isEmpty else { continue }
             guard CaseFile.isDICOMUID(uid) else {
-                throw StoreError.invalid(file: "(case in memory)", object: "/ attribute \(name)",
+                throw StoreError.invalid(file: source, object: "/ attribute \(name)",
                                          reason: "\"\(uid.prefix(80))\" is not a DICOM UID (digits and dots, at most 64 characters)")
             }
         }
         if let identity = seriesIdentity {
             for (name, value, nameGroups) in [("patient_id", identity.patientID, false), ("patient_name", identity.patientName, true)] {
                 if let problem = CaseFile.patientFieldProblem(value, nameGroups: nameGroups) {
-                    throw StoreError.invalid(file: "(case in memory)", object: "/ attribute \(name)", reason: problem)
+                    throw StoreError.invalid(file: source, object: "/ attribute \(name)", reason: problem)
                 }
             }
         }
         var seen = Set<String>()
         for s in structures {
-            try CaseFile.checkName(s.name, file: "(case in memory)")
+            try CaseFile.checkName(s.name, file: source)
             guard seen.insert(s.name).inserted else {
-                throw StoreError.invalid(file: "(case in memory)", object: "/structures/\(s.name)", reason: "structure name used twice")
+                throw StoreError.invalid(file: source, object: "/structures/\(s.name)", reason: "structure name used twice")
             }
             guard s.mask.grid == ct.grid else {
-                throw StoreError.invalid(file: "(case in memory)", object: "/structures/\(s.name)",
+                throw StoreError.invalid(file: source, object: "/structures/\(s.name)",
                                          reason: "mask grid \(s.mask.grid) differs from CT grid \(ct.grid)")
             }
         }
@@ -70,6 +74,19 @@ public struct CaseFile: Sendable, Equatable {
     /// The structure called `name`, if any.
     public func structure(named name: String) -> Structure? {
         structures.first { $0.name == name }
+    }
+
+    /// The Patient Position defined terms of DICOM (PS3.3 C.7.3.1.1.2), the only values `orientation` takes: head or
+    /// feet first, supine, prone, decubitus right or left; the last eight are the later-added left/right/anterior/
+    /// posterior-first terms.
+    public static let patientPositions = ["HFS", "HFP", "FFS", "FFP", "HFDR", "HFDL", "FFDR", "FFDL",
+                                          "LFS", "LFP", "RFS", "RFP", "AFDR", "AFDL", "PFDR", "PFDL"]
+
+    /// Why `orientation` is not one of ``patientPositions``, or nil when it is.
+    public static func orientationProblem(_ orientation: String) -> String? {
+        guard !patientPositions.contains(orientation) else { return nil }
+        let shown = String(orientation.prefix(20)).debugDescription + (orientation.count > 20 ? "… (\(orientation.utf8.count) bytes)" : "")
+        return "\(shown) is not a DICOM patient position (\(patientPositions.joined(separator: ", ")))"
     }
 
     /// True for the character syntax of a DICOM UID (PS3.5 § 9.1): 1–64 characters, components of digits separated

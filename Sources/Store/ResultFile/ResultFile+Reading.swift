@@ -92,6 +92,12 @@ private struct ResultReader {
 
     private func readDose(_ dataset: H5Dataset) throws -> DoseVolume {
         let shape = try VolumeIO.checkedShape(dataset, Float.self, limits: limits)
+        // Checked before the read allocates: a small chunked file may declare a grid of gigabytes.
+        let voxels = try dataset.elementCount(shape, limit: limits.maxVoxels)
+        guard voxels <= Grid.maxDoseVoxels else {
+            throw dataset.invalid("dose grid of \(shape.map(String.init).joined(separator: " × ")) (z × y × x) = \(voxels) voxels "
+                                  + "exceeds the \(Grid.maxDoseVoxels) (2^27) a dose grid may have")
+        }
         let grid = try GridAttributes.read(shape: shape, from: [dataset], file: dataset.file, object: dataset.path)
         let dose = try VolumeIO.read(dataset, Float.self, grid: grid, limits: limits)
         try VolumeIO.requireFinite(dose.voxels, in: dataset.file, object: dataset.path)

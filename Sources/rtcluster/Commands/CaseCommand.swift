@@ -39,11 +39,13 @@ struct CaseAddCommand: ReportingCommand {
     @Argument(help: "CT: a DICOM series folder, an .h5 case file or a .nii / .nii.gz image.") var file: String
     @Option(help: "Case id (default: the file name without extension).") var id: String?
     @Option(help: "Site (hospital) the case comes from.") var site = "default"
-    @Option(help: "Largest accepted CT in voxels.") var maxVoxels = StoreLimits().maxVoxels
+    @Option(help: "Largest accepted CT in voxels (1-\(StoreLimits.defaultMaxVoxels)).") var maxVoxels = StoreLimits.defaultMaxVoxels
     @Option(help: "DICOM only: the Series Instance UID to import when the folder holds several series.") var series: String?
 
     func validate() throws {
-        guard maxVoxels > 0 else { throw ValidationError("--max-voxels must be positive") }
+        guard (1...StoreLimits.defaultMaxVoxels).contains(maxVoxels) else {
+            throw ValidationError("--max-voxels must be between 1 and \(StoreLimits.defaultMaxVoxels) (2^30), got \(maxVoxels)")
+        }
     }
 
     func execute() throws {
@@ -124,27 +126,20 @@ struct CaseAddCommand: ReportingCommand {
         }
         if isDirectory.boolValue {
             let dicom = try DICOMImport.readCTSeries(directory: path, seriesUID: seriesUID, limits: limits)
-            return try naming(path) {
-                try CaseFile(ct: dicom.ct, structures: [], orientation: dicom.patientPosition.isEmpty ? "HFS" : dicom.patientPosition,
-                             frameOfReferenceUID: dicom.frameOfReferenceUID, seriesIdentity: CTSeriesIdentity(series: dicom))
-            }
+            return try CaseFile(ct: dicom.ct, structures: [], orientation: dicom.patientPosition.isEmpty ? "HFS" : dicom.patientPosition,
+                                frameOfReferenceUID: dicom.frameOfReferenceUID, seriesIdentity: CTSeriesIdentity(series: dicom), source: path)
         }
         if seriesUID != nil { throw CLIError.invalidInput("--series applies to DICOM folders only; \(path) is a file") }
         try InputPath.requireRegularFile(path, what: "CT file")
         let lower = path.lowercased()
         if lower.hasSuffix(".nii") || lower.hasSuffix(".nii.gz") {
             let ct = try NIfTIImport.readCT(path: path, limits: limits)
-            return try naming(path) { try CaseFile(ct: ct, structures: []) }
+            return try CaseFile(ct: ct, structures: [], source: path)
         }
         if lower.hasSuffix(".h5") || lower.hasSuffix(".hdf5") {
             return try CaseFile.read(path: path, limits: limits)
         }
         throw CLIError.invalidInput("\(path): unknown file type; expected .h5, .hdf5, .nii or .nii.gz")
-    }
-
-    /// Runs `body`, prefixing a ``StoreError`` about the in-memory case with the input `path`.
-    private static func naming(_ path: String, _ body: () throws -> CaseFile) throws -> CaseFile {
-        do { return try body() } catch let error as StoreError { throw CLIError.invalidInput("\(path): \(error)") }
     }
 
     /// The file name without directory and extension(s).

@@ -26,7 +26,7 @@ struct CompareDoseCommand: ReportingCommand {
     @Option(help: "Low-dose threshold in percent of the normalisation dose; lower reference voxels are not evaluated.")
     var threshold: Double = 10
     @Flag(help: "Local dose difference (percent of each reference voxel's dose) instead of global.") var local = false
-    @Option(help: "Normalisation dose in Gy for the global criterion (default: the reference maximum).")
+    @Option(help: "Normalisation dose in Gy for the global criterion and the threshold, 0.001-10000 (default: the reference maximum).")
     var normalisationGy: Double?
     @Option(help: "Search radius in mm (default 3 × DTA).") var searchRadiusMM: Double?
     @Option(help: "Minimum pass rate in percent for exit code 0.") var minPassRate: Double = 95
@@ -39,9 +39,16 @@ struct CompareDoseCommand: ReportingCommand {
         }
         guard threshold >= 0, threshold < 100 else { throw ValidationError("--threshold must be in [0, 100), got \(threshold)") }
         guard minPassRate >= 0, minPassRate <= 100 else { throw ValidationError("--min-pass-rate must be in [0, 100]") }
-        if let n = normalisationGy, !(n > 0 && n.isFinite) { throw ValidationError("--normalisation-gy must be positive") }
+        if let n = normalisationGy, !Self.normalisationRangeGy.contains(n) {
+            let range = [Self.normalisationRangeGy.lowerBound, Self.normalisationRangeGy.upperBound].map { String(format: "%g", $0) }
+            throw ValidationError("--normalisation-gy must be between \(range[0]) and \(range[1]) Gy, got \(n)")
+        }
         if let r = searchRadiusMM, !(r >= 0 && r <= 50) { throw ValidationError("--search-radius-mm must be in [0, 50]") }
     }
+
+    /// Accepted `--normalisation-gy`: far beyond any clinical dose on both sides, so the criteria never underflow or
+    /// overflow (with 1e-300 Gy every dose difference became infinite).
+    static let normalisationRangeGy: ClosedRange<Double> = 1e-3...1e4
 
     func execute() throws {
         if let gammaMap {
@@ -63,7 +70,9 @@ struct CompareDoseCommand: ReportingCommand {
         }
         let seconds = (ContinuousClock.now - start).seconds
         if let gammaMap { try write(result, criteria: criteria, to: gammaMap) }
+        let normalisation = normalisationGy ?? Double(referenceDose.voxels.max() ?? 0)
         let report = GammaReport(reference: reference, evaluated: evaluated, criteria: criteria, result: result,
+                                 thresholdGy: threshold / 100 * normalisation,
                                  minPassRatePct: minPassRate, seconds: seconds, gammaMap: gammaMap)
         if global.json {
             try Output.json(report)
@@ -85,14 +94,16 @@ struct CompareDoseCommand: ReportingCommand {
     private func write(_ result: GammaResult, criteria: GammaCriteria, to path: String) throws {
         let g = result.gammaMap.grid
         let map = try ResultArray(shape: [g.nz, g.ny, g.nx], values: .float32(result.gammaMap.voxels))
-        let file = ResultFile(arrays: ["/gamma/map": map], attributes: [
+        var attributes: [String: AttributeValue] = [
             "spacing_mm": .doubles([g.spacingMM.x, g.spacingMM.y, g.spacingMM.z]),
             "origin_mm": .doubles([g.originMM.x, g.originMM.y, g.originMM.z]),
             "array_order": .string("zyx"),
             "reference": .string(reference), "evaluated": .string(evaluated),
             "criteria": .string(GammaReport.describe(criteria)),
-            "pass_rate_pct": .double(result.passRatePct),
-        ])
+        ]
+        // Without evaluated voxels there is no pass rate: the attribute is left out.
+        if let rate = result.passRatePct { attributes["pass_rate_pct"] = .double(rate) }
+        let file = ResultFile(arrays: ["/gamma/map": map], attributes: attributes)
         try file.write(to: path)
     }
 }
@@ -105,9 +116,11 @@ struct GammaReport: Encodable {
     let evaluatedVoxels: Int
     let uncoveredVoxels: Int
     let passedVoxels: Int
-    let passRatePct: Double
-    let maxGamma: Double
-    let meanGamma: Double
+    /// Nil (JSON null) when no voxel was evaluated; `notEvaluatedReason` says why.
+    let passRatePct: Double?
+    let maxGamma: Double?
+    let meanGamma: Double?
+    let notEvaluatedReason: String?
     let minPassRatePct: Double
     let passed: Bool
     let seconds: Double
@@ -118,10 +131,12 @@ struct GammaReport: Encodable {
         case evaluatedVoxels = "evaluated_voxels", uncoveredVoxels = "uncovered_voxels", passedVoxels = "passed_voxels"
         case passRatePct = "pass_rate_pct"
         case maxGamma = "max_gamma", meanGamma = "mean_gamma", minPassRatePct = "min_pass_rate_pct", gammaMap = "gamma_map"
+        case notEvaluatedReason = "not_evaluated_reason"
     }
 
-    init(reference: String, evaluated: String, criteria: GammaCriteria, result: GammaResult, minPassRatePct: Double,
-         seconds: Double, gammaMap: String?) {
+    /// `thresholdGy` is the low-dose threshold in Gy the comparison applied (named when no voxel reached it).
+    init(reference: String, evaluated: String, criteria: GammaCriteria, result: GammaResult, thresholdGy: Double,
+         minPassRatePct: Double, seconds: Double, gammaMap: String?) {
         self.reference = reference
         self.evaluated = evaluated
         self.criteria = Self.describe(criteria)
@@ -129,12 +144,40 @@ struct GammaReport: Encodable {
         uncoveredVoxels = result.uncoveredVoxelCount
         passedVoxels = result.passedVoxelCount
         passRatePct = result.passRatePct
-        maxGamma = result.maxGamma
-        meanGamma = result.meanGamma
+        let none = result.evaluatedVoxelCount == 0
+        maxGamma = none ? nil : result.maxGamma
+        meanGamma = none ? nil : result.meanGamma
+        if !none {
+            notEvaluatedReason = nil
+        } else if result.uncoveredVoxelCount > 0 {
+            notEvaluatedReason = "every reference voxel at or above the threshold lies outside the evaluated grid's reach"
+        } else {
+            let local = criteria.isGlobal ? "" : " with a dose above 0"
+            notEvaluatedReason = "no reference voxel\(local) reaches the low-dose threshold of \(String(format: "%g", thresholdGy)) Gy"
+        }
         self.minPassRatePct = minPassRatePct
-        passed = result.evaluatedVoxelCount > 0 && result.passRatePct >= minPassRatePct
+        passed = (passRatePct ?? 0) >= minPassRatePct && !none
         self.seconds = seconds
         self.gammaMap = gammaMap
+    }
+
+    /// Writes every key, absent values as JSON null (a script reads `pass_rate_pct: null`, not a missing key).
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(reference, forKey: .reference)
+        try c.encode(evaluated, forKey: .evaluated)
+        try c.encode(criteria, forKey: .criteria)
+        try c.encode(evaluatedVoxels, forKey: .evaluatedVoxels)
+        try c.encode(uncoveredVoxels, forKey: .uncoveredVoxels)
+        try c.encode(passedVoxels, forKey: .passedVoxels)
+        try c.encode(passRatePct, forKey: .passRatePct)
+        try c.encode(maxGamma, forKey: .maxGamma)
+        try c.encode(meanGamma, forKey: .meanGamma)
+        try c.encode(notEvaluatedReason, forKey: .notEvaluatedReason)
+        try c.encode(minPassRatePct, forKey: .minPassRatePct)
+        try c.encode(passed, forKey: .passed)
+        try c.encode(seconds, forKey: .seconds)
+        try c.encode(gammaMap, forKey: .gammaMap)
     }
 
     /// "global 3%/2mm, threshold 10%" style description of the criteria.
@@ -145,10 +188,13 @@ struct GammaReport: Encodable {
 
     var summary: String {
         let verdict = passed ? "PASS" : "FAIL"
-        let none = evaluatedVoxels == 0 ? (uncoveredVoxels > 0 ? " (no voxel inside the evaluated grid)" : " (no voxel above the threshold)") : ""
         let uncovered = uncoveredVoxels > 0 ? ", \(uncoveredVoxels) voxels outside the evaluated grid not evaluated" : ""
-        return String(format: "gamma %@: %.2f %% of %d voxels pass (max %.2f, mean %.3f), %@ at %.1f %%%@%@ [%.2f s]",
-                      criteria, passRatePct, evaluatedVoxels, maxGamma, meanGamma, verdict, minPassRatePct, none, uncovered, seconds)
+        guard let passRatePct, let maxGamma, let meanGamma else {
+            return String(format: "gamma %@: pass rate n/a, no voxel evaluated (%@), %@ at %.1f %%%@ [%.2f s]",
+                          criteria, notEvaluatedReason ?? "", verdict, minPassRatePct, uncovered, seconds)
+        }
+        return String(format: "gamma %@: %.2f %% of %d voxels pass (max %.2f, mean %.3f), %@ at %.1f %%%@ [%.2f s]",
+                      criteria, passRatePct, evaluatedVoxels, maxGamma, meanGamma, verdict, minPassRatePct, uncovered, seconds)
     }
 }
 

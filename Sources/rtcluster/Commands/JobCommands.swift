@@ -28,10 +28,17 @@ struct StatusCommand: ReportingCommand {
 
     func execute() throws {
         let registry = try global.dataDirectory.openExistingRegistry(readOnly: true)
+        // On a terminal each refresh clears the screen; into a file or pipe the refreshes follow each other, each
+        // headed by its time, without escape codes.
+        let clearScreen = isatty(STDOUT_FILENO) == 1 ? "\u{1B}[2J\u{1B}[H" : ""
         repeat {
-            if watch { print("\u{1B}[2J\u{1B}[H" + Date().isoText) }
+            if watch { print(clearScreen + Date().isoText) }
             try show(registry)
-            if watch { Thread.sleep(forTimeInterval: interval) }
+            if watch {
+                // stdout is block-buffered when it is not a terminal: without a flush an interrupted watch wrote nothing.
+                fflush(nil)
+                Thread.sleep(forTimeInterval: interval)
+            }
         } while watch
     }
 

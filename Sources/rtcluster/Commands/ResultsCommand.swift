@@ -38,7 +38,12 @@ struct ResultsCommand: ReportingCommand {
         let caseRecord = try registry.caseRecord(id: record.caseID)
         let writer = ResultBundleWriter(job: record, caseRecord: caseRecord, resultURL: source,
                                         caseURL: data.root.appendingPathComponent(caseRecord.casePath), includesDICOM: dicom)
-        let files = try writer.write(to: URL(fileURLWithPath: out, isDirectory: true))
+        let files: [String]
+        do {
+            files = try writer.write(to: URL(fileURLWithPath: out, isDirectory: true))
+        } catch where PathFailure.isFileSystemError(error) {
+            throw PathFailure.error(error, "cannot write the bundle to --out", path: out)
+        }
         if global.json { return try Output.json(["files": files]) }
         files.forEach { print($0) }
     }

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 
 /// `rtcluster run -n N`: starts `mpirun … rtcluster worker` with the flags this kind of machine needs.
-struct RunCommand: ParsableCommand {
+struct RunCommand: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Start the MPI scheduler (mpirun -n N rtcluster worker) with the right flags for this machine.",
@@ -14,7 +14,7 @@ struct RunCommand: ParsableCommand {
         Examples:
           rtcluster run -n 2 --drain
           rtcluster run -n 8 --hostfile hosts.txt --serve --data-dir /srv/rtcluster
-          rtcluster run -n 4 --drain --dry-run      # print the mpirun command only
+          rtcluster run -n 4 --drain --dry-run      # print the mpirun command only (--json: its argv)
         """
     )
     @OptionGroup var global: GlobalOptions
@@ -26,7 +26,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Passed to worker --lease-seconds.") var leaseSeconds: Double?
     @Option(help: "Passed to worker --max-jobs.") var maxJobs: Int?
     @Option(help: "Passed to worker --log-level.") var logLevel: String?
-    @Flag(help: "Print the command and the environment changes instead of running them.") var dryRun = false
+    @Flag(help: "Print the command and the environment changes instead of running them (--json: as a JSON object).") var dryRun = false
 
     func validate() throws {
         guard (1...4096).contains(ranks) else { throw ValidationError("-n must be between 1 and 4096") }
@@ -34,15 +34,18 @@ struct RunCommand: ParsableCommand {
         if let hostfile, !FileManager.default.fileExists(atPath: hostfile) {
             throw ValidationError("hostfile \(hostfile) does not exist")
         }
+        // Every rank parses the worker arguments on its own; an option it rejects would be reported once per rank
+        // (under --json: one JSON document per rank on stdout). Parse them here, once, as `worker` will.
+        do {
+            _ = try WorkerCommand.parse(workerArguments)
+        } catch {
+            throw ValidationError("worker option: \(WorkerCommand.message(for: error))")
+        }
     }
 
-    /// The mpirun arguments (without the program name).
-    func mpirunArguments(executable: String) -> [String] {
-        var args = ["--oversubscribe", "--bind-to", "none"]
-        if timeout > 0 { args += ["--timeout", "\(timeout)"] }
-        args += ["-x", "SWIFT_BACKTRACE=enable=no", "-x", "OPENBLAS_NUM_THREADS=1"]
-        if let hostfile { args += ["--hostfile", hostfile] }
-        args += ["-n", "\(ranks)", executable, "worker", "--\(mode.rawValue)", "--data-dir", global.dataDirectory.root.path]
+    /// The arguments of `rtcluster worker` on every rank (after the program name and `worker`).
+    var workerArguments: [String] {
+        var args = ["--\(mode.rawValue)", "--data-dir", global.dataDirectory.root.path]
         if let pollMilliseconds { args += ["--poll-ms", "\(pollMilliseconds)"] }
         if let leaseSeconds { args += ["--lease-seconds", "\(leaseSeconds)"] }
         if let maxJobs { args += ["--max-jobs", "\(maxJobs)"] }
@@ -51,27 +54,39 @@ struct RunCommand: ParsableCommand {
         return args
     }
 
-    /// The environment of mpirun: without inherited MPI launcher variables, root allowed, fast kill of ranks.
-    static func environment(from parent: [String: String]) -> [String: String] {
-        var environment = parent.filter { key, _ in !["OMPI_", "PMIX_", "OPAL_"].contains { key.hasPrefix($0) } }
-        environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
-        environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
-        environment["OMPI_MCA_odls_base_sigkill_timeout"] = "0"
-        return environment
+    /// The mpirun arguments (without the program name).
+    func mpirunArguments(executable: String) -> [String] {
+        var args = ["--oversubscribe", "--bind-to", "none"]
+        if timeout > 0 { args += ["--timeout", "\(timeout)"] }
+        args += ["-x", "SWIFT_BACKTRACE=enable=no", "-x", "OPENBLAS_NUM_THREADS=1"]
+        if let hostfile { args += ["--hostfile", hostfile] }
+        return args + ["-n", "\(ranks)", executable, "worker"] + workerArguments
     }
 
-    func run() throws {
+    /// Prefixes of the inherited variables removed from mpirun's environment (MPI launcher state of a parent job).
+    static let removedVariablePrefixes = ["OMPI_", "PMIX_", "OPAL_"]
+    /// Variables set in mpirun's environment: root allowed, fast kill of the other ranks when one dies.
+    static let addedVariables = ["OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1", "OMPI_MCA_odls_base_sigkill_timeout": "0"]
+
+    /// The environment of mpirun: without inherited MPI launcher variables, root allowed, fast kill of ranks.
+    static func environment(from parent: [String: String]) -> [String: String] {
+        let kept = parent.filter { key, _ in !removedVariablePrefixes.contains { key.hasPrefix($0) } }
+        return kept.merging(addedVariables) { _, added in added }
+    }
+
+    func execute() throws {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         guard let mpirun = path.split(separator: ":").map({ "\($0)/mpirun" }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            Output.stderr("error: mpirun not found in PATH (install openmpi-bin, or run `rtcluster worker --drain` for one process)")
-            throw ExitCode(ExitStatus.notFound.rawValue)
+            throw CLIError.notFound("mpirun not found in PATH (install openmpi-bin, or run `rtcluster worker --drain` for one process)")
         }
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
         let arguments = [mpirun] + mpirunArguments(executable: executable)
         let environment = Self.environment(from: ProcessInfo.processInfo.environment)
         if dryRun {
-            print("unset OMPI_* PMIX_* OPAL_*; OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_odls_base_sigkill_timeout=0")
+            if global.json { return try Output.json(DryRunReport(argv: arguments)) }
+            let added = Self.addedVariables.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            print("unset \(Self.removedVariablePrefixes.map { $0 + "*" }.joined(separator: " ")); \(added.joined(separator: " "))")
             print(arguments.joined(separator: " "))
             return
         }
@@ -84,7 +99,15 @@ struct RunCommand: ParsableCommand {
         pthread_sigmask(SIG_SETMASK, &unblocked, nil)
         for signalNumber in [SIGUSR1, SIGUSR2, SIGTERM, SIGINT] { signal(signalNumber, SIG_DFL) }
         execve(mpirun, cArguments, cEnvironment)
-        Output.stderr("error: cannot start \(mpirun): \(String(cString: strerror(errno)))")
-        throw ExitCode(ExitStatus.internalError.rawValue)
+        throw CLIError.internalError("cannot start \(mpirun): \(String(cString: strerror(errno)))")
     }
+}
+
+/// What `run --dry-run --json` prints: the command that would run and how its environment would differ.
+struct DryRunReport: Encodable {
+    let ok = true
+    let argv: [String]
+    let unsetPrefixes = RunCommand.removedVariablePrefixes
+    let setVariables = RunCommand.addedVariables
+    enum CodingKeys: String, CodingKey { case ok, argv, unsetPrefixes = "unset_prefixes", setVariables = "set" }
 }

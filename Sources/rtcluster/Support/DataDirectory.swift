@@ -43,10 +43,15 @@ struct DataDirectory {
         return "/" + rest.joined(separator: "/")
     }
 
-    /// Creates the directory tree when missing.
+    /// Creates the directory tree when missing; a path that cannot hold it (a file in the way, a missing or read-only
+    /// parent) is reported with the data directory's path and the system's reason (65).
     func create() throws {
         for dir in [root, casesURL, resultsURL] {
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            do {
+                try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            } catch {
+                throw PathFailure.error(error, "cannot create the data directory", path: root.path, target: dir.path)
+            }
         }
     }
 }

@@ -9,6 +9,11 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Print machine-readable JSON on stdout.")
     var json = false
 
+    func validate() throws {
+        // An empty path would make the current directory the data directory (registry.sqlite and store/ created there).
+        if let dataDir, dataDir.isEmpty { throw ValidationError("--data-dir must not be empty") }
+    }
+
     /// The data directory chosen by flag, environment or default.
     var dataDirectory: DataDirectory {
         let path = dataDir ?? ProcessInfo.processInfo.environment["RTCLUSTER_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? "rtcluster-data"

@@ -30,6 +30,23 @@ import Testing
         } } }
     }
 
+    /// Patient Position must be a DICOM defined term (or absent): anything else names the file and the tag.
+    @Test func patientPositionIsADefinedTerm() throws {
+        for (position, accepted) in [("FFP", true), ("", true), ("XXXXXXXXXXXXXXXX", false), ("H\u{1}S", false)] {
+            let dir = try DICOMDirectory()
+            var s = SyntheticCT()
+            s.patientPosition = position
+            try s.write(to: dir.path)
+            if accepted {
+                #expect(try DICOMImport.readCTSeries(directory: dir.path).patientPosition == position)
+            } else {
+                let error = try #require(throws: DICOMError.self) { try DICOMImport.readCTSeries(directory: dir.path) }
+                #expect(error.file.hasPrefix(dir.path) && error.tag == DICOMTags.patientPosition, "\(error)")
+                #expect(error.reason.contains("is not a DICOM patient position"), "\(error)")
+            }
+        }
+    }
+
     @Test func unsignedPixelsAndSlopeAreApplied() throws {
         let dir = try DICOMDirectory()
         var s = SyntheticCT()

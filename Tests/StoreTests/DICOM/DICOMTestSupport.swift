@@ -14,6 +14,7 @@ struct SyntheticCT {
     var seriesUID = "1.2.3.4.5"
     var syntax = DICOMTransferSyntax.explicitVRLittleEndian
     var undefinedLengths = false
+    var patientPosition = "HFS"
 
     /// Stored value of (column i, row j) of slice k: distinct in every pixel.
     func stored(_ i: Int, _ j: Int, _ k: Int) -> Int { signed ? i + 10 * j + 100 * k - 300 : i + 10 * j + 100 * k }
@@ -31,7 +32,7 @@ struct SyntheticCT {
         d.set(DICOMTags.seriesDescription, "LO", "synthetic \(seriesUID)")
         d.set(DICOMTags.patientName, "PN", "Test^Patient")
         d.set(DICOMTags.patientID, "LO", "P1")
-        d.set(DICOMTags.patientPosition, "CS", "HFS")
+        d.set(DICOMTags.patientPosition, "CS", patientPosition)
         d.set(DICOMTags.studyInstanceUID, "UI", "1.2.3.4")
         d.set(DICOMTags.seriesInstanceUID, "UI", seriesUID)
         d.set(DICOMTags.frameOfReferenceUID, "UI", "1.2.3.9")

@@ -116,5 +116,5 @@ for (shift, scale) in [(0.0, 1.0), (1.0, 1.01), (3.0, 1.0)] {
     let evaluated = field(shiftMM: shift, scale: scale)
     var r: GammaResult!
     let t = try seconds { r = try GammaIndex.compare(reference: reference, evaluated: evaluated) }
-    print("- evaluated = reference shifted \(f(shift, 1)) mm, scaled \(f(scale, 2)): 3 %/2 mm global, 10 % threshold: \(r.evaluatedVoxelCount) voxels in \(f(t)) s (\(f(Double(r.evaluatedVoxelCount) / t / 1e6, 2)) M voxels/s), pass rate \(f(r.passRatePct)) %, max γ \(f(r.maxGamma))")
+    print("- evaluated = reference shifted \(f(shift, 1)) mm, scaled \(f(scale, 2)): 3 %/2 mm global, 10 % threshold: \(r.evaluatedVoxelCount) voxels in \(f(t)) s (\(f(Double(r.evaluatedVoxelCount) / t / 1e6, 2)) M voxels/s), pass rate \(r.passRatePct.map { f($0) } ?? "n/a") %, max γ \(f(r.maxGamma))")
 }

@@ -141,7 +141,7 @@ func gammaReport(_ title: String, reference: DoseVolume, evaluated: DoseVolume) 
     let t = DispatchTime.now()
     let a = try GammaIndex.compare(reference: reference, evaluated: evaluated, criteria: GammaCriteria(doseDifferencePct: 3, distanceToAgreementMM: 3))
     let b = try GammaIndex.compare(reference: reference, evaluated: evaluated, criteria: GammaCriteria(doseDifferencePct: 3, distanceToAgreementMM: 2))
-    print("gamma \(title): 3 %/3 mm \(f(a.passRatePct, 1)) %, 3 %/2 mm \(f(b.passRatePct, 1)) % of \(a.evaluatedVoxelCount) voxels (\(f(seconds(t))) s)")
+    print("gamma \(title): 3 %/3 mm \(a.passRatePct.map { f($0, 1) } ?? "n/a") %, 3 %/2 mm \(b.passRatePct.map { f($0, 1) } ?? "n/a") % of \(a.evaluatedVoxelCount) voxels (\(f(seconds(t))) s)")
 }
 
 /// Prints the metrics of an evaluation, with the TG-119 ones beside pyRadPlan's.

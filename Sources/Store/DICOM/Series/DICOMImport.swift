@@ -131,6 +131,10 @@ public enum DICOMImport {
         guard frames.count == 1 else {
             throw DICOMError(file: directory, tag: DICOMTags.frameOfReferenceUID, "slices have different frames of reference: \(frames.sorted())")
         }
+        let position = d.string(DICOMTags.patientPosition) ?? ""
+        if !position.isEmpty, let problem = CaseFile.orientationProblem(position) {
+            throw DICOMError(file: first.file.path, tag: DICOMTags.patientPosition, problem)
+        }
         return DICOMSeries(
             ct: try CTVolume(grid: grid, voxels: hu),
             frameOfReferenceUID: frames.first!,
@@ -139,7 +143,7 @@ public enum DICOMImport {
             seriesDescription: first.seriesDescription,
             patientID: d.string(DICOMTags.patientID) ?? "",
             patientName: d.string(DICOMTags.patientName) ?? "",
-            patientPosition: d.string(DICOMTags.patientPosition) ?? "",
+            patientPosition: position,
             imageOrientationPatient: first.orientation,
             sopClassUID: nonEmpty(d.string(DICOMTags.sopClassUID)) ?? first.file.meta.string(DICOMTags.mediaStorageSOPClassUID) ?? "",
             sopInstanceUIDs: slices.map { nonEmpty($0.file.dataSet.string(DICOMTags.sopInstanceUID)) ?? $0.file.meta.string(DICOMTags.mediaStorageSOPInstanceUID) ?? "" },
