@@ -25,25 +25,6 @@ public struct BeamGeometry: Sendable, Hashable, Codable {
     /// influence matrix holds tens of thousands of non-zeros, so more do not fit a node.
     public static let maxBeamlets = 1 << 18
 
-    /// Why a beam set whose ``beamletBound(projections:bixelMM:marginMM:)`` is `bound` is refused.
-    public static func beamletLimitMessage(bound: Double, bixelMM: Double, beams: Int) -> String {
-        String(format: "the target's projections span up to %.3g beamlets of %g mm over %d beams, more than the %d a job may have (its influence matrix would not fit); use wider bixels or a smaller target",
-               bound, bixelMM, beams, maxBeamlets)
-    }
-
-    /// An upper bound of the beamlets ``covering(target:gantryDeg:isocentreMM:sadMM:bixelMM:marginMM:focalSpotSigmaMM:)``
-    /// lists for points whose projections onto each beam's isocentre plane lie in the bounding rectangle of
-    /// `projections[beam]`: the lattice bixels of that rectangle grown by half a bixel and the margin, summed over beams.
-    public static func beamletBound(projections: [[SIMD2<Double>]], bixelMM: Double, marginMM: Double) -> Double {
-        let reach = bixelMM / 2 + marginMM
-        return projections.reduce(0.0) { total, uvs in
-            guard let first = uvs.first else { return total }
-            let (lo, hi) = uvs.reduce((first, first)) { (pointwiseMin($0.0, $1), pointwiseMax($0.1, $1)) }
-            let cells = ((hi - lo + 2 * reach) / bixelMM).rounded(.down) + 1
-            return total + cells.x * cells.y
-        }
-    }
-
     /// Beamlets whose bixel, grown by `marginMM`, contains the projection of a target voxel centre.
     /// Throws before listing any bixel when the bounding rectangles of the target's projections hold more than
     /// ``maxBeamlets`` bixels in all.
@@ -62,14 +43,29 @@ public struct BeamGeometry: Sendable, Hashable, Codable {
         let iso = isocentreMM ?? points.reduce(SIMD3<Double>.zero, +) / Double(points.count)
         let beams = try gantryDeg.map { try Beam(gantryDeg: $0, isocentreMM: iso, sadMM: sadMM) }
         let reach = bixelMM / 2 + marginMM
-        // The projections, and a bound of the bixel count from their bounding rectangle before any bixel is listed.
-        let projected = beams.map { beam in points.compactMap { beam.projectToIsocentrePlane($0) } }
-        let bound = beamletBound(projections: projected, bixelMM: bixelMM, marginMM: marginMM)
-        guard bound <= Double(maxBeamlets) else { throw DoseError.invalidParameter(beamletLimitMessage(bound: bound, bixelMM: bixelMM, beams: beams.count)) }
+        // A bound of the bixel count from the bounding rectangles of the projections, before any bixel is listed: the
+        // bixels whose grown squares meet the rectangle [lo, hi] number at most floor((hi − lo + 2·reach) / w) + 1 per axis.
+        var bound = 0.0
+        for beam in beams {
+            var lo = SIMD2(Double.infinity, .infinity), hi = -lo
+            for p in points {
+                guard let uv = beam.projectToIsocentrePlane(p) else { continue }
+                lo = pointwiseMin(lo, uv)
+                hi = pointwiseMax(hi, uv)
+            }
+            guard lo.x <= hi.x else { continue }
+            let cells = ((hi - lo + 2 * reach) / bixelMM).rounded(.down) + 1
+            bound += cells.x * cells.y
+        }
+        guard bound <= Double(maxBeamlets) else {
+            throw DoseError.invalidParameter(String(format: "the target's projections span up to %.3g beamlets of %g mm over %d beams, more than the %d a job may have (its influence matrix would not fit); use wider bixels or a smaller target",
+                                                    bound, bixelMM, beams.count, maxBeamlets))
+        }
         var lattices: [[SIMD2<Int>]] = []
-        for uvs in projected {
+        for beam in beams {
             var cells = Set<SIMD2<Int>>()
-            for uv in uvs {
+            for p in points {
+                guard let uv = beam.projectToIsocentrePlane(p) else { continue }
                 let lo = ((uv - reach) / bixelMM).rounded(.up), hi = ((uv + reach) / bixelMM).rounded(.down)
                 for j in Int(lo.y)...Int(max(lo.y, hi.y)) where Double(j) <= hi.y {
                     for i in Int(lo.x)...Int(max(lo.x, hi.x)) where Double(i) <= hi.x { cells.insert(SIMD2(i, j)) }

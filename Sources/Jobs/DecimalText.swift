@@ -41,7 +41,8 @@ enum DecimalText {
         // value = digits × 10^(exponent − fraction digits); drop the digits' leading zeros, move trailing ones into the power.
         var digits = Substring(String(mantissa[0] + fraction).drop { $0 == "0" })
         if digits.isEmpty { return (negative, 0) }
-        guard let exponent = parts.count == 2 ? Int(parts[1]) : 0 else { return nil }  // an exponent past Int: no integer we hold
+        // An exponent beyond ±10^6 (or past Int) gives no integer of 20 digits or fewer; bounding it keeps the sums below exact.
+        guard let exponent = parts.count == 2 ? Int(parts[1]) : 0, exponent.magnitude <= 1_000_000, fraction.count <= 1_000_000 else { return nil }
         var power = exponent - fraction.count
         while digits.last == "0" { digits.removeLast(); power += 1 }
         guard power >= 0, digits.count + power <= 20, var magnitude = UInt64(digits) else { return nil }

@@ -53,9 +53,10 @@ public final class Registry: Sendable {
     }
 
     /// Opens the pool and reads the applied migrations. A read-only open of a cleanly closed registry (no `-wal`
-    /// file, or an empty one) by a user who cannot write its directory fails, since SQLite cannot create the WAL index
-    /// (`-shm`); with no WAL frames nothing is uncommitted, so the file is then opened as immutable (URI `immutable=1`: no locking,
-    /// a snapshot of the file as it is; the system SQLite must accept URI file names).
+    /// file, or an empty one, and no `-shm`: no process has it open, as a running coordinator keeps its `-shm`) by a
+    /// user who cannot write its directory fails, since SQLite cannot create the WAL index (`-shm`); with no WAL frames
+    /// nothing is uncommitted, so the file is then opened as immutable (URI `immutable=1`: no locking, a snapshot of
+    /// the file as it is; the system SQLite must accept URI file names).
     private static func openPool(path: String, configuration: Configuration) throws -> (DatabasePool, Set<String>) {
         func open(_ location: String) throws -> (DatabasePool, Set<String>) {
             let pool = try DatabasePool(path: location, configuration: configuration)
@@ -65,7 +66,8 @@ public final class Registry: Sendable {
             return try open(path)
         } catch let error as DatabaseError
                     where configuration.readonly && [.SQLITE_READONLY, .SQLITE_CANTOPEN].contains(error.resultCode)
-                    && ((try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? NSNumber ?? 0).intValue == 0 {
+                    && ((try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? NSNumber ?? 0).intValue == 0
+                    && !FileManager.default.fileExists(atPath: path + "-shm") {
             guard let encoded = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "?#%"))),
                   let opened = try? open("file:\(encoded)?immutable=1") else { throw error }
             return opened

@@ -12,6 +12,15 @@ struct HostileInputTests {
         #expect(Self.rejection(yaml)?.reason == .emptyDocument)
     }
 
+    /// Integers with exponents at the edge of Int are refused, not an arithmetic overflow (`seed` has no range check
+    /// before its digits are read; `priority` passes its range check as 0 or infinity first).
+    @Test(arguments: ["seed: 1e9223372036854775807", "seed: 10e9223372036854775807", "priority: 1.5e-9223372036854775808",
+                      "seed: 1e-9223372036854775808", "seed: 1e1000001"])
+    func extremeExponentsAreRefused(_ line: String) {
+        let error = Self.rejection("kind: segment\nstructures: [body]\n\(line)\n")
+        #expect(error != nil, "\(line)")
+    }
+
     @Test func multipleDocuments() {
         let error = Self.rejection("kind: segment\nstructures: [body]\n---\nkind: segment\nstructures: [bones]\n")
         #expect(error?.reason == .multipleDocuments)

@@ -36,21 +36,25 @@ import Testing
         let cli = try CLIRunner(); defer { cli.cleanUp() }
         #expect(try cli.run(["phantom", "thorax", "--out", cli.path("ct.h5"), "--size", "small"]).status == 0)
         #expect(try cli.run(["case", "add", cli.path("ct.h5"), "--id", "c1", "--site", "s1"]).status == 0)
+        #expect(try cli.run(["case", "add", cli.path("ct.h5"), "--id", "c2", "--site", "s1"]).status == 0)
         let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        // A plan whose objectives come from a case that stores none: valid at submit, fails when it starts.
-        let plan = "kind: plan\ntarget: ptv\nbeams: {gantry_deg: [0]}\nhistories_per_beamlet: 10\nprescription: {target: ptv, dose_gy: 60}\nobjectives: from_case\n"
-        try plan.write(toFile: cli.path("plan.yaml"), atomically: true, encoding: .utf8)
-        let submitted = try cli.run(["submit", "c1", cli.path("plan.yaml")])
+        // A job on a case whose stored file changes after submit: valid at submit, fails when it starts.
+        try "kind: selftest\ntasks: 2\n".write(toFile: cli.path("selftest.yaml"), atomically: true, encoding: .utf8)
+        let submitted = try cli.run(["submit", "c2", cli.path("selftest.yaml")])
         try #require(submitted.status == 0, "\(submitted.stderr)")
         #expect(try cli.run(["submit", "c1", repository.appendingPathComponent("jobs/segment.yaml").path]).status == 0)
+        let stored = try FileHandle(forWritingTo: cli.dataDir.appendingPathComponent("store/cases/c2/case.h5"))
+        try stored.seekToEnd()
+        try stored.write(contentsOf: Data([1]))
+        try stored.close()
         let r = try cli.run(["worker", "--drain", "--poll-ms", "20", "--json"])
         #expect(r.status == 0, "\(r.stderr)")
         let report = try #require(try r.json() as? [String: Any])
         #expect(report["failed"] as? Int == 1 && report["succeeded"] as? Int == 1 && report["ranks"] as? Int == 1)
         let status = try #require(try cli.run(["status", "1", "--json"]).json() as? [String: Any])
         #expect(status["state"] as? String == "failed")
-        let error = "objectives: from_case, but no structure of the case stores objectives_json"
-        #expect(status["error"] as? String == error)
+        let error = try #require(status["error"] as? String)
+        #expect(error.hasPrefix("case c2: its file ") && error.contains("has changed since it was added"), "\(error)")
         #expect(r.stderr.contains("rank=0 job=1 task=- job failed: \(error)"))
         // The segment job's result can be copied out, also over an earlier copy.
         for _ in 0..<2 {

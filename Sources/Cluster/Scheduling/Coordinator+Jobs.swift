@@ -145,9 +145,8 @@ extension Coordinator {
         let own = names.filter { name in
             if name.hasPrefix(".result.h5.tmp-") { return true }
             guard name == "result.h5", record.attempts > 1,
-                  let earlier = try? ResultFile.read(path: directory.appendingPathComponent(name).path) else { return false }
-            return earlier.attributes["job_id"] == .int(Int(record.id))
-                && earlier.attributes["job_submitted_at"] == .double(record.submittedAt.timeIntervalSince1970)
+                  let earlier = try? ResultFile.readAttributes(path: directory.appendingPathComponent(name).path) else { return false }
+            return earlier["job_id"] == .int(Int(record.id)) && earlier["job_submitted_at"] == .double(record.submittedAt.timeIntervalSince1970)
         }
         let others = names.filter { !own.contains($0) }.sorted()
         guard !others.isEmpty else { return nil }

@@ -88,9 +88,9 @@ extension CaseFile {
         return try CaseLayout.inspect(file, limits: limits, includeStructures: false).grid
     }
 
-    /// Every structure's voxel count and stored `objectives_json` (nil when absent), validated like
-    /// ``read(path:limits:)`` but without the CT's voxels: masks are read one at a time and counted.
-    public static func structureFacts(path: String, limits: StoreLimits = StoreLimits()) throws -> [StructureFacts] {
+    /// Every structure's stored `objectives_json` (nil when absent) and, for the structures named in `counted`, its
+    /// voxel count; validated like ``read(path:limits:)`` but without the CT's voxels or any other mask.
+    public static func structureFacts(path: String, countingVoxelsOf counted: Set<String>, limits: StoreLimits = StoreLimits()) throws -> [StructureFacts] {
         let file = try H5File.open(path)
         defer { file.close() }
         let layout = try CaseLayout.inspect(file, limits: limits, includeStructures: true)
@@ -100,25 +100,13 @@ extension CaseFile {
         return try layout.structureNames.map { name in
             let dataset = try group.openDataset(name)
             defer { dataset.close() }
-            let mask = try VolumeIO.read(dataset, UInt8.self, grid: layout.grid, limits: limits)
-            let g = layout.grid
-            var voxels = 0
-            var lower = SIMD3(Int.max, Int.max, Int.max), upper = SIMD3(-1, -1, -1)
-            mask.withUnsafeBufferPointer { m in
-                for k in 0..<g.nz {
-                    for j in 0..<g.ny {
-                        let row = (k * g.ny + j) * g.nx
-                        for i in 0..<g.nx where m[row + i] != 0 {
-                            voxels += 1
-                            lower = pointwiseMin(lower, SIMD3(i, j, k))
-                            upper = pointwiseMax(upper, SIMD3(i, j, k))
-                        }
-                    }
-                }
+            var voxels: Int?
+            if counted.contains(name) {
+                let mask = try VolumeIO.read(dataset, UInt8.self, grid: layout.grid, limits: limits)
+                voxels = mask.withUnsafeBufferPointer { $0.reduce(0) { $0 &+ ($1 != 0 ? 1 : 0) } }
             }
             return StructureFacts(name: name, voxelCount: voxels,
-                                  objectivesJSON: dataset.hasAttribute("objectives_json") ? try dataset.readString("objectives_json") : nil,
-                                  boxMM: voxels == 0 ? nil : (g.position(lower.x, lower.y, lower.z), g.position(upper.x, upper.y, upper.z)))
+                                  objectivesJSON: dataset.hasAttribute("objectives_json") ? try dataset.readString("objectives_json") : nil)
         }
     }
 

@@ -10,9 +10,7 @@ extension ResultFile {
         let file = try H5File.open(path)
         defer { file.close() }
         var result = ResultFile()
-        for name in try file.attributeNames() where name != "schema" {
-            result.attributes[name] = try file.readAttribute(name)
-        }
+        result.attributes = try rootAttributes(of: file)
         if file.hasAttribute("schema") {
             let schema = try file.readInt("schema")
             guard (1...schemaVersion).contains(schema) else {
@@ -22,6 +20,21 @@ extension ResultFile {
         var reader = ResultReader(limits: limits, result: result)
         try reader.readGroup(file, components: [])
         return reader.result
+    }
+}
+
+extension ResultFile {
+    /// The root attributes of the result file at `path` (provenance, metrics), without reading any dataset.
+    public static func readAttributes(path: String) throws -> [String: AttributeValue] {
+        let file = try H5File.open(path)
+        defer { file.close() }
+        return try rootAttributes(of: file)
+    }
+
+    private static func rootAttributes(of file: H5File) throws -> [String: AttributeValue] {
+        var attributes: [String: AttributeValue] = [:]
+        for name in try file.attributeNames() where name != "schema" { attributes[name] = try file.readAttribute(name) }
+        return attributes
     }
 }
 

@@ -27,11 +27,13 @@ struct StatusCommand: ReportingCommand {
     }
 
     func execute() throws {
-        let registry = try global.dataDirectory.openExistingRegistry(readOnly: true)
         // On a terminal each refresh clears the screen; into a file or pipe the refreshes follow each other, each
         // headed by its time, without escape codes.
         let clearScreen = isatty(STDOUT_FILENO) == 1 ? "\u{1B}[2J\u{1B}[H" : ""
         repeat {
+            // Opened for each refresh, so that a registry read as an immutable snapshot (by a user who cannot write
+            // it) still shows what changed.
+            let registry = try global.dataDirectory.openExistingRegistry(readOnly: true)
             if watch { print(clearScreen + Date().isoText) }
             try show(registry)
             if watch {

@@ -39,18 +39,21 @@ struct SubmitCommand: ReportingCommand {
         try parsed.validate(againstCaseStructures: record.structures)
         try parsed.validate(againstCaseSize: SIMD3(record.nx, record.ny, record.nz), ctSpacingMM: record.spacingMM)
         if !parsed.referencedStructures.isEmpty {
-            // Empty targets and a from_case plan on a case without objectives are refused now, not when the job runs.
-            let facts = try CaseFile.structureFacts(path: global.dataDirectory.root.appendingPathComponent(record.casePath).path)
-            let objectives = try facts.reduce(0) { n, f in try n + (f.objectivesJSON.map { try PlanObjectives.parse(json: $0, structure: f.name).count } ?? 0) }
-            try parsed.validate(againstStructureVoxels: Dictionary(uniqueKeysWithValues: facts.map { ($0.name, $0.voxelCount) }),
-                                caseObjectiveCount: objectives)
-            if let dose = parsed.doseCalculation, let target = dose.target, let box = facts.first(where: { $0.name == target })?.boxMM {
+            // Empty targets and a from_case plan on a case without objectives are refused now, not when the job runs;
+            // only the masks the checks need are read.
+            let needed = Set(parsed.referencedStructures.filter { !$0.keyPath.hasPrefix("objectives") }.map(\.name))
+            let facts = try CaseFile.structureFacts(path: global.dataDirectory.root.appendingPathComponent(record.casePath).path,
+                                                    countingVoxelsOf: needed)
+            var objectives = 0
+            if case .plan(let plan) = parsed.work, case .fromCase = plan.objectives {
                 do {
-                    try DoseSetup.checkBeamletBound(dose, targetBoxMM: box)
+                    for f in facts { objectives += try f.objectivesJSON.map { try PlanObjectives.parse(json: $0, structure: f.name).count } ?? 0 }
                 } catch let error as PlanningError {
-                    throw CLIError.invalidInput("beams: \(error.description)")
+                    throw CLIError.invalidInput("case \(record.id): \(error.description)")
                 }
             }
+            try parsed.validate(againstStructureVoxels: facts.reduce(into: [:]) { $0[$1.name] = $1.voxelCount },
+                                caseObjectiveCount: objectives)
         }
         let job = try registry.submitJob(
             caseID: record.id, kind: parsed.kind.rawValue, specText: parsed.canonicalYAML(),

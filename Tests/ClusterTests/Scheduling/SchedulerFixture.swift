@@ -12,6 +12,7 @@ final class SchedulerFixture {
     let registry: Registry
 
     init(cases: [String: CaseFile] = [:]) throws {
+        precondition(Set(cases.keys).isSubset(of: ["case-a", "case-b"]), "the fixture has cases case-a and case-b only")
         root = FileManager.default.temporaryDirectory.appendingPathComponent("scheduler-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root.appendingPathComponent("store/results"), withIntermediateDirectories: true)
         registry = try Registry(path: root.appendingPathComponent("registry.sqlite").path)
