@@ -44,13 +44,19 @@ extension JobSpec {
 }
 
 extension JobSpec {
+    /// The case structures that must hold voxels for the job to run: the dose target, the prescription target and
+    /// the goals' structures, except those the job's own segmentation produces (objectives may act on nothing).
+    public var structuresNeedingVoxels: Set<String> {
+        Set(referencedStructures.filter { !$0.keyPath.hasPrefix("objectives") }.map(\.name)).subtracting(producedStructures)
+    }
+
     /// Checks what must hold voxels before the job can run: the dose target, the prescription target and each goal's
     /// structure need at least one voxel of the case (`voxelCounts`, by name; structures the job's own segmentation
     /// produces are not known before it runs and pass), and `objectives: from_case` needs at least one objective
     /// stored in the case (`caseObjectiveCount`).
     public func validate(againstStructureVoxels voxelCounts: [String: Int], caseObjectiveCount: Int) throws(JobSpecError) {
-        let produced = Set(producedStructures)
-        for ref in referencedStructures where !ref.keyPath.hasPrefix("objectives") && !produced.contains(ref.name) {
+        let needed = structuresNeedingVoxels
+        for ref in referencedStructures where needed.contains(ref.name) {
             guard let count = voxelCounts[ref.name], count == 0 else { continue }
             throw JobSpecError(.invalidValue, at: ref.keyPath,
                                "structure \(StructureName.shown(ref.name)) has no voxel in the case, so the job cannot use it here")

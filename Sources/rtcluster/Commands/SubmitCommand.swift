@@ -41,9 +41,8 @@ struct SubmitCommand: ReportingCommand {
         if !parsed.referencedStructures.isEmpty {
             // Empty targets and a from_case plan on a case without objectives are refused now, not when the job runs;
             // only the masks the checks need are read.
-            let needed = Set(parsed.referencedStructures.filter { !$0.keyPath.hasPrefix("objectives") }.map(\.name))
             let facts = try CaseFile.structureFacts(path: global.dataDirectory.root.appendingPathComponent(record.casePath).path,
-                                                    countingVoxelsOf: needed)
+                                                    countingVoxelsOf: parsed.structuresNeedingVoxels)
             var objectives = 0
             if case .plan(let plan) = parsed.work, case .fromCase = plan.objectives {
                 do {
