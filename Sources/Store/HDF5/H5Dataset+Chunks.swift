@@ -46,6 +46,31 @@ extension H5Dataset {
         guard let (chunk, level) = try shuffleDeflateChunks(), shape.count == 3 else { return try write(values) }
         let grid = ChunkGrid(shape: shape, chunk: chunk, elementSize: MemoryLayout<T>.size)
         guard values.count == grid.elementCount else { throw invalid("\(values.count) values for \(grid.elementCount) elements") }
+        try values.withUnsafeBytes { source in
+            let sliceBytes = shape[1] * shape[2] * grid.elementSize
+            let rows = BoxRows(slices: (0..<shape[0]).map { source.baseAddress! + $0 * sliceBytes }, columns: 0..<shape[2], rows: 0..<shape[1])
+            try writeChunks(grid: grid, rows: rows, level: level, threads: threads)
+        }
+    }
+
+    /// Writes the whole dataset from `volume` (its grid's `[nz, ny, nx]` is the dataspace) like
+    /// ``writeVolume(_:threads:)``: the chunks outside the volume's box are zero and neither read nor
+    /// stored; the others are gathered from the box's voxels. The same file as for `volume.placed()`.
+    func writeVolume<T: H5Scalar & VoxelScalar>(_ volume: BoxedVolume<T>, threads: Int = H5Dataset.chunkThreads) throws {
+        let shape = try shape()
+        let g = volume.grid
+        guard shape == [g.nz, g.ny, g.nx] else { throw invalid("a \(g.nz)×\(g.ny)×\(g.nx) volume for shape \(shape)") }
+        guard let (chunk, level) = try shuffleDeflateChunks() else { return try write(volume.placed().voxels) }
+        let grid = ChunkGrid(shape: shape, chunk: chunk, elementSize: MemoryLayout<T>.size)
+        try volume.withSlicePointers { slices in
+            let rows = BoxRows(slices: slices.map { UnsafeRawPointer($0) }, columns: volume.columns, rows: volume.rows)
+            try writeChunks(grid: grid, rows: rows, level: level, threads: threads)
+        }
+    }
+
+    /// Deflates the chunks of `rows` that hold a non-zero element on up to `threads` threads, then stores them
+    /// in chunk order (`H5Dwrite_chunk`); all-zero chunks are not stored (the fill value 0).
+    private func writeChunks(grid: ChunkGrid, rows: BoxRows, level: Int32, threads: Int) throws {
         let encoded = UnsafeMutableBufferPointer<[UInt8]?>.allocate(capacity: grid.chunkCount)
         encoded.initialize(repeating: nil)
         let failed = UnsafeMutableBufferPointer<Bool>.allocate(capacity: grid.chunkCount)
@@ -58,27 +83,26 @@ extension H5Dataset {
             failed.deallocate()
             noCompressor.deallocate()
         }
-        values.withUnsafeBytes { source in
-            let workers = max(1, min(threads, grid.chunkCount))
-            Concurrent.forEach(workers, threads: workers) { worker in
-                // HDF5 levels are zlib's 0...9; libdeflate takes 0...12 on a zlib-like scale (its own algorithms).
-                guard let compressor = libdeflate_alloc_compressor(min(max(level, 0), 9)) else { noCompressor[worker] = true; return }
-                defer { libdeflate_free_compressor(compressor) }
-                var raw = [UInt8](repeating: 0, count: grid.chunkBytes), shuffled = raw
-                var packed = [UInt8](repeating: 0, count: libdeflate_zlib_compress_bound(compressor, grid.chunkBytes))
-                for k in stride(from: worker, to: grid.chunkCount, by: workers) {
-                    // All-zero chunks (most of a result's masks) are found in place and neither gathered nor stored.
-                    guard !grid.isZero(chunk: k, in: source.baseAddress!) else { continue }
-                    raw.withUnsafeMutableBytes { grid.gather(chunk: k, from: source.baseAddress!, into: $0.baseAddress!) }
-                    grid.shuffle(raw, into: &shuffled)
-                    let length = packed.withUnsafeMutableBytes { out in
-                        (grid.elementSize > 1 ? shuffled : raw).withUnsafeBytes { input in
-                            libdeflate_zlib_compress(compressor, input.baseAddress, grid.chunkBytes, out.baseAddress, out.count)
-                        }
+        let workers = max(1, min(threads, grid.chunkCount))
+        Concurrent.forEach(workers, threads: workers) { worker in
+            // HDF5 levels are zlib's 0...9; libdeflate takes 0...12 on a zlib-like scale (its own algorithms).
+            guard let compressor = libdeflate_alloc_compressor(min(max(level, 0), 9)) else { noCompressor[worker] = true; return }
+            defer { libdeflate_free_compressor(compressor) }
+            var raw = [UInt8](repeating: 0, count: grid.chunkBytes), shuffled = raw
+            var packed = [UInt8](repeating: 0, count: libdeflate_zlib_compress_bound(compressor, grid.chunkBytes))
+            for k in stride(from: worker, to: grid.chunkCount, by: workers) {
+                // All-zero chunks (most of a result's masks; every chunk outside the box) are found in place
+                // and neither gathered nor stored.
+                guard !grid.isZero(chunk: k, in: rows) else { continue }
+                raw.withUnsafeMutableBytes { grid.gather(chunk: k, from: rows, into: $0.baseAddress!) }
+                grid.shuffle(raw, into: &shuffled)
+                let length = packed.withUnsafeMutableBytes { out in
+                    (grid.elementSize > 1 ? shuffled : raw).withUnsafeBytes { input in
+                        libdeflate_zlib_compress(compressor, input.baseAddress, grid.chunkBytes, out.baseAddress, out.count)
                     }
-                    // 0: the bound was not enough (cannot happen with libdeflate's own bound).
-                    if length > 0 { encoded[k] = Array(packed[0..<length]) } else { failed[k] = true }
                 }
+                // 0: the bound was not enough (cannot happen with libdeflate's own bound).
+                if length > 0 { encoded[k] = Array(packed[0..<length]) } else { failed[k] = true }
             }
         }
         if noCompressor.contains(true) { throw invalid("cannot allocate a deflate compressor (out of memory)") }
@@ -182,6 +206,18 @@ extension H5Dataset {
     }
 }
 
+/// The elements of a rank-3 dataset that is zero outside an in-plane box (``columns`` × ``rows``, every slice),
+/// given by the address of each slice's box elements (the box's rows one after another).
+struct BoxRows {
+    let slices: [UnsafeRawPointer]
+    let columns: Range<Int>, rows: Range<Int>
+
+    /// The address of element (`x`, `y`, `z`), which lies inside the box.
+    @inline(__always) func row(z: Int, y: Int, x: Int, elementSize: Int) -> UnsafeRawPointer {
+        slices[z] + ((y &- rows.lowerBound) &* columns.count &+ x &- columns.lowerBound) &* elementSize
+    }
+}
+
 /// The chunks of a rank-3 dataset in row-major order of their origins, and the copies between a
 /// chunk buffer (full chunk, zero padded beyond the dataset) and the dataset's z-major elements.
 struct ChunkGrid: Sendable {
@@ -229,15 +265,25 @@ struct ChunkGrid: Sendable {
         }
     }
 
-    /// True when every element of chunk `k` inside the dataset is zero in `source` (read in place, 8 bytes a load;
-    /// a byte-by-byte test of a gathered copy took about half of a segmentation result's write).
-    func isZero(chunk k: Int, in source: UnsafeRawPointer) -> Bool {
+    /// The part of chunk `k` inside both the dataset and the box of `source`: element ranges along z, y, x
+    /// (nil when the chunk lies outside the box, i.e. is all zero).
+    private func overlap(_ k: Int, _ source: BoxRows) -> (z: Range<Int>, y: Range<Int>, x: Range<Int>)? {
         let o = origin(k)
-        let nz = min(chunk[0], shape[0] - o[0]), ny = min(chunk[1], shape[1] - o[1])
-        let rowBytes = min(chunk[2], shape[2] - o[2]) * elementSize, words = rowBytes / 8
-        for z in 0..<nz {
-            for y in 0..<ny {
-                let row = source + (((o[0] &+ z) &* shape[1] &+ o[1] &+ y) &* shape[2] &+ o[2]) &* elementSize
+        let y0 = max(o[1], source.rows.lowerBound), y1 = min(o[1] + chunk[1], shape[1], source.rows.upperBound)
+        let x0 = max(o[2], source.columns.lowerBound), x1 = min(o[2] + chunk[2], shape[2], source.columns.upperBound)
+        guard y0 < y1, x0 < x1 else { return nil }
+        return (o[0]..<min(o[0] + chunk[0], shape[0]), y0..<y1, x0..<x1)
+    }
+
+    /// True when every element of chunk `k` inside the dataset is zero in `source` (read in place, 8 bytes a load;
+    /// a byte-by-byte test of a gathered copy took about half of a segmentation result's write); a chunk outside
+    /// the box is zero without a read.
+    func isZero(chunk k: Int, in source: BoxRows) -> Bool {
+        guard let part = overlap(k, source) else { return true }
+        let rowBytes = part.x.count * elementSize, words = rowBytes / 8
+        for z in part.z {
+            for y in part.y {
+                let row = source.row(z: z, y: y, x: part.x.lowerBound, elementSize: elementSize)
                 var any: UInt64 = 0
                 for w in 0..<words { any |= row.loadUnaligned(fromByteOffset: w &* 8, as: UInt64.self) }
                 for i in (words &* 8)..<rowBytes { any |= UInt64(row.load(fromByteOffset: i, as: UInt8.self)) }
@@ -247,11 +293,23 @@ struct ChunkGrid: Sendable {
         return true
     }
 
-    /// Chunk `k` of `source` into the chunk buffer `chunkBuffer` (`chunkBytes`), zero beyond the dataset.
-    func gather(chunk k: Int, from source: UnsafeRawPointer, into chunkBuffer: UnsafeMutableRawPointer) {
+    /// Chunk `k` of `source` into the chunk buffer `chunkBuffer` (`chunkBytes`), zero beyond the dataset and the box.
+    func gather(chunk k: Int, from source: BoxRows, into chunkBuffer: UnsafeMutableRawPointer) {
+        guard let part = overlap(k, source) else {
+            chunkBuffer.initializeMemory(as: UInt8.self, repeating: 0, count: chunkBytes)
+            return
+        }
         let o = origin(k)
-        if (0..<3).contains(where: { o[$0] + chunk[$0] > shape[$0] }) { chunkBuffer.initializeMemory(as: UInt8.self, repeating: 0, count: chunkBytes) }
-        rows(k) { c, d, n in (chunkBuffer + c).copyMemory(from: source + d, byteCount: n) }
+        if part.z.count < chunk[0] || part.y.count < chunk[1] || part.x.count < chunk[2] {
+            chunkBuffer.initializeMemory(as: UInt8.self, repeating: 0, count: chunkBytes)
+        }
+        for z in part.z {
+            for y in part.y {
+                let inChunk = ((z - o[0]) * chunk[1] + y - o[1]) * chunk[2] + part.x.lowerBound - o[2]
+                (chunkBuffer + inChunk * elementSize).copyMemory(from: source.row(z: z, y: y, x: part.x.lowerBound, elementSize: elementSize),
+                                                                 byteCount: part.x.count * elementSize)
+            }
+        }
     }
 
     /// The dataset's elements of chunk `k` from the chunk buffer `chunkBuffer` into `target`.

@@ -24,6 +24,20 @@ enum VolumeIO {
         return dataset
     }
 
+    /// Writes `volume` (zero outside its box) as dataset `name` of `group`, the same dataset as for
+    /// `volume.placed()` (``write(_:as:in:fileType:)``); the chunks outside the box are never read.
+    static func write<T: H5Scalar & VoxelScalar>(_ volume: BoxedVolume<T>, as name: String, in group: H5Group, fileType: hid_t) throws -> H5Dataset {
+        let g = volume.grid
+        let dataset = try group.createDataset(name, fileType: fileType, shape: [g.nz, g.ny, g.nx], layout: .chunkedCompressed(chunk: chunk(for: g)))
+        do {
+            try dataset.writeVolume(volume)
+        } catch {
+            dataset.close()
+            throw error
+        }
+        return dataset
+    }
+
     /// Checks that `dataset` stores `T`, has rank 3 and at most `limits.maxVoxels` elements;
     /// returns its `[z, y, x]` dimensions. Nothing is allocated.
     static func checkedShape<T: H5Scalar>(_ dataset: H5Dataset, _ type: T.Type, limits: StoreLimits) throws -> [Int] {
