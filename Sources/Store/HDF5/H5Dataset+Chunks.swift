@@ -49,52 +49,129 @@ extension H5Dataset {
         try values.withUnsafeBytes { source in
             let sliceBytes = shape[1] * shape[2] * grid.elementSize
             let rows = BoxRows(slices: (0..<shape[0]).map { source.baseAddress! + $0 * sliceBytes }, columns: 0..<shape[2], rows: 0..<shape[1])
-            try writeChunks(grid: grid, rows: rows, level: level, threads: threads)
+            try Self.writeChunks([ChunkWrite(dataset: self, grid: grid, rows: rows, level: level)], threads: threads)
         }
     }
 
-    /// Writes the whole dataset from `volume` (its grid's `[nz, ny, nx]` is the dataspace) like
-    /// ``writeVolume(_:threads:)``: the chunks outside the volume's box are zero and neither read nor
-    /// stored; the others are gathered from the box's voxels. The same file as for `volume.placed()`.
-    func writeVolume<T: H5Scalar & VoxelScalar>(_ volume: BoxedVolume<T>, threads: Int = H5Dataset.chunkThreads) throws {
-        let shape = try shape()
-        let g = volume.grid
-        guard shape == [g.nz, g.ny, g.nx] else { throw invalid("a \(g.nz)×\(g.ny)×\(g.nx) volume for shape \(shape)") }
-        guard let (chunk, level) = try shuffleDeflateChunks() else { return try write(volume.placed().voxels) }
-        let grid = ChunkGrid(shape: shape, chunk: chunk, elementSize: MemoryLayout<T>.size)
-        try volume.withSlicePointers { slices in
-            let rows = BoxRows(slices: slices.map { UnsafeRawPointer($0) }, columns: volume.columns, rows: volume.rows)
-            try writeChunks(grid: grid, rows: rows, level: level, threads: threads)
+    /// Writes each of `volumes` into its dataset (the volume's `[nz, ny, nx]` is the dataspace) like
+    /// ``writeVolume(_:threads:)``, the chunks of all of them coded together: the chunks outside a volume's box
+    /// are zero and neither read nor stored; the others are gathered from the box's voxels. The same datasets
+    /// as for the placed volumes.
+    static func writeVolumes<T: H5Scalar & VoxelScalar>(_ volumes: [(dataset: H5Dataset, volume: BoxedVolume<T>)],
+                                                         threads: Int = H5Dataset.chunkThreads) throws {
+        var writes: [ChunkWrite?] = []
+        for (dataset, volume) in volumes {
+            let shape = try dataset.shape(), g = volume.grid
+            guard shape == [g.nz, g.ny, g.nx] else { throw dataset.invalid("a \(g.nz)×\(g.ny)×\(g.nx) volume for shape \(shape)") }
+            if let (chunk, level) = try dataset.shuffleDeflateChunks() {
+                // The rows are set below, once the volumes' storage is pinned.
+                writes.append(ChunkWrite(dataset: dataset, grid: ChunkGrid(shape: shape, chunk: chunk, elementSize: MemoryLayout<T>.size),
+                                         rows: BoxRows(slices: [], columns: volume.columns, rows: volume.rows), level: level))
+            } else {
+                try dataset.write(volume.placed().voxels)
+                writes.append(nil)
+            }
+        }
+        try withSlicePointers(volumes.map(\.volume)[...]) { slices in
+            let pinned = zip(writes, slices).compactMap { write, pointers in
+                write.map { ChunkWrite(dataset: $0.dataset, grid: $0.grid, rows: BoxRows(slices: pointers, columns: $0.rows.columns, rows: $0.rows.rows), level: $0.level) }
+            }
+            try writeChunks(pinned, threads: threads)
         }
     }
 
-    /// Deflates the chunks of `rows` that hold a non-zero element on up to `threads` threads, then stores them
-    /// in chunk order (`H5Dwrite_chunk`); all-zero chunks are not stored (the fill value 0).
-    private func writeChunks(grid: ChunkGrid, rows: BoxRows, level: Int32, threads: Int) throws {
-        let encoded = UnsafeMutableBufferPointer<[UInt8]?>.allocate(capacity: grid.chunkCount)
+    /// Calls `body` with the slice addresses of each of `volumes` (valid during the call).
+    private static func withSlicePointers<T: VoxelScalar>(_ volumes: ArraySlice<BoxedVolume<T>>, done: [[UnsafeRawPointer]] = [],
+                                                          _ body: ([[UnsafeRawPointer]]) throws -> Void) throws {
+        guard let first = volumes.first else { return try body(done) }
+        try first.withSlicePointers { pointers in
+            try withSlicePointers(volumes.dropFirst(), done: done + [pointers.map { UnsafeRawPointer($0) }], body)
+        }
+    }
+
+    /// Deflates the chunks of `writes` that hold a non-zero element on up to `threads` threads, then stores
+    /// them dataset by dataset in chunk order (`H5Dwrite_chunk`); all-zero chunks are not stored (the fill
+    /// value 0). Chunks with the same bytes (in any of the datasets; with the same level and element size)
+    /// are deflated once: the first of them in order, the others compared byte by byte with it and given its
+    /// stream, which is the stream they would get themselves. The output does not depend on `threads`.
+    static func writeChunks(_ writes: [ChunkWrite], threads: Int) throws {
+        // Chunk g of all: chunk `local[g]` of write `owner[g]`.
+        var owner: [Int] = [], local: [Int] = []
+        for (w, write) in writes.enumerated() {
+            owner += Array(repeating: w, count: write.grid.chunkCount)
+            local += Array(0..<write.grid.chunkCount)
+        }
+        let total = owner.count
+        guard total > 0 else { return }
+        let largest = writes.map(\.grid.chunkBytes).max()!
+        let hashes = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: total)
+        hashes.initialize(repeating: 0)
+        let stored = UnsafeMutableBufferPointer<Bool>.allocate(capacity: total)
+        stored.initialize(repeating: false)
+        let encoded = UnsafeMutableBufferPointer<[UInt8]?>.allocate(capacity: total)
         encoded.initialize(repeating: nil)
-        let failed = UnsafeMutableBufferPointer<Bool>.allocate(capacity: grid.chunkCount)
+        let sameAs = UnsafeMutableBufferPointer<Int>.allocate(capacity: total)
+        sameAs.initialize(repeating: -1)
+        let failed = UnsafeMutableBufferPointer<Bool>.allocate(capacity: total)
         failed.initialize(repeating: false)
         let noCompressor = UnsafeMutableBufferPointer<Bool>.allocate(capacity: max(1, threads))
         noCompressor.initialize(repeating: false)
         defer {
             encoded.deinitialize()
             encoded.deallocate()
+            hashes.deallocate()
+            stored.deallocate()
+            sameAs.deallocate()
             failed.deallocate()
             noCompressor.deallocate()
         }
-        let workers = max(1, min(threads, grid.chunkCount))
+        let workers = max(1, min(threads, total))
+        // 1. Which chunks are stored (a non-zero element, found in place; every chunk outside a box is zero),
+        //    and a hash of each stored chunk's bytes.
         Concurrent.forEach(workers, threads: workers) { worker in
-            // HDF5 levels are zlib's 0...9; libdeflate takes 0...12 on a zlib-like scale (its own algorithms).
-            guard let compressor = libdeflate_alloc_compressor(min(max(level, 0), 9)) else { noCompressor[worker] = true; return }
-            defer { libdeflate_free_compressor(compressor) }
-            var raw = [UInt8](repeating: 0, count: grid.chunkBytes), shuffled = raw
-            var packed = [UInt8](repeating: 0, count: libdeflate_zlib_compress_bound(compressor, grid.chunkBytes))
-            for k in stride(from: worker, to: grid.chunkCount, by: workers) {
-                // All-zero chunks (most of a result's masks; every chunk outside the box) are found in place
-                // and neither gathered nor stored.
-                guard !grid.isZero(chunk: k, in: rows) else { continue }
-                raw.withUnsafeMutableBytes { grid.gather(chunk: k, from: rows, into: $0.baseAddress!) }
+            var raw = [UInt8](repeating: 0, count: largest)
+            for g in stride(from: worker, to: total, by: workers) {
+                let write = writes[owner[g]], k = local[g]
+                guard !write.grid.isZero(chunk: k, in: write.rows) else { continue }
+                stored[g] = true
+                hashes[g] = raw.withUnsafeMutableBytes { b in
+                    write.grid.gather(chunk: k, from: write.rows, into: b.baseAddress!)
+                    return ChunkGrid.hash(UnsafeRawBufferPointer(rebasing: b[0..<write.grid.chunkBytes]))
+                }
+            }
+        }
+        // 2. The first chunk with each hash (and coding) is the one deflated; later ones are checked against it.
+        struct Key: Hashable { let hash: UInt64, bytes: Int, elementSize: Int, level: Int32 }
+        var first: [Key: Int] = [:]
+        for g in 0..<total where stored[g] {
+            let write = writes[owner[g]]
+            let key = Key(hash: hashes[g], bytes: write.grid.chunkBytes, elementSize: write.grid.elementSize, level: write.level)
+            if let f = first[key] { sameAs[g] = f } else { first[key] = g }
+        }
+        // 3. Deflate the first chunks; a later chunk takes its first chunk's stream when their bytes are equal.
+        Concurrent.forEach(workers, threads: workers) { worker in
+            var compressors: [Int32: OpaquePointer] = [:]
+            defer { compressors.values.forEach { libdeflate_free_compressor($0) } }
+            var raw = [UInt8](repeating: 0, count: largest), other = raw, shuffled = raw
+            var packed: [UInt8] = []
+            for g in stride(from: worker, to: total, by: workers) where stored[g] {
+                let write = writes[owner[g]], grid = write.grid
+                raw.withUnsafeMutableBytes { grid.gather(chunk: local[g], from: write.rows, into: $0.baseAddress!) }
+                if sameAs[g] >= 0 {
+                    let f = sameAs[g], reference = writes[owner[f]]
+                    other.withUnsafeMutableBytes { reference.grid.gather(chunk: local[f], from: reference.rows, into: $0.baseAddress!) }
+                    if memcmp(raw, other, grid.chunkBytes) == 0 { continue }
+                    sameAs[g] = -1   // a hash collision: deflated itself
+                }
+                // HDF5 levels are zlib's 0...9; libdeflate takes 0...12 on a zlib-like scale (its own algorithms).
+                let level = min(max(write.level, 0), 9)
+                if compressors[level] == nil {
+                    guard let c = libdeflate_alloc_compressor(level) else { noCompressor[worker] = true; return }
+                    compressors[level] = c
+                }
+                let compressor = compressors[level]!
+                let bound = libdeflate_zlib_compress_bound(compressor, grid.chunkBytes)
+                if packed.count < bound { packed = [UInt8](repeating: 0, count: bound) }
                 grid.shuffle(raw, into: &shuffled)
                 let length = packed.withUnsafeMutableBytes { out in
                     (grid.elementSize > 1 ? shuffled : raw).withUnsafeBytes { input in
@@ -102,16 +179,18 @@ extension H5Dataset {
                     }
                 }
                 // 0: the bound was not enough (cannot happen with libdeflate's own bound).
-                if length > 0 { encoded[k] = Array(packed[0..<length]) } else { failed[k] = true }
+                if length > 0 { encoded[g] = Array(packed[0..<length]) } else { failed[g] = true }
             }
         }
-        if noCompressor.contains(true) { throw invalid("cannot allocate a deflate compressor (out of memory)") }
-        if let k = failed.firstIndex(of: true) { throw invalid("deflate failed for chunk \(grid.origin(k))") }
-        for k in 0..<grid.chunkCount {
-            guard let bytes = encoded[k] else { continue }
-            var offset = grid.origin(k).map { hsize_t($0) }
-            try check(bytes.withUnsafeBytes { H5Dwrite_chunk(id, rt_h5p_default(), 0, &offset, $0.count, $0.baseAddress) },
-                      "write chunk at \(grid.origin(k))")
+        if noCompressor.contains(true) { throw writes[0].dataset.invalid("cannot allocate a deflate compressor (out of memory)") }
+        if let g = failed.firstIndex(of: true) { throw writes[owner[g]].dataset.invalid("deflate failed for chunk \(writes[owner[g]].grid.origin(local[g]))") }
+        // 4. Store the streams, dataset by dataset, in chunk order.
+        for g in 0..<total where stored[g] {
+            let write = writes[owner[g]], k = local[g]
+            guard let bytes = encoded[sameAs[g] >= 0 ? sameAs[g] : g] else { continue }
+            var offset = write.grid.origin(k).map { hsize_t($0) }
+            try write.dataset.check(bytes.withUnsafeBytes { H5Dwrite_chunk(write.dataset.id, rt_h5p_default(), 0, &offset, $0.count, $0.baseAddress) },
+                                    "write chunk at \(write.grid.origin(k))")
         }
     }
 
@@ -204,6 +283,14 @@ extension H5Dataset {
         if let j = failed.firstIndex(of: true) { throw invalid("chunk at \(grid.origin(grid.chunksOfSlices.lowerBound + j)) does not inflate to \(grid.chunkBytes) bytes") }
         return values
     }
+}
+
+/// One dataset's chunks for ``H5Dataset/writeChunks(_:threads:)``: its chunk grid, its elements and its deflate level.
+struct ChunkWrite {
+    let dataset: H5Dataset
+    let grid: ChunkGrid
+    let rows: BoxRows
+    let level: Int32
 }
 
 /// The elements of a rank-3 dataset that is zero outside an in-plane box (``columns`` × ``rows``, every slice),
@@ -321,6 +408,18 @@ struct ChunkGrid: Sendable {
             guard d >= lower && d < upper else { return }
             (target + (d - lower)).copyMemory(from: chunkBuffer + c, byteCount: n)
         }
+    }
+
+    /// A 64-bit hash of `bytes` (8 bytes a step), for finding chunks with equal bytes (then compared in full).
+    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+        let words = bytes.count / 8
+        for w in 0..<words {
+            h = (h ^ bytes.loadUnaligned(fromByteOffset: w &* 8, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 32
+        }
+        for i in (words &* 8)..<bytes.count { h = (h ^ UInt64(bytes[i])) &* 0xC4CE_B9FE_1A85_EC53 }
+        return h
     }
 
     /// HDF5's shuffle (byte `b` of element `i` goes to `b · elements + i`) or, with `inverse`, its

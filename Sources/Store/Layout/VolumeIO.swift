@@ -24,18 +24,24 @@ enum VolumeIO {
         return dataset
     }
 
-    /// Writes `volume` (zero outside its box) as dataset `name` of `group`, the same dataset as for
-    /// `volume.placed()` (``write(_:as:in:fileType:)``); the chunks outside the box are never read.
-    static func write<T: H5Scalar & VoxelScalar>(_ volume: BoxedVolume<T>, as name: String, in group: H5Group, fileType: hid_t) throws -> H5Dataset {
-        let g = volume.grid
-        let dataset = try group.createDataset(name, fileType: fileType, shape: [g.nz, g.ny, g.nx], layout: .chunkedCompressed(chunk: chunk(for: g)))
+    /// Writes `volumes` (each zero outside its box) as datasets of `group`, in order, each the same dataset as
+    /// ``write(_:as:in:fileType:)`` makes of the placed volume; the chunks of all are coded together
+    /// (``H5Dataset/writeVolumes(_:threads:)``: outside a box never read, equal chunks deflated once). Returns
+    /// the datasets open, so that the caller can attach attributes (the caller closes them).
+    static func write<T: H5Scalar & VoxelScalar>(_ volumes: [(name: String, volume: BoxedVolume<T>)], in group: H5Group,
+                                                 fileType: hid_t) throws -> [H5Dataset] {
+        var datasets: [H5Dataset] = []
         do {
-            try dataset.writeVolume(volume)
+            for (name, volume) in volumes {
+                let g = volume.grid
+                datasets.append(try group.createDataset(name, fileType: fileType, shape: [g.nz, g.ny, g.nx], layout: .chunkedCompressed(chunk: chunk(for: g))))
+            }
+            try H5Dataset.writeVolumes(Array(zip(datasets, volumes.map(\.volume))).map { (dataset: $0.0, volume: $0.1) })
         } catch {
-            dataset.close()
+            datasets.forEach { $0.close() }
             throw error
         }
-        return dataset
+        return datasets
     }
 
     /// Checks that `dataset` stores `T`, has rank 3 and at most `limits.maxVoxels` elements;

@@ -52,15 +52,14 @@ extension ResultFile {
         }
         if let labels = labelMap.map({ BoxedVolume($0) }) ?? boxedLabelMap { volumes.append((name: "labels", volume: labels)) }
         let grid = volumes[0].volume.grid
-        for (name, volume) in volumes {
-            guard volume.grid == grid else {
-                throw StoreError.invalid(file: reportedPath, object: "/segmentation/\(name)",
-                                         reason: "grid \(volume.grid) differs from /segmentation/\(volumes[0].name) \(grid)")
-            }
-            let dataset = try VolumeIO.write(volume, as: name, in: group, fileType: rt_h5t_std_u8le())
-            defer { dataset.close() }
-            try GridAttributes.write(volume.grid, on: dataset)
+        for (name, volume) in volumes where volume.grid != grid {
+            throw StoreError.invalid(file: reportedPath, object: "/segmentation/\(name)",
+                                     reason: "grid \(volume.grid) differs from /segmentation/\(volumes[0].name) \(grid)")
         }
+        // All masks and the label map coded together (equal chunks, e.g. of the body and the label map, deflated once).
+        let datasets = try VolumeIO.write(volumes, in: group, fileType: rt_h5t_std_u8le())
+        defer { datasets.forEach { $0.close() } }
+        for dataset in datasets { try GridAttributes.write(grid, on: dataset) }
     }
 
     private func writeDose(into file: H5File, reportedPath: String) throws {
