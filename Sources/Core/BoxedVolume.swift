@@ -78,16 +78,20 @@ public struct BoxedVolume<Voxel: VoxelScalar>: Sendable, Equatable {
             withSlicePointers { slices in
                 let ranges = max(1, min(threads, grid.nz))
                 Concurrent.forEach(ranges, threads: ranges) { r in
+                    // Raw byte copies and zero fills (zero is all zero bits for every VoxelScalar): this generic
+                    // code is not specialised for the caller's voxel type, and element-wise copies would go through
+                    // the type's value witnesses.
+                    let size = MemoryLayout<Voxel>.stride
                     for z in (grid.nz * r / ranges)..<(grid.nz * (r + 1) / ranges) {
-                        let dst = out.value + z &* slice
+                        let dst = UnsafeMutableRawPointer(out.value + z &* slice), src = UnsafeRawPointer(slices[z])
                         var done = 0
                         for y in y0..<y1 {
                             let from = y &* nx &+ x0
-                            (dst + done).initialize(repeating: .zero, count: from &- done)
-                            (dst + from).initialize(from: slices[z] + (y &- y0) &* width, count: width)
+                            (dst + done &* size).initializeMemory(as: UInt8.self, repeating: 0, count: (from &- done) &* size)
+                            (dst + from &* size).copyMemory(from: src + (y &- y0) &* width &* size, byteCount: width &* size)
                             done = from &+ width
                         }
-                        (dst + done).initialize(repeating: .zero, count: nx &* ny &- done)
+                        (dst + done &* size).initializeMemory(as: UInt8.self, repeating: 0, count: (nx &* ny &- done) &* size)
                     }
                 }
             }

@@ -126,43 +126,41 @@ extension H5Dataset {
             noCompressor.deallocate()
         }
         let workers = max(1, min(threads, total))
-        // 1. Which chunks are stored (a non-zero element, found in place; every chunk outside a box is zero),
-        //    and a hash of each stored chunk's bytes.
+        // 1. Which chunks are stored (a non-zero element; every chunk outside a box is zero), and a hash of each
+        //    stored chunk's elements, both found in place in one pass.
         Concurrent.forEach(workers, threads: workers) { worker in
-            var raw = [UInt8](repeating: 0, count: largest)
             for g in stride(from: worker, to: total, by: workers) {
-                let write = writes[owner[g]], k = local[g]
-                guard !write.grid.isZero(chunk: k, in: write.rows) else { continue }
+                let write = writes[owner[g]]
+                guard let h = write.grid.nonZeroHash(chunk: local[g], in: write.rows) else { continue }
                 stored[g] = true
-                hashes[g] = raw.withUnsafeMutableBytes { b in
-                    write.grid.gather(chunk: k, from: write.rows, into: b.baseAddress!)
-                    return ChunkGrid.hash(UnsafeRawBufferPointer(rebasing: b[0..<write.grid.chunkBytes]))
-                }
+                hashes[g] = h
             }
         }
-        // 2. The first chunk with each hash (and coding) is the one deflated; later ones are checked against it.
-        struct Key: Hashable { let hash: UInt64, bytes: Int, elementSize: Int, level: Int32 }
+        // 2. The first chunk with each hash (and the same part inside its box, and coding) is the one deflated;
+        //    later ones are compared with it.
+        struct Key: Hashable { let hash: UInt64, part: [Int], bytes: Int, elementSize: Int, level: Int32 }
         var first: [Key: Int] = [:]
         for g in 0..<total where stored[g] {
             let write = writes[owner[g]]
-            let key = Key(hash: hashes[g], bytes: write.grid.chunkBytes, elementSize: write.grid.elementSize, level: write.level)
+            let key = Key(hash: hashes[g], part: write.grid.relativePart(chunk: local[g], in: write.rows), bytes: write.grid.chunkBytes,
+                          elementSize: write.grid.elementSize, level: write.level)
             if let f = first[key] { sameAs[g] = f } else { first[key] = g }
         }
         // 3. Deflate the first chunks; a later chunk takes its first chunk's stream when their bytes are equal.
         Concurrent.forEach(workers, threads: workers) { worker in
             var compressors: [Int32: OpaquePointer] = [:]
             defer { compressors.values.forEach { libdeflate_free_compressor($0) } }
-            var raw = [UInt8](repeating: 0, count: largest), other = raw, shuffled = raw
+            var raw = [UInt8](repeating: 0, count: largest), shuffled = raw
             var packed: [UInt8] = []
             for g in stride(from: worker, to: total, by: workers) where stored[g] {
                 let write = writes[owner[g]], grid = write.grid
-                raw.withUnsafeMutableBytes { grid.gather(chunk: local[g], from: write.rows, into: $0.baseAddress!) }
                 if sameAs[g] >= 0 {
+                    // Equal parts inside the boxes (the key), so equal chunks when those elements are equal.
                     let f = sameAs[g], reference = writes[owner[f]]
-                    other.withUnsafeMutableBytes { reference.grid.gather(chunk: local[f], from: reference.rows, into: $0.baseAddress!) }
-                    if memcmp(raw, other, grid.chunkBytes) == 0 { continue }
+                    if grid.equalElements(chunk: local[g], in: write.rows, as: local[f], of: reference.grid, in: reference.rows) { continue }
                     sameAs[g] = -1   // a hash collision: deflated itself
                 }
+                raw.withUnsafeMutableBytes { grid.gather(chunk: local[g], from: write.rows, into: $0.baseAddress!) }
                 // HDF5 levels are zlib's 0...9; libdeflate takes 0...12 on a zlib-like scale (its own algorithms).
                 let level = min(max(write.level, 0), 9)
                 if compressors[level] == nil {
@@ -362,19 +360,67 @@ struct ChunkGrid: Sendable {
         return (o[0]..<min(o[0] + chunk[0], shape[0]), y0..<y1, x0..<x1)
     }
 
-    /// True when every element of chunk `k` inside the dataset is zero in `source` (read in place, 8 bytes a load;
-    /// a byte-by-byte test of a gathered copy took about half of a segmentation result's write); a chunk outside
-    /// the box is zero without a read.
-    func isZero(chunk k: Int, in source: BoxRows) -> Bool {
-        guard let part = overlap(k, source) else { return true }
+    /// Nil when every element of chunk `k` inside the dataset is zero in `source` (a chunk outside the box is zero
+    /// without a read), else a hash of its elements inside the box (read in place, 8 bytes a load; a byte-by-byte
+    /// test of a gathered copy took about half of a segmentation result's write). Equal chunks with equal parts
+    /// inside their boxes (``relativePart(chunk:in:)``) have equal hashes.
+    func nonZeroHash(chunk k: Int, in source: BoxRows) -> UInt64? {
+        guard let part = overlap(k, source) else { return nil }
         let rowBytes = part.x.count * elementSize, words = rowBytes / 8
+        let row = { (z: Int, y: Int) in source.row(z: z, y: y, x: part.x.lowerBound, elementSize: self.elementSize) }
+        // Most chunks in a box are all zero too: found with one OR per 8 bytes, stopping at the first non-zero row.
+        var zero = true
+        search: for z in part.z {
+            for y in part.y {
+                let r = row(z, y)
+                var any: UInt64 = 0
+                for w in 0..<words { any |= r.loadUnaligned(fromByteOffset: w &* 8, as: UInt64.self) }
+                for i in (words &* 8)..<rowBytes { any |= UInt64(r.load(fromByteOffset: i, as: UInt8.self)) }
+                if any != 0 { zero = false; break search }
+            }
+        }
+        guard !zero else { return nil }
+        // Four independent lanes (rotate and xor: one cycle each), mixed at the end.
+        var h = SIMD4<UInt64>(0x9E37_79B9_7F4A_7C15, 0xC2B2_AE3D_27D4_EB4F, 0x1656_67B1_9E37_79F9, 0x27D4_EB2F_1656_67C5)
+        let quads = words / 4
         for z in part.z {
             for y in part.y {
-                let row = source.row(z: z, y: y, x: part.x.lowerBound, elementSize: elementSize)
-                var any: UInt64 = 0
-                for w in 0..<words { any |= row.loadUnaligned(fromByteOffset: w &* 8, as: UInt64.self) }
-                for i in (words &* 8)..<rowBytes { any |= UInt64(row.load(fromByteOffset: i, as: UInt8.self)) }
-                if any != 0 { return false }
+                let r = row(z, y)
+                for q in 0..<quads {
+                    let v = r.loadUnaligned(fromByteOffset: q &* 32, as: SIMD4<UInt64>.self)
+                    h = ((h &<< 7) | (h &>> 57)) ^ v
+                }
+                for i in (quads &* 32)..<rowBytes { h[0] = ((h[0] &<< 7) | (h[0] &>> 57)) ^ UInt64(r.load(fromByteOffset: i, as: UInt8.self)) }
+            }
+        }
+        var m: UInt64 = 0
+        for lane in 0..<4 {
+            m = (m ^ h[lane]) &* 0xFF51_AFD7_ED55_8CCD
+            m ^= m &>> 33
+        }
+        return m
+    }
+
+    /// Where chunk `k`'s part inside the dataset and the box of `source` lies in the chunk: first element and
+    /// count along z, y, x (empty outside the box).
+    func relativePart(chunk k: Int, in source: BoxRows) -> [Int] {
+        guard let part = overlap(k, source) else { return [] }
+        let o = origin(k)
+        return [part.z.lowerBound - o[0], part.z.count, part.y.lowerBound - o[1], part.y.count, part.x.lowerBound - o[2], part.x.count]
+    }
+
+    /// True when chunk `k` of `source` and chunk `j` of `other` (on `otherGrid`, the same element size) hold the
+    /// same elements in their parts inside the dataset and the box, which lie alike in the chunks
+    /// (``relativePart(chunk:in:)``); compared in place.
+    func equalElements(chunk k: Int, in source: BoxRows, as j: Int, of otherGrid: ChunkGrid, in other: BoxRows) -> Bool {
+        guard let a = overlap(k, source), let b = otherGrid.overlap(j, other), a.x.count == b.x.count, a.y.count == b.y.count,
+              a.z.count == b.z.count, elementSize == otherGrid.elementSize else { return false }
+        let bytes = a.x.count * elementSize
+        for (za, zb) in zip(a.z, b.z) {
+            for (ya, yb) in zip(a.y, b.y) {
+                let p = source.row(z: za, y: ya, x: a.x.lowerBound, elementSize: elementSize)
+                let q = other.row(z: zb, y: yb, x: b.x.lowerBound, elementSize: elementSize)
+                if memcmp(p, q, bytes) != 0 { return false }
             }
         }
         return true
@@ -408,18 +454,6 @@ struct ChunkGrid: Sendable {
             guard d >= lower && d < upper else { return }
             (target + (d - lower)).copyMemory(from: chunkBuffer + c, byteCount: n)
         }
-    }
-
-    /// A 64-bit hash of `bytes` (8 bytes a step), for finding chunks with equal bytes (then compared in full).
-    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
-        let words = bytes.count / 8
-        for w in 0..<words {
-            h = (h ^ bytes.loadUnaligned(fromByteOffset: w &* 8, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
-            h ^= h >> 32
-        }
-        for i in (words &* 8)..<bytes.count { h = (h ^ UInt64(bytes[i])) &* 0xC4CE_B9FE_1A85_EC53 }
-        return h
     }
 
     /// HDF5's shuffle (byte `b` of element `i` goes to `b · elements + i`) or, with `inverse`, its
