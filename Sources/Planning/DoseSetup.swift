@@ -23,13 +23,13 @@ public struct DoseSetup: Sendable {
     public let kernelSimulation: PencilBeamKernelSimulation?
 
     /// Resolves `spec` on `ct` with the case's `structures` (masks on the CT grid, by name). `checkpoint` runs
-    /// between the set-up's steps (CT masking, beam geometry, patient model, kernel set-up) and may throw to stop it
-    /// (a job cancelled meanwhile).
+    /// between the set-up's steps (CT masking, beam geometry, patient model) and before each slice of the patient
+    /// model's resampling, and may throw to stop it (a job cancelled meanwhile).
     /// - Throws: ``PlanningError`` for an unknown or empty target, an open-field axis that misses the
     ///   patient, beams that yield no beamlet, or `ignore_outside_densities` without a structure on the CT grid;
     ///   `DoseError`/`CoreError` for invalid geometry; whatever `checkpoint` throws.
     public init(spec: DoseCalculationSpec, seed: UInt64, ct original: CTVolume, structures: [String: MaskVolume],
-                calibration: CTCalibration = .schneider2000, checkpoint: () throws -> Void = {}) throws {
+                calibration: CTCalibration = .schneider2000, checkpoint: @Sendable () throws -> Void = {}) throws {
         try checkpoint()
         let ct = spec.ignoreOutsideDensities ? try Self.airOutside(structures, ct: original) : original
         try checkpoint()
@@ -57,7 +57,7 @@ public struct DoseSetup: Sendable {
         guard !geometry.beamlets.isEmpty else { throw PlanningError("the beams have no beamlet") }
         try checkpoint()
         let doseGrid = try PatientModel.doseGrid(covering: ct.grid, spacingMM: spec.doseGridSpacingMM)
-        patient = try PatientModel(ct: ct, calibration: calibration, doseGrid: doseGrid, threads: Self.setupThreads)
+        patient = try PatientModel(ct: ct, calibration: calibration, doseGrid: doseGrid, threads: Self.setupThreads, checkpoint: checkpoint)
         try checkpoint()
         weights = Array(repeating: 1, count: geometry.beamlets.count)
         if spec.historyAllocation == .targetFraction, let target {

@@ -301,7 +301,7 @@ final class PlanRun: JobRun {
         }
         let masks = Dictionary(uniqueKeysWithValues: contoured.map { ($0.name, $0.mask) })
         let setup = try DoseSetup(spec: spec.dose, seed: seed, ct: caseFile.ct, structures: masks, checkpoint: cancellation.check)
-        let structures = try DoseGridStructures(contoured, doseGrid: setup.patient.grid)
+        let structures = try DoseGridStructures(contoured, doseGrid: setup.patient.grid, checkpoint: cancellation.check)
         try cancellation.check()
         let objectives = try PlanObjectives.resolve(spec.objectives, structures: structures)
         _ = try CostFunction.terms(objectives, structures: structures)

@@ -1,3 +1,5 @@
+import Core
+import Dose
 import Foundation
 import Jobs
 import Registry
@@ -121,5 +123,23 @@ import Testing
         let total = try setUp(trippingAt: nil)
         #expect(total >= (kind == "plan" ? 6 : 2), "\(kind): \(total) checks in start + firstStep")
         for trip in 1...total { #expect(try setUp(trippingAt: trip) == trip) }
+    }
+
+    /// The patient model's resampling (seconds in a debug build) checks before every dose-grid slice and stops at
+    /// the first check that throws.
+    @Test func patientModelStopsAtTheCheckThatThrows() throws {
+        struct Stop: Error {}
+        let grid = try Grid(nx: 8, ny: 8, nz: 40, spacingMM: SIMD3(2, 2, 2))
+        let ct = CTVolume(grid: grid, repeating: 0)
+        let calls = Mutex(0)
+        _ = try PatientModel(ct: ct, doseGrid: grid, checkpoint: { calls.withLock { $0 += 1 } })
+        #expect(calls.withLock { $0 } == 40)
+        calls.withLock { $0 = 0 }
+        #expect(throws: Stop.self) {
+            try PatientModel(ct: ct, doseGrid: grid, checkpoint: {
+                if calls.withLock({ $0 += 1; return $0 }) == 5 { throw Stop() }
+            })
+        }
+        #expect(calls.withLock { $0 } == 5, "slices started after the throw")
     }
 }
