@@ -47,6 +47,8 @@ final class PlanRun: JobRun {
     private let caseFile: CaseFile
     /// Where pencil-beam kernels are cached, or nil.
     private let kernelCache: KernelCache?
+    /// Checked between the coordinator's own steps (set-up, corrections, evaluation): a cancelled job stops there.
+    private let cancellation: JobCancellation
     /// What the influence stage did with the kernel cache.
     private var kernelCacheOutcome: KernelCache.Outcome?
     /// The Monte Carlo matrix's history allocation (attributes and arrays), when not uniform.
@@ -66,13 +68,15 @@ final class PlanRun: JobRun {
     /// Each optimisation round's result (the first, then each re-optimisation).
     private var optimiserRounds: [FluenceOptimisationResult] = []
 
-    init(spec: PlanSpec, seed: UInt64, caseFile: CaseFile, kernelCache: KernelCache? = nil) throws {
+    init(spec: PlanSpec, seed: UInt64, caseFile: CaseFile, kernelCache: KernelCache? = nil, cancellation: JobCancellation = .never) throws {
         self.spec = spec
         self.seed = seed
         self.caseFile = caseFile
         self.kernelCache = kernelCache
+        self.cancellation = cancellation
         if let request = spec.segmentation {
-            state = .segmentation(try SegmentRun(ct: caseFile.ct, request: SegmentKind.request(from: request), haloMM: request.haloMM))
+            state = .segmentation(try SegmentRun(ct: caseFile.ct, request: SegmentKind.request(from: request), haloMM: request.haloMM,
+                                                 cancellation: cancellation))
         } else {
             state = .starting
         }
@@ -115,6 +119,7 @@ final class PlanRun: JobRun {
                                       histories: histories, round: 1, previousCorrectionGy: nil)
         case .correctionDose(let inputs, let matrix, let bookkeeping, let blocks, let weights, let stage, let round, let previous):
             let (monteCarlo, _) = try stage.dose(from: results, grid: inputs.setup.patient.grid)
+            try cancellation.check()
             let pencilBeamGy = try matrix.dose(weights: weights).voxels.map(Double.init)
             var correctionGy = Self.correctionGy(monteCarlo: monteCarlo, pencilBeamGy: pencilBeamGy)
             try recordTargetMismatch(inputs, pencilBeamGy: pencilBeamGy, monteCarloGy: nil, rawCorrectionGy: correctionGy,
@@ -124,7 +129,9 @@ final class PlanRun: JobRun {
                 let filter = spec.correctionSmoothingRegions == .structures
                     ? try CorrectionSmoothing(patient: patient, sigmaMM: sigmaMM, structures: inputs.structures)
                     : try CorrectionSmoothing(patient: patient, sigmaMM: sigmaMM)
+                try cancellation.check()
                 correctionGy = filter.smooth(correctionGy)
+                try cancellation.check()
             }
             if let previous {
                 let target = try inputs.structures.mask(named: spec.prescription.target, for: "prescription.target")
@@ -293,13 +300,16 @@ final class PlanRun: JobRun {
             }
         }
         let masks = Dictionary(uniqueKeysWithValues: contoured.map { ($0.name, $0.mask) })
-        let setup = try DoseSetup(spec: spec.dose, seed: seed, ct: caseFile.ct, structures: masks)
-        let structures = try DoseGridStructures(contoured, doseGrid: setup.patient.grid)
+        let setup = try DoseSetup(spec: spec.dose, seed: seed, ct: caseFile.ct, structures: masks, checkpoint: cancellation.check)
+        let structures = try DoseGridStructures(contoured, doseGrid: setup.patient.grid, checkpoint: cancellation.check)
+        try cancellation.check()
         let objectives = try PlanObjectives.resolve(spec.objectives, structures: structures)
         _ = try CostFunction.terms(objectives, structures: structures)
         _ = try structures.mask(named: spec.prescription.target, for: "prescription.target")
         for (i, goal) in spec.goals.enumerated() { _ = try structures.mask(named: goal.structure, for: "goals[\(i)]") }
+        try cancellation.check()
         let stage = try InfluenceStage(setup: setup, kernelCache: kernelCache)
+        try cancellation.check()
         state = .influence(stage, Inputs(setup: setup, structures: structures, objectives: objectives, shared: stage.shared))
         return phase(try Self.stage(named: stage.phaseName), stage.tasks)
     }
@@ -322,8 +332,10 @@ final class PlanRun: JobRun {
     private func finish(_ inputs: Inputs, matrix: Dose.InfluenceMatrix, optimisation: FluenceOptimisationResult,
                         final forward: ForwardDose, bookkeeping: EnergyBookkeeping) throws -> JobStep {
         state = .finished
+        try cancellation.check()
         let evaluation = try PlanEvaluation(doseGy: forward.doseGy, structures: inputs.structures, prescription: spec.prescription,
                                             goals: spec.goals, objectives: inputs.objectives)
+        try cancellation.check()
         let factor = evaluation.normalisationFactor
         let uncertainty = try DoseVolume(grid: forward.uncertaintyGy.grid,
                                          voxels: forward.uncertaintyGy.voxels.map { Float(Double($0) * factor) })
