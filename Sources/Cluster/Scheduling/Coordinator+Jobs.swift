@@ -112,16 +112,18 @@ extension Coordinator {
         if let foreign = foreignResults(in: file.deletingLastPathComponent(), for: job.record) {
             return try markFailed(job.id, error: foreign)
         }
+        let digest: String
         do {
             let writeStart = clock.now
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             try result.write(to: file.path)
             logger.debug("result file written in \(String(format: "%.3f", (clock.now - writeStart).seconds)) s", metadata: ["job": "\(job.id)"])
+            digest = try SHA256.hex(ofFile: file)
         } catch {
             return try markFailed(job.id, error: "cannot write the result file: \(error)")
         }
         do {
-            try registry.markSucceeded(jobID: job.id, owner: options.owner, resultPath: relative)
+            try registry.markSucceeded(jobID: job.id, owner: options.owner, resultPath: relative, resultSHA256: digest)
         } catch let error as RegistryError where error.isLostLease {
             try? FileManager.default.removeItem(at: file)
             summary.jobsDropped += 1

@@ -12,6 +12,9 @@ struct ResultsCommand: ReportingCommand {
         RTDOSE.dcm (when there is a dose) and RTSTRUCT.dcm, in the CT's study and frame of reference.
         The bundle is written into a temporary directory and renamed to DIR at the end: after an error
         nothing is left. An earlier bundle in DIR is replaced; any other non-empty DIR is refused.
+        Before writing, the result file is checked against the SHA-256 the registry recorded when the job
+        succeeded, its job id, kind and submission time against the registry's job, and the case file
+        against the registry's and the result's case SHA-256: a mismatch is refused (65) naming both.
         Fails with exit code 66 when the job has no results.
         Examples:
           rtcluster results 12 --out results/job-12
@@ -36,8 +39,9 @@ struct ResultsCommand: ReportingCommand {
             throw CLIError.notFound("job \(job)'s result file \(source.path) is missing from the store")
         }
         let caseRecord = try registry.caseRecord(id: record.caseID)
-        let writer = ResultBundleWriter(job: record, caseRecord: caseRecord, resultURL: source,
-                                        caseURL: data.root.appendingPathComponent(caseRecord.casePath), includesDICOM: dicom)
+        let caseURL = data.root.appendingPathComponent(caseRecord.casePath)
+        try ResultProvenance(job: record, caseRecord: caseRecord, resultURL: source, caseURL: caseURL).verify()
+        let writer = ResultBundleWriter(job: record, caseRecord: caseRecord, resultURL: source, caseURL: caseURL, includesDICOM: dicom)
         let files: [String]
         do {
             files = try writer.write(to: URL(fileURLWithPath: out, isDirectory: true))
