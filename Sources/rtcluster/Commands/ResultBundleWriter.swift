@@ -59,7 +59,7 @@ struct ResultBundleWriter {
 
     /// Writes every file of the bundle into `directory`; returns their names.
     private func fill(_ directory: URL) throws -> [String] {
-        let result = try ResultFile.read(path: resultURL.path)
+        let result = try ResultFile.read(path: resultURL.path, sparseMatrices: false)
         let caseFile = try CaseFile.read(path: caseURL.path)
         let structures = reportStructures(caseFile: caseFile, result: result)
         var input = BundleInput(title: title(), ct: caseFile.ct)
