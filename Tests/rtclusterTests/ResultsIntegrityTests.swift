@@ -61,4 +61,42 @@ import Testing
         #expect(replaced.status == 65 && replaced.stderr.contains(caseDigest) && replaced.stderr.contains(otherDigest), "\(replaced.stderr)")
         #expect(!FileManager.default.fileExists(atPath: cli.path("b4")))
     }
+
+    /// Job 1 of case c1 finished by hand (no recorded digest) with the result `file`.
+    static func finishedByHand(_ cli: CLIRunner, _ file: ResultFile) throws {
+        try ResultsBundleTests.caseWithJob(cli)
+        let registry = try Registry(path: cli.dataDir.appendingPathComponent("registry.sqlite").path)
+        _ = try #require(try registry.claimNextJob(owner: "test", leaseSeconds: 60))
+        let relative = "store/results/job-1/result.h5"
+        try FileManager.default.createDirectory(at: cli.dataDir.appendingPathComponent("store/results/job-1"), withIntermediateDirectories: true)
+        try file.write(to: cli.dataDir.appendingPathComponent(relative).path)
+        _ = try registry.markSucceeded(jobID: 1, owner: "test", resultPath: relative)
+    }
+
+    /// Structure names in a result follow Core's rule: a mask or DVH table named outside it is refused up front (65),
+    /// before anything is written.
+    @Test func resultStructureNamesAreCheckedBeforeAnyOutput() throws {
+        for (name, dvh) in [("body ", false), ("ptv\\2", true)] {
+            let cli = try CLIRunner(); defer { cli.cleanUp() }
+            let grid = try Grid(nx: 4, ny: 4, nz: 2, spacingMM: [2, 2, 2], originMM: [0, 0, 0])
+            var mask = MaskVolume(grid: grid)
+            mask[1, 1, 1] = 1
+            let table = try ResultArray(shape: [2, 2], values: .float64([0, 100, 10, 0]))
+            try Self.finishedByHand(cli, dvh ? ResultFile(arrays: ["/dvh/" + name: table]) : ResultFile(segmentation: [name: mask]))
+            let r = try cli.run(["results", "1", "--out", cli.path("bundle"), "--dicom"])
+            #expect(r.status == 65 && r.stderr.contains(StructureName.shown(name)), "\(r.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: cli.path("bundle")))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: cli.work.path).allSatisfy { !$0.hasPrefix(".rtc-") })
+        }
+    }
+
+    /// A case file missing from the store is not found (66), like a missing result file.
+    @Test func missingCaseFileIsNotFound() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        try Self.finishedByHand(cli, ResultFile())
+        let registry = try Registry(path: cli.dataDir.appendingPathComponent("registry.sqlite").path, readOnly: true)
+        try FileManager.default.removeItem(at: cli.dataDir.appendingPathComponent(try registry.caseRecord(id: "c1").casePath))
+        let r = try cli.run(["results", "1", "--out", cli.path("bundle")])
+        #expect(r.status == 66 && r.stderr.contains("is missing from the store"), "\(r.stderr)")
+    }
 }

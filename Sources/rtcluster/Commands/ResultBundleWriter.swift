@@ -118,6 +118,7 @@ struct ResultBundleWriter {
     /// Writes every file of the bundle into `directory`; returns their names.
     private func fill(_ directory: URL) throws -> [String] {
         let result = try ResultFile.read(path: resultURL.path, sparseMatrices: false)
+        try checkStructureNames(result)
         let caseFile = try CaseFile.read(path: caseURL.path)
         let structures = reportStructures(caseFile: caseFile, result: result)
         var input = BundleInput(title: title(), ct: caseFile.ct)
@@ -137,6 +138,18 @@ struct ResultBundleWriter {
         names.append("result.h5")
         if includesDICOM { names += try writeDICOM(into: directory, caseFile: caseFile, dose: result.doseGy, structures: structures) }
         return names
+    }
+
+    /// Refuses (65) a result whose segmentation masks or DVH tables carry a name outside Core's structure-name rule, before
+    /// anything is drawn or exported (the DICOM export would fail on it midway).
+    private func checkStructureNames(_ result: ResultFile) throws {
+        let named = result.segmentation.keys.map { ("/segmentation/" + $0, $0) }
+            + result.arrays.keys.filter { $0.hasPrefix("/dvh/") }.map { ($0, String($0.dropFirst(5))) }
+        for (path, name) in named.sorted(by: { $0.0 < $1.0 }) {
+            if let problem = StructureName.problem(name) {
+                throw CLIError.invalidInput("\(resultURL.path): \(StructureName.shown(path)): \(problem)")
+            }
+        }
     }
 
     /// Case structures, then segmentation masks (a name already taken gets " (auto)", then " (auto 2)"... so every

@@ -55,6 +55,9 @@ struct ResultsCommand: ReportingCommand {
         }
         let caseRecord = try registry.caseRecord(id: record.caseID)
         let caseURL = data.root.appendingPathComponent(caseRecord.casePath)
+        guard FileManager.default.fileExists(atPath: caseURL.path) else {
+            throw CLIError.notFound("case \(caseRecord.id)'s file \(caseURL.path) is missing from the store")
+        }
         try ResultProvenance(job: record, caseRecord: caseRecord, resultURL: source, caseURL: caseURL).verify()
         let writer = ResultBundleWriter(job: record, caseRecord: caseRecord, resultURL: source, caseURL: caseURL, includesDICOM: dicom)
         let files: [String]
