@@ -84,4 +84,15 @@ struct MigrationTests {
         let writer = try Registry(path: path)
         #expect(try writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM pragma_table_info('jobs') WHERE name = 'result_sha256'") } == 1)
     }
+
+    @Test("The queued event counts attempts in the right number")
+    func queuedEventGrammar() throws {
+        try withScratchRegistry { registry, _ in
+            try registry.addCase(sampleCase())
+            let one = try registry.submitJob(caseID: "lung-001", kind: "plan", specText: "kind: plan", maxAttempts: 1, now: t0)
+            let two = try registry.submitJob(caseID: "lung-001", kind: "plan", specText: "kind: plan", maxAttempts: 2, now: t0)
+            #expect(try registry.events(jobID: one.id).first?.message.hasSuffix("at most 1 attempt)") == true)
+            #expect(try registry.events(jobID: two.id).first?.message.hasSuffix("at most 2 attempts)") == true)
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Jobs
 import Logging
@@ -132,8 +133,8 @@ extension Coordinator {
         }
         let computeSeconds = job.timings.reduce(0) { $0 + $1.seconds }
         _ = try? registry.addNote(jobID: job.id, message: String(
-            format: "%@; %d tasks in %d phases on %d ranks; wall %.3f s, task compute %.3f s",
-            outcome.summary, job.timings.count, job.phase + 1, pool.worldSize, wallSeconds, computeSeconds))
+            format: "%@; %@ in %@ on %@; wall %.3f s, task compute %.3f s", outcome.summary, counted(job.timings.count, "task"),
+            counted(job.phase + 1, "phase"), counted(pool.worldSize, "rank"), wallSeconds, computeSeconds))
         summary.jobsSucceeded += 1
         logger.info("succeeded in \(String(format: "%.3f", wallSeconds)) s: \(outcome.summary)", metadata: ["job": "\(job.id)"])
     }
