@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Jobs
 import Logging
@@ -145,16 +146,18 @@ extension Coordinator {
         if let foreign = foreignResults(in: file.deletingLastPathComponent(), for: job.record) {
             return try markFailed(job.id, error: foreign)
         }
+        let digest: String
         do {
             let writeStart = clock.now
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             try result.write(to: file.path)
             logger.debug("result file written in \(String(format: "%.3f", (clock.now - writeStart).seconds)) s", metadata: ["job": "\(job.id)"])
+            digest = try SHA256.hex(ofFile: file)
         } catch {
             return try markFailed(job.id, error: "cannot write the result file: \(error)")
         }
         do {
-            try registry.markSucceeded(jobID: job.id, owner: options.owner, resultPath: relative)
+            try registry.markSucceeded(jobID: job.id, owner: options.owner, resultPath: relative, resultSHA256: digest)
         } catch let error as RegistryError where error.isLostLease {
             try? FileManager.default.removeItem(at: file)
             summary.jobsDropped += 1
@@ -163,8 +166,8 @@ extension Coordinator {
         }
         let computeSeconds = job.timings.reduce(0) { $0 + $1.seconds }
         _ = try? registry.addNote(jobID: job.id, message: String(
-            format: "%@; %d tasks in %d phases on %d ranks; wall %.3f s, task compute %.3f s",
-            outcome.summary, job.timings.count, job.phase + 1, pool.worldSize, wallSeconds, computeSeconds))
+            format: "%@; %@ in %@ on %@; wall %.3f s, task compute %.3f s", outcome.summary, counted(job.timings.count, "task"),
+            counted(job.phase + 1, "phase"), counted(pool.worldSize, "rank"), wallSeconds, computeSeconds))
         summary.jobsSucceeded += 1
         logger.info("succeeded in \(String(format: "%.3f", wallSeconds)) s: \(outcome.summary)", metadata: ["job": "\(job.id)"])
     }

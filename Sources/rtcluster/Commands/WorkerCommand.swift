@@ -63,7 +63,7 @@ struct WorkerCommand: ParsableCommand {
             let options = CoordinatorOptions(
                 mode: mode == .serve ? .serve : .drain, leaseSeconds: leaseSeconds, pollSeconds: Double(pollMilliseconds) / 1000,
                 maxJobsInFlight: maxJobs, softwareVersion: RTClusterVersion.string, stopRequested: { StopSignal.requested })
-            Logger(label: "rtcluster.worker").info("coordinator \(options.owner) starts on \(world.size) ranks (\(mode.rawValue))")
+            Logger(label: "rtcluster.worker").info("coordinator \(options.owner) starts on \(counted(world.size, "rank")) (\(mode.rawValue))")
             summary = try Coordinator(registry: registry, dataRoot: data.root, catalog: .standard, pool: pool, options: options).run()
         } catch {
             MPIEnvironment.fatal("coordinator stopped: \(error)")
@@ -74,7 +74,7 @@ struct WorkerCommand: ParsableCommand {
             try Output.json(report)
         } else {
             print("\(summary.jobsSucceeded) succeeded, \(summary.jobsFailed) failed, \(summary.jobsDropped) dropped (cancelled or lost), "
-                  + "\(summary.tasksDispatched) tasks on \(world.size) ranks")
+                  + "\(counted(summary.tasksDispatched, "task")) on \(counted(world.size, "rank"))")
         }
         // A drained queue with failed jobs is a failed check for scripts (after MPI_Finalize: mpirun returns the code).
         if !report.ok { throw ExitCode(ExitStatus.checkFailed.rawValue) }
