@@ -347,11 +347,13 @@ final class PlanRun: JobRun {
         var attributes = DoseRun.attributes(inputs.setup, matrix: matrix, kernelCache: kernelCacheOutcome)
         attributes.merge(allocation.attributes) { _, new in new }
         arrays.merge(allocation.arrays) { _, new in new }
-        attributes["metrics_json"] = .string(try evaluation.metricsJSON(optimisation: optimisation))
+        let target = try inputs.structures.mask(named: spec.prescription.target, for: "prescription.target")
+        let targetUncertainty = try forward.meanRelativeUncertainty(in: target)
+        let warnings = [PlanWarnings.targetUncertainty(targetUncertainty, target: spec.prescription.target)].compactMap { $0 }
+        attributes["metrics_json"] = .string(try evaluation.metricsJSON(optimisation: optimisation, warnings: warnings))
         attributes["normalisation_factor"] = .double(factor)
         attributes["energy_imbalance_relative"] = .double(bookkeeping.relativeImbalance)
-        let target = try inputs.structures.mask(named: spec.prescription.target, for: "prescription.target")
-        attributes["target_relative_uncertainty"] = .double(try forward.meanRelativeUncertainty(in: target))
+        attributes["target_relative_uncertainty"] = .double(targetUncertainty)
         if let histories = spec.finalHistoriesPerBeamlet { attributes["final_histories_per_beamlet"] = .int(histories) }
         if let histories = spec.correctionHistoriesPerBeamlet { attributes["correction_histories_per_beamlet"] = .int(histories) }
         if spec.finalHistoryAllocation != .uniform { attributes["final_history_allocation"] = .string(spec.finalHistoryAllocation.rawValue) }
@@ -384,15 +386,16 @@ final class PlanRun: JobRun {
         for (stage, seconds) in secondsByStage { attributes["stage_seconds_" + stage.rawValue] = .double(seconds) }
         attributes["timings_phase_names"] = .string(phaseNames.joined(separator: ","))
         result.attributes = attributes
-        return .finished(JobOutcome(result: result, summary: Self.summary(evaluation)))
+        return .finished(JobOutcome(result: result, summary: Self.summary(evaluation, warnings: warnings)))
     }
 
-    /// "ptv D95 60.0 Gy, D10 62.1 Gy, Dmax 64.0 Gy, goals 5/6 passed".
-    static func summary(_ evaluation: PlanEvaluation) -> String {
+    /// "ptv D95 60.0 Gy, D10 62.1 Gy, Dmax 64.0 Gy, goals 5/6 passed", then "; warning: …" for each warning.
+    static func summary(_ evaluation: PlanEvaluation, warnings: [String] = []) -> String {
         let name = evaluation.prescription.target
         let passed = evaluation.goals.filter(\.passed).count
-        guard let target = evaluation.structure(name) else { return "goals \(passed)/\(evaluation.goals.count) passed" }
+        let notes = warnings.map { "; warning: " + $0 }.joined()
+        guard let target = evaluation.structure(name) else { return "goals \(passed)/\(evaluation.goals.count) passed" + notes }
         return String(format: "%@ D95 %.1f Gy, D10 %.1f Gy, Dmax %.1f Gy, goals %d/%d passed", name, target.doseAtVolume(95),
-                      target.doseAtVolume(10), target.maxGy, passed, evaluation.goals.count)
+                      target.doseAtVolume(10), target.maxGy, passed, evaluation.goals.count) + notes
     }
 }
