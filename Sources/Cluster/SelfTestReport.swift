@@ -1,3 +1,5 @@
+import Core
+
 /// The result of `runSelfTest(on:)`; encodes to JSON as `{"ok": Bool, "size": Int, "checks": [{"name", "ok", "detail"}]}`.
 ///
 /// `ok` and every check's `ok` are the same on all ranks (combined with an allreduce). On rank 0 the detail of a
@@ -20,8 +22,8 @@ public struct SelfTestReport: Codable, Sendable, Equatable {
     public var summary: String {
         let lines = checks.map { "\($0.ok ? "PASS" : "FAIL")  \($0.name): \($0.detail.replacingNewlines())" }
         let failed = checks.filter { !$0.ok }.count
-        let verdict = ok ? "all \(checks.count) checks passed on \(size) ranks"
-                         : "\(failed) of \(checks.count) checks failed on \(size) ranks"
+        let verdict = ok ? "all \(counted(checks.count, "check")) passed on \(counted(size, "rank"))"
+                         : "\(failed) of \(counted(checks.count, "check")) failed on \(counted(size, "rank"))"
         return (lines + [verdict]).joined(separator: "\n")
     }
 }

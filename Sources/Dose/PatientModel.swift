@@ -1,4 +1,5 @@
 import Core
+import Synchronization
 
 /// The patient as the transport sees it: mass density and material per voxel of the dose grid.
 ///
@@ -33,7 +34,10 @@ public struct PatientModel: Sendable {
     /// lowest density outside the CT) and takes the most frequent material of those points (ties: the lower
     /// material code). The nearest CT index of a point is separable per axis, so it is tabulated per axis once;
     /// slices are resampled on up to `threads` threads (disjoint outputs: the same result for any count).
-    public init(ct: CTVolume, calibration: CTCalibration = .schneider2000, doseGrid: Grid, subsamples: Int = 3, threads: Int = 1) throws {
+    /// `checkpoint` runs before each slice (on any of the threads) and may throw to stop the resampling (a job
+    /// cancelled meanwhile: this loop takes seconds in a debug build); the first error is rethrown.
+    public init(ct: CTVolume, calibration: CTCalibration = .schneider2000, doseGrid: Grid, subsamples: Int = 3, threads: Int = 1,
+                checkpoint: @Sendable () throws -> Void = {}) throws {
         guard subsamples >= 1 else { throw DoseError.invalidParameter("subsamples must be ≥ 1, got \(subsamples)") }
         let ctGrid = ct.grid
         let airRaw = Int(UInt16(bitPattern: Int16(-1000)))
@@ -62,10 +66,18 @@ public struct PatientModel: Sendable {
         var density = [Double](repeating: 0, count: doseGrid.voxelCount)
         var material = [UInt8](repeating: 0, count: doseGrid.voxelCount)
         let voxels = ct.voxels, samples = Double(n * n * n)
+        let stopped = Mutex<(any Error)?>(nil)
         density.withUnsafeMutableBufferPointer { densityOut in
             material.withUnsafeMutableBufferPointer { materialOut in
                 let outputs = (density: densityOut, material: materialOut)
                 Concurrent.forEach(doseGrid.nz, threads: threads) { k in
+                    guard stopped.withLock({ $0 == nil }) else { return }
+                    do {
+                        try checkpoint()
+                    } catch {
+                        stopped.withLock { $0 = $0 ?? error }
+                        return
+                    }
                     for j in 0..<doseGrid.ny {
                         for i in 0..<doseGrid.nx {
                             var sum = 0.0
@@ -93,6 +105,7 @@ public struct PatientModel: Sendable {
                 }
             }
         }
+        if let error = stopped.withLock({ $0 }) { throw error }
         try self.init(grid: doseGrid, densityGPerCC: density, materials: material.map { Material(rawValue: $0)! })
     }
 

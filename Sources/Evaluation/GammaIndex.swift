@@ -9,7 +9,24 @@ import Core
 /// `searchRadiusMM`, visited in order of increasing distance; the search stops as soon as the
 /// distance term alone reaches the best γ found. Reference voxels with no search point inside the evaluated grid
 /// are not evaluated (−1 in the map), like those below the threshold.
+///
+/// Doses beyond ±``doseLimitGy`` are refused: a grid holding e.g. 2.6e38 Gy (a file scaled by 1e38) gave γ ≈ 2e39,
+/// beyond the float32 range of the map. A γ that still leaves that range (a local criterion on a reference dose of
+/// 1e-40 Gy) is refused too, never stored as infinity nor counted as a voxel outside the evaluated grid.
 public enum GammaIndex {
+    /// The largest dose magnitude a compared grid may hold, in Gy: far beyond any delivered dose (and the upper end
+    /// of an explicit normalisation dose).
+    public static let doseLimitGy = 1e4
+
+    /// The first voxel (x, y, z index) of `dose` whose magnitude exceeds ``doseLimitGy``, with its value; nil when none does.
+    public static func implausibleDose(in dose: DoseVolume) -> (voxel: SIMD3<Int>, valueGy: Double)? {
+        let limit = Float(doseLimitGy)
+        let found: Int? = dose.withUnsafeBufferPointer { d in d.firstIndex { abs($0) > limit } }
+        guard let found else { return nil }
+        let g = dose.grid
+        return (SIMD3(found % g.nx, (found / g.nx) % g.ny, found / (g.nx * g.ny)), Double(dose.voxels[found]))
+    }
+
     /// Compares `evaluated` with `reference` under `criteria`.
     public static func compare(reference: DoseVolume, evaluated: DoseVolume, criteria: GammaCriteria = GammaCriteria()) throws -> GammaResult {
         let dta = criteria.distanceToAgreementMM
@@ -17,6 +34,12 @@ public enum GammaIndex {
         let step = criteria.searchStepMM ?? dta / 5
         guard dta > 0, criteria.doseDifferencePct > 0, radius >= 0, step > 0, criteria.lowDoseThresholdPct >= 0 else {
             throw EvaluationError.invalidParameter("gamma criteria \(criteria)")
+        }
+        for (role, volume) in [("reference", reference), ("evaluated", evaluated)] {
+            if let (voxel, value) = implausibleDose(in: volume) {
+                throw EvaluationError.invalidParameter("the \(role) dose holds \(value) Gy at voxel (x, y, z) = (\(voxel.x), \(voxel.y), \(voxel.z)), "
+                    + "beyond the ±\(Int(doseLimitGy)) Gy a dose grid may hold")
+            }
         }
         let norm = criteria.normalisationDoseGy ?? Double(reference.voxels.max() ?? 0)
         guard norm > 0, norm.isFinite else { throw EvaluationError.invalidParameter("normalisation dose \(norm) Gy") }
@@ -28,6 +51,7 @@ public enum GammaIndex {
         var map = Volume<Float>(grid: g, repeating: -1)
         var evaluatedCount = 0, passed = 0, uncovered = 0
         var maxGamma = 0.0, sum = 0.0
+        var overflow: (voxel: SIMD3<Int>, gamma: Double, doseGy: Double, criterionGy: Double)?
         reference.withUnsafeBufferPointer { ref in
             map.withUnsafeMutableBufferPointer { out in
                 for k in 0..<g.nz {
@@ -39,9 +63,16 @@ public enum GammaIndex {
                             if dr < threshold || (!criteria.isGlobal && dr <= 0) { continue }
                             let dd = criteria.doseDifferencePct / 100 * (criteria.isGlobal ? norm : dr)
                             let base = eg.voxelCoordinates(of: g.position(i, j, k))
-                            let gamma = offsets.minimumGamma(at: base, referenceDoseGy: dr, inverseDoseCriterion: 1 / dd, sampler: sampler)
                             // No search point inside the evaluated grid: the voxel lies outside the comparison.
-                            if !gamma.isFinite { uncovered += 1; continue }
+                            guard let gamma = offsets.minimumGamma(at: base, referenceDoseGy: dr, inverseDoseCriterion: 1 / dd, sampler: sampler) else {
+                                uncovered += 1
+                                continue
+                            }
+                            // A γ the float32 map cannot hold (or a Double overflow) ends the comparison below.
+                            guard gamma <= Double(Float.greatestFiniteMagnitude) else {
+                                if overflow == nil { overflow = (SIMD3(i, j, k), gamma, dr, dd) }
+                                continue
+                            }
                             out[index] = Float(gamma)
                             evaluatedCount += 1
                             if gamma <= 1 { passed += 1 }
@@ -51,6 +82,11 @@ public enum GammaIndex {
                     }
                 }
             }
+        }
+        if let overflow {
+            throw EvaluationError.invalidParameter("γ = \(overflow.gamma) at reference voxel (x, y, z) = (\(overflow.voxel.x), \(overflow.voxel.y), "
+                + "\(overflow.voxel.z)) exceeds the float32 range of the gamma map: its dose criterion is \(overflow.criterionGy) Gy "
+                + "(reference dose \(overflow.doseGy) Gy); use a global criterion, a low-dose threshold or a normalisation dose")
         }
         return GammaResult(gammaMap: map, evaluatedVoxelCount: evaluatedCount, uncoveredVoxelCount: uncovered, passedVoxelCount: passed, maxGamma: maxGamma,
                            meanGamma: evaluatedCount == 0 ? 0 : sum / Double(evaluatedCount))

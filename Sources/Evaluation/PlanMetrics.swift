@@ -103,6 +103,8 @@ public struct PlanMetrics: Codable, Sendable, Equatable {
     public var plan: PlanIndices?
     public var goals: [Goal]?
     public var optimizer: Optimizer?
+    /// Why some numbers may be unreliable (e.g. a noisy dose), in words; absent when there is none.
+    public var warnings: [String]?
 
     /// Metrics with only per-structure values.
     public init(structures: [StructureMetrics]) {

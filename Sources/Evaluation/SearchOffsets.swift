@@ -22,18 +22,21 @@ struct SearchOffsets {
         distanceTerms = points.map { $0.0 }
     }
 
-    /// Smallest γ over the search points around `base` (evaluated voxel coordinates).
+    /// Smallest γ over the search points around `base` (evaluated voxel coordinates); nil when no search point lies
+    /// inside the evaluated grid. An overflowing γ is +infinity, never taken for "not covered".
     func minimumGamma(at base: SIMD3<Double>, referenceDoseGy dr: Double, inverseDoseCriterion inv: Double,
-                      sampler: TrilinearSampler) -> Double {
+                      sampler: TrilinearSampler) -> Double? {
         var best2 = Double.infinity
+        var covered = false
         for p in voxelOffsets.indices {
             let dist2 = distanceTerms[p]
-            if dist2 >= best2 { break }
+            if covered && dist2 >= best2 { break }
             guard let de = sampler.sample(base + voxelOffsets[p]) else { continue }
+            covered = true
             let diff = (de - dr) * inv
             let g2 = dist2 + diff * diff
             if g2 < best2 { best2 = g2 }
         }
-        return best2.squareRoot()
+        return covered ? best2.squareRoot() : nil
     }
 }

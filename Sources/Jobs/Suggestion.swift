@@ -1,7 +1,7 @@
 /// "Did you mean" hints for misspelt keys and values, by Levenshtein edit distance.
-enum Suggestion {
+public enum Suggestion {
     /// `; did you mean "x"?` for the closest candidate within max(2, length/3) edits, else "".
-    static func hint(for text: String, among candidates: [String]) -> String {
+    public static func hint(for text: String, among candidates: [String]) -> String {
         let limit = max(2, text.count / 3)
         let scored = candidates.map { ($0, distance(text.lowercased(), $0.lowercased())) }
         guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= limit else { return "" }

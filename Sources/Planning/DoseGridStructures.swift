@@ -22,11 +22,13 @@ public struct DoseGridStructures: Sendable {
     /// The input structures (CT grid, with their stored objectives), keyed by name.
     public let contoured: [String: ContouredStructure]
 
-    /// Resamples `structures` (all on one CT grid) onto `doseGrid` and resolves overlaps.
-    /// - Throws: ``PlanningError`` for duplicate names or masks on different grids.
-    public init(_ structures: [ContouredStructure], doseGrid: Grid) throws {
+    /// Resamples `structures` (all on one CT grid) onto `doseGrid` and resolves overlaps; `checkpoint` runs before each
+    /// structure and may throw to stop (a job cancelled meanwhile).
+    /// - Throws: ``PlanningError`` for duplicate names or masks on different grids; whatever `checkpoint` throws.
+    public init(_ structures: [ContouredStructure], doseGrid: Grid, checkpoint: () throws -> Void = {}) throws {
         var masks: [String: MaskVolume] = [:], priorities: [String: Int] = [:], contoured: [String: ContouredStructure] = [:]
         for s in structures {
+            try checkpoint()
             guard contoured[s.name] == nil else { throw PlanningError("structure \"\(s.name)\" is given twice") }
             guard s.mask.grid == structures[0].mask.grid else {
                 throw PlanningError("structure \"\(s.name)\" is on grid \(s.mask.grid), not the CT grid \(structures[0].mask.grid)")

@@ -22,13 +22,17 @@ public struct DoseSetup: Sendable {
     /// `kernel_histories`; the job seed); nil for the Monte Carlo engine.
     public let kernelSimulation: PencilBeamKernelSimulation?
 
-    /// Resolves `spec` on `ct` with the case's `structures` (masks on the CT grid, by name).
+    /// Resolves `spec` on `ct` with the case's `structures` (masks on the CT grid, by name). `checkpoint` runs
+    /// between the set-up's steps (CT masking, beam geometry, patient model) and before each slice of the patient
+    /// model's resampling, and may throw to stop it (a job cancelled meanwhile).
     /// - Throws: ``PlanningError`` for an unknown or empty target, an open-field axis that misses the
     ///   patient, beams that yield no beamlet, or `ignore_outside_densities` without a structure on the CT grid;
-    ///   `DoseError`/`CoreError` for invalid geometry.
+    ///   `DoseError`/`CoreError` for invalid geometry; whatever `checkpoint` throws.
     public init(spec: DoseCalculationSpec, seed: UInt64, ct original: CTVolume, structures: [String: MaskVolume],
-                calibration: CTCalibration = .schneider2000) throws {
+                calibration: CTCalibration = .schneider2000, checkpoint: @Sendable () throws -> Void = {}) throws {
+        try checkpoint()
         let ct = spec.ignoreOutsideDensities ? try Self.airOutside(structures, ct: original) : original
+        try checkpoint()
         let target = try spec.target.map { try Self.targetMask(named: $0, in: structures) }
         let beams = spec.beams
         if let field = spec.openField {
@@ -51,8 +55,10 @@ public struct DoseSetup: Sendable {
             throw PlanningError("the dose calculation names neither a target nor an open field")
         }
         guard !geometry.beamlets.isEmpty else { throw PlanningError("the beams have no beamlet") }
+        try checkpoint()
         let doseGrid = try PatientModel.doseGrid(covering: ct.grid, spacingMM: spec.doseGridSpacingMM)
-        patient = try PatientModel(ct: ct, calibration: calibration, doseGrid: doseGrid, threads: Self.setupThreads)
+        patient = try PatientModel(ct: ct, calibration: calibration, doseGrid: doseGrid, threads: Self.setupThreads, checkpoint: checkpoint)
+        try checkpoint()
         weights = Array(repeating: 1, count: geometry.beamlets.count)
         if spec.historyAllocation == .targetFraction, let target {
             let onDoseGrid = try DoseGridStructures.resample(target, onto: doseGrid)

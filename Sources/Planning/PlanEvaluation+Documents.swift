@@ -6,11 +6,12 @@ extension PlanEvaluation {
     /// The `/dvh/<structure>` tables of every structure, in name order.
     public func dvhTables() throws -> [DVHDataset] { try dvhs().map(DVHDataset.init) }
 
-    /// The `metrics_json` string of the contract for this evaluation and the optimiser's run.
+    /// The `metrics_json` string of the contract for this evaluation and the optimiser's run, with `warnings`
+    /// (``PlanWarnings``; the key is left out when there are none).
     /// - Throws: ``PlanningError`` when a value is not finite (JSON has no NaN).
-    public func metricsJSON(optimisation: FluenceOptimisationResult) throws -> String {
+    public func metricsJSON(optimisation: FluenceOptimisationResult, warnings: [String] = []) throws -> String {
         let p = prescription
-        let doc = PlanMetrics(
+        var doc = PlanMetrics(
             prescription: .init(target: p.target, doseGy: p.doseGy, fractions: p.fractions, normalise: p.normalise.rawValue,
                                 factor: normalisationFactor),
             structures: structures.map { s in
@@ -28,6 +29,7 @@ extension PlanEvaluation {
             },
             optimizer: .init(iterations: optimisation.iterations, objectiveInitial: optimisation.objectiveInitial,
                              objectiveFinal: optimisation.objectiveFinal, stopReason: optimisation.stopReason.rawValue))
+        if !warnings.isEmpty { doc.warnings = warnings }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         do {

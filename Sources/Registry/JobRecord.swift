@@ -47,6 +47,9 @@ public struct JobRecord: Hashable, Sendable {
     public internal(set) var error: String?
     /// Result file path relative to the store root, set on success.
     public internal(set) var resultPath: String?
+    /// SHA-256 (lowercase hex) of the result file when the job succeeded; nil for jobs that succeeded before the
+    /// registry recorded it (migration "v2 result digests") and for unfinished jobs.
+    public internal(set) var resultSHA256: String?
 }
 
 extension JobRecord: FetchableRecord, PersistableRecord {
@@ -77,6 +80,8 @@ extension JobRecord: FetchableRecord, PersistableRecord {
         progressTotal = try stored("progress_total")
         error = try stored("error")
         resultPath = try stored("result_path")
+        // Absent in a registry not yet migrated to "v2 result digests" (opened read-only).
+        resultSHA256 = row.hasColumn("result_sha256") ? try stored("result_sha256") : nil
     }
 
     public func encode(to container: inout PersistenceContainer) throws {
@@ -97,5 +102,6 @@ extension JobRecord: FetchableRecord, PersistableRecord {
         container["progress_total"] = progressTotal
         container["error"] = error
         container["result_path"] = resultPath
+        container["result_sha256"] = resultSHA256
     }
 }

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import GRDB
 
@@ -27,7 +28,7 @@ extension Registry {
                 arguments: [caseID, kind, specText, JobState.queued, priority, maxAttempts, now])
             let id = db.lastInsertedRowID
             try appendEvent(db, at: now, kind: .jobSubmitted, jobID: id, caseID: caseID,
-                            message: "\(kind) job queued (priority \(priority), at most \(maxAttempts) attempts)")
+                            message: "\(kind) job queued (priority \(priority), at most \(counted(maxAttempts, "attempt")))")
             return try Registry.fetchJob(db, id: id)
         }
     }

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import GRDB
 
@@ -107,7 +108,7 @@ extension Registry {
     }
 
     /// "1 attempt", "3 attempts".
-    private static func attempts(_ n: Int) -> String { n == 1 ? "1 attempt" : "\(n) attempts" }
+    private static func attempts(_ n: Int) -> String { counted(n, "attempt") }
 
     /// The job if it is running under `owner`, else `leaseNotHeld`.
     private static func fetchHeldJob(_ db: Database, id: Int64, owner: String) throws -> JobRecord {

@@ -2,14 +2,19 @@ import Foundation
 import GRDB
 
 extension Registry {
-    /// Records a successful run: running → succeeded, with `resultPath` (relative to the store root).
+    /// Records a successful run: running → succeeded, with `resultPath` (relative to the store root) and the result
+    /// file's SHA-256 (`results` checks the file against it before exporting).
     /// Only the lease owner may do this; the lease may have run out as long as nobody requeued the job.
     @discardableResult
-    public func markSucceeded(jobID: Int64, owner: String, resultPath: String, now: Date = Date()) throws -> JobRecord {
+    public func markSucceeded(jobID: Int64, owner: String, resultPath: String, resultSHA256: String? = nil, now: Date = Date()) throws -> JobRecord {
         try FieldValidation.checkStorePath(resultPath, field: "result path")
+        if let resultSHA256, resultSHA256.count != 64 || !resultSHA256.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) {
+            throw RegistryError.invalidValue(field: "result SHA-256", reason: "\(resultSHA256) is not 64 lowercase hex digits")
+        }
         return try write { db in
             try transition(db, jobID: jobID, to: .succeeded, owner: owner, now: now, detail: "result \(resultPath)") { job in
                 job.resultPath = resultPath
+                job.resultSHA256 = resultSHA256
                 job.error = nil
             }
         }

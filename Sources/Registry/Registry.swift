@@ -26,7 +26,8 @@ public final class Registry: Sendable {
     ///
     /// With `readOnly`, the file must exist; it is opened without write access (it may belong to another
     /// user or be immutable), nothing is created or migrated, and a file that lacks migrations of this version
-    /// throws `schemaNotMigrated`. Either way a file with migrations this version does not know (written by a
+    /// throws `schemaNotMigrated` (except for migrations in `RegistrySchema.readableWithout`, which only add
+    /// nullable columns read as NULL when absent). Either way a file with migrations this version does not know (written by a
     /// newer rtcluster) throws `unknownMigrations` before anything is written.
     public init(path: String, busyTimeoutSeconds: Double = Registry.defaultBusyTimeoutSeconds, readOnly: Bool = false) throws {
         guard busyTimeoutSeconds.isFinite, busyTimeoutSeconds >= 0 else {
@@ -80,7 +81,7 @@ public final class Registry: Sendable {
         let unknown = applied.subtracting(known).sorted()
         guard unknown.isEmpty else { throw RegistryError.unknownMigrations(path: path, identifiers: unknown) }
         let missing = known.filter { !applied.contains($0) }
-        if isReadOnly, !missing.isEmpty { throw RegistryError.schemaNotMigrated(path: path, missing: missing) }
+        if isReadOnly, missing.contains(where: { !RegistrySchema.readableWithout.contains($0) }) { throw RegistryError.schemaNotMigrated(path: path, missing: missing) }
     }
 
     /// Applies the schema migrations that are not yet in the file; a no-op when all are applied.

@@ -10,8 +10,18 @@ enum RegistrySchema {
             try createJobs(db)
             try createEvents(db)
         }
+        migrator.registerMigration(resultDigests) { db in
+            try db.alter(table: "jobs") { t in t.add(column: "result_sha256", .text) }
+        }
         return migrator
     }
+
+    /// Adds `jobs.result_sha256` (nullable: jobs that succeeded before it have no digest).
+    static let resultDigests = "v2 result digests"
+
+    /// Migrations a read-only open may find missing: they only add nullable columns that the records read as NULL
+    /// when absent, so a registry last written by the previous version still reads (a write migrates it first).
+    static let readableWithout: Set<String> = [resultDigests]
 
     private static func createCases(_ db: Database) throws {
         try db.create(table: "cases") { t in

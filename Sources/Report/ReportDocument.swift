@@ -34,6 +34,7 @@ struct ReportDocument {
         .slices { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }
         figure { margin: 0; } figcaption { font-size: 12px; max-width: 420px; }
         .swatch { display: inline-block; width: 14px; height: 14px; vertical-align: middle; margin: 0 4px 0 12px; border: 1px solid #555; }
+        ul.warnings li { background: #fff3cd; padding: 2px 6px; }
         pre { background: #f4f4f4; padding: 8px; font-size: 12px; overflow-x: auto; }
         </style></head><body>
         <h1>\(e(input.title))</h1>
@@ -42,6 +43,7 @@ struct ReportDocument {
         h += "<h2>Provenance</h2>\n<table>\n"
         for row in input.provenance { h += "<tr><th class=\"name\">\(e(row.label))</th><td class=\"name\">\(e(row.value))</td></tr>\n" }
         h += "</table>\n"
+        h += warningsSection()
         h += slicesSection()
         h += dvhSection()
         h += metricsSection()
@@ -110,6 +112,12 @@ struct ReportDocument {
             h += vKeys.map { "<td>\(s.vGy?[$0].map(fmt) ?? "-")</td>" }.joined() + "</tr>\n"
         }
         return h + "</table>\n"
+    }
+
+    /// The result's warnings (``PlanMetrics/warnings``), first, where a reader of its numbers sees them; empty without.
+    private func warningsSection() -> String {
+        guard let warnings = metrics.warnings, !warnings.isEmpty else { return "" }
+        return "<h2>Warnings</h2>\n<ul class=\"warnings\">\n" + warnings.map { "<li>\(e($0))</li>\n" }.joined() + "</ul>\n"
     }
 
     private func goalsSection() -> String {

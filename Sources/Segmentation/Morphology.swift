@@ -54,6 +54,42 @@ public enum Morphology {
         return dilate(erode(mask, ball: ball), ball: ball, slices: slices)
     }
 
+    /// ``open(_:radiusMM:slices:)`` of a mask that continues beyond its first slice (`continuingBelow`)
+    /// and/or its last slice (`continuingAbove`) as copies of that end slice, as a patient continues
+    /// beyond the ends of a scan: those sides are not eroded from the border (x and y borders still are).
+    /// Computed on the mask with twice the ball's z half extent of replicated end slices added on those
+    /// sides (the opening's reach), so it equals the opening of the endlessly continued mask on `slices`;
+    /// a slab whose extended slices stop short of a volume end passes false there (its halo is real data).
+    static func open(_ mask: consuming MaskVolume, radiusMM: Double, slices: Range<Int>,
+                     continuingBelow: Bool, continuingAbove: Bool) throws -> MaskVolume {
+        let ball = try StructuringBall(radiusMM: radiusMM, spacingMM: mask.grid.spacingMM)
+        let reach = MorphologyOperation.open.passes * ball.halfExtent.z
+        let below = continuingBelow ? reach : 0, above = continuingAbove ? reach : 0
+        if below == 0 && above == 0 { return try open(consume mask, radiusMM: radiusMM, slices: slices) }
+        let g = mask.grid
+        let padded = replicatingEndSlices(mask, below: below, above: above)
+        let opened = try open(padded, radiusMM: radiusMM, slices: (slices.lowerBound + below)..<(slices.upperBound + below))
+        return try MaskVolume(grid: g.slab(slices), voxels: opened.voxels)
+    }
+
+    /// `mask` with `below` copies of its first slice before it and `above` copies of its last slice after it.
+    static func replicatingEndSlices(_ mask: MaskVolume, below: Int, above: Int) -> MaskVolume {
+        let g = mask.grid
+        let s = g.sliceCount
+        // The origin only places the padded slices; callers keep the voxels, not the grid.
+        let pg = try! Grid(nx: g.nx, ny: g.ny, nz: g.nz + below + above, spacingMM: g.spacingMM,
+                           originMM: g.originMM - SIMD3(0, 0, Double(below) * g.spacingMM.z))
+        return mask.withUnsafeBufferPointer { m in
+            MaskVolume.written(grid: pg) { out, _ in
+                let src = m.baseAddress!
+                for z in 0..<below { (out + z &* s).update(from: src, count: s) }
+                (out + below &* s).update(from: src, count: m.count)
+                let last = src + (g.nz &- 1) &* s
+                for z in 0..<above { (out + (below &+ g.nz &+ z) &* s).update(from: last, count: s) }
+            }
+        }
+    }
+
     /// Closing on the background-padded lattice: erode(dilate(mask)) without border erosion.
     public static func close(_ mask: MaskVolume, radiusMM: Double) throws -> MaskVolume {
         let ball = try StructuringBall(radiusMM: radiusMM, spacingMM: mask.grid.spacingMM)

@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// Writes files so that they appear only whole: the content goes to a temporary name in the
-/// same directory (`.name.tmp-<pid>-<random>`), is fsync'ed, then renamed over the final name,
+/// same directory (`.name.tmp-<pid>-<random>`; for a long name a short hashed one), is fsync'ed, then renamed over the final name,
 /// and the directory is fsync'ed. On any error the temporary is removed and nothing is created
 /// under the final name (an existing file there is left untouched).
 enum AtomicFile {
@@ -13,7 +13,7 @@ enum AtomicFile {
     static func write(to path: String, _ body: (_ temporaryPath: String) throws -> Void) throws {
         let (directory, name) = split(path)
         guard !name.isEmpty else { throw StoreError.io(file: path, reason: "not a file name") }
-        let temporary = directory + "/." + name + ".tmp-\(getpid())-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        let temporary = directory + "/" + temporaryName(for: name)
         do {
             try body(temporary)
             try sync(temporary, finalPath: path)
@@ -25,6 +25,16 @@ enum AtomicFile {
             throw error
         }
         try? sync(directory, finalPath: path)
+    }
+
+    /// Names longer than this get a short temporary name, so that the temporary stays within NAME_MAX (255 bytes).
+    static let longNameBytes = 200
+
+    /// `.<name>.tmp-<pid>-<random hex>`, or for a name of more than ``longNameBytes`` bytes
+    /// `.rtc-<12 hex of its SHA-256>.tmp-<pid>-<random hex>` (at most 52 bytes).
+    static func temporaryName(for name: String) -> String {
+        let base = name.utf8.count > longNameBytes ? "rtc-" + SHA256.hex(of: Array(name.utf8)).prefix(12) : name
+        return "." + base + ".tmp-\(getpid())-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
     }
 
     /// Directory and last component of `path` ("." when there is no directory part).

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Jobs
 
 /// `rtcluster`: the command-line front end of the radiotherapy compute cluster.
 @main
@@ -28,6 +29,7 @@ struct RTCluster: ParsableCommand {
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
         do {
+            try checkSubcommandNames(arguments)
             var command = try parseAsRoot(arguments)
             try command.run()
         } catch {
@@ -36,6 +38,30 @@ struct RTCluster: ParsableCommand {
             }
             exit(withError: error)
         }
+    }
+}
+
+extension RTCluster {
+    /// Refuses a first word (after the command names matched so far) that names no subcommand, as a usage
+    /// error (64) that says so: ArgumentParser takes such a word for a stray argument of the parent command,
+    /// so `resutls 2 --out x` failed on "Unknown option '--out'", `export 2` on "2 unexpected arguments" and
+    /// `export --help` printed the top-level help with 0. Options (words starting with "-") are left to the
+    /// parser, as is everything after a command without subcommands; `help` is taken as the root's.
+    static func checkSubcommandNames(_ arguments: [String], of command: ParsableCommand.Type = RTCluster.self, path: [String] = ["rtcluster"]) throws {
+        let subcommands = command.configuration.subcommands
+        guard !subcommands.isEmpty, let word = arguments.first, !word.hasPrefix("-") else { return }
+        let rest = Array(arguments.dropFirst())
+        if path.count == 1, word == "help" { return try checkSubcommandNames(rest, of: command, path: path) }
+        var names: [String] = []
+        for subcommand in subcommands {
+            let name = subcommand._commandName
+            if name == word || subcommand.configuration.aliases.contains(word) {
+                return try checkSubcommandNames(rest, of: subcommand, path: path + [word])
+            }
+            names.append(name)
+        }
+        throw ValidationError("unknown subcommand '\(word)' of '\(path.joined(separator: " "))'" + Suggestion.hint(for: word, among: names)
+                              + " (subcommands: \(names.joined(separator: ", ")))")
     }
 }
 

@@ -47,7 +47,9 @@ import Glibc
             let start = clock.now
             let run = try cli.run(["run", "-n", "\(ranks)", "--drain"] + Self.runFlags)
             print(String(format: "20 mixed selftest jobs on %d ranks: %.2f s (mpirun included)", ranks, (clock.now - start).seconds))
-            #expect(run.status == 0, "run -n \(ranks): \(run.stderr.suffix(2000))")
+            // Job 7 fails: rank 0 exits 1 after the drain (a failed check for scripts) and mpirun passes that on.
+            #expect(run.status == 1, "run -n \(ranks): \(run.stderr.suffix(2000))")
+            #expect(run.stdout.contains("19 succeeded, 1 failed"), "run -n \(ranks): \(run.stdout)")
             let registry = try cli.registry()
             var results: [[Int64]] = []
             for (i, job) in jobs.enumerated() {

@@ -163,6 +163,28 @@ import Testing
         #expect(w.allSatisfy { $0 >= 0 } && w.contains { $0 > 0 })
         let note = try fixture.registry.events(jobID: job).map(\.message).joined(separator: "\n")
         #expect(note.contains("ptv D95 60.0 Gy") && note.contains("goals "), "\(note)")
+        // A target σ/D above 5 % is a warning in metrics_json and the summary, not a failure; none at or below.
+        let warnings = metrics["warnings"] as? [String] ?? []
+        let noisy = recorded > PlanWarnings.targetUncertaintyLimit
+        #expect(warnings.count == (noisy ? 1 : 0) && note.contains("warning: the dose in ptv is noisy") == noisy, "\(recorded): \(warnings) \(note)")
+        if noisy { #expect(warnings[0].contains(String(format: "%.1f %%", recorded * 100)), "\(warnings)") }
+    }
+
+    /// The noisy-target warning: above 5 % only, naming the structure, the value and the histories factor (σ ∝ 1/√N);
+    /// the summary ends with it; metrics_json lists it under "warnings" and leaves the key out without.
+    @Test func noisyTargetDoseIsAWarning() throws {
+        #expect(PlanWarnings.targetUncertainty(0.05, target: "ptv") == nil && PlanWarnings.targetUncertainty(0.0123, target: "ptv") == nil)
+        #expect(PlanWarnings.targetUncertainty(.nan, target: "ptv") == nil)
+        let warning = try #require(PlanWarnings.targetUncertainty(0.42, target: "ptv"))
+        // (0.42 / 0.05)² = 70.56 → about 71×.
+        #expect(warning.contains("the dose in ptv is noisy") && warning.contains("42.0 %") && warning.contains("above 5 %")
+                && warning.contains("about 71× the final histories") && warning.contains("final_histories_per_beamlet"), "\(warning)")
+        #expect(try #require(PlanWarnings.targetUncertainty(0.0501, target: "ctv")).contains("5.0 %"))
+        var metrics = PlanMetrics(structures: [])
+        metrics.warnings = [warning]
+        let decoded = try JSONDecoder().decode(PlanMetrics.self, from: try JSONEncoder().encode(metrics))
+        #expect(decoded.warnings == [warning])
+        #expect(!String(decoding: try JSONEncoder().encode(PlanMetrics(structures: [])), as: UTF8.self).contains("warnings"))
     }
 
     /// An objective or goal on a structure the case lacks fails the job with the name in the error and no result file.

@@ -10,7 +10,7 @@ extension MPITests {
             #expect(report.checks.map(\.name) == SelfTestExpectations.checkNames)
             for check in report.checks { #expect(check.ok, "\(check.name): \(check.detail)") }
             #expect(report.ok)
-            #expect(report.summary.hasSuffix("all 10 checks passed on 1 ranks"))
+            #expect(report.summary.hasSuffix("all 10 checks passed on 1 rank"))
         }
     }
 }

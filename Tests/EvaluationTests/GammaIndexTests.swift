@@ -109,4 +109,38 @@ import Evaluation
             try GammaIndex.compare(reference: Self.field(), evaluated: Self.field(), criteria: GammaCriteria(distanceToAgreementMM: 0))
         }
     }
+
+    /// A dose grid scaled by 1e38 (the audit's huge.h5: 2.6e38 Gy) gave γ ≈ 2e39, beyond the float32 map: doses beyond
+    /// ±10 000 Gy are refused, naming the grid and the voxel; 10 000 Gy itself is accepted.
+    @Test func dosesBeyondTheLimitAreRefused() throws {
+        #expect(throws: EvaluationError.self) { try GammaIndex.compare(reference: Self.field(), evaluated: Self.field(scale: 1e38)) }
+        do {
+            _ = try GammaIndex.compare(reference: Self.field(scale: 1e38), evaluated: Self.field())
+            Issue.record("a reference of 2e38 Gy was compared")
+        } catch let error as EvaluationError {
+            #expect("\(error)".contains("reference dose holds") && "\(error)".contains("(11, 0, 0)"), "\(error)")
+        }
+        // The plateau at 2 Gy × 5000 = 10 000 Gy is at the limit, compared with itself: γ = 0.
+        let atLimit = try GammaIndex.compare(reference: Self.field(scale: 5000), evaluated: Self.field(scale: 5000))
+        #expect(atLimit.maxGamma == 0 && atLimit.passRatePct == 100)
+        var dose = Self.field()
+        dose[30, 2, 2] = -10_001
+        #expect(GammaIndex.implausibleDose(in: dose)?.voxel == SIMD3(30, 2, 2))
+        #expect(GammaIndex.implausibleDose(in: Self.field(scale: 5000)) == nil)
+    }
+
+    /// A γ beyond float32 (a local criterion on a reference dose of 1e-40 Gy against 2 Gy) is refused instead of being
+    /// stored as +inf; a Double overflow (a 1e-300 % criterion) is refused instead of being counted as "outside the grid".
+    @Test func gammaBeyondTheMapRangeIsRefused() throws {
+        var reference = Self.field()
+        reference[30, 2, 2] = 1e-40
+        let local = GammaCriteria(lowDoseThresholdPct: 0, isGlobal: false)
+        #expect(throws: EvaluationError.self) { try GammaIndex.compare(reference: reference, evaluated: Self.field(), criteria: local) }
+        #expect(throws: EvaluationError.self) {
+            try GammaIndex.compare(reference: Self.field(), evaluated: Self.field(scale: 1.02), criteria: GammaCriteria(doseDifferencePct: 1e-300))
+        }
+        // The same criteria on identical fields stay finite (γ = 0 wherever evaluated).
+        let same = try GammaIndex.compare(reference: reference, evaluated: reference, criteria: local)
+        #expect(same.maxGamma == 0 && same.uncoveredVoxelCount == 0)
+    }
 }

@@ -75,4 +75,18 @@ import Evaluation
         input.metricsJSON = "{\"structures\": 3}"
         #expect(throws: ReportError.self) { try ResultBundle.make(input) }
     }
+
+    /// The warnings of metrics_json head the report (escaped); a report without has no Warnings section.
+    @Test func warningsAreShownInTheReport() throws {
+        var input = Self.input(withDose: true)
+        input.metricsJSON = """
+        {"structures": [{"name": "oar", "voxels": 125}], "warnings": ["the dose in <oar> is noisy: 42.0 %"]}
+        """
+        let html = try Self.file(try ResultBundle.make(input), "report.html")
+        #expect(html.contains("<h2>Warnings</h2>") && html.contains("<li>the dose in &lt;oar&gt; is noisy: 42.0 %</li>"))
+        let warnings = try #require(html.range(of: "<h2>Warnings</h2>")), slices = try #require(html.range(of: "<h2>Slices</h2>"))
+        #expect(warnings.lowerBound < slices.lowerBound)
+        input.metricsJSON = "{\"structures\": [{\"name\": \"oar\", \"voxels\": 125}]}"
+        #expect(!(try Self.file(try ResultBundle.make(input), "report.html")).contains("Warnings"))
+    }
 }

@@ -188,6 +188,38 @@ struct PipelineKernelTests {
         }
     }
 
+    @Test("opening continued beyond the z-ends equals the opening of the mask with its end slices repeated far beyond them")
+    func openingContinuedBeyondTheEndsMatchesALongVolume() throws {
+        for spacing in [SIMD3(1.0, 1.0, 1.5), SIMD3(0.7, 1.3, 2.0)] {
+            for nz in [1, 2, 3, 6, 14] {
+                let g = Synthetic.grid(19, 17, nz, spacingMM: spacing)
+                for (k, mask) in [Synthetic.blobMask(g, count: 3, seed: 41), Self.randomMask(g, seed: 42), MaskVolume(grid: g)].enumerated() {
+                    for r in [1.0, 3.0, 4.5] {
+                        // Reference: 12 repeated end slices on each continued side (beyond any ball's reach here: r / s_z ≤ 3),
+                        // opened as a plain volume, cut back to the mask's slices.
+                        for (below, above) in [(true, true), (true, false), (false, true)] {
+                            let pad = 12
+                            let long = Morphology.replicatingEndSlices(mask, below: below ? pad : 0, above: above ? pad : 0)
+                            let lo = below ? pad : 0
+                            let reference = try Morphology.open(long, radiusMM: r).slab(lo..<(lo + nz))
+                            for slices in Set([0..<nz, 0..<1, (nz - 1)..<nz, (nz / 2)..<nz]) {
+                                let o = try Morphology.open(mask, radiusMM: r, slices: slices, continuingBelow: below, continuingAbove: above)
+                                #expect(o.voxels == reference.slab(slices).voxels && o.grid == g.slab(slices),
+                                        "mask \(k), nz \(nz), r = \(r), spacing \(spacing), continuing \(below)/\(above), slices \(slices)")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // The repeated slices are copies of the end slices.
+        let m = Self.randomMask(Synthetic.grid(5, 4, 3), seed: 43)
+        let long = Morphology.replicatingEndSlices(m, below: 2, above: 1)
+        #expect(long.grid.nz == 6)
+        #expect(long.slab(0..<1).voxels == m.slab(0..<1).voxels && long.slab(1..<2).voxels == m.slab(0..<1).voxels)
+        #expect(long.slab(2..<5).voxels == m.voxels && long.slab(5..<6).voxels == m.slab(2..<3).voxels)
+    }
+
     @Test("slab pieces: any slice range equals the whole volume's slices; a piece is returned as it is")
     func slabPiecesGiveTheSlicesOfTheWholeVolume() throws {
         let g = Synthetic.grid(7, 5, 11)

@@ -16,6 +16,44 @@ struct SegmentationPipelineTests {
         }
     }
 
+    /// A short scan of a body: 1 × 1 mm pixels, 2 mm slices (the body opening's ball, r = 6 mm, spans 7 slices);
+    /// an elliptic water cylinder whose width changes along z (semi-axes 20–22 × 15 mm), with noise, and a 3 mm
+    /// couch 8 mm below it (removed by the opening).
+    static func shortScan(slices nz: Int) throws -> CTVolume {
+        let grid = try Grid(nx: 60, ny: 52, nz: nz, spacingMM: SIMD3(1, 1, 2), originMM: SIMD3(-30, -26, -40))
+        var rng = RandomStream(seed: 5, stream: UInt64(nz))
+        var ct = CTVolume(grid: grid, repeating: -1000)
+        for z in 0..<nz { for y in 0..<52 { for x in 0..<60 {
+            let a = 20.0 + Double(z % 3), b = 15.0
+            let dx = Double(x) - 30, dy = Double(y) - 24
+            var hu = -1000.0
+            if (dx / a) * (dx / a) + (dy / b) * (dy / b) <= 1 { hu = 20 + 40 * (rng.uniform() - 0.5) }
+            if y >= 47 && y <= 49 && abs(dx) < 28 { hu = 100 }
+            ct[x, y, z] = Int16(hu)
+        } } }
+        return ct
+    }
+
+    @Test("a scan of 1–6 slices, shorter than the body opening's ball, keeps its body; the result is the same for 1–4 slabs")
+    func shortScanKeepsItsBody() throws {
+        for nz in [1, 2, 3, 4, 5, 6] {
+            let ct = try Self.shortScan(slices: nz)
+            let reference = try SegmentationPipeline.run(ct: ct, request: SegmentationRequest(), slabCount: 1)
+            // The cylinder's volume π·a·b·2 mm per slice, within 5 % (voxelised ellipses).
+            var expected = 0.0
+            for z in 0..<nz {
+                let a: Double = 20 + Double(z % 3)
+                expected += Double.pi * a * 15 * 2 / 1000
+            }
+            let body = try #require(reference.volumesCC["body"])
+            #expect(abs(body - expected) <= 0.05 * expected, "\(nz) slices: body \(body) cm³, cylinder \(expected) cm³")
+            for slabs in [2, 3, 4] {
+                let out = try SegmentationPipeline.run(ct: ct, request: SegmentationRequest(), slabCount: slabs)
+                #expect(out == reference, "\(nz) slices: \(slabs) slabs differ from 1 slab")
+            }
+        }
+    }
+
     @Test("steps follow the requested structures; halos cover the radii")
     func stepsAndHalos() throws {
         let grid = try Grid(nx: 8, ny: 8, nz: 8, spacingMM: SIMD3(1, 1, 2.5))

@@ -51,3 +51,19 @@ import Testing
         #expect(try CaseFile.read(path: dir.file("case.h5")) == second)
     }
 }
+
+@Suite struct AtomicLongNameTests {
+    /// A 250-byte name (legal: NAME_MAX is 255) is written; its temporary name is short.
+    @Test func longNamesGetAShortTemporary() throws {
+        let dir = try TemporaryDirectory()
+        let name = String(repeating: "n", count: 246) + ".h5"
+        var seen: String?
+        try AtomicFile.write(to: dir.file(name)) { temporary in
+            seen = temporary
+            #expect(FileManager.default.createFile(atPath: temporary, contents: Data("x".utf8)))
+        }
+        let temporary = try #require(seen).split(separator: "/").last.map(String.init) ?? ""
+        #expect(temporary.hasPrefix(".rtc-") && temporary.contains(".tmp-\(getpid())-") && temporary.utf8.count <= 52, "\(temporary)")
+        #expect(try dir.entries() == [name])
+    }
+}

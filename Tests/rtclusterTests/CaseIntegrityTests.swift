@@ -26,7 +26,7 @@ import Testing
         try "kind: selftest\ntasks: 4\nslices_per_task: 1\ncompute_iterations: 1\n".write(toFile: spec, atomically: true, encoding: .utf8)
         #expect(try cli.run(["submit", "kept", spec]).status == 0)
         #expect(try cli.run(["submit", "changed", spec]).status == 0)
-        #expect(try cli.run(["worker", "--drain", "--poll-ms", "20"]).status == 0)
+        #expect(try cli.run(["worker", "--drain", "--poll-ms", "20"]).status == 1, "the drain failed the changed case's job")
 
         let kept = try #require(try cli.run(["status", "1", "--json"]).json() as? [String: Any])
         #expect(kept["state"] as? String == "succeeded", "\(kept)")

@@ -180,4 +180,21 @@ import Testing
         #expect((json["uncovered_voxels"] as? Int ?? 0) > 0)
         #expect(FileManager.default.fileExists(atPath: cli.path("g.h5")))
     }
+
+    /// A dose scaled by 1e38 (2e38 Gy, the audit's huge.h5) printed γ ≈ 1e39 and failed to write the map as
+    /// non-finite: it is refused (65) naming the file, the dataset and the voxel, with no map written, as reference
+    /// or as evaluated, in text and JSON.
+    @Test func absurdDoseIsRefusedNamingTheFile() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        try Self.write(try Self.gaussianDose(centreXMM: 0), to: cli.path("a.h5"))
+        try Self.write(try Self.gaussianDose(centreXMM: 0, scale: 1e38), to: cli.path("huge.h5"))
+        let evaluated = try cli.run(["compare-dose", cli.path("a.h5"), cli.path("huge.h5"), "--gamma-map", cli.path("g.h5")])
+        #expect(evaluated.status == 65, "\(evaluated.stdout) \(evaluated.stderr)")
+        #expect(evaluated.stderr.contains(cli.path("huge.h5") + ": /dose/total holds") && evaluated.stderr.contains("±10000 Gy"), "\(evaluated.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: cli.path("g.h5")))
+        let reference = try cli.run(["compare-dose", cli.path("huge.h5"), cli.path("a.h5"), "--json"])
+        #expect(reference.status == 65)
+        let json = try #require(try reference.json() as? [String: Any])
+        #expect((json["error"] as? String ?? "").contains("huge.h5: /dose/total holds"), "\(json)")
+    }
 }

@@ -55,7 +55,7 @@ import Testing
         // A second export replaces the first; no temporary directory is left behind.
         #expect(try cli.run(["results", "1", "--out", cli.path("bundle")]).status == 0)
         #expect(!FileManager.default.fileExists(atPath: cli.path("bundle/RTSTRUCT.dcm")))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: cli.work.path).allSatisfy { !$0.contains(".tmp-") && !$0.contains(".old-") })
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cli.work.path).allSatisfy { !$0.hasPrefix(".rtc-") && !$0.contains(".tmp") && !$0.contains(".old") })
         // A bundle may not replace stored results (here the job's own result directory, reached through a link).
         let stored = cli.dataDir.appendingPathComponent("store/results/job-1/result.h5")
         let storedBytes = try Data(contentsOf: stored)

@@ -12,6 +12,26 @@ import Testing
         }
     }
 
+    /// `run --drain` / `worker --drain` exit 1 when a job they processed failed (the failing side is in
+    /// workerDrainsInOneProcessAndFailsBadJobsCleanly), 0 when every job succeeded or was cancelled; the help says so.
+    @Test func drainExitsZeroWhenJobsSucceedOrWereCancelled() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        for command in ["worker", "run"] {
+            let help = try cli.run([command, "--help"]).stdout.replacingOccurrences(of: "\n", with: " ")
+                .split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+            #expect(help.contains("1 when any of them failed"), "\(command) --help: \(help)")
+        }
+        #expect(try cli.run(["phantom", "thorax", "--out", cli.path("ct.h5"), "--size", "small"]).status == 0)
+        #expect(try cli.run(["case", "add", cli.path("ct.h5"), "--id", "c1"]).status == 0)
+        try "kind: selftest\ntasks: 2\n".write(toFile: cli.path("selftest.yaml"), atomically: true, encoding: .utf8)
+        for _ in 0..<2 { try #require(try cli.run(["submit", "c1", cli.path("selftest.yaml")]).status == 0) }
+        try #require(try cli.run(["cancel", "2"]).status == 0)
+        let r = try cli.run(["worker", "--drain", "--poll-ms", "20", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let report = try #require(try r.json() as? [String: Any])
+        #expect(report["ok"] as? Bool == true && report["succeeded"] as? Int == 1 && report["failed"] as? Int == 0, "\(report)")
+    }
+
     @Test func runBuildsTheMpirunCommandForThisMachine() throws {
         let cli = try CLIRunner(); defer { cli.cleanUp() }
         let hostfile = cli.path("hosts")
@@ -48,9 +68,11 @@ import Testing
         try stored.write(contentsOf: Data([1]))
         try stored.close()
         let r = try cli.run(["worker", "--drain", "--poll-ms", "20", "--json"])
-        #expect(r.status == 0, "\(r.stderr)")
+        // A drained queue with a failed job exits 1 (a failed check), the report says so with "ok": false.
+        #expect(r.status == 1, "\(r.stderr)")
         let report = try #require(try r.json() as? [String: Any])
         #expect(report["failed"] as? Int == 1 && report["succeeded"] as? Int == 1 && report["ranks"] as? Int == 1)
+        #expect(report["ok"] as? Bool == false, "\(report)")
         let status = try #require(try cli.run(["status", "1", "--json"]).json() as? [String: Any])
         #expect(status["state"] as? String == "failed")
         let error = try #require(status["error"] as? String)

@@ -21,9 +21,10 @@ public struct DoseKind: JobKindPlugin {
         let g = caseFile.ct.grid
         try spec.validate(againstCaseSize: SIMD3(g.nx, g.ny, g.nz), ctSpacingMM: g.spacingMM)
         let structures = Dictionary(caseFile.structures.map { ($0.name, $0.mask) }, uniquingKeysWith: { first, _ in first })
-        let setup = try DoseSetup(spec: dose, seed: spec.seed, ct: caseFile.ct, structures: structures)
-        return try DoseRun(stage: InfluenceStage(setup: setup, kernelCache: job.kernelCacheDirectory.map(KernelCache.init)),
-                           storeInfluenceMatrix: dose.storeInfluenceMatrix)
+        let setup = try DoseSetup(spec: dose, seed: spec.seed, ct: caseFile.ct, structures: structures, checkpoint: job.cancellation.check)
+        let stage = try InfluenceStage(setup: setup, kernelCache: job.kernelCacheDirectory.map(KernelCache.init))
+        try job.cancellation.check()
+        return DoseRun(stage: stage, storeInfluenceMatrix: dose.storeInfluenceMatrix, cancellation: job.cancellation)
     }
 
     public func execute(phase: Int, input: TaskPayload) throws -> TaskPayload {

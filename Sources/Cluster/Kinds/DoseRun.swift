@@ -9,10 +9,12 @@ import Store
 final class DoseRun: JobRun {
     private let stage: InfluenceStage
     private let storeInfluenceMatrix: Bool
+    private let cancellation: JobCancellation
 
-    init(stage: InfluenceStage, storeInfluenceMatrix: Bool) {
+    init(stage: InfluenceStage, storeInfluenceMatrix: Bool, cancellation: JobCancellation = .never) {
         self.stage = stage
         self.storeInfluenceMatrix = storeInfluenceMatrix
+        self.cancellation = cancellation
     }
 
     func firstStep() throws -> JobStep { .tasks(stage.tasks) }
@@ -23,8 +25,10 @@ final class DoseRun: JobRun {
         case .tasks(let tasks): return .tasks(tasks)
         case .matrix(let m, let b): (matrix, balance) = (m, b)
         }
+        try cancellation.check()
         let setup = stage.setup
         let forward = try ForwardDose(matrix: matrix, weights: setup.weights)
+        try cancellation.check()
         var result = ResultFile(doseGy: forward.doseGy, doseUncertainty: forward.uncertaintyGy,
                                 arrays: try Self.planArrays(setup), attributes: Self.attributes(setup, matrix: matrix, kernelCache: stage.kernelCacheOutcome))
         if storeInfluenceMatrix {

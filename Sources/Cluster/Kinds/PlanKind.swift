@@ -22,10 +22,12 @@ public struct PlanKind: JobKindPlugin {
             throw PlanKindError("the spec of a plan job describes a \(spec.kind.rawValue) job")
         }
         let caseFile = try CaseFile.read(path: job.caseFilePath)
+        try job.cancellation.check()
         try spec.validate(againstCaseStructures: caseFile.structures.map(\.name))
         let g = caseFile.ct.grid
         try spec.validate(againstCaseSize: SIMD3(g.nx, g.ny, g.nz), ctSpacingMM: g.spacingMM)
-        return try PlanRun(spec: plan, seed: spec.seed, caseFile: caseFile, kernelCache: job.kernelCacheDirectory.map(KernelCache.init))
+        return try PlanRun(spec: plan, seed: spec.seed, caseFile: caseFile, kernelCache: job.kernelCacheDirectory.map(KernelCache.init),
+                           cancellation: job.cancellation)
     }
 
     public func execute(phase: Int, input: TaskPayload) throws -> TaskPayload {

@@ -47,6 +47,8 @@ final class PlanRun: JobRun {
     private let caseFile: CaseFile
     /// Where pencil-beam kernels are cached, or nil.
     private let kernelCache: KernelCache?
+    /// Checked between the coordinator's own steps (set-up, corrections, evaluation): a cancelled job stops there.
+    private let cancellation: JobCancellation
     /// What the influence stage did with the kernel cache.
     private var kernelCacheOutcome: KernelCache.Outcome?
     /// The Monte Carlo matrix's history allocation (attributes and arrays), when not uniform.
@@ -66,13 +68,15 @@ final class PlanRun: JobRun {
     /// Each optimisation round's result (the first, then each re-optimisation).
     private var optimiserRounds: [FluenceOptimisationResult] = []
 
-    init(spec: PlanSpec, seed: UInt64, caseFile: CaseFile, kernelCache: KernelCache? = nil) throws {
+    init(spec: PlanSpec, seed: UInt64, caseFile: CaseFile, kernelCache: KernelCache? = nil, cancellation: JobCancellation = .never) throws {
         self.spec = spec
         self.seed = seed
         self.caseFile = caseFile
         self.kernelCache = kernelCache
+        self.cancellation = cancellation
         if let request = spec.segmentation {
-            state = .segmentation(try SegmentRun(ct: caseFile.ct, request: SegmentKind.request(from: request), haloMM: request.haloMM))
+            state = .segmentation(try SegmentRun(ct: caseFile.ct, request: SegmentKind.request(from: request), haloMM: request.haloMM,
+                                                 cancellation: cancellation))
         } else {
             state = .starting
         }
@@ -115,6 +119,7 @@ final class PlanRun: JobRun {
                                       histories: histories, round: 1, previousCorrectionGy: nil)
         case .correctionDose(let inputs, let matrix, let bookkeeping, let blocks, let weights, let stage, let round, let previous):
             let (monteCarlo, _) = try stage.dose(from: results, grid: inputs.setup.patient.grid)
+            try cancellation.check()
             let pencilBeamGy = try matrix.dose(weights: weights).voxels.map(Double.init)
             var correctionGy = Self.correctionGy(monteCarlo: monteCarlo, pencilBeamGy: pencilBeamGy)
             try recordTargetMismatch(inputs, pencilBeamGy: pencilBeamGy, monteCarloGy: nil, rawCorrectionGy: correctionGy,
@@ -124,7 +129,9 @@ final class PlanRun: JobRun {
                 let filter = spec.correctionSmoothingRegions == .structures
                     ? try CorrectionSmoothing(patient: patient, sigmaMM: sigmaMM, structures: inputs.structures)
                     : try CorrectionSmoothing(patient: patient, sigmaMM: sigmaMM)
+                try cancellation.check()
                 correctionGy = filter.smooth(correctionGy)
+                try cancellation.check()
             }
             if let previous {
                 let target = try inputs.structures.mask(named: spec.prescription.target, for: "prescription.target")
@@ -294,13 +301,16 @@ final class PlanRun: JobRun {
             }
         }
         let masks = Dictionary(uniqueKeysWithValues: contoured.map { ($0.name, $0.mask) })
-        let setup = try DoseSetup(spec: spec.dose, seed: seed, ct: caseFile.ct, structures: masks)
-        let structures = try DoseGridStructures(contoured, doseGrid: setup.patient.grid)
+        let setup = try DoseSetup(spec: spec.dose, seed: seed, ct: caseFile.ct, structures: masks, checkpoint: cancellation.check)
+        let structures = try DoseGridStructures(contoured, doseGrid: setup.patient.grid, checkpoint: cancellation.check)
+        try cancellation.check()
         let objectives = try PlanObjectives.resolve(spec.objectives, structures: structures)
         _ = try CostFunction.terms(objectives, structures: structures)
         _ = try structures.mask(named: spec.prescription.target, for: "prescription.target")
         for (i, goal) in spec.goals.enumerated() { _ = try structures.mask(named: goal.structure, for: "goals[\(i)]") }
+        try cancellation.check()
         let stage = try InfluenceStage(setup: setup, kernelCache: kernelCache)
+        try cancellation.check()
         state = .influence(stage, Inputs(setup: setup, structures: structures, objectives: objectives, shared: stage.shared))
         return phase(try Self.stage(named: stage.phaseName), stage.tasks)
     }
@@ -323,8 +333,10 @@ final class PlanRun: JobRun {
     private func finish(_ inputs: Inputs, matrix: Dose.InfluenceMatrix, optimisation: FluenceOptimisationResult,
                         final forward: ForwardDose, bookkeeping: EnergyBookkeeping) throws -> JobStep {
         state = .finished
+        try cancellation.check()
         let evaluation = try PlanEvaluation(doseGy: forward.doseGy, structures: inputs.structures, prescription: spec.prescription,
                                             goals: spec.goals, objectives: inputs.objectives)
+        try cancellation.check()
         let factor = evaluation.normalisationFactor
         let uncertainty = try DoseVolume(grid: forward.uncertaintyGy.grid,
                                          voxels: forward.uncertaintyGy.voxels.map { Float(Double($0) * factor) })
@@ -336,11 +348,13 @@ final class PlanRun: JobRun {
         var attributes = DoseRun.attributes(inputs.setup, matrix: matrix, kernelCache: kernelCacheOutcome)
         attributes.merge(allocation.attributes) { _, new in new }
         arrays.merge(allocation.arrays) { _, new in new }
-        attributes["metrics_json"] = .string(try evaluation.metricsJSON(optimisation: optimisation))
+        let target = try inputs.structures.mask(named: spec.prescription.target, for: "prescription.target")
+        let targetUncertainty = try forward.meanRelativeUncertainty(in: target)
+        let warnings = [PlanWarnings.targetUncertainty(targetUncertainty, target: spec.prescription.target)].compactMap { $0 }
+        attributes["metrics_json"] = .string(try evaluation.metricsJSON(optimisation: optimisation, warnings: warnings))
         attributes["normalisation_factor"] = .double(factor)
         attributes["energy_imbalance_relative"] = .double(bookkeeping.relativeImbalance)
-        let target = try inputs.structures.mask(named: spec.prescription.target, for: "prescription.target")
-        attributes["target_relative_uncertainty"] = .double(try forward.meanRelativeUncertainty(in: target))
+        attributes["target_relative_uncertainty"] = .double(targetUncertainty)
         if let histories = spec.finalHistoriesPerBeamlet { attributes["final_histories_per_beamlet"] = .int(histories) }
         if let histories = spec.correctionHistoriesPerBeamlet { attributes["correction_histories_per_beamlet"] = .int(histories) }
         if spec.finalHistoryAllocation != .uniform { attributes["final_history_allocation"] = .string(spec.finalHistoryAllocation.rawValue) }
@@ -373,15 +387,16 @@ final class PlanRun: JobRun {
         for (stage, seconds) in secondsByStage { attributes["stage_seconds_" + stage.rawValue] = .double(seconds) }
         attributes["timings_phase_names"] = .string(phaseNames.joined(separator: ","))
         result.attributes = attributes
-        return .finished(JobOutcome(result: result, summary: Self.summary(evaluation)))
+        return .finished(JobOutcome(result: result, summary: Self.summary(evaluation, warnings: warnings)))
     }
 
-    /// "ptv D95 60.0 Gy, D10 62.1 Gy, Dmax 64.0 Gy, goals 5/6 passed".
-    static func summary(_ evaluation: PlanEvaluation) -> String {
+    /// "ptv D95 60.0 Gy, D10 62.1 Gy, Dmax 64.0 Gy, goals 5/6 passed", then "; warning: …" for each warning.
+    static func summary(_ evaluation: PlanEvaluation, warnings: [String] = []) -> String {
         let name = evaluation.prescription.target
         let passed = evaluation.goals.filter(\.passed).count
-        guard let target = evaluation.structure(name) else { return "goals \(passed)/\(evaluation.goals.count) passed" }
+        let notes = warnings.map { "; warning: " + $0 }.joined()
+        guard let target = evaluation.structure(name) else { return "goals \(passed)/\(evaluation.goals.count) passed" + notes }
         return String(format: "%@ D95 %.1f Gy, D10 %.1f Gy, Dmax %.1f Gy, goals %d/%d passed", name, target.doseAtVolume(95),
-                      target.doseAtVolume(10), target.maxGy, passed, evaluation.goals.count)
+                      target.doseAtVolume(10), target.maxGy, passed, evaluation.goals.count) + notes
     }
 }

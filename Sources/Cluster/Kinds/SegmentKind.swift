@@ -53,10 +53,13 @@ public struct SegmentKind: JobKindPlugin {
         // Only the CT (a case's structures, ground truth or planning contours, are not needed here); when the
         // workers can open the case file, only its geometry: they read their CT slices themselves.
         guard job.workersReadCaseFile else {
-            return try SegmentRun(ct: try CaseFile.readCT(path: job.caseFilePath), request: Self.request(from: segmentation), haloMM: segmentation.haloMM)
+            let ct = try CaseFile.readCT(path: job.caseFilePath)
+            try job.cancellation.check()
+            return try SegmentRun(ct: ct, request: Self.request(from: segmentation), haloMM: segmentation.haloMM, cancellation: job.cancellation)
         }
         let grid = try CaseFile.ctGrid(path: job.caseFilePath)
-        return try SegmentRun(casePath: job.caseFilePath, grid: grid, request: Self.request(from: segmentation), haloMM: segmentation.haloMM)
+        return try SegmentRun(casePath: job.caseFilePath, grid: grid, request: Self.request(from: segmentation), haloMM: segmentation.haloMM,
+                              cancellation: job.cancellation)
     }
 
     /// Runs one slab task; a task that carries no CT reads its extended slab's slices from the case file it names

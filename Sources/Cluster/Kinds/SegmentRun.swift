@@ -18,9 +18,12 @@ final class SegmentRun: JobRun {
     private let casePath: String?
     private var stepIndex = 0
     private var current: (step: LocalStepID, slabCount: Int)?
+    /// Checked before every global step and before `finish` (the coordinator's own work between phases).
+    private let cancellation: JobCancellation
 
     /// A run whose slab tasks carry their CT slices (cut from `ct` here).
-    init(ct: CTVolume, request: SegmentationRequest, haloMM: Double) throws {
+    init(ct: CTVolume, request: SegmentationRequest, haloMM: Double, cancellation: JobCancellation = .never) throws {
+        self.cancellation = cancellation
         pipeline = try SegmentationPipeline(request: request, grid: ct.grid)
         state = SegmentationState(ct: ct)
         self.haloMM = haloMM
@@ -33,7 +36,8 @@ final class SegmentRun: JobRun {
     /// never reads the CT. The first local step is split into slabs of equal slice counts and reports the work
     /// of each slice (``SlabStepInput/reportsSliceWork``); the later steps are balanced on it. The result does
     /// not depend on the split.
-    init(casePath: String, grid: Grid, request: SegmentationRequest, haloMM: Double) throws {
+    init(casePath: String, grid: Grid, request: SegmentationRequest, haloMM: Double, cancellation: JobCancellation = .never) throws {
+        self.cancellation = cancellation
         pipeline = try SegmentationPipeline(request: request, grid: grid)
         state = SegmentationState()
         self.haloMM = haloMM
@@ -79,6 +83,7 @@ final class SegmentRun: JobRun {
     /// Runs global steps until the next local step (its slab tasks) or the end (the result).
     private func advance() throws -> JobStep {
         while stepIndex < pipeline.steps.count {
+            try cancellation.check()
             let step = pipeline.steps[stepIndex]
             stepIndex += 1
             switch step {
@@ -98,6 +103,7 @@ final class SegmentRun: JobRun {
                 })
             }
         }
+        try cancellation.check()
         // The masks stay on the body box: the result writer reads only the chunks inside it.
         let output = pipeline.finishBoxed(state: state, threads: Self.threads)
         var attributes: [String: AttributeValue] = [:]

@@ -9,6 +9,8 @@ final class ActiveJob {
     let kind: String
     /// SHA-256 of the case file the job runs on, checked against the registry at its start.
     let caseSHA256: String
+    /// Asks the registry whether the job was cancelled (between stages and inside the kind's long loops).
+    let cancellation: JobCancellation
     let started: ContinuousClock.Instant
     var phase = -1
     /// Task inputs of the current phase not yet dispatched, in task order. They are encoded only when sent (for
@@ -25,10 +27,11 @@ final class ActiveJob {
     var timings: [TaskTiming] = []
     var lastRenewal: ContinuousClock.Instant
 
-    init(record: JobRecord, run: any JobRun, caseSHA256: String, now: ContinuousClock.Instant) {
+    init(record: JobRecord, run: any JobRun, caseSHA256: String, cancellation: JobCancellation = .never, now: ContinuousClock.Instant) {
         self.record = record
         self.run = run
         self.caseSHA256 = caseSHA256
+        self.cancellation = cancellation
         self.kind = record.kind
         self.started = now
         self.lastRenewal = now

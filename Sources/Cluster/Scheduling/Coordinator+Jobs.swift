@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Jobs
 import Logging
@@ -21,6 +22,7 @@ extension Coordinator {
         let run: any JobRun
         let first: JobStep
         let caseRecord: CaseRecord
+        let cancellation = cancellation(of: record.id)
         do {
             let plugin = try catalog.plugin(record.kind)
             caseRecord = try registry.caseRecord(id: record.caseID)
@@ -28,13 +30,17 @@ extension Coordinator {
             try Self.checkFingerprint(of: casePath, registered: caseRecord.sha256, caseID: caseRecord.id)
             run = try plugin.start(JobContext(job: record, caseFilePath: casePath, ranks: pool.worldSize,
                                               kernelCacheDirectory: dataRoot.appendingPathComponent("store/kernels", isDirectory: true),
-                                              workersReadCaseFile: pool.workersShareFiles))
+                                              workersReadCaseFile: pool.workersShareFiles, cancellation: cancellation))
+            try cancellation.check()
             first = try run.firstStep()
+        } catch let stopped as JobCancelled {
+            noteDropped(record.id, reason: stopped.reason)
+            return true
         } catch {
             try markFailed(record.id, error: String(describing: error))
             return true
         }
-        let job = ActiveJob(record: record, run: run, caseSHA256: caseRecord.sha256, now: clock.now)
+        let job = ActiveJob(record: record, run: run, caseSHA256: caseRecord.sha256, cancellation: cancellation, now: clock.now)
         active.append(job)
         try apply(first, to: job)
         return true
@@ -56,11 +62,32 @@ extension Coordinator {
         }
     }
 
-    /// Feeds a completed phase to the job's run and applies what it asks for next.
+    /// Asks the registry (at most once per poll period) whether job `id` was cancelled or this run lost it: the
+    /// coordinator checks between a job's stages, the job's kind inside its long coordinator-side steps.
+    func cancellation(of id: Int64) -> JobCancellation {
+        let (registry, owner) = (registry, options.owner)
+        return JobCancellation(minimumInterval: .seconds(options.pollSeconds)) {
+            // A registry that cannot be read here is reported by the next poll; the stage goes on.
+            guard let current = try? registry.job(id: id) else { return nil }
+            return Self.stopReason(current, owner: owner)
+        }
+    }
+
+    /// Why this run (lease owner `owner`) must stop working on `job`, or nil while it is running under its lease.
+    static func stopReason(_ job: JobRecord, owner: String) -> String? {
+        guard job.state != .running || job.leaseOwner != owner else { return nil }
+        return "job is \(job.state) (lease owner \(job.leaseOwner ?? "none"))"
+    }
+
+    /// Feeds a completed phase to the job's run and applies what it asks for next; a job cancelled meanwhile (seen
+    /// before the step or by the kind's own checks inside it) is dropped.
     func advance(_ job: ActiveJob, results: [TaskPayload]) throws {
         let step: JobStep
         do {
+            try job.cancellation.check()
             step = try job.run.nextStep(after: results)
+        } catch let stopped as JobCancelled {
+            return drop(job, reason: stopped.reason)
         } catch {
             return try fail(job, error: String(describing: error))
         }
@@ -83,6 +110,8 @@ extension Coordinator {
                 guard tasks.count == members else {
                     throw SchedulerError.invalidCollective("the job gave \(tasks.count) tasks to a collective phase of \(members) members")
                 }
+            } catch let stopped as JobCancelled {
+                return drop(job, reason: stopped.reason)
             } catch {
                 return try fail(job, error: String(describing: error))
             }
@@ -95,11 +124,16 @@ extension Coordinator {
         }
     }
 
-    /// Writes the result file atomically, then marks the job succeeded (the file is removed again if the job
-    /// was cancelled in between).
+    /// Writes the result file atomically, then marks the job succeeded (a job cancelled before the write gets no
+    /// file; the file is removed again if the job was cancelled during the write).
     private func finish(_ job: ActiveJob, outcome: JobOutcome) throws {
         try storeProgress(job)
         guard active.contains(where: { $0 === job }) else { return }
+        do {
+            try job.cancellation.check()
+        } catch let stopped as JobCancelled {
+            return drop(job, reason: stopped.reason)
+        }
         remove(job)
         let wallSeconds = (clock.now - job.started).seconds
         var result = outcome.result
@@ -112,16 +146,18 @@ extension Coordinator {
         if let foreign = foreignResults(in: file.deletingLastPathComponent(), for: job.record) {
             return try markFailed(job.id, error: foreign)
         }
+        let digest: String
         do {
             let writeStart = clock.now
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             try result.write(to: file.path)
             logger.debug("result file written in \(String(format: "%.3f", (clock.now - writeStart).seconds)) s", metadata: ["job": "\(job.id)"])
+            digest = try SHA256.hex(ofFile: file)
         } catch {
             return try markFailed(job.id, error: "cannot write the result file: \(error)")
         }
         do {
-            try registry.markSucceeded(jobID: job.id, owner: options.owner, resultPath: relative)
+            try registry.markSucceeded(jobID: job.id, owner: options.owner, resultPath: relative, resultSHA256: digest)
         } catch let error as RegistryError where error.isLostLease {
             try? FileManager.default.removeItem(at: file)
             summary.jobsDropped += 1
@@ -130,8 +166,8 @@ extension Coordinator {
         }
         let computeSeconds = job.timings.reduce(0) { $0 + $1.seconds }
         _ = try? registry.addNote(jobID: job.id, message: String(
-            format: "%@; %d tasks in %d phases on %d ranks; wall %.3f s, task compute %.3f s",
-            outcome.summary, job.timings.count, job.phase + 1, pool.worldSize, wallSeconds, computeSeconds))
+            format: "%@; %@ in %@ on %@; wall %.3f s, task compute %.3f s", outcome.summary, counted(job.timings.count, "task"),
+            counted(job.phase + 1, "phase"), counted(pool.worldSize, "rank"), wallSeconds, computeSeconds))
         summary.jobsSucceeded += 1
         logger.info("succeeded in \(String(format: "%.3f", wallSeconds)) s: \(outcome.summary)", metadata: ["job": "\(job.id)"])
     }
@@ -204,9 +240,8 @@ extension Coordinator {
         let now = clock.now
         let renewEvery = Duration.seconds(options.leaseSeconds / 3)
         for job in active {
-            let current = try registry.job(id: job.id)
-            guard current.state == .running, current.leaseOwner == options.owner else {
-                drop(job, reason: "job is \(current.state) (lease owner \(current.leaseOwner ?? "none"))")
+            if let reason = Self.stopReason(try registry.job(id: job.id), owner: options.owner) {
+                drop(job, reason: reason)
                 continue
             }
             if now - job.lastRenewal >= renewEvery {
@@ -225,8 +260,13 @@ extension Coordinator {
     /// Stops working on a job another party ended: no more dispatch, partial results dropped.
     private func drop(_ job: ActiveJob, reason: String) {
         remove(job)
+        noteDropped(job.id, reason: reason)
+    }
+
+    /// Counts and logs job `id` as dropped (cancelled or lost while this run worked on it).
+    private func noteDropped(_ id: Int64, reason: String) {
         summary.jobsDropped += 1
-        logger.notice("stopped working on the job: \(reason); partial results dropped", metadata: ["job": "\(job.id)"])
+        logger.notice("stopped working on the job: \(reason); partial results dropped", metadata: ["job": "\(id)"])
     }
 
     /// Writes tasks done / total when they changed.

@@ -14,12 +14,17 @@ public struct JobContext: Sendable {
     /// True when the workers can open `caseFilePath` themselves (they run on the coordinator's node): a kind may
     /// then send the path instead of the case's data.
     public let workersReadCaseFile: Bool
+    /// Whether the job was cancelled meanwhile: a kind checks it between its coordinator-side steps and in loops that
+    /// can run for seconds (``JobCancellation/check()`` throws ``JobCancelled``).
+    public let cancellation: JobCancellation
 
-    public init(job: JobRecord, caseFilePath: String, ranks: Int, kernelCacheDirectory: URL? = nil, workersReadCaseFile: Bool = false) {
+    public init(job: JobRecord, caseFilePath: String, ranks: Int, kernelCacheDirectory: URL? = nil, workersReadCaseFile: Bool = false,
+                cancellation: JobCancellation = .never) {
         self.job = job
         self.caseFilePath = caseFilePath
         self.ranks = ranks
         self.kernelCacheDirectory = kernelCacheDirectory
         self.workersReadCaseFile = workersReadCaseFile
+        self.cancellation = cancellation
     }
 }

@@ -22,8 +22,14 @@ extension SegmentationPipeline {
         switch step {
         case .bodyCandidates:
             // Thresholded straight from the CT the input refers to (no copy of the slab in one process).
-            try context.label(bodyParts, try BodyRecipe.candidates(ctSource, extended: input.extendedInSource, core: context.coreSlices, request),
-                              connectivity: .twentySix)
+            guard let sliceCount = input.scalars[ctSliceCount], sliceCount >= Double(input.extended.upperBound) else {
+                throw SegmentationError.inconsistentSlabs("slab \(input.slabIndex): input for \(step.rawValue) lacks the CT's slice count (scalar \(ctSliceCount)) or its slices \(input.extended) exceed it")
+            }
+            // The scan's ends continue (the patient does): an extended slab reaching one is not eroded from it.
+            let candidates = try BodyRecipe.candidates(ctSource, extended: input.extendedInSource, core: context.coreSlices,
+                                                       continuingBelow: input.extended.lowerBound == 0,
+                                                       continuingAbove: Double(input.extended.upperBound) == sliceCount, request)
+            try context.label(bodyParts, candidates, connectivity: .twentySix)
             if input.reportsSliceWork {
                 let core = input.extendedInSource.lowerBound + context.coreOffset
                 context.output.sliceWork = sliceWork(ctSource, bodyThresholdHU: request.bodyThresholdHU, slices: core..<(core + input.core.count))

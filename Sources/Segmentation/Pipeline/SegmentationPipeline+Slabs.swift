@@ -23,6 +23,7 @@ extension SegmentationPipeline {
         var scalars = request.scalars
         for s in request.structures { scalars["structure." + s.rawValue] = 1 }
         for (k, v) in state.decisions { scalars[k] = v }
+        scalars[Self.ctSliceCount] = Double(grid.nz)
         // No CT in the state: the runner of the step supplies it (`SlabStepInput.supplyCT`).
         guard let ct = state.ct else {
             return SlabStepInput(step: step, slabIndex: slab.index, core: slab.core, extended: slab.extended,

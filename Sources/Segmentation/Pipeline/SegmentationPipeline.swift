@@ -25,6 +25,9 @@ public struct SegmentationPipeline: Sendable {
     static let lungCandidates = "lungCandidates", canalCandidates = "canalCandidates"
     /// Scalar decision names.
     static let bodyCentreXMM = "bodyCentreXMM", lungSplitXMM = "lungSplitXMM"
+    /// Scalar of every slab input: the CT's slice count, so a slab knows whether its extended slices
+    /// reach an end of the scan (where the body opening continues the end slice, ``BodyRecipe/candidates``).
+    static let ctSliceCount = "ct.sliceCount"
 
     /// A pipeline for `request` on a CT of geometry `grid`.
     /// - Throws: ``SegmentationError`` for a request without structures or with an invalid radius.

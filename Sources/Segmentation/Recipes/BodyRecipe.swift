@@ -5,9 +5,14 @@ import Core
 /// internal air filled slice by slice.
 enum BodyRecipe {
     /// Opened body-threshold mask of an extended slab (slices `extended` of `ct`) on its slices `core`
-    /// (counted from the extended slab's first slice; exact there with the opening's halo).
-    static func candidates(_ ct: CTVolume, extended: Range<Int>, core: Range<Int>, _ request: SegmentationRequest) throws -> MaskVolume {
-        try Morphology.open(MaskAlgebra.atLeast(ct, request.bodyThresholdHU, slices: extended), radiusMM: request.bodyOpeningRadiusMM, slices: core)
+    /// (counted from the extended slab's first slice; exact there with the opening's halo). Where the
+    /// extended slab is the scan's first (`continuingBelow`) or last slice (`continuingAbove`), the
+    /// patient is taken to continue as that slice: a scan shorter than the opening ball (a few slices)
+    /// is not eroded away from its ends, and the ends are opened like any other slice.
+    static func candidates(_ ct: CTVolume, extended: Range<Int>, core: Range<Int>, continuingBelow: Bool, continuingAbove: Bool,
+                           _ request: SegmentationRequest) throws -> MaskVolume {
+        try Morphology.open(MaskAlgebra.atLeast(ct, request.bodyThresholdHU, slices: extended), radiusMM: request.bodyOpeningRadiusMM,
+                            slices: core, continuingBelow: continuingBelow, continuingAbove: continuingAbove)
     }
 
     /// Class per global component (1 = body): components of at least `bodyMinimumFraction` of the

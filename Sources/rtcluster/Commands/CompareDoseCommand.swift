@@ -12,7 +12,8 @@ struct CompareDoseCommand: ReportingCommand {
         discussion: """
         A is the reference, B the evaluated dose; B is interpolated trilinearly, so the grids may
         differ. Default: global 3 %/2 mm with a 10 % low-dose threshold (AAPM TG-218). Exit code 0
-        when the pass rate reaches --min-pass-rate, 1 when it does not, 65 for unreadable input.
+        when the pass rate reaches --min-pass-rate, 1 when it does not, 65 for unreadable input (also a
+        dose beyond ±10000 Gy, or a gamma beyond the float32 range of the map).
         Examples:
           rtcluster compare-dose store/results/job-3/result.h5 store/results/job-4/result.h5
           rtcluster compare-dose a.h5 b.h5 --dd 2 --dta 2 --local --gamma-map gamma.h5 --json
@@ -48,7 +49,7 @@ struct CompareDoseCommand: ReportingCommand {
 
     /// Accepted `--normalisation-gy`: far beyond any clinical dose on both sides, so the criteria never underflow or
     /// overflow (with 1e-300 Gy every dose difference became infinite).
-    static let normalisationRangeGy: ClosedRange<Double> = 1e-3...1e4
+    static let normalisationRangeGy: ClosedRange<Double> = 1e-3...GammaIndex.doseLimitGy
 
     func execute() throws {
         if let gammaMap {
@@ -82,11 +83,16 @@ struct CompareDoseCommand: ReportingCommand {
         if !report.passed { throw ExitCode(ExitStatus.checkFailed.rawValue) }
     }
 
-    /// The `/dose/total` volume of a result file; a file without dose is invalid input.
+    /// The `/dose/total` volume of a result file; a file without dose, or with a dose beyond ±10 000 Gy (e.g. a grid
+    /// scaled by 1e38, whose γ left the float32 range of the map), is invalid input.
     private static func dose(in path: String) throws -> DoseVolume {
         try InputPath.requireRegularFile(path, what: "result file")
         guard let dose = try ResultFile.read(path: path).doseGy else {
             throw CLIError.invalidInput("\(path) has no /dose/total")
+        }
+        if let (voxel, value) = GammaIndex.implausibleDose(in: dose) {
+            throw CLIError.invalidInput("\(path): /dose/total holds \(value) Gy at voxel (x, y, z) = (\(voxel.x), \(voxel.y), \(voxel.z)), "
+                + "beyond the ±\(Int(GammaIndex.doseLimitGy)) Gy a dose grid may hold; is it in Gy?")
         }
         return dose
     }

@@ -14,9 +14,13 @@ struct ResultBundleWriter {
     let caseURL: URL
     let includesDICOM: Bool
 
-    /// Every file name a bundle may hold; a directory holding only these may be replaced.
+    /// Every file name a bundle may hold besides the ``marker``.
     static let bundleNames: Set<String> = ["result.h5", "axial.png", "coronal.png", "sagittal.png", "dvh.csv", "metrics.json",
                                            "report.html", "RTDOSE.dcm", "RTSTRUCT.dcm"]
+    /// The hidden file that marks a directory as a bundle `results` wrote (and may replace).
+    static let marker = ".rtcluster-bundle"
+    /// Staging directories older than this are stale even when their pid runs (a reused pid): a bundle takes seconds.
+    static let staleStagingSeconds = 3600.0
 
     /// Writes the bundle into `directory`; returns the paths written, sorted.
     func write(to directory: URL) throws -> [String] {
@@ -25,12 +29,14 @@ struct ResultBundleWriter {
         try checkReplaceable(target)
         let parent = target.deletingLastPathComponent()
         try fm.createDirectory(at: parent, withIntermediateDirectories: true)
-        let staging = parent.appendingPathComponent(".\(target.lastPathComponent).tmp-\(getpid())", isDirectory: true)
+        Self.removeStaleStaging(in: parent)
+        let staging = parent.appendingPathComponent(Self.stagingName(for: target.lastPathComponent, "tmp"), isDirectory: true)
         try? fm.removeItem(at: staging)
         try fm.createDirectory(at: staging, withIntermediateDirectories: false)
         do {
+            try Data("rtcluster result bundle of job \(job.id)\n".utf8).write(to: staging.appendingPathComponent(Self.marker))
             let names = try fill(staging)
-            let previous = parent.appendingPathComponent(".\(target.lastPathComponent).old-\(getpid())", isDirectory: true)
+            let previous = parent.appendingPathComponent(Self.stagingName(for: target.lastPathComponent, "old"), isDirectory: true)
             let replacing = fm.fileExists(atPath: target.path)
             if replacing { try fm.moveItem(at: target, to: previous) }
             guard rename(staging.path, target.path) == 0 else {
@@ -46,20 +52,73 @@ struct ResultBundleWriter {
         }
     }
 
-    /// Refuses a target that exists and holds anything but an earlier bundle.
+    /// `.rtc-<8 hex of the name's SHA-256>-<pid>.<suffix>`: short whatever the target's name (a 255-byte name stays
+    /// legal), hidden, and recognisable by ``removeStaleStaging(in:)``.
+    static func stagingName(for name: String, _ suffix: String) -> String {
+        ".rtc-\(SHA256.hex(of: Array(name.utf8)).prefix(8))-\(getpid()).\(suffix)"
+    }
+
+    /// Removes the staging directories of `results` runs that were killed (their pid is gone, or they are older than
+    /// ``staleStagingSeconds``) from `parent`: only directories named as ``stagingName(for:_:)`` makes them (or
+    /// `.<name>.tmp-<pid>` / `.<name>.old-<pid>` of earlier versions) that are empty or hold only bundle files.
+    static func removeStaleStaging(in parent: URL) {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: parent.path) else { return }
+        for name in names {
+            guard let pid = stagingPID(name) else { continue }
+            let url = parent.appendingPathComponent(name)
+            guard let attributes = try? fm.attributesOfItem(atPath: url.path), attributes[.type] as? FileAttributeType == .typeDirectory,
+                  let entries = try? fm.contentsOfDirectory(atPath: url.path),
+                  entries.allSatisfy({ $0 == marker || bundleNames.contains($0) }) else { continue }
+            let age = (attributes[.modificationDate] as? Date).map { Date().timeIntervalSince($0) } ?? 0
+            let gone = kill(pid, 0) != 0 && errno == ESRCH
+            if gone || age > staleStagingSeconds { try? fm.removeItem(at: url) }
+        }
+    }
+
+    /// The pid in a staging directory's name, or nil when the name is not one of ours.
+    static func stagingPID(_ name: String) -> Int32? {
+        let parts = name.split(separator: "-", omittingEmptySubsequences: false)
+        if name.hasPrefix(".rtc-"), parts.count == 3, parts[1].count == 8, parts[1].allSatisfy(\.isHexDigit) {
+            for suffix in [".tmp", ".old"] where parts[2].hasSuffix(suffix) {
+                return Int32(parts[2].dropLast(suffix.count)).flatMap { $0 > 0 ? $0 : nil }
+            }
+            return nil
+        }
+        // Earlier versions: `.<name>.tmp-<pid>` and `.<name>.old-<pid>`.
+        guard name.hasPrefix("."), let dash = name.lastIndex(of: "-") else { return nil }
+        let head = name[..<dash]
+        guard head.count > 5, head.hasSuffix(".tmp") || head.hasSuffix(".old"), let pid = Int32(name[name.index(after: dash)...]), pid > 0 else { return nil }
+        return pid
+    }
+
+    /// Refuses a target that exists and is not an empty directory or a bundle written by `results`.
     private func checkReplaceable(_ target: URL) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: target.path, isDirectory: &isDirectory) else { return }
         guard isDirectory.boolValue else { throw CLIError.invalidInput("--out \(target.path) exists and is not a directory") }
-        let foreign = try FileManager.default.contentsOfDirectory(atPath: target.path).filter { !Self.bundleNames.contains($0) }
-        guard foreign.isEmpty else {
-            throw CLIError.invalidInput("--out \(target.path) holds files that are not part of a result bundle (\(foreign.sorted().prefix(3).joined(separator: ", "))); choose a new or empty directory")
-        }
+        let names = try FileManager.default.contentsOfDirectory(atPath: target.path)
+        guard !names.isEmpty, !Self.isBundle(target, names: names) else { return }
+        let foreign = names.filter { $0 != Self.marker && !Self.bundleNames.contains($0) }.sorted()
+        let detail = foreign.isEmpty ? "no \(Self.marker) marker and no result.h5 of rtcluster"
+                                     : "it holds \(foreign.prefix(3).joined(separator: ", "))\(foreign.count > 3 ? "…" : "")"
+        throw CLIError.invalidInput("--out \(target.path) is not empty and is not a result bundle (\(detail)); choose a new or empty directory")
+    }
+
+    /// True for a directory holding only bundle files, with the ``marker`` or (bundles written before it) a result.h5
+    /// carrying rtcluster's provenance attributes.
+    static func isBundle(_ directory: URL, names: [String]) -> Bool {
+        guard names.allSatisfy({ $0 == marker || bundleNames.contains($0) }) else { return false }
+        if names.contains(marker) { return true }
+        guard names.contains("result.h5"),
+              let attributes = try? ResultFile.readAttributes(path: directory.appendingPathComponent("result.h5").path) else { return false }
+        return attributes["job_id"] != nil && attributes["software_version"] != nil
     }
 
     /// Writes every file of the bundle into `directory`; returns their names.
     private func fill(_ directory: URL) throws -> [String] {
-        let result = try ResultFile.read(path: resultURL.path)
+        let result = try ResultFile.read(path: resultURL.path, sparseMatrices: false)
+        try checkStructureNames(result)
         let caseFile = try CaseFile.read(path: caseURL.path)
         let structures = reportStructures(caseFile: caseFile, result: result)
         var input = BundleInput(title: title(), ct: caseFile.ct)
@@ -79,6 +138,18 @@ struct ResultBundleWriter {
         names.append("result.h5")
         if includesDICOM { names += try writeDICOM(into: directory, caseFile: caseFile, dose: result.doseGy, structures: structures) }
         return names
+    }
+
+    /// Refuses (65) a result whose segmentation masks or DVH tables carry a name outside Core's structure-name rule, before
+    /// anything is drawn or exported (the DICOM export would fail on it midway).
+    private func checkStructureNames(_ result: ResultFile) throws {
+        let named = result.segmentation.keys.map { ("/segmentation/" + $0, $0) }
+            + result.arrays.keys.filter { $0.hasPrefix("/dvh/") }.map { ($0, String($0.dropFirst(5))) }
+        for (path, name) in named.sorted(by: { $0.0 < $1.0 }) {
+            if let problem = StructureName.problem(name) {
+                throw CLIError.invalidInput("\(resultURL.path): \(StructureName.shown(path)): \(problem)")
+            }
+        }
     }
 
     /// Case structures, then segmentation masks (a name already taken gets " (auto)", then " (auto 2)"... so every

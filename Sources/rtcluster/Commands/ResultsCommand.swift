@@ -11,7 +11,13 @@ struct ResultsCommand: ReportingCommand {
         dose), metrics.json and report.html (self-contained; open it in a browser). With --dicom also
         RTDOSE.dcm (when there is a dose) and RTSTRUCT.dcm, in the CT's study and frame of reference.
         The bundle is written into a temporary directory and renamed to DIR at the end: after an error
-        nothing is left. An earlier bundle in DIR is replaced; any other non-empty DIR is refused.
+        nothing is left. An earlier bundle in DIR (marked by a .rtcluster-bundle file, or holding only
+        bundle files with rtcluster's result.h5) is replaced; any other non-empty DIR is refused (65), as is a
+        DIR that is a symbolic link (65) and an empty or "."/".." name (64). Staging directories
+        (.rtc-<hash>-<pid>.tmp/.old) that a killed run left beside DIR are removed by the next run there.
+        Before writing, the result file is checked against the SHA-256 the registry recorded when the job
+        succeeded, its job id, kind and submission time against the registry's job, and the case file
+        against the registry's and the result's case SHA-256: a mismatch is refused (65) naming both.
         Fails with exit code 66 when the job has no results.
         Examples:
           rtcluster results 12 --out results/job-12
@@ -23,8 +29,20 @@ struct ResultsCommand: ReportingCommand {
     @Option(help: ArgumentHelp("Bundle directory (created; an earlier bundle there is replaced).", valueName: "dir")) var out: String
     @Flag(help: "Also export RT Dose and RT Structure Set DICOM files.") var dicom = false
 
+    func validate() throws {
+        let last = out.split(separator: "/").last
+        guard let last, last != ".", last != ".." else {
+            throw ValidationError("--out \"\(out)\" is not a directory name (the bundle replaces the directory it names)")
+        }
+    }
+
     func execute() throws {
         let data = global.dataDirectory
+        var info = stat()
+        let named = String(out.reversed().drop { $0 == "/" }.reversed())
+        if lstat(named, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK {
+            throw CLIError.invalidInput("--out \(out) is a symbolic link; name the directory itself (a bundle replaces the directory it names)")
+        }
         try data.refuseOutput(out, option: "--out")
         let registry = try data.openExistingRegistry(readOnly: true)
         let record = try registry.job(id: job)
@@ -36,8 +54,12 @@ struct ResultsCommand: ReportingCommand {
             throw CLIError.notFound("job \(job)'s result file \(source.path) is missing from the store")
         }
         let caseRecord = try registry.caseRecord(id: record.caseID)
-        let writer = ResultBundleWriter(job: record, caseRecord: caseRecord, resultURL: source,
-                                        caseURL: data.root.appendingPathComponent(caseRecord.casePath), includesDICOM: dicom)
+        let caseURL = data.root.appendingPathComponent(caseRecord.casePath)
+        guard FileManager.default.fileExists(atPath: caseURL.path) else {
+            throw CLIError.notFound("case \(caseRecord.id)'s file \(caseURL.path) is missing from the store")
+        }
+        try ResultProvenance(job: record, caseRecord: caseRecord, resultURL: source, caseURL: caseURL).verify()
+        let writer = ResultBundleWriter(job: record, caseRecord: caseRecord, resultURL: source, caseURL: caseURL, includesDICOM: dicom)
         let files: [String]
         do {
             files = try writer.write(to: URL(fileURLWithPath: out, isDirectory: true))

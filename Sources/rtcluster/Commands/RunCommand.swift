@@ -11,6 +11,9 @@ struct RunCommand: ReportingCommand {
         allowed, --oversubscribe (more ranks than cores), --bind-to none (shared machine), --timeout,
         -x SWIFT_BACKTRACE=enable=no -x OPENBLAS_NUM_THREADS=1; inherited OMPI_/PMIX_/OPAL_ variables
         are removed. --hostfile spreads the ranks over several nodes (rank 0 needs the data directory).
+        Exit code (mpirun passes rank 0's on): with --drain 0 when every job the run processed succeeded
+        or was cancelled, 1 when any of them failed (the summary and `--json`'s "failed" count them,
+        "ok" is false); with --serve 0 after a stop signal.
         Examples:
           rtcluster run -n 2 --drain
           rtcluster run -n 8 --hostfile hosts.txt --serve --data-dir /srv/rtcluster

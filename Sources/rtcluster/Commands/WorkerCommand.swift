@@ -12,7 +12,9 @@ struct WorkerCommand: ParsableCommand {
         commandName: "worker",
         abstract: "Run the scheduler in this MPI world: rank 0 coordinates, the other ranks run tasks.",
         discussion: """
-        --drain processes the queue until it is empty and exits 0; --serve keeps polling for new jobs
+        --drain processes the queue until it is empty, then exits 0 when every job it processed succeeded
+        or was cancelled, 1 when any of them failed (the summary counts them; `rtcluster list --state
+        failed` names them); --serve keeps polling for new jobs
         until SIGTERM/SIGINT/SIGUSR1 (under mpirun send SIGUSR1: mpirun forwards it), then finishes the jobs in flight and exits 0. Logs go to stderr as
         `time level rank job task message`. An unrecoverable error on any rank aborts the MPI world.
         Examples:
@@ -61,18 +63,21 @@ struct WorkerCommand: ParsableCommand {
             let options = CoordinatorOptions(
                 mode: mode == .serve ? .serve : .drain, leaseSeconds: leaseSeconds, pollSeconds: Double(pollMilliseconds) / 1000,
                 maxJobsInFlight: maxJobs, softwareVersion: RTClusterVersion.string, stopRequested: { StopSignal.requested })
-            Logger(label: "rtcluster.worker").info("coordinator \(options.owner) starts on \(world.size) ranks (\(mode.rawValue))")
+            Logger(label: "rtcluster.worker").info("coordinator \(options.owner) starts on \(counted(world.size, "rank")) (\(mode.rawValue))")
             summary = try Coordinator(registry: registry, dataRoot: data.root, catalog: .standard, pool: pool, options: options).run()
         } catch {
             MPIEnvironment.fatal("coordinator stopped: \(error)")
         }
         MPIEnvironment.finalize()
+        let report = WorkerReport(summary: summary, ranks: world.size, drained: mode == .drain)
         if global.json {
-            try Output.json(WorkerReport(summary: summary, ranks: world.size))
+            try Output.json(report)
         } else {
             print("\(summary.jobsSucceeded) succeeded, \(summary.jobsFailed) failed, \(summary.jobsDropped) dropped (cancelled or lost), "
-                  + "\(summary.tasksDispatched) tasks on \(world.size) ranks")
+                  + "\(counted(summary.tasksDispatched, "task")) on \(counted(world.size, "rank"))")
         }
+        // A drained queue with failed jobs is a failed check for scripts (after MPI_Finalize: mpirun returns the code).
+        if !report.ok { throw ExitCode(ExitStatus.checkFailed.rawValue) }
     }
 }
 
@@ -96,11 +101,13 @@ struct LogLevelArgument: ExpressibleByArgument {
 
 /// JSON printed by `worker --json` on rank 0.
 struct WorkerReport: Encodable {
-    let ok = true
+    /// False when a drain run failed any job it processed (exit code 1); a served world reports true.
+    let ok: Bool
     let ranks: Int
     let claimed, succeeded, failed, dropped, tasks: Int
 
-    init(summary: CoordinatorSummary, ranks: Int) {
+    init(summary: CoordinatorSummary, ranks: Int, drained: Bool) {
+        ok = !(drained && summary.jobsFailed > 0)
         self.ranks = ranks
         claimed = summary.jobsClaimed
         succeeded = summary.jobsSucceeded

@@ -44,6 +44,8 @@ struct JobView: Encodable {
     let elapsedSeconds: Double?
     let error: String?
     let resultPath: String?
+    /// SHA-256 of the result file recorded when the job succeeded (absent for older jobs).
+    let resultSHA256: String?
 
     init(_ r: JobRecord, now: Date = Date()) {
         id = r.id; caseID = r.caseID; kind = r.kind; state = r.state.rawValue; priority = r.priority
@@ -51,7 +53,7 @@ struct JobView: Encodable {
         submitted = r.submittedAt; started = r.startedAt; finished = r.finishedAt; leaseExpires = r.leaseExpiresAt
         progressDone = r.progressDone; progressTotal = r.progressTotal
         elapsedSeconds = r.startedAt.map { (r.finishedAt ?? now).timeIntervalSince($0) }
-        error = r.error; resultPath = r.resultPath
+        error = r.error; resultPath = r.resultPath; resultSHA256 = r.resultSHA256
     }
 
     /// Progress as "done/total" or "-" before the job is split into tasks.
@@ -63,7 +65,7 @@ struct JobView: Encodable {
         case id, kind, state, priority, attempts, submitted, started, finished, error
         case caseID = "case", maxAttempts = "max_attempts", leaseExpires = "lease_expires"
         case progressDone = "progress_done", progressTotal = "progress_total"
-        case elapsedSeconds = "elapsed_s", resultPath = "result_path"
+        case elapsedSeconds = "elapsed_s", resultPath = "result_path", resultSHA256 = "result_sha256"
     }
 }
 

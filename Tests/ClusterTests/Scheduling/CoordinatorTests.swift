@@ -46,7 +46,7 @@ import Store
         #expect(starts.allSatisfy { rows[$0 + 4] >= rows[$0 + 3] }, "round trip includes compute")
         #expect(starts.allSatisfy { rows[$0 + 5] > 50 && rows[$0 + 6] > 20 }, "bytes in/out recorded")
         let notes = try fixture.registry.events(jobID: job).filter { $0.kind == .note }
-        #expect(notes.count == 1 && notes[0].message.contains("6 tasks in 2 phases on 1 ranks"))
+        #expect(notes.count == 1 && notes[0].message.contains("6 tasks in 2 phases on 1 rank;"))
     }
 
     @Test func failingTaskFailsOnlyItsJob() throws {

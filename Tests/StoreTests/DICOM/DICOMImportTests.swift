@@ -105,14 +105,17 @@ import Testing
         #expect(throws: DICOMError.self) { try DICOMImport.readCTSeries(directory: dir.path, seriesUID: "9.9") }
     }
 
+    /// The import error of the default synthetic series after `edit(series, directory)`, as printed.
+    static func failure(_ edit: (SyntheticCT, String) throws -> Void) throws -> String {
+        let dir = try DICOMDirectory()
+        let s = SyntheticCT()
+        try s.write(to: dir.path)
+        try edit(s, dir.path)
+        return try #require(throws: DICOMError.self) { try DICOMImport.readCTSeries(directory: dir.path) }.description
+    }
+
     @Test func geometryErrorsAreReported() throws {
-        func failure(_ edit: (SyntheticCT, String) throws -> Void) throws -> String {
-            let dir = try DICOMDirectory()
-            let s = SyntheticCT()
-            try s.write(to: dir.path)
-            try edit(s, dir.path)
-            return try #require(throws: DICOMError.self) { try DICOMImport.readCTSeries(directory: dir.path) }.description
-        }
+        let failure = Self.failure
         // Gap: slice 3 moved one spacing further.
         #expect(try failure { s, d in try s.write(s.dataSet(3, position: s.origin + SIMD3(0, 0, 10)), to: d + "/ct3.dcm") }.contains("gap"))
         #expect(try failure { s, d in try s.write(s.dataSet(3, position: s.origin + SIMD3(0, 0, 5)), to: d + "/ct3.dcm") }.contains("duplicate"))
@@ -133,6 +136,75 @@ import Testing
         // One slice with another orientation, another size.
         #expect(try failure { s, d in var o = s; o.orientation = [-1, 0, 0, 0, 1, 0]; try o.write(o.dataSet(3), to: d + "/ct3.dcm") }.contains("differs"))
         #expect(try failure { s, d in var o = s; o.rows = 7; try o.write(o.dataSet(3), to: d + "/ct3.dcm") }.contains("differ"))
+    }
+
+    /// A slice whose image pixel attributes differ is refused under the attribute that differs.
+    @Test func differingPixelAttributeIsNamed() throws {
+        func failure(_ edit: (inout SyntheticCT) -> Void) throws -> DICOMError {
+            let dir = try DICOMDirectory()
+            let s = SyntheticCT()
+            try s.write(to: dir.path)
+            var o = s
+            edit(&o)
+            try o.write(o.dataSet(3), to: dir.file("ct3.dcm"))
+            return try #require(throws: DICOMError.self) { try DICOMImport.readCTSeries(directory: dir.path) }
+        }
+        let representation = try failure { $0.signed = false }
+        #expect(representation.tag == DICOMTags.pixelRepresentation && representation.file.hasSuffix("/ct3.dcm"), "\(representation)")
+        #expect(representation.reason.contains("is 0 (unsigned), 1 (signed) in ") && representation.reason.contains("/ct0.dcm"), "\(representation)")
+        #expect(representation.description.contains("(0028,0103)"), "\(representation)")
+        let columns = try failure { $0.columns = 9 }
+        #expect(columns.tag == DICOMTags.columns && columns.reason.contains("image is 6×9 pixels (rows × columns), 6×5 in "), "\(columns)")
+    }
+
+    /// An image of another modality in the CT series is named; one in another series is counted where a slice is missing.
+    @Test func otherModalityIsNamed() throws {
+        let dir = try DICOMDirectory()
+        var s = SyntheticCT()
+        s.slices = 6
+        try s.write(to: dir.path)
+        var pet = s.dataSet(4)
+        pet.set(DICOMTags.modality, "CS", "PT")
+        try s.write(pet, to: dir.file("ct4.dcm"))
+        let mixed = try #require(throws: DICOMError.self) { try DICOMImport.readCTSeries(directory: dir.path) }
+        #expect(mixed.file == dir.file("ct4.dcm") && mixed.tag == DICOMTags.modality, "\(mixed)")
+        #expect(mixed.reason.contains("is 'PT' in CT series 1.2.3.4.5") && mixed.reason.contains("mixing modalities"), "\(mixed)")
+        // The same file in a series of its own: the CT has a gap there, and the message says what was left out.
+        pet.set(DICOMTags.seriesInstanceUID, "UI", "1.2.3.4.7")
+        try s.write(pet, to: dir.file("ct4.dcm"))
+        let gap = try #require(throws: DICOMError.self) { try DICOMImport.readCTSeries(directory: dir.path) }
+        #expect(gap.reason.contains("gap: slice is 5 mm from the previous one") && gap.reason.contains("the series spacing is 2.5 mm"), "\(gap)")
+        #expect(gap.reason.contains("1 image file of modality PT ignored"), "\(gap)")
+    }
+
+    /// Vectors print as (x, y, z) mm, numbers rounded (no Swift type names, no binary fractions).
+    @Test func messagesShowRoundedNumbers() throws {
+        let failure = Self.failure
+        let duplicate = try failure { s, d in try s.write(s.dataSet(3, position: s.origin + SIMD3(0, 0, 5)), to: d + "/ct3.dcm") }
+        #expect(duplicate.contains("duplicate slice position (-20, 30, -95) mm"), "\(duplicate)")
+        // −100 + 8.6 − (−95) is 3.6000000000000085 in binary.
+        let uneven = try failure { s, d in try s.write(s.dataSet(3, position: s.origin + SIMD3(0, 0, 8.6)), to: d + "/ct3.dcm") }
+        #expect(uneven.contains("non-uniform spacing: slice is 3.6 mm from the previous one"), "\(uneven)")
+        let unit = try failure { s, d in var o = s; o.orientation = [2, 0, 0, 0, 1, 0]; try o.write(o.dataSet(3), to: d + "/ct3.dcm") }
+        #expect(unit.contains("direction (2, 0, 0) is not a unit vector"), "\(unit)")
+        for text in [duplicate, uneven, unit] { #expect(!text.contains("SIMD") && !text.contains("0000000"), "\(text)") }
+        #expect(DICOMNumberText.number(2.7000000000000455) == "2.7" && DICOMNumberText.number(-0.00001) == "0"
+                && DICOMNumberText.number(0.12346) == "0.1235" && DICOMNumberText.number(-1e20) == "-1e+20")
+    }
+
+    /// Files in subfolders (any depth) are part of the import; hidden folders are not; a link loop ends.
+    @Test func subfoldersAreImported() throws {
+        let dir = try DICOMDirectory()
+        var s = SyntheticCT()
+        s.slices = 5
+        try FileManager.default.createDirectory(atPath: dir.file("a/b"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: dir.file(".hidden"), withIntermediateDirectories: true)
+        for k in 0..<5 { try s.write(s.dataSet(k), to: dir.file(["ct\(k).dcm", "a/ct\(k).dcm", "a/b/ct\(k).dcm"][k % 3])) }
+        try s.write(s.dataSet(9), to: dir.file(".hidden/ct9.dcm"))  // a gap if it were read
+        try FileManager.default.createSymbolicLink(atPath: dir.file("a/b/loop"), withDestinationPath: dir.path)
+        let series = try DICOMImport.readCTSeries(directory: dir.path)
+        #expect(series.ct.grid.nz == 5 && series.ct.grid.originMM == s.origin)
+        #expect(series.sopInstanceUIDs == (1...5).map { "1.2.3.4.5.\($0)" })
     }
 
     @Test func limitsAreCheckedBeforeDecoding() throws {

@@ -35,6 +35,21 @@ struct DICOMImagePixel: Equatable, Sendable {
         self.signed = representation == 1
     }
 
+    /// The first attribute in which `self` differs from `other`, and how, in words ("is 1 (signed), 0 (unsigned)"
+    /// for the caller to end with where `other` is from); nil when they agree.
+    func difference(from other: DICOMImagePixel) -> (tag: DICOMTag, text: String)? {
+        if rows != other.rows || columns != other.columns {
+            return (rows != other.rows ? DICOMTags.rows : DICOMTags.columns,
+                    "image is \(rows)×\(columns) pixels (rows × columns), \(other.rows)×\(other.columns)")
+        }
+        if bitsStored != other.bitsStored { return (DICOMTags.bitsStored, "is \(bitsStored), \(other.bitsStored)") }
+        if signed != other.signed {
+            func kind(_ signed: Bool) -> String { signed ? "1 (signed)" : "0 (unsigned)" }
+            return (DICOMTags.pixelRepresentation, "is \(kind(signed)), \(kind(other.signed))")
+        }
+        return nil
+    }
+
     /// The value of a 16-bit stored sample: sign-extended from Bits Stored when signed,
     /// bits above Bits Stored ignored when unsigned.
     func value(_ raw: UInt16) -> Int32 {

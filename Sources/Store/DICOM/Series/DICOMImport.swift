@@ -7,9 +7,12 @@ import Core
 
 /// Import of an axial CT series from a directory of DICOM Part 10 files.
 ///
-/// Files are grouped by Series Instance UID (files of other modalities, e.g. RT objects, are
-/// ignored; hidden files are skipped; any other unreadable file is an error naming it). With
-/// several CT series, `seriesUID` picks one, otherwise the error lists them. Slices are sorted
+/// The files of the directory and of its subdirectories, at any depth, are read (hidden files and
+/// folders are skipped; symbolic links are followed, each directory read once; any other unreadable
+/// file is an error naming it). Files are grouped by Series Instance UID (files of other modalities,
+/// e.g. RT objects or a PET series, are ignored; an image of another modality inside the chosen CT
+/// series is an error naming it). With several CT series, `seriesUID` picks one, otherwise the error
+/// lists them. Slices are sorted
 /// along the slice normal and must be axial (row/column directions along ±x/±y within 1e-3),
 /// share orientation, rows, columns and pixel spacing, lie on one line through the volume (no
 /// in-plane shift: a tilted gantry is rejected), with no duplicates and uniform spacing within
@@ -19,28 +22,58 @@ import Core
 public enum DICOMImport {
     /// Reads the CT series in `directory` (the one with `seriesUID` when given).
     public static func readCTSeries(directory: String, seriesUID: String? = nil, limits: StoreLimits = StoreLimits()) throws -> DICOMSeries {
+        // Images of other modalities: path, modality, series.
+        var others: [(path: String, modality: String, seriesUID: String)] = []
         let headers = try listFiles(directory).compactMap { path -> DICOMSlice? in
             let file = try DICOMFile.read(path: path, stopBeforePixelData: true)
-            guard DICOMSlice.isCTImage(file) else { return nil }
+            guard DICOMSlice.isCTImage(file) else {
+                if file.dataSet[DICOMTags.rows] != nil {
+                    others.append((path, file.dataSet.string(DICOMTags.modality) ?? "", file.dataSet.string(DICOMTags.seriesInstanceUID) ?? ""))
+                }
+                return nil
+            }
             return try DICOMSlice(file: file, maxPixels: limits.maxVoxels)
         }
-        guard !headers.isEmpty else { throw DICOMError(file: directory, "no CT image files found") }
+        // Said where a missing slice may be one of them.
+        let modalities = Set(others.map { $0.modality.isEmpty ? "(none)" : $0.modality }).sorted()
+        let ignored = others.isEmpty ? "" :
+            "\(others.count) image file\(others.count == 1 ? "" : "s") of modality \(modalities.joined(separator: ", ")) ignored"
+        guard !headers.isEmpty else { throw DICOMError(file: directory, "no CT image files found" + (ignored.isEmpty ? "" : "; " + ignored)) }
         let slices = try selectSeries(headers, seriesUID: seriesUID, directory: directory)
-        return try assemble(slices, directory: directory, limits: limits)
+        let foreign = others.filter { $0.seriesUID == slices[0].seriesUID }
+        if let f = foreign.first {
+            throw DICOMError(file: f.path, tag: DICOMTags.modality,
+                             "is '\(f.modality)' in CT series \(f.seriesUID.isEmpty ? "(blank Series Instance UID)" : f.seriesUID)" + (foreign.count > 1 ? " (\(foreign.count) such files)" : "")
+                             + "; a series mixing modalities is not imported: remove the non-CT files from the folder")
+        }
+        return try assemble(slices, directory: directory, limits: limits, ignored: ignored)
     }
 
-    /// The regular, non-hidden files of `directory`, sorted by name.
+    /// The regular, non-hidden files under `directory` and its non-hidden subdirectories at any depth
+    /// (symbolic links followed, each directory read once: a link loop ends), sorted by path.
     static func listFiles(_ directory: String) throws -> [String] {
-        guard let handle = opendir(directory) else { throw DICOMError(file: directory, "cannot open directory: \(errnoText())") }
-        defer { closedir(handle) }
-        var names: [String] = []
-        while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            guard !name.hasPrefix(".") else { continue }
-            let path = directory + "/" + name
-            if isRegularFile(path) { names.append(path) }  // a FIFO or device would block the read
+        var files: [String] = []
+        var visited = Set<SIMD2<UInt64>>()
+        var pending = [directory]
+        while let dir = pending.popLast() {
+            var info = stat()
+            guard stat(dir, &info) == 0 else { throw DICOMError(file: dir, "cannot open directory: \(errnoText())") }
+            guard visited.insert(SIMD2(UInt64(info.st_dev), UInt64(info.st_ino))).inserted else { continue }
+            guard let handle = opendir(dir) else { throw DICOMError(file: dir, "cannot open directory: \(errnoText())") }
+            defer { closedir(handle) }
+            while let entry = readdir(handle) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                guard !name.hasPrefix(".") else { continue }
+                let path = dir + "/" + name
+                var isDirectory = false
+                if isRegularFile(path) {
+                    files.append(path)  // a FIFO or device would block the read
+                } else if fileExists(path, isDirectory: &isDirectory), isDirectory {
+                    pending.append(path)
+                }
+            }
         }
-        return names.sorted()
+        return files.sorted()
     }
 
     /// The slices of the one series to import.
@@ -66,19 +99,20 @@ public enum DICOMImport {
     }
 
     /// Sorts, checks and decodes the slices into a volume on our grid.
-    private static func assemble(_ unsorted: [DICOMSlice], directory: String, limits: StoreLimits) throws -> DICOMSeries {
+    /// `ignored` (may be empty) says which image files of other modalities were left out, for a gap's message.
+    private static func assemble(_ unsorted: [DICOMSlice], directory: String, limits: StoreLimits, ignored: String) throws -> DICOMSeries {
         let first = unsorted[0]
         let iop = DICOMTags.imageOrientationPatient
         guard let rowAxis = axis(of: first.row), let columnAxis = axis(of: first.column), rowAxis.index != columnAxis.index else {
             throw DICOMError(file: first.file.path, tag: iop,
-                             "orientation \(first.orientation) is not axial (rows and columns must run along ±x/±y; tilted gantry or sagittal/coronal series are not supported)")
+                             "orientation \(DICOMNumberText.list(first.orientation)) is not axial (rows and columns must run along ±x/±y; tilted gantry or sagittal/coronal series are not supported)")
         }
         for s in unsorted {
             guard simd_distance(s.row, first.row) < 1e-4, simd_distance(s.column, first.column) < 1e-4 else {
-                throw DICOMError(file: s.file.path, tag: iop, "orientation \(s.orientation) differs from \(first.orientation) in \(first.file.path)")
+                throw DICOMError(file: s.file.path, tag: iop, "orientation \(DICOMNumberText.list(s.orientation)) differs from \(DICOMNumberText.list(first.orientation)) in \(first.file.path)")
             }
-            guard s.pixel == first.pixel else {
-                throw DICOMError(file: s.file.path, tag: DICOMTags.rows, "image pixel attributes (\(s.pixel.rows)×\(s.pixel.columns)) differ from \(first.file.path)")
+            if let (tag, difference) = s.pixel.difference(from: first.pixel) {
+                throw DICOMError(file: s.file.path, tag: tag, "\(difference) in \(first.file.path): image pixel attributes differ within the series")
             }
             guard simd_distance(SIMD3(s.pixelSpacingMM.x, s.pixelSpacingMM.y, 0), SIMD3(first.pixelSpacingMM.x, first.pixelSpacingMM.y, 0)) < 1e-4 else {
                 throw DICOMError(file: s.file.path, tag: DICOMTags.pixelSpacing, "pixel spacing differs from \(first.file.path)")
@@ -88,7 +122,7 @@ public enum DICOMImport {
         let normal = SIMD3<Double>(0, 0, 1)
         let slices = unsorted.sorted { ($0.position * normal).sum() < ($1.position * normal).sum() }
         let depth = slices.map { ($0.position * normal).sum() }
-        let spacingZ = try checkSpacing(slices, depth: depth, normal: normal)
+        let spacingZ = try checkSpacing(slices, depth: depth, normal: normal, ignored: ignored)
         let (rows, columns) = (first.pixel.rows, first.pixel.columns)
         let (total, overflow) = (rows * columns).multipliedReportingOverflow(by: slices.count)
         guard !overflow, total <= limits.maxVoxels else {
@@ -151,7 +185,7 @@ public enum DICOMImport {
     }
 
     /// The slice spacing; throws on duplicates, gaps, non-uniform spacing or in-plane shifts.
-    private static func checkSpacing(_ slices: [DICOMSlice], depth: [Double], normal: SIMD3<Double>) throws -> Double {
+    private static func checkSpacing(_ slices: [DICOMSlice], depth: [Double], normal: SIMD3<Double>, ignored: String) throws -> Double {
         let ipp = DICOMTags.imagePositionPatient
         if slices.count == 1 {
             guard let thickness = try slices[0].file.dataSet.decimals(DICOMTags.sliceThickness)?.first, thickness > 0 else {
@@ -161,20 +195,21 @@ public enum DICOMImport {
         }
         let steps = (1..<depth.count).map { depth[$0] - depth[$0 - 1] }
         for (n, step) in steps.enumerated() where step < 1e-3 {
-            throw DICOMError(file: slices[n + 1].file.path, tag: ipp, "duplicate slice position \(slices[n + 1].position) (also in \(slices[n].file.path))")
+            throw DICOMError(file: slices[n + 1].file.path, tag: ipp, "duplicate slice position \(DICOMNumberText.vector(slices[n + 1].position)) mm (also in \(slices[n].file.path))")
         }
         let spacing = steps.sorted()[steps.count / 2]
         for (n, step) in steps.enumerated() where abs(step - spacing) > 0.01 * spacing {
             let kind = step > 1.5 * spacing ? "gap" : "non-uniform spacing"
             throw DICOMError(file: slices[n + 1].file.path, tag: ipp,
-                             "\(kind): slice is \(step) mm from the previous one (\(slices[n].file.path)), the series spacing is \(spacing) mm (tolerance 1 %)")
+                             "\(kind): slice is \(DICOMNumberText.number(step)) mm from the previous one (\(slices[n].file.path)), the series spacing is \(DICOMNumberText.number(spacing)) mm (tolerance 1 %)"
+                             + (kind == "gap" && !ignored.isEmpty ? "; \(ignored) (another series?)" : ""))
         }
         let reference = slices[0].position - depth[0] * normal
         let tolerance = 0.1 * min(slices[0].pixelSpacingMM.x, slices[0].pixelSpacingMM.y)
         for (n, s) in slices.enumerated() {
             let shift = simd_distance(s.position - depth[n] * normal, reference)
             guard shift <= tolerance else {
-                throw DICOMError(file: s.file.path, tag: ipp, "slice origin is shifted in-plane by \(shift) mm from the first slice (tilted gantry?); tolerance \(tolerance) mm")
+                throw DICOMError(file: s.file.path, tag: ipp, "slice origin is shifted in-plane by \(DICOMNumberText.number(shift)) mm from the first slice (tilted gantry?); tolerance \(DICOMNumberText.number(tolerance)) mm")
             }
         }
         return spacing

@@ -23,7 +23,7 @@ struct DICOMSlice: Sendable {
         row = SIMD3(orientation[0], orientation[1], orientation[2])
         column = SIMD3(orientation[3], orientation[4], orientation[5])
         for v in [row, column] where abs((v * v).sum() - 1) > 1e-3 {
-            throw DICOMError(file: file.path, tag: DICOMTags.imageOrientationPatient, "direction \(v) is not a unit vector")
+            throw DICOMError(file: file.path, tag: DICOMTags.imageOrientationPatient, "direction \(DICOMNumberText.vector(v)) is not a unit vector")
         }
         guard abs((row * column).sum()) < 1e-3 else {
             throw DICOMError(file: file.path, tag: DICOMTags.imageOrientationPatient, "row and column directions are not orthogonal")
@@ -31,7 +31,7 @@ struct DICOMSlice: Sendable {
         let p = try d.requiredDecimals(DICOMTags.imagePositionPatient, count: 3)
         position = SIMD3(p[0], p[1], p[2])
         let s = try d.requiredDecimals(DICOMTags.pixelSpacing, count: 2)
-        guard s[0] > 0, s[1] > 0 else { throw DICOMError(file: file.path, tag: DICOMTags.pixelSpacing, "spacing \(s) mm is not positive") }
+        guard s[0] > 0, s[1] > 0 else { throw DICOMError(file: file.path, tag: DICOMTags.pixelSpacing, "spacing \(DICOMNumberText.list(s)) mm is not positive") }
         pixelSpacingMM = SIMD2(s[0], s[1])
         slope = try d.decimals(DICOMTags.rescaleSlope)?.first ?? 1
         intercept = try d.decimals(DICOMTags.rescaleIntercept)?.first ?? 0

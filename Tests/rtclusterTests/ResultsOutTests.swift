@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+
+/// What `results --out DIR` may replace and where it stages: only earlier bundles, never a link, never "" or ".",
+/// short staging names, and the staging directories of killed runs cleaned at the next run.
+@Suite struct ResultsOutTests {
+    var fm: FileManager { .default }
+
+    static func entries(_ path: String) throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: path).sorted() }
+
+    @Test func outDirectoryRules() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        try ResultsBundleTests.caseWithJob(cli)
+        #expect(try cli.run(["worker", "--drain", "--poll-ms", "20"]).status == 0)
+
+        // A user folder whose files merely have bundle names is refused and kept.
+        let user = cli.path("user")
+        try fm.createDirectory(atPath: user, withIntermediateDirectories: true)
+        for name in ["RTDOSE.dcm", "report.html", "metrics.json"] { try "mine".write(toFile: user + "/" + name, atomically: true, encoding: .utf8) }
+        let refused = try cli.run(["results", "1", "--out", user])
+        #expect(refused.status == 65 && refused.stderr.contains("is not a result bundle") && refused.stderr.contains(user), "\(refused.stderr)")
+        #expect(try Self.entries(user) == ["RTDOSE.dcm", "metrics.json", "report.html"])
+        #expect(try String(contentsOfFile: user + "/report.html", encoding: .utf8) == "mine")
+
+        // A bundle is marked and replaced by the next export; one written before the marker (rtcluster's result.h5) too.
+        let bundle = cli.path("bundle")
+        #expect(try cli.run(["results", "1", "--out", bundle]).status == 0)
+        #expect(try Self.entries(bundle).contains(".rtcluster-bundle"))
+        #expect(try cli.run(["results", "1", "--out", bundle]).status == 0)
+        try fm.removeItem(atPath: bundle + "/.rtcluster-bundle")
+        try fm.removeItem(atPath: bundle + "/axial.png")
+        let again = try cli.run(["results", "1", "--out", bundle])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try Self.entries(bundle).contains("axial.png"))
+
+        // A symbolic link (to a bundle, or dangling) is refused; the link stays a link.
+        try fm.createSymbolicLink(atPath: cli.path("link"), withDestinationPath: bundle)
+        try fm.createSymbolicLink(atPath: cli.path("dangling"), withDestinationPath: cli.path("nowhere"))
+        for link in ["link", "link/", "dangling"] {
+            let r = try cli.run(["results", "1", "--out", cli.path(link)])
+            #expect(r.status == 65 && r.stderr.contains("is a symbolic link"), "\(link): \(r.stderr)")
+        }
+        #expect(try fm.destinationOfSymbolicLink(atPath: cli.path("link")) == bundle)
+        #expect(!fm.fileExists(atPath: cli.path("nowhere")))
+
+        // "" and "." are not directory names (64), and the working directory is left alone.
+        for out in ["", ".", "..", "/"] {
+            let r = try cli.run(["results", "1", "--out", out], in: URL(fileURLWithPath: bundle))
+            #expect(r.status == 64 && r.stderr.contains("is not a directory name"), "\(out): \(r.stderr)")
+        }
+        #expect(try Self.entries(bundle).contains("report.html"))
+
+        // A 250-byte name is legal: the staging name stays short.
+        let long = cli.path(String(repeating: "b", count: 250))
+        let longRun = try cli.run(["results", "1", "--out", long])
+        #expect(longRun.status == 0 && fm.fileExists(atPath: long + "/report.html"), "\(longRun.stderr)")
+
+        // Staging directories of killed runs (pid gone) are removed at the next run into the same parent; a live
+        // run's, a foreign folder with a staging-like name and anything else stay.
+        let parent = cli.path("exports")
+        try fm.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        let dead = "2147483000"
+        let stale = [".rtc-0123abcd-\(dead).tmp", ".rtc-0123abcd-\(dead).old", ".job-1.tmp-\(dead)", ".job-1.old-\(dead)"]
+        let kept = [".rtc-0123abcd-\(getpid()).tmp", ".rtc-89abcdef-\(dead).old-notes", ".rtc-0123abcd-\(dead).tmp-x"]
+        for name in stale + kept {
+            try fm.createDirectory(atPath: parent + "/" + name, withIntermediateDirectories: true)
+            try "x".write(toFile: parent + "/" + name + "/report.html", atomically: true, encoding: .utf8)
+        }
+        let foreign = parent + "/.rtc-fedcba98-\(dead).tmp"
+        try fm.createDirectory(atPath: foreign, withIntermediateDirectories: true)
+        try "keep".write(toFile: foreign + "/notes.txt", atomically: true, encoding: .utf8)
+        #expect(try cli.run(["results", "1", "--out", parent + "/job-1"]).status == 0)
+        #expect(try Self.entries(parent) == (kept + [".rtc-fedcba98-\(dead).tmp", "job-1"]).sorted())
+    }
+}
