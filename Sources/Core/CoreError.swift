@@ -6,12 +6,15 @@ public enum CoreError: Error, Equatable, CustomStringConvertible {
     case sizeMismatch(expected: Int, got: Int)
     /// A slab decomposition was requested with impossible parameters.
     case invalidDecomposition(String)
+    /// A ``BoxedVolume``'s box or pieces do not fit its grid.
+    case invalidBox(String)
 
     public var description: String {
         switch self {
         case .invalidGrid(let m): return "invalid grid: \(m)"
         case .sizeMismatch(let e, let g): return "voxel array has \(g) elements, grid needs \(e)"
         case .invalidDecomposition(let m): return "invalid slab decomposition: \(m)"
+        case .invalidBox(let m): return "invalid boxed volume: \(m)"
         }
     }
 }

@@ -280,7 +280,8 @@ final class PlanRun: JobRun {
         case .collective:
             throw PlanKindError("the segmentation stage has no collective phases")
         case .finished(let outcome):
-            segmentation = outcome.result
+            // The plan needs the masks on the full grid (the segment job's result keeps them on the body box).
+            segmentation = outcome.result.placingBoxedSegmentation(threads: SegmentRun.threads)
             endStage(.segmentation)
             return try startInfluence()
         }

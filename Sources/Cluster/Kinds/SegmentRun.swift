@@ -104,12 +104,13 @@ final class SegmentRun: JobRun {
             }
         }
         try cancellation.check()
-        let output = pipeline.finish(state: state, threads: Self.threads)
+        // The masks stay on the body box: the result writer reads only the chunks inside it.
+        let output = pipeline.finishBoxed(state: state, threads: Self.threads)
         var attributes: [String: AttributeValue] = [:]
         for (name, cc) in output.volumesCC { attributes["volume_cm3_" + name] = .double(cc) }
         let structures = output.masks.keys.sorted()
         let summary = structures.map { String(format: "%@ %.1f cm³", $0, output.volumesCC[$0] ?? 0) }.joined(separator: ", ")
-        return .finished(JobOutcome(result: ResultFile(segmentation: output.masks, labelMap: output.labels, attributes: attributes),
+        return .finished(JobOutcome(result: ResultFile(attributes: attributes, boxedSegmentation: output.masks, boxedLabelMap: output.labels),
                                     summary: summary))
     }
 }

@@ -2,34 +2,23 @@ import Core
 
 extension SegmentationPipeline {
     /// The final masks of the requested structures, the label map (``SegmentationStructure/labelValue``,
-    /// painted in declaration order) and the volumes in cm³. Masks kept on the body box are placed
-    /// back on the full slices here, once, read straight from the slabs' pieces. Each of up to
-    /// `threads` threads takes a contiguous slice range and, structure by structure and piece by
-    /// piece, places the range's mask and paints it into the label map (the mask read twice while in
-    /// cache), then places the range's label map: the same output for any `threads`.
+    /// painted in declaration order) and the volumes in cm³, on the full grid: ``finishBoxed(state:threads:)``
+    /// placed on the full slices on up to `threads` threads (the same output for any `threads`).
     public func finish(state: SegmentationState, threads: Int = 1) -> SegmentationOutput {
+        finishBoxed(state: state, threads: threads).placed(threads: threads)
+    }
+
+    /// ``finish(state:threads:)`` without placing anything on the full grid: the masks stay the slabs' pieces on
+    /// the body box (no copy), and only the label map is made, on the box. Each of up to `threads` threads takes a
+    /// contiguous slice range and, structure by structure and piece by piece, paints the range's mask into the
+    /// label map and counts its voxels: the same output for any `threads`.
+    public func finishBoxed(state: SegmentationState, threads: Int = 1) -> BoxedSegmentationOutput {
         let crop = BodyCrop(scalars: state.decisions)
         let work = crop?.grid(grid) ?? grid
+        let columns = crop.map { $0.lowerX..<($0.upperX + 1) } ?? 0..<grid.nx
+        let rows = crop.map { $0.lowerY..<($0.upperY + 1) } ?? 0..<grid.ny
         let wanted = SegmentationStructure.allCases.filter(request.wants)
         let inputs = wanted.map { state.masks[$0.rawValue] ?? SlabPieces(MaskVolume(grid: work)) }
-        // Without a box the masks are the work volumes themselves (assembled from their pieces).
-        guard let crop else {
-            var labels = MaskVolume(grid: work)
-            var masks: [String: MaskVolume] = [:]
-            var volumes: [String: Double] = [:]
-            for (structure, pieces) in zip(wanted, inputs) {
-                let m = pieces.slices(0..<grid.nz, on: work)
-                var n = 0
-                m.withUnsafeBufferPointer { src in
-                    labels.withUnsafeMutableBufferPointer { l in
-                        for i in 0..<src.count where src[i] != 0 { l[i] = structure.labelValue; n &+= 1 }
-                    }
-                }
-                masks[structure.rawValue] = m
-                volumes[structure.rawValue] = Double(n) * grid.voxelVolumeCC
-            }
-            return SegmentationOutput(masks: masks, labels: labels, volumesCC: volumes)
-        }
         let ranges = max(1, min(threads, grid.nz))
         // Voxels of each structure (row) in each slice range (column).
         let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: wanted.count * ranges)
@@ -39,64 +28,44 @@ extension SegmentationPipeline {
         // Every piece of every mask, flattened: piece j of structure k is entry offsets[k] + j.
         let pieces = inputs.flatMap(\.pieces)
         let offsets = inputs.reduce(into: [0]) { $0.append($0.last! + $1.pieces.count) }
-        let full = Self.uninitialized(wanted.count + 1, count: grid.voxelCount) { out in
-            Self.withBases(pieces.map(\.volume)[...]) { bases in
-                labels.withUnsafeMutableBufferPointer { l in
-                    Concurrent.forEach(ranges, threads: ranges) { r in
-                        // Local copies: stores through the byte pointers could alias the closure's captures,
-                        // which would then be reloaded in every iteration of the loop below.
-                        let labelMap = l.baseAddress!, counts = counts
-                        let z0 = grid.nz * r / ranges, z1 = grid.nz * (r + 1) / ranges
-                        let box = { (slices: Int) in VoxelBox(lower: SIMD3(crop.lowerX, crop.lowerY, 0), upper: SIMD3(crop.upperX, crop.upperY, slices - 1)) }
-                        for (k, structure) in wanted.enumerated() {
-                            let value = structure.labelValue
-                            var n = 0
-                            for j in offsets[k]..<offsets[k + 1] {
-                                let a = max(z0, pieces[j].first), b = min(z1, pieces[j].first + pieces[j].volume.grid.nz)
-                                guard a < b else { continue }
-                                // Slices a..<b of the mask (in the piece) and of the label map.
-                                let m = bases[j] + (a &- pieces[j].first) &* work.sliceCount, paint = labelMap + a &* work.sliceCount
-                                ForegroundBox.place(m, box: box(b - a), on: grid.slab(a..<b), into: out[k] + a &* grid.sliceCount)
-                                // One pass paints the label map and counts the mask's voxels (the volume).
-                                var i = 0
-                                let upper = (b &- a) &* work.sliceCount
-                                while i < upper {
-                                    let on = m[i] != 0
-                                    paint[i] = on ? value : paint[i]
-                                    n &+= on ? 1 : 0
-                                    i &+= 1
-                                }
+        Self.withBases(pieces.map(\.volume)[...]) { bases in
+            labels.withUnsafeMutableBufferPointer { l in
+                Concurrent.forEach(ranges, threads: ranges) { r in
+                    // Local copies: stores through the byte pointers could alias the closure's captures,
+                    // which would then be reloaded in every iteration of the loop below.
+                    let labelMap = l.baseAddress!, counts = counts
+                    let z0 = grid.nz * r / ranges, z1 = grid.nz * (r + 1) / ranges
+                    for (k, structure) in wanted.enumerated() {
+                        let value = structure.labelValue
+                        var n = 0
+                        for j in offsets[k]..<offsets[k + 1] {
+                            let a = max(z0, pieces[j].first), b = min(z1, pieces[j].first + pieces[j].volume.grid.nz)
+                            guard a < b else { continue }
+                            // Slices a..<b of the mask (in the piece) and of the label map.
+                            let m = bases[j] + (a &- pieces[j].first) &* work.sliceCount, paint = labelMap + a &* work.sliceCount
+                            // One pass paints the label map and counts the mask's voxels (the volume).
+                            var i = 0
+                            let upper = (b &- a) &* work.sliceCount
+                            while i < upper {
+                                let on = m[i] != 0
+                                paint[i] = on ? value : paint[i]
+                                n &+= on ? 1 : 0
+                                i &+= 1
                             }
-                            counts[k &* ranges &+ r] = n
                         }
-                        ForegroundBox.place(UnsafePointer(labelMap + z0 &* work.sliceCount), box: box(z1 - z0), on: grid.slab(z0..<z1),
-                                            into: out[wanted.count] + z0 &* grid.sliceCount)
+                        counts[k &* ranges &+ r] = n
                     }
                 }
             }
         }
-        var masks: [String: MaskVolume] = [:]
+        let boxed = { (pieces: [BoxedVolume<UInt8>.Piece]) in try! BoxedVolume(grid: grid, columns: columns, rows: rows, pieces: pieces) }
+        var masks: [String: BoxedVolume<UInt8>] = [:]
         var volumes: [String: Double] = [:]
         for (k, structure) in wanted.enumerated() {
-            masks[structure.rawValue] = try! MaskVolume(grid: grid, voxels: full[k])
+            masks[structure.rawValue] = boxed(inputs[k].pieces.map { BoxedVolume.Piece(first: $0.first, voxels: $0.volume.voxels) })
             volumes[structure.rawValue] = Double(counts[(k * ranges)..<((k + 1) * ranges)].reduce(0, +)) * grid.voxelVolumeCC
         }
-        return SegmentationOutput(masks: masks, labels: try! MaskVolume(grid: grid, voxels: full[wanted.count]), volumesCC: volumes)
-    }
-
-    /// `count` arrays of `elements` uninitialised bytes that `body` writes completely (it gets their bases).
-    private static func uninitialized(_ count: Int, count elements: Int, _ body: ([UnsafeMutablePointer<UInt8>]) -> Void,
-                                      bases: [UnsafeMutablePointer<UInt8>] = []) -> [[UInt8]] {
-        guard bases.count < count else {
-            body(bases)
-            return []
-        }
-        var rest: [[UInt8]] = []
-        let first = [UInt8](unsafeUninitializedCapacity: elements) { buffer, initialized in
-            rest = uninitialized(count, count: elements, body, bases: bases + [buffer.baseAddress!])
-            initialized = elements
-        }
-        return [first] + rest
+        return BoxedSegmentationOutput(masks: masks, labels: boxed([BoxedVolume.Piece(first: 0, voxels: labels.voxels)]), volumesCC: volumes)
     }
 
     /// Calls `body` with the storage bases of `volumes` (valid during the call).

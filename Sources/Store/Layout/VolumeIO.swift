@@ -24,6 +24,26 @@ enum VolumeIO {
         return dataset
     }
 
+    /// Writes `volumes` (each zero outside its box) as datasets of `group`, in order, each the same dataset as
+    /// ``write(_:as:in:fileType:)`` makes of the placed volume; the chunks of all are coded together
+    /// (``H5Dataset/writeVolumes(_:threads:)``: outside a box never read, equal chunks deflated once). Returns
+    /// the datasets open, so that the caller can attach attributes (the caller closes them).
+    static func write<T: H5Scalar & VoxelScalar>(_ volumes: [(name: String, volume: BoxedVolume<T>)], in group: H5Group,
+                                                 fileType: hid_t) throws -> [H5Dataset] {
+        var datasets: [H5Dataset] = []
+        do {
+            for (name, volume) in volumes {
+                let g = volume.grid
+                datasets.append(try group.createDataset(name, fileType: fileType, shape: [g.nz, g.ny, g.nx], layout: .chunkedCompressed(chunk: chunk(for: g))))
+            }
+            try H5Dataset.writeVolumes(Array(zip(datasets, volumes.map(\.volume))).map { (dataset: $0.0, volume: $0.1) })
+        } catch {
+            datasets.forEach { $0.close() }
+            throw error
+        }
+        return datasets
+    }
+
     /// Checks that `dataset` stores `T`, has rank 3 and at most `limits.maxVoxels` elements;
     /// returns its `[z, y, x]` dimensions. Nothing is allocated.
     static func checkedShape<T: H5Scalar>(_ dataset: H5Dataset, _ type: T.Type, limits: StoreLimits) throws -> [Int] {

@@ -33,26 +33,33 @@ extension ResultFile {
     }
 
     private func writeSegmentation(into file: H5File, reportedPath: String) throws {
-        guard !segmentation.isEmpty || labelMap != nil else { return }
+        guard !segmentation.isEmpty || !boxedSegmentation.isEmpty || labelMap != nil || boxedLabelMap != nil else { return }
+        if let name = segmentation.keys.first(where: { boxedSegmentation[$0] != nil }) {
+            throw StoreError.invalid(file: reportedPath, object: "/segmentation/\(name)", reason: "given both as a full and as a boxed mask")
+        }
+        if labelMap != nil && boxedLabelMap != nil {
+            throw StoreError.invalid(file: reportedPath, object: "/segmentation/labels", reason: "given both as a full and as a boxed label map")
+        }
         let group = try file.createGroup("segmentation")
         defer { group.close() }
-        var volumes = segmentation.sorted { $0.key < $1.key }.map { (name: $0.key, volume: $0.value) }
+        // Full volumes as boxes of the whole slice (no copy): one path for both.
+        let masks = segmentation.mapValues { BoxedVolume($0) }.merging(boxedSegmentation) { full, _ in full }
+        var volumes = masks.sorted { $0.key < $1.key }.map { (name: $0.key, volume: $0.value) }
         for (name, _) in volumes {
             guard !name.isEmpty, !name.contains("/"), name != ".", name != "..", name != "labels" else {
                 throw StoreError.invalid(file: reportedPath, object: "/segmentation/\(name)", reason: "invalid mask name (empty, \"/\", \".\", \"..\" or the reserved \"labels\")")
             }
         }
-        if let labelMap { volumes.append((name: "labels", volume: labelMap)) }
+        if let labels = labelMap.map({ BoxedVolume($0) }) ?? boxedLabelMap { volumes.append((name: "labels", volume: labels)) }
         let grid = volumes[0].volume.grid
-        for (name, volume) in volumes {
-            guard volume.grid == grid else {
-                throw StoreError.invalid(file: reportedPath, object: "/segmentation/\(name)",
-                                         reason: "grid \(volume.grid) differs from /segmentation/\(volumes[0].name) \(grid)")
-            }
-            let dataset = try VolumeIO.write(volume, as: name, in: group, fileType: rt_h5t_std_u8le())
-            defer { dataset.close() }
-            try GridAttributes.write(volume.grid, on: dataset)
+        for (name, volume) in volumes where volume.grid != grid {
+            throw StoreError.invalid(file: reportedPath, object: "/segmentation/\(name)",
+                                     reason: "grid \(volume.grid) differs from /segmentation/\(volumes[0].name) \(grid)")
         }
+        // All masks and the label map coded together (equal chunks, e.g. of the body and the label map, deflated once).
+        let datasets = try VolumeIO.write(volumes, in: group, fileType: rt_h5t_std_u8le())
+        defer { datasets.forEach { $0.close() } }
+        for dataset in datasets { try GridAttributes.write(grid, on: dataset) }
     }
 
     private func writeDose(into file: H5File, reportedPath: String) throws {

@@ -18,6 +18,12 @@ public struct ResultFile: Sendable, Equatable {
     public var segmentation: [String: MaskVolume]
     /// Label map on the segmentation grid (0 = background).
     public var labelMap: MaskVolume?
+    /// Segmentation masks kept on a box (zero outside it), by name (the rules of ``segmentation``, and no name in
+    /// both): written as `/segmentation/<name>` exactly as the placed masks would be, without the full volumes in
+    /// memory and without reading or storing the chunks outside the box. A read returns them in ``segmentation``.
+    public var boxedSegmentation: [String: BoxedVolume<UInt8>]
+    /// The label map kept on a box (not together with ``labelMap``); read back as ``labelMap``.
+    public var boxedLabelMap: BoxedVolume<UInt8>?
     /// Total dose in Gy.
     public var doseGy: DoseVolume?
     /// Per-voxel statistical uncertainty of the dose (1 σ, as written by the dose stage).
@@ -32,13 +38,27 @@ public struct ResultFile: Sendable, Equatable {
     /// A result; every part is optional.
     public init(segmentation: [String: MaskVolume] = [:], labelMap: MaskVolume? = nil, doseGy: DoseVolume? = nil,
                 doseUncertainty: DoseVolume? = nil, arrays: [String: ResultArray] = [:],
-                sparseMatrices: [String: SparseMatrixCSC] = [:], attributes: [String: AttributeValue] = [:]) {
+                sparseMatrices: [String: SparseMatrixCSC] = [:], attributes: [String: AttributeValue] = [:],
+                boxedSegmentation: [String: BoxedVolume<UInt8>] = [:], boxedLabelMap: BoxedVolume<UInt8>? = nil) {
         self.segmentation = segmentation
         self.labelMap = labelMap
+        self.boxedSegmentation = boxedSegmentation
+        self.boxedLabelMap = boxedLabelMap
         self.doseGy = doseGy
         self.doseUncertainty = doseUncertainty
         self.arrays = arrays
         self.sparseMatrices = sparseMatrices
         self.attributes = attributes
+    }
+
+    /// This result with ``boxedSegmentation`` and ``boxedLabelMap`` placed on their full grid into
+    /// ``segmentation`` and ``labelMap`` (each on up to `threads` threads): the form a read of the file gives.
+    public func placingBoxedSegmentation(threads: Int = 1) -> ResultFile {
+        var result = self
+        for (name, mask) in boxedSegmentation { result.segmentation[name] = mask.placed(threads: threads) }
+        if let boxedLabelMap { result.labelMap = boxedLabelMap.placed(threads: threads) }
+        result.boxedSegmentation = [:]
+        result.boxedLabelMap = nil
+        return result
     }
 }

@@ -7,6 +7,9 @@
 //                                                   (the series tiled along z to NZ slices), STRUCTURES = comma-separated
 //                                                   names (default all six); SEGMENTATION_DUMP=DIR writes
 //                                                   ct.i16, body.u8 and grid.txt there for the plastimatch peer
+//   SegmentationBench result SOURCE [REPEATS]        the end of a segment job on its coordinator, alternated: finish on the full
+//                                                   grid + result write of full volumes against finish on the body box + the
+//                                                   boxed result write (the same file contents, checked)
 import Core
 import Foundation
 import Phantoms
@@ -340,6 +343,42 @@ func speed(_ args: [String]) throws {
     }
 }
 
+/// The end of a segment job as its coordinator runs it, both ways: `finish` (full-grid volumes) and the result
+/// write of those, against `finishBoxed` and the boxed write; alternated, REPEATS rounds; both files read back equal.
+func result(_ args: [String]) throws {
+    let (ct, _) = try speedSource(args.first ?? "phantom:512x512x160")
+    let repeats = args.count > 1 ? Int(args[1])! : 5
+    let threads = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
+    let pipeline = try SegmentationPipeline(request: SegmentationRequest(), grid: ct.grid)
+    var state = SegmentationState(ct: ct)
+    let work = pipeline.sliceWork(ct)
+    for step in pipeline.steps {
+        switch step {
+        case .local(let id):
+            let split = try pipeline.decomposition(step: id, parts: 2, sliceWork: work)
+            try pipeline.absorb(step: id, outputs: split.slabs.map { try SegmentationPipeline.runLocal(step: id, input: pipeline.slabInput(step: id, slab: $0, state: state)) }, into: &state)
+        case .global(let id):
+            try pipeline.runGlobal(step: id, state: &state)
+        }
+    }
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("segbench-result-\(getpid())")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let fullPath = directory.appendingPathComponent("full.h5").path, boxedPath = directory.appendingPathComponent("boxed.h5").path
+    print("## Segment job end (finish + result write): \(args.first ?? "phantom:512x512x160"), \(ct.grid), \(threads) threads\n")
+    print("| round | full: finish | full: write | full: sum | boxed: finish | boxed: write | boxed: sum |\n|---|---|---|---|---|---|---|")
+    for round in 1...repeats {
+        let (full, tFinish) = seconds { pipeline.finish(state: state, threads: threads) }
+        let (_, tWrite) = try seconds { try ResultFile(segmentation: full.masks, labelMap: full.labels).write(to: fullPath) }
+        let (boxed, bFinish) = seconds { pipeline.finishBoxed(state: state, threads: threads) }
+        let (_, bWrite) = try seconds { try ResultFile(boxedSegmentation: boxed.masks, boxedLabelMap: boxed.labels).write(to: boxedPath) }
+        print("| \(round) | \(format(tFinish)) | \(format(tWrite)) | \(format(tFinish + tWrite)) | \(format(bFinish)) | \(format(bWrite)) | \(format(bFinish + bWrite)) |")
+    }
+    let a = try ResultFile.read(path: fullPath), b = try ResultFile.read(path: boxedPath)
+    guard a == b, a.segmentation.count == 6, a.labelMap != nil else { throw CoreError.invalidGrid("the boxed result file differs from the full one") }
+    print("\nBoth files read back equal (6 masks and the label map).\n")
+}
+
 // Freed volumes are reused instead of unmapped and faulted in again (as `rtcluster worker` does);
 // SEGMENTATION_DEFAULT_MALLOC=1 keeps glibc's defaults (for before/after comparisons).
 if ProcessInfo.processInfo.environment["SEGMENTATION_DEFAULT_MALLOC"] != "1" { ProcessMemory.retainFreedMemory() }
@@ -349,8 +388,9 @@ do {
     case "phantom": try phantom(Array(arguments.dropFirst()))
     case "nifti": try nifti(Array(arguments.dropFirst()))
     case "speed": try speed(Array(arguments.dropFirst()))
+    case "result": try result(Array(arguments.dropFirst()))
     default:
-        print("usage: SegmentationBench phantom SIZE [SEED] [SLABS] | nifti CT.nii.gz LABELS.nii.gz | speed SOURCE [REPEATS] [SLABSxTHREADS,…] [STRUCTURES]")
+        print("usage: SegmentationBench phantom SIZE [SEED] [SLABS] | nifti CT.nii.gz LABELS.nii.gz | speed SOURCE [REPEATS] [SLABSxTHREADS,…] [STRUCTURES] | result SOURCE [REPEATS]")
         exit(2)
     }
 } catch {
