@@ -124,6 +124,34 @@ import Testing
         #expect(try Self.contents(joint, "copy").streams == Self.contents(joint, "a").streams)
     }
 
+    @Test("chunks of datasets with other chunk shapes of the same size are not shared, even with equal parts and elements")
+    func otherChunkShapesAreNotShared() throws {
+        let dir = try TemporaryDirectory()
+        var rng = RandomStream(seed: 5)
+        // Box 8 × 8 on slice 0 in both: the part inside the box of chunk 0 is z 0, y 0..<8, x 0..<8 in both datasets
+        // and the elements are equal, but one chunk is 1 × 8 × 16 and the other 1 × 16 × 8 (both 128 bytes).
+        let box = (0..<64).map { _ in UInt8(rng.uniform() < 0.5 ? 1 : 0) } + [UInt8](repeating: 0, count: 64)
+        let wide = try BoxedVolume(grid: Grid(nx: 16, ny: 8, nz: 2, spacingMM: SIMD3(1, 1, 1)), columns: 0..<8, rows: 0..<8,
+                                   pieces: [.init(first: 0, voxels: box)])
+        let tall = try BoxedVolume(grid: Grid(nx: 8, ny: 16, nz: 2, spacingMM: SIMD3(1, 1, 1)), columns: 0..<8, rows: 0..<8,
+                                   pieces: [.init(first: 0, voxels: box)])
+        let path = dir.file("shapes.h5")
+        let file = try H5File.create(path)
+        let a = try file.createDataset("wide", fileType: rt_h5t_std_u8le(), shape: [2, 8, 16], layout: .chunkedCompressed(chunk: [1, 8, 16]))
+        let b = try file.createDataset("tall", fileType: rt_h5t_std_u8le(), shape: [2, 16, 8], layout: .chunkedCompressed(chunk: [1, 16, 8]))
+        try H5Dataset.writeVolumes([(dataset: a, volume: wide), (dataset: b, volume: tall)], threads: 1)
+        a.close()
+        b.close()
+        try file.closeChecked()
+        let reopened = try H5File.open(path)
+        defer { reopened.close() }
+        for (name, volume) in [("wide", wide), ("tall", tall)] {
+            let dataset = try reopened.openDataset(name)
+            defer { dataset.close() }
+            #expect(try dataset.read(UInt8.self, limit: 1 << 20) == volume.placed().voxels, "\(name): H5Dread")
+        }
+    }
+
     @Test("a name given as a full and as a boxed mask, or two label maps, is refused")
     func doubleNamesAreRefused() throws {
         let dir = try TemporaryDirectory()

@@ -138,11 +138,11 @@ extension H5Dataset {
         }
         // 2. The first chunk with each hash (and the same part inside its box, and coding) is the one deflated;
         //    later ones are compared with it.
-        struct Key: Hashable { let hash: UInt64, part: [Int], bytes: Int, elementSize: Int, level: Int32 }
+        struct Key: Hashable { let hash: UInt64, part: [Int], chunk: [Int], elementSize: Int, level: Int32 }
         var first: [Key: Int] = [:]
         for g in 0..<total where stored[g] {
             let write = writes[owner[g]]
-            let key = Key(hash: hashes[g], part: write.grid.relativePart(chunk: local[g], in: write.rows), bytes: write.grid.chunkBytes,
+            let key = Key(hash: hashes[g], part: write.grid.relativePart(chunk: local[g], in: write.rows), chunk: write.grid.chunk,
                           elementSize: write.grid.elementSize, level: write.level)
             if let f = first[key] { sameAs[g] = f } else { first[key] = g }
         }
@@ -409,12 +409,12 @@ struct ChunkGrid: Sendable {
         return [part.z.lowerBound - o[0], part.z.count, part.y.lowerBound - o[1], part.y.count, part.x.lowerBound - o[2], part.x.count]
     }
 
-    /// True when chunk `k` of `source` and chunk `j` of `other` (on `otherGrid`, the same element size) hold the
-    /// same elements in their parts inside the dataset and the box, which lie alike in the chunks
+    /// True when chunk `k` of `source` and chunk `j` of `other` (on `otherGrid`: the same chunk shape and element
+    /// size) hold the same elements in their parts inside the dataset and the box, which lie alike in the chunks
     /// (``relativePart(chunk:in:)``); compared in place.
     func equalElements(chunk k: Int, in source: BoxRows, as j: Int, of otherGrid: ChunkGrid, in other: BoxRows) -> Bool {
         guard let a = overlap(k, source), let b = otherGrid.overlap(j, other), a.x.count == b.x.count, a.y.count == b.y.count,
-              a.z.count == b.z.count, elementSize == otherGrid.elementSize else { return false }
+              a.z.count == b.z.count, elementSize == otherGrid.elementSize, chunk == otherGrid.chunk else { return false }
         let bytes = a.x.count * elementSize
         for (za, zb) in zip(a.z, b.z) {
             for (ya, yb) in zip(a.y, b.y) {

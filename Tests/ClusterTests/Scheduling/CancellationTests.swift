@@ -31,16 +31,12 @@ import Testing
     }
 
     /// Drains `fixture`'s queue with the slow kind and expects `victim` (cancelled in step or phase 3 of 40, 50 ms
-    /// each) stopped promptly: at most one more step (tolerance), within 1 s instead of 2 s, `cancelled`, without a
-    /// result directory (not even for a moment), counted as dropped and not as failed.
+    /// each) stopped promptly: at most two more steps (tolerance; counted, not timed, so a loaded machine cannot fail
+    /// it), `cancelled`, without a result directory (not even for a moment), counted as dropped and not as failed.
     @discardableResult
     static func expectStoppedPromptly(_ fixture: SchedulerFixture, _ recorder: Recorder, victim: Int64) throws -> CoordinatorSummary {
-        let clock = ContinuousClock()
-        let start = clock.now
         let summary = try fixture.drain(kind: SlowCoordinatorKind(onStep: recorder.step), pollSeconds: 0.02)
-        let seconds = (clock.now - start).seconds
         #expect(recorder.count(victim) <= 5, "steps after the cancel in step 3: \(recorder.count(victim))")
-        #expect(seconds < 1, "the drain took \(seconds) s")
         #expect(try fixture.registry.job(id: victim).state == .cancelled)
         #expect(!FileManager.default.fileExists(atPath: fixture.resultURL(victim).deletingLastPathComponent().path))
         #expect(summary.jobsDropped == 1 && summary.jobsFailed == 0)
