@@ -52,6 +52,36 @@ import Testing
         #expect(try cli.run(["run", "-n", "2", "--hostfile", cli.path("missing")]).status == 64)
     }
 
+    /// `run --dry-run` prints a command sh reads back as the same argv as `--dry-run --json` (a data directory
+    /// with a space, a quote and a `$` is quoted; a plain word is not).
+    @Test func runDryRunQuotesArgumentsForTheShell() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        let dataDir = cli.path("data dir 'q' $HOME")
+        let text = try cli.run(["run", "-n", "2", "--data-dir", dataDir, "--dry-run"])
+        guard text.status == 0 else {
+            #expect(text.status == 66 && text.stderr.contains("mpirun not found"), "\(text.stderr)")
+            return
+        }
+        let json = try cli.run(["run", "-n", "2", "--data-dir", dataDir, "--dry-run", "--json"])
+        // The JSON form's worker gets --json as well: the text form's argv is the same without it.
+        let jsonArgv = try #require((try json.json() as? [String: Any])?["argv"] as? [String])
+        #expect(jsonArgv.last == "--json")
+        let argv = Array(jsonArgv.dropLast())
+        #expect(argv.contains(dataDir))
+        let line = try #require(text.stdout.split(separator: "\n").last.map(String.init))
+        #expect(line.contains(" -n 2 "), "plain words stay unquoted: \(line)")
+        let sh = Process()
+        sh.executableURL = URL(fileURLWithPath: "/bin/sh")
+        // The line is parsed by sh as the argument list of the loop above.
+        sh.arguments = ["-c", "set -- \(line); for a in \"$@\"; do printf '%s\\n' \"$a\"; done"]
+        let pipe = Pipe()
+        sh.standardOutput = pipe
+        try sh.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        sh.waitUntilExit()
+        #expect(output.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init) == argv, "\(line)")
+    }
+
     @Test func workerDrainsInOneProcessAndFailsBadJobsCleanly() throws {
         let cli = try CLIRunner(); defer { cli.cleanUp() }
         #expect(try cli.run(["phantom", "thorax", "--out", cli.path("ct.h5"), "--size", "small"]).status == 0)

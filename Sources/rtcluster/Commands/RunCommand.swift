@@ -77,6 +77,14 @@ struct RunCommand: ReportingCommand {
         return kept.merging(addedVariables) { _, added in added }
     }
 
+    /// `argument` as one POSIX sh word: unchanged when it holds only characters sh takes literally, else in single
+    /// quotes (each `'` written as `'\''`), so the printed command can be pasted into a shell as it is.
+    static func shellQuoted(_ argument: String) -> String {
+        let literal = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@%+=:,./-")
+        if !argument.isEmpty, argument.allSatisfy(literal.contains) { return argument }
+        return "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
     func execute() throws {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         guard let mpirun = path.split(separator: ":").map({ "\($0)/mpirun" }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
@@ -90,7 +98,7 @@ struct RunCommand: ReportingCommand {
             if global.json { return try Output.json(DryRunReport(argv: arguments)) }
             let added = Self.addedVariables.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
             print("unset \(Self.removedVariablePrefixes.map { $0 + "*" }.joined(separator: " ")); \(added.joined(separator: " "))")
-            print(arguments.joined(separator: " "))
+            print(arguments.map(Self.shellQuoted).joined(separator: " "))
             return
         }
         try global.dataDirectory.create()
