@@ -1,4 +1,5 @@
 import Foundation
+import Registry
 import Testing
 
 /// `rtcluster worker` in one process (no mpirun) and `rtcluster run --dry-run`.
@@ -30,6 +31,27 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         let report = try #require(try r.json() as? [String: Any])
         #expect(report["ok"] as? Bool == true && report["succeeded"] as? Int == 1 && report["failed"] as? Int == 0, "\(report)")
+    }
+
+    /// `worker --drain` with a job held under another owner's lease longer than --drain-wait-seconds: exit 1, JSON
+    /// ok false with "held": 1, a notice naming job, owner and expiry on stderr; `run --help` documents the wait.
+    @Test func drainWithAJobHeldElsewhereExitsOneAfterItsWait() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        let help = try cli.run(["run", "--help"]).stdout.replacingOccurrences(of: "\n", with: " ")
+            .split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+        #expect(help.contains("--drain waits for them") && help.contains("--drain-wait-seconds"), "\(help)")
+        #expect(try cli.run(["phantom", "thorax", "--out", cli.path("ct.h5"), "--size", "small"]).status == 0)
+        #expect(try cli.run(["case", "add", cli.path("ct.h5"), "--id", "c1"]).status == 0)
+        try "kind: selftest\ntasks: 2\n".write(toFile: cli.path("selftest.yaml"), atomically: true, encoding: .utf8)
+        try #require(try cli.run(["submit", "c1", cli.path("selftest.yaml")]).status == 0)
+        let registry = try Registry(path: cli.dataDir.appendingPathComponent("registry.sqlite").path)
+        _ = try #require(try registry.claimNextJob(owner: "run-elsewhere-1", leaseSeconds: 120))
+        let r = try cli.run(["worker", "--drain", "--poll-ms", "20", "--drain-wait-seconds", "0.3", "--json"])
+        #expect(r.status == 1, "\(r.stderr)")
+        let report = try #require(try r.json() as? [String: Any])
+        #expect(report["ok"] as? Bool == false && report["held"] as? Int == 1 && report["claimed"] as? Int == 0, "\(report)")
+        #expect(r.stderr.contains("held by owner run-elsewhere-1 until") && r.stderr.contains("waiting"), "\(r.stderr)")
+        #expect(try cli.run(["worker", "--drain-wait-seconds", "-1"]).status == 64)
     }
 
     @Test func runBuildsTheMpirunCommandForThisMachine() throws {

@@ -31,6 +31,10 @@ public final class Coordinator {
     var previousSite: String?
     var queueMayHaveJobs = true
     private var nextRegistryPoll: ContinuousClock.Instant
+    /// Drain mode: when the wait for jobs held by other owners ends (set at the first wait).
+    private var drainWaitDeadline: Date?
+    /// The lease expiry last logged for each job held by another owner (logged again when it moves).
+    private var reportedHolds: [Int64: Date?] = [:]
     /// The task out on each busy worker (by worker id), with its job run, input (kept for a resend after a cache
     /// miss) and the bytes of its task messages so far (replies of dropped jobs are discarded).
     private var outstanding: [Int: OutstandingTask] = [:]
@@ -72,7 +76,10 @@ public final class Coordinator {
                 try handle(reply: reply.message, worker: reply.worker, rank: reply.rank)
                 progressed = true
             }
-            if active.isEmpty && outstanding.isEmpty && finishedAccepting() { break }
+            if active.isEmpty && outstanding.isEmpty && finishedAccepting() {
+                if options.mode == .drain, try waitForJobsHeldElsewhere() { continue }
+                break
+            }
             if progressed {
                 idleSleepMicroseconds = 20
                 idleSince = nil
@@ -102,6 +109,48 @@ public final class Coordinator {
         case .serve: return options.stopRequested()
         }
     }
+
+    /// Drain mode with an empty queue: jobs that another owner holds under a lease that has not expired (a run that
+    /// died keeps its leases until they run out) are not drained yet. Logs each ("job N held by owner X until T;
+    /// waiting"), sleeps until the earliest of those leases expires (at most a poll period, and not beyond
+    /// `drainWaitSeconds` from the first wait), requeues expired leases and returns true so the loop claims again.
+    /// Returns false when no job is held elsewhere, or when the wait is over: those still held are then counted in
+    /// `summary.jobsHeldElsewhere` and logged as not drained.
+    private func waitForJobsHeldElsewhere() throws -> Bool {
+        let now = Date()
+        let held = try registry.jobs(state: .running, limit: Int(Int32.max))
+            .filter { $0.leaseOwner != options.owner && ($0.leaseExpiresAt ?? now) > now }
+            .sorted { $0.id < $1.id }
+        summary.jobsHeldElsewhere = held.count
+        guard !held.isEmpty else {
+            drainWaitDeadline = nil
+            return false
+        }
+        let deadline = drainWaitDeadline ?? now.addingTimeInterval(options.drainWaitSeconds)
+        drainWaitDeadline = deadline
+        if now >= deadline {
+            for job in held {
+                logger.warning("job still held by owner \(job.leaseOwner ?? "?") until \(Self.timestamp(job.leaseExpiresAt)) after waiting \(options.drainWaitSeconds) s; not drained",
+                               metadata: ["job": "\(job.id)"])
+            }
+            return false
+        }
+        for job in held where reportedHolds[job.id] != job.leaseExpiresAt {
+            reportedHolds[job.id] = job.leaseExpiresAt
+            logger.notice("job held by owner \(job.leaseOwner ?? "?") until \(Self.timestamp(job.leaseExpiresAt)); waiting (at most until \(Self.timestamp(deadline)))",
+                          metadata: ["job": "\(job.id)"])
+        }
+        let earliest = held.compactMap(\.leaseExpiresAt).min() ?? now
+        let pause = min(max(earliest.timeIntervalSince(now), 0), deadline.timeIntervalSince(now), options.pollSeconds) + 0.001
+        usleep(UInt32(pause * 1e6))
+        // A lease ran out: requeue it and remove the dead run's partial files, as at the start of a run.
+        if Date() >= earliest { try recover() }
+        queueMayHaveJobs = true
+        return true
+    }
+
+    /// A lease expiry for logs (ISO 8601, UTC).
+    private static func timestamp(_ date: Date?) -> String { date.map { $0.formatted(.iso8601) } ?? "?" }
 
     /// Start of a run: expired leases go back to the queue (or fail after max attempts), stale temporaries go.
     private func recover() throws {
@@ -245,6 +294,9 @@ public struct CoordinatorSummary: Sendable, Equatable {
     public var sharedFieldsByKey = 0
     /// Tasks a worker answered with a cache miss (each was sent again with the data).
     public var cacheMisses = 0
+    /// Drain mode: jobs another owner still held under an unexpired lease when the run ended (the wait for them,
+    /// ``CoordinatorOptions/drainWaitSeconds``, was over); the queue is not drained then.
+    public var jobsHeldElsewhere = 0
 }
 
 /// A task on its way to (or back from) a worker.

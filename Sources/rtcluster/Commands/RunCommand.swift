@@ -13,7 +13,10 @@ struct RunCommand: ReportingCommand {
         are removed. --hostfile spreads the ranks over several nodes (rank 0 needs the data directory).
         Exit code (mpirun passes rank 0's on): with --drain 0 when every job the run processed succeeded
         or was cancelled, 1 when any of them failed (the summary and `--json`'s "failed" count them,
-        "ok" is false); with --serve 0 after a stop signal.
+        "ok" is false); with --serve 0 after a stop signal. After a crash the dead run's jobs stay
+        `running` until their lease expires: --drain waits for them (a notice names each job, owner and
+        expiry), then retries them; jobs still held after --drain-wait-seconds (default 300) are counted
+        as "held" and the exit code is 1.
         Examples:
           rtcluster run -n 2 --drain
           rtcluster run -n 8 --hostfile hosts.txt --serve --data-dir /srv/rtcluster
@@ -28,6 +31,7 @@ struct RunCommand: ReportingCommand {
     @Option(name: .customLong("poll-ms"), help: "Passed to worker --poll-ms.") var pollMilliseconds: Int?
     @Option(help: "Passed to worker --lease-seconds.") var leaseSeconds: Double?
     @Option(help: "Passed to worker --max-jobs.") var maxJobs: Int?
+    @Option(help: "Passed to worker --drain-wait-seconds (default 300): how long --drain waits for jobs held under another owner's lease.") var drainWaitSeconds: Double?
     @Option(help: "Passed to worker --log-level.") var logLevel: String?
     @Flag(help: "Print the command and the environment changes instead of running them (--json: as a JSON object).") var dryRun = false
 
@@ -52,6 +56,7 @@ struct RunCommand: ReportingCommand {
         if let pollMilliseconds { args += ["--poll-ms", "\(pollMilliseconds)"] }
         if let leaseSeconds { args += ["--lease-seconds", "\(leaseSeconds)"] }
         if let maxJobs { args += ["--max-jobs", "\(maxJobs)"] }
+        if let drainWaitSeconds { args += ["--drain-wait-seconds", "\(drainWaitSeconds)"] }
         if let logLevel { args += ["--log-level", logLevel] }
         if global.json { args.append("--json") }
         return args

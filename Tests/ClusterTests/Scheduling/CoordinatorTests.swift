@@ -139,6 +139,39 @@ import Store
         #expect(second.error?.hasPrefix("lease expired after 1 attempt") == true)
     }
 
+    /// A job still running under another owner's unexpired lease (a run that crashed a moment ago) is waited for
+    /// by a drain and retried once the lease runs out, not left behind with a "drained" report.
+    @Test func drainWaitsForALeaseHeldByADeadRunThenRetriesTheJob() throws {
+        let fixture = try SchedulerFixture()
+        let job = try fixture.submit("phases=1 tasks=3")
+        _ = try #require(try fixture.registry.claimNextJob(owner: "dead-run", leaseSeconds: 0.6))
+        let clock = ContinuousClock()
+        let start = clock.now
+        let summary = try fixture.drain()
+        let seconds = (clock.now - start).seconds
+        let record = try fixture.registry.job(id: job)
+        #expect(record.state == .succeeded && record.attempts == 2, "\(record.state) after \(record.attempts) attempts")
+        #expect(summary.jobsClaimed == 1 && summary.jobsHeldElsewhere == 0)
+        // The lease had ≤ 0.6 s left; the wait ends within a poll period (0.01 s) of its expiry. Bound 10 s (load).
+        #expect(seconds >= 0.4 && seconds < 10, "\(seconds) s")
+    }
+
+    /// A lease that outlives `drainWaitSeconds` (a live run elsewhere, or a long lease) ends the drain after the
+    /// wait with the job counted as held, still running under its owner.
+    @Test func drainReportsJobsStillHeldAfterItsWait() throws {
+        let fixture = try SchedulerFixture()
+        let job = try fixture.submit("phases=1 tasks=3")
+        _ = try #require(try fixture.registry.claimNextJob(owner: "other-run", leaseSeconds: 60))
+        let clock = ContinuousClock()
+        let start = clock.now
+        let summary = try fixture.drain(drainWaitSeconds: 0.3)
+        let seconds = (clock.now - start).seconds
+        #expect(summary.jobsHeldElsewhere == 1 && summary.jobsClaimed == 0, "\(summary)")
+        let record = try fixture.registry.job(id: job)
+        #expect(record.state == .running && record.leaseOwner == "other-run")
+        #expect(seconds >= 0.25 && seconds < 10, "waited \(seconds) s for a 0.3 s bound")
+    }
+
     /// Throughput of empty tasks through the whole path (encode, dispatch, execute, decode, merge) in one
     /// process. Debug build on the shared 2-core machine: 70-550 µs per task depending on load; bound 5 ms per task.
     @Test func emptyTaskThroughputInProcess() throws {
