@@ -1,13 +1,19 @@
 import ArgumentParser
 import Foundation
 
-/// `rtcluster run -n N`: starts `mpirun … rtcluster worker` with the flags this kind of machine needs.
+/// `rtcluster run -n N`: starts `mpirun … rtcluster worker` with the flags this kind of machine needs, as a child
+/// whose end it reports (``MpirunChild``).
 struct RunCommand: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Start the MPI scheduler (mpirun -n N rtcluster worker) with the right flags for this machine.",
         discussion: """
-        Replaces itself with mpirun, so signals and kill reach mpirun directly. Flags added: root
+        Runs mpirun as its child: SIGINT, SIGTERM, SIGHUP, SIGUSR1 and SIGUSR2 sent to `run` are
+        forwarded to mpirun, and mpirun gets SIGTERM when `run` dies (even by kill -9); rank 0's stdout and
+        every rank's stderr stream through. When mpirun ends without the coordinator's report (a rank
+        crashed or aborted, a host could not be reached, mpirun was killed), `run` exits 70 and, with
+        --json, prints {"ok": false, "error": …, "exit_code": 70, "mpirun_status": {"exit_code"|"signal": N}}.
+        Flags added: root
         allowed, --oversubscribe (more ranks than cores), --bind-to none (shared machine), --timeout,
         -x SWIFT_BACKTRACE=enable=no -x OPENBLAS_NUM_THREADS=1; inherited OMPI_/PMIX_/OPAL_ variables
         are removed. --hostfile spreads the ranks over several nodes (rank 0 needs the data directory).
@@ -107,15 +113,16 @@ struct RunCommand: ReportingCommand {
             return
         }
         try global.dataDirectory.create()
-        let cArguments = arguments.map { strdup($0) } + [nil]
-        let cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        // mpirun must receive the signals it forwards (SIGUSR1 stops --serve) even when our parent blocked them.
-        var unblocked = sigset_t()
-        sigemptyset(&unblocked)
-        pthread_sigmask(SIG_SETMASK, &unblocked, nil)
-        for signalNumber in [SIGUSR1, SIGUSR2, SIGTERM, SIGINT] { signal(signalNumber, SIG_DFL) }
-        execve(mpirun, cArguments, cEnvironment)
-        throw CLIError.internalError("cannot start \(mpirun): \(String(cString: strerror(errno)))")
+        let (ending, stdout) = try MpirunChild.run(arguments: arguments, environment: environment)
+        let outcome = MpirunChild.outcome(of: ending, stdout: stdout, json: global.json)
+        if let failure = outcome.failure {
+            // With --json the failure is the one document on stdout, unless the coordinator already wrote its own.
+            if global.json && !MpirunChild.coordinatorReported(stdout, json: true) {
+                try Output.json(WorldFailureReport(error: failure, exitCode: outcome.exitCode, ending: ending))
+            }
+            Output.stderr("error: \(failure)")
+        }
+        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }
 }
 
