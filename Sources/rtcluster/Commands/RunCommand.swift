@@ -21,8 +21,9 @@ struct RunCommand: ReportingCommand {
         or was cancelled, 1 when any of them failed (the summary and `--json`'s "failed" count them,
         "ok" is false); with --serve 0 after a stop signal. After a crash the dead run's jobs stay
         `running` until their lease expires: --drain waits for them (a notice names each job, owner and
-        expiry), then retries them; jobs still held after --drain-wait-seconds (default 300) are counted
-        as "held" and the exit code is 1.
+        expiry), then retries them (at once when the owner was a run of this host whose process has
+        exited); jobs still held after --drain-wait-seconds (default 300) are counted as "held" and the
+        exit code is 1.
         Examples:
           rtcluster run -n 2 --drain
           rtcluster run -n 8 --hostfile hosts.txt --serve --data-dir /srv/rtcluster
