@@ -28,6 +28,7 @@ let package = Package(
         .systemLibrary(name: "COpenJPEG", pkgConfig: "libopenjp2", providers: [.apt(["libopenjp2-7-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CMalloc"),
+        .systemLibrary(name: "CProcess"),
 
         .target(name: "Core", dependencies: ["CMalloc"], exclude: ["README.md"], swiftSettings: kernelSettings),
         .target(name: "Phantoms", dependencies: ["Core"], exclude: ["README.md"], swiftSettings: kernelSettings),
@@ -44,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "rtcluster",
             dependencies: [
-                "Core", "Phantoms", "Store", "Registry", "Jobs", "Planning", "Cluster", "Report",
+                "Core", "Phantoms", "Store", "Registry", "Jobs", "Planning", "Cluster", "Report", "CProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -47,9 +47,10 @@ struct CLIRunner {
         return exported
     }
 
-    /// Runs `rtcluster args…` with `RTCLUSTER_HOME` set to this runner's data directory (in `directory` when given).
+    /// Runs `rtcluster args…` with `RTCLUSTER_HOME` set to this runner's data directory (in `directory` when given,
+    /// with `environment` added).
     @discardableResult
-    func run(_ args: [String], in directory: URL? = nil) throws -> Result {
+    func run(_ args: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Result {
         let p = Process()
         p.executableURL = CLIRunner.binary
         p.arguments = args
@@ -57,6 +58,7 @@ struct CLIRunner {
         var env = ProcessInfo.processInfo.environment.filter { k, _ in !["OMPI_", "PMIX_", "OPAL_"].contains { k.hasPrefix($0) } }
         env["RTCLUSTER_HOME"] = dataDir.path
         env["SWIFT_BACKTRACE"] = "enable=no"
+        env.merge(environment) { _, added in added }
         p.environment = env
         // Output goes to files, not pipes: the run ends when the child exits, even if a process it (or a test
         // running beside it) started still holds an inherited descriptor, as an MPI daemon may.

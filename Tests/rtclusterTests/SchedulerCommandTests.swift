@@ -1,4 +1,5 @@
 import Foundation
+import Registry
 import Testing
 
 /// `rtcluster worker` in one process (no mpirun) and `rtcluster run --dry-run`.
@@ -32,6 +33,27 @@ import Testing
         #expect(report["ok"] as? Bool == true && report["succeeded"] as? Int == 1 && report["failed"] as? Int == 0, "\(report)")
     }
 
+    /// `worker --drain` with a job held under another owner's lease longer than --drain-wait-seconds: exit 1, JSON
+    /// ok false with "held": 1, a notice naming job, owner and expiry on stderr; `run --help` documents the wait.
+    @Test func drainWithAJobHeldElsewhereExitsOneAfterItsWait() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        let help = try cli.run(["run", "--help"]).stdout.replacingOccurrences(of: "\n", with: " ")
+            .split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+        #expect(help.contains("--drain waits for them") && help.contains("--drain-wait-seconds"), "\(help)")
+        #expect(try cli.run(["phantom", "thorax", "--out", cli.path("ct.h5"), "--size", "small"]).status == 0)
+        #expect(try cli.run(["case", "add", cli.path("ct.h5"), "--id", "c1"]).status == 0)
+        try "kind: selftest\ntasks: 2\n".write(toFile: cli.path("selftest.yaml"), atomically: true, encoding: .utf8)
+        try #require(try cli.run(["submit", "c1", cli.path("selftest.yaml")]).status == 0)
+        let registry = try Registry(path: cli.dataDir.appendingPathComponent("registry.sqlite").path)
+        _ = try #require(try registry.claimNextJob(owner: "run-elsewhere-1", leaseSeconds: 120))
+        let r = try cli.run(["worker", "--drain", "--poll-ms", "20", "--drain-wait-seconds", "0.3", "--json"])
+        #expect(r.status == 1, "\(r.stderr)")
+        let report = try #require(try r.json() as? [String: Any])
+        #expect(report["ok"] as? Bool == false && report["held"] as? Int == 1 && report["claimed"] as? Int == 0, "\(report)")
+        #expect(r.stderr.contains("held by owner run-elsewhere-1 until") && r.stderr.contains("waiting"), "\(r.stderr)")
+        #expect(try cli.run(["worker", "--drain-wait-seconds", "-1"]).status == 64)
+    }
+
     @Test func runBuildsTheMpirunCommandForThisMachine() throws {
         let cli = try CLIRunner(); defer { cli.cleanUp() }
         let hostfile = cli.path("hosts")
@@ -50,6 +72,36 @@ import Testing
         #expect(r.stdout.contains("OMPI_ALLOW_RUN_AS_ROOT=1"))
         #expect(try cli.run(["run", "-n", "0"]).status == 64)
         #expect(try cli.run(["run", "-n", "2", "--hostfile", cli.path("missing")]).status == 64)
+    }
+
+    /// `run --dry-run` prints a command sh reads back as the same argv as `--dry-run --json` (a data directory
+    /// with a space, a quote and a `$` is quoted; a plain word is not).
+    @Test func runDryRunQuotesArgumentsForTheShell() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        let dataDir = cli.path("data dir 'q' $HOME")
+        let text = try cli.run(["run", "-n", "2", "--data-dir", dataDir, "--dry-run"])
+        guard text.status == 0 else {
+            #expect(text.status == 66 && text.stderr.contains("mpirun not found"), "\(text.stderr)")
+            return
+        }
+        let json = try cli.run(["run", "-n", "2", "--data-dir", dataDir, "--dry-run", "--json"])
+        // The JSON form's worker gets --json as well: the text form's argv is the same without it.
+        let jsonArgv = try #require((try json.json() as? [String: Any])?["argv"] as? [String])
+        #expect(jsonArgv.last == "--json")
+        let argv = Array(jsonArgv.dropLast())
+        #expect(argv.contains(dataDir))
+        let line = try #require(text.stdout.split(separator: "\n").last.map(String.init))
+        #expect(line.contains(" -n 2 "), "plain words stay unquoted: \(line)")
+        let sh = Process()
+        sh.executableURL = URL(fileURLWithPath: "/bin/sh")
+        // The line is parsed by sh as the argument list of the loop above.
+        sh.arguments = ["-c", "set -- \(line); for a in \"$@\"; do printf '%s\\n' \"$a\"; done"]
+        let pipe = Pipe()
+        sh.standardOutput = pipe
+        try sh.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        sh.waitUntilExit()
+        #expect(output.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init) == argv, "\(line)")
     }
 
     @Test func workerDrainsInOneProcessAndFailsBadJobsCleanly() throws {

@@ -31,6 +31,10 @@ public final class Coordinator {
     var previousSite: String?
     var queueMayHaveJobs = true
     private var nextRegistryPoll: ContinuousClock.Instant
+    /// Drain mode: when the wait for jobs held by other owners ends (set at the first wait).
+    private var drainWaitDeadline: Date?
+    /// The lease expiry last logged for each job held by another owner (logged again when it moves).
+    private var reportedHolds: [Int64: Date?] = [:]
     /// The task out on each busy worker (by worker id), with its job run, input (kept for a resend after a cache
     /// miss) and the bytes of its task messages so far (replies of dropped jobs are discarded).
     private var outstanding: [Int: OutstandingTask] = [:]
@@ -72,7 +76,10 @@ public final class Coordinator {
                 try handle(reply: reply.message, worker: reply.worker, rank: reply.rank)
                 progressed = true
             }
-            if active.isEmpty && outstanding.isEmpty && finishedAccepting() { break }
+            if active.isEmpty && outstanding.isEmpty && finishedAccepting() {
+                if options.mode == .drain, try waitForJobsHeldElsewhere() { continue }
+                break
+            }
             if progressed {
                 idleSleepMicroseconds = 20
                 idleSince = nil
@@ -103,8 +110,85 @@ public final class Coordinator {
         }
     }
 
-    /// Start of a run: expired leases go back to the queue (or fail after max attempts), stale temporaries go.
+    /// Drain mode with an empty queue: jobs that another owner holds under a lease that has not expired (a run that
+    /// died keeps its leases until they run out) are not drained yet. Logs each ("job N held by owner X until T;
+    /// waiting"), sleeps until the earliest of those leases expires (at most a poll period, and not beyond
+    /// `drainWaitSeconds` from the first wait), requeues expired leases and returns true so the loop claims again.
+    /// Returns false when no job is held elsewhere, or when the wait is over: those still held are then counted in
+    /// `summary.jobsHeldElsewhere` and logged as not drained.
+    private func waitForJobsHeldElsewhere() throws -> Bool {
+        let now = Date()
+        let held = try jobsHeldElsewhere(now: now)
+        if try !reclaimLeasesOfExitedLocalRuns(held).isEmpty {
+            // Requeued at once: remove the exited run's partial files too, as at the start of a run.
+            try recover()
+            queueMayHaveJobs = true
+            return true
+        }
+        summary.jobsHeldElsewhere = held.count
+        guard !held.isEmpty else {
+            drainWaitDeadline = nil
+            return false
+        }
+        let deadline = drainWaitDeadline ?? now.addingTimeInterval(options.drainWaitSeconds)
+        drainWaitDeadline = deadline
+        if now >= deadline {
+            for job in held {
+                logger.warning("job still held by owner \(job.leaseOwner ?? "?") until \(Self.timestamp(job.leaseExpiresAt)) after waiting \(options.drainWaitSeconds) s; not drained",
+                               metadata: ["job": "\(job.id)"])
+            }
+            return false
+        }
+        for job in held where reportedHolds[job.id] != job.leaseExpiresAt {
+            reportedHolds[job.id] = job.leaseExpiresAt
+            logger.notice("job held by owner \(job.leaseOwner ?? "?") until \(Self.timestamp(job.leaseExpiresAt)); waiting (at most until \(Self.timestamp(deadline)))",
+                          metadata: ["job": "\(job.id)"])
+        }
+        let earliest = held.compactMap(\.leaseExpiresAt).min() ?? now
+        let pause = min(max(earliest.timeIntervalSince(now), 0), deadline.timeIntervalSince(now), options.pollSeconds) + 0.001
+        usleep(UInt32(pause * 1e6))
+        // A lease ran out: requeue it and remove the dead run's partial files, as at the start of a run.
+        if Date() >= earliest { try recover() }
+        queueMayHaveJobs = true
+        return true
+    }
+
+    /// Running jobs under another owner's lease that has not expired at `now`, by id.
+    private func jobsHeldElsewhere(now: Date) throws -> [JobRecord] {
+        try registry.jobs(state: .running, limit: Int(Int32.max))
+            .filter { $0.leaseOwner != options.owner && ($0.leaseExpiresAt ?? now) > now }
+            .sorted { $0.id < $1.id }
+    }
+
+    /// Ends at once the leases among `held` whose owner is a run of this machine (its run id names this host) whose
+    /// process has exited (no process has its pid): running → queued, or failed when its attempts are used up, as
+    /// an expired lease would. A pid in use again by another process keeps the lease until it expires. Returns the
+    /// ids of the jobs it ended.
+    private func reclaimLeasesOfExitedLocalRuns(_ held: [JobRecord]) throws -> Set<Int64> {
+        var ended: Set<Int64> = []
+        for job in held {
+            guard let owner = job.leaseOwner, let pid = CoordinatorOptions.localProcessID(ofRunID: owner),
+                  kill(pid, 0) != 0, errno == ESRCH else { continue }
+            do {
+                let record = try registry.requeueForRetry(jobID: job.id, owner: owner,
+                                                          error: "lease owner \(owner) exited (no process \(pid) on this host)")
+                ended.insert(job.id)
+                logger.notice("job \(record.state == .queued ? "requeued" : "failed"): its lease owner \(owner) has exited (pid \(pid) on this host) (attempt \(record.attempts) of \(record.maxAttempts))",
+                              metadata: ["job": "\(job.id)"])
+            } catch let error as RegistryError where error.isLostLease {
+                continue  // ended meanwhile by someone else
+            }
+        }
+        return ended
+    }
+
+    /// A lease expiry for logs (ISO 8601, UTC).
+    private static func timestamp(_ date: Date?) -> String { date.map { $0.formatted(.iso8601) } ?? "?" }
+
+    /// Start of a run: expired leases, and those of exited runs of this machine, go back to the queue (or fail after
+    /// max attempts), stale temporaries go.
     private func recover() throws {
+        _ = try reclaimLeasesOfExitedLocalRuns(try jobsHeldElsewhere(now: Date()))
         for job in try registry.requeueExpiredLeases() {
             logger.notice("job \(job.state == .queued ? "requeued" : "failed") after an expired lease (attempt \(job.attempts) of \(job.maxAttempts))",
                           metadata: ["job": "\(job.id)"])
@@ -245,6 +329,9 @@ public struct CoordinatorSummary: Sendable, Equatable {
     public var sharedFieldsByKey = 0
     /// Tasks a worker answered with a cache miss (each was sent again with the data).
     public var cacheMisses = 0
+    /// Drain mode: jobs another owner still held under an unexpired lease when the run ended (the wait for them,
+    /// ``CoordinatorOptions/drainWaitSeconds``, was over); the queue is not drained then.
+    public var jobsHeldElsewhere = 0
 }
 
 /// A task on its way to (or back from) a worker.

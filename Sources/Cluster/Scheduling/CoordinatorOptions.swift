@@ -24,25 +24,46 @@ public struct CoordinatorOptions: Sendable {
     /// The workers' shared-field cache budget in bytes (``PayloadCache/defaultCapacityBytes`` unless the workers
     /// were started with another); 0 sends every shared field in full.
     public var workerCacheBytes: Int
+    /// Drain mode: how long, in seconds, to wait in all for jobs that another owner holds under an unexpired lease
+    /// (a run that died, or one still working) once the queue is empty; each is claimed again when its lease
+    /// expires. Jobs still held after the wait are counted in ``CoordinatorSummary/jobsHeldElsewhere``.
+    public var drainWaitSeconds: Double
     /// Checked in serve mode between iterations; true ends the run after in-flight jobs finish.
     public var stopRequested: @Sendable () -> Bool
 
     public init(mode: Mode = .drain, leaseSeconds: Double = 60, pollSeconds: Double = 0.25,
                 owner: String = CoordinatorOptions.makeRunID(), maxJobsInFlight: Int = 4,
-                softwareVersion: String = "unknown", workerCacheBytes: Int = PayloadCache.defaultCapacityBytes, stopRequested: @escaping @Sendable () -> Bool = { false }) {
+                softwareVersion: String = "unknown", drainWaitSeconds: Double = CoordinatorOptions.defaultDrainWaitSeconds, workerCacheBytes: Int = PayloadCache.defaultCapacityBytes, stopRequested: @escaping @Sendable () -> Bool = { false }) {
         self.mode = mode
         self.leaseSeconds = leaseSeconds
         self.pollSeconds = min(max(pollSeconds, 0.001), 1)
         self.owner = owner
         self.maxJobsInFlight = max(1, maxJobsInFlight)
         self.softwareVersion = softwareVersion
+        self.drainWaitSeconds = drainWaitSeconds.isFinite ? max(0, drainWaitSeconds) : 0
         self.workerCacheBytes = max(0, workerCacheBytes)
         self.stopRequested = stopRequested
     }
 
+    /// Default of ``drainWaitSeconds``: five default leases.
+    public static let defaultDrainWaitSeconds = 300.0
+
     /// A run id "run-<host>-<pid>-<random>", unique across restarts.
     public static func makeRunID() -> String {
-        let host = ProcessInfo.processInfo.hostName.prefix(40).map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "-" }
-        return "run-\(String(host))-\(ProcessInfo.processInfo.processIdentifier)-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
+        "run-\(hostLabel)-\(ProcessInfo.processInfo.processIdentifier)-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
+    }
+
+    /// This machine's name as run ids carry it: its first 40 characters, each other than a letter, digit or "-"
+    /// replaced by "-".
+    public static let hostLabel = String(ProcessInfo.processInfo.hostName.prefix(40).map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "-" })
+
+    /// The process id in `owner` when it is a run id made by ``makeRunID()`` on this machine (same host label),
+    /// else nil (another machine, or an owner of another form).
+    public static func localProcessID(ofRunID owner: String) -> Int32? {
+        let parts = owner.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count >= 4, parts[0] == "run", let random = parts.last, !random.isEmpty, random.count <= 8,
+              random.allSatisfy(\.isHexDigit), let pid = Int32(parts[parts.count - 2]), pid > 0,
+              parts[1..<(parts.count - 2)].joined(separator: "-") == hostLabel else { return nil }
+        return pid
     }
 }

@@ -1,19 +1,29 @@
 import ArgumentParser
 import Foundation
 
-/// `rtcluster run -n N`: starts `mpirun … rtcluster worker` with the flags this kind of machine needs.
+/// `rtcluster run -n N`: starts `mpirun … rtcluster worker` with the flags this kind of machine needs, as a child
+/// whose end it reports (``MpirunChild``).
 struct RunCommand: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Start the MPI scheduler (mpirun -n N rtcluster worker) with the right flags for this machine.",
         discussion: """
-        Replaces itself with mpirun, so signals and kill reach mpirun directly. Flags added: root
+        Runs mpirun as its child: SIGINT, SIGTERM, SIGHUP, SIGUSR1 and SIGUSR2 sent to `run` are
+        forwarded to mpirun, and mpirun gets SIGTERM when `run` dies (even by kill -9); rank 0's stdout and
+        every rank's stderr stream through. When mpirun ends without the coordinator's report (a rank
+        crashed or aborted, a host could not be reached, mpirun was killed), `run` exits 70 and, with
+        --json, prints {"ok": false, "error": …, "exit_code": 70, "mpirun_status": {"exit_code"|"signal": N}}.
+        Flags added: root
         allowed, --oversubscribe (more ranks than cores), --bind-to none (shared machine), --timeout,
         -x SWIFT_BACKTRACE=enable=no -x OPENBLAS_NUM_THREADS=1; inherited OMPI_/PMIX_/OPAL_ variables
         are removed. --hostfile spreads the ranks over several nodes (rank 0 needs the data directory).
         Exit code (mpirun passes rank 0's on): with --drain 0 when every job the run processed succeeded
         or was cancelled, 1 when any of them failed (the summary and `--json`'s "failed" count them,
-        "ok" is false); with --serve 0 after a stop signal.
+        "ok" is false); with --serve 0 after a stop signal. After a crash the dead run's jobs stay
+        `running` until their lease expires: --drain waits for them (a notice names each job, owner and
+        expiry), then retries them (at once when the owner was a run of this host whose process has
+        exited); jobs still held after --drain-wait-seconds (default 300) are counted as "held" and the
+        exit code is 1.
         Examples:
           rtcluster run -n 2 --drain
           rtcluster run -n 8 --hostfile hosts.txt --serve --data-dir /srv/rtcluster
@@ -28,6 +38,7 @@ struct RunCommand: ReportingCommand {
     @Option(name: .customLong("poll-ms"), help: "Passed to worker --poll-ms.") var pollMilliseconds: Int?
     @Option(help: "Passed to worker --lease-seconds.") var leaseSeconds: Double?
     @Option(help: "Passed to worker --max-jobs.") var maxJobs: Int?
+    @Option(help: "Passed to worker --drain-wait-seconds (default 300): how long --drain waits for jobs held under another owner's lease.") var drainWaitSeconds: Double?
     @Option(help: "Passed to worker --log-level.") var logLevel: String?
     @Flag(help: "Print the command and the environment changes instead of running them (--json: as a JSON object).") var dryRun = false
 
@@ -52,6 +63,7 @@ struct RunCommand: ReportingCommand {
         if let pollMilliseconds { args += ["--poll-ms", "\(pollMilliseconds)"] }
         if let leaseSeconds { args += ["--lease-seconds", "\(leaseSeconds)"] }
         if let maxJobs { args += ["--max-jobs", "\(maxJobs)"] }
+        if let drainWaitSeconds { args += ["--drain-wait-seconds", "\(drainWaitSeconds)"] }
         if let logLevel { args += ["--log-level", logLevel] }
         if global.json { args.append("--json") }
         return args
@@ -77,6 +89,14 @@ struct RunCommand: ReportingCommand {
         return kept.merging(addedVariables) { _, added in added }
     }
 
+    /// `argument` as one POSIX sh word: unchanged when it holds only characters sh takes literally, else in single
+    /// quotes (each `'` written as `'\''`), so the printed command can be pasted into a shell as it is.
+    static func shellQuoted(_ argument: String) -> String {
+        let literal = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@%+=:,./-")
+        if !argument.isEmpty, argument.allSatisfy(literal.contains) { return argument }
+        return "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
     func execute() throws {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         guard let mpirun = path.split(separator: ":").map({ "\($0)/mpirun" }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
@@ -90,19 +110,20 @@ struct RunCommand: ReportingCommand {
             if global.json { return try Output.json(DryRunReport(argv: arguments)) }
             let added = Self.addedVariables.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
             print("unset \(Self.removedVariablePrefixes.map { $0 + "*" }.joined(separator: " ")); \(added.joined(separator: " "))")
-            print(arguments.joined(separator: " "))
+            print(arguments.map(Self.shellQuoted).joined(separator: " "))
             return
         }
         try global.dataDirectory.create()
-        let cArguments = arguments.map { strdup($0) } + [nil]
-        let cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        // mpirun must receive the signals it forwards (SIGUSR1 stops --serve) even when our parent blocked them.
-        var unblocked = sigset_t()
-        sigemptyset(&unblocked)
-        pthread_sigmask(SIG_SETMASK, &unblocked, nil)
-        for signalNumber in [SIGUSR1, SIGUSR2, SIGTERM, SIGINT] { signal(signalNumber, SIG_DFL) }
-        execve(mpirun, cArguments, cEnvironment)
-        throw CLIError.internalError("cannot start \(mpirun): \(String(cString: strerror(errno)))")
+        let (ending, stdout) = try MpirunChild.run(arguments: arguments, environment: environment)
+        let outcome = MpirunChild.outcome(of: ending, stdout: stdout, json: global.json)
+        if let failure = outcome.failure {
+            // With --json the failure is the one document on stdout, unless the coordinator already wrote its own.
+            if global.json && !MpirunChild.coordinatorReported(stdout, json: true) {
+                try Output.json(WorldFailureReport(error: failure, exitCode: outcome.exitCode, ending: ending))
+            }
+            Output.stderr("error: \(failure)")
+        }
+        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }
 }
 

@@ -14,7 +14,11 @@ struct WorkerCommand: ParsableCommand {
         discussion: """
         --drain processes the queue until it is empty, then exits 0 when every job it processed succeeded
         or was cancelled, 1 when any of them failed (the summary counts them; `rtcluster list --state
-        failed` names them); --serve keeps polling for new jobs
+        failed` names them). A job still running under another owner's lease (a run that crashed keeps
+        it until it expires) is waited for, with a notice "job held by owner X until T; waiting", and
+        claimed again when the lease expires (at once when the owner was a run of this host whose
+        process has exited); jobs still held after --drain-wait-seconds are logged and
+        counted as "held", and the exit code is 1 ("ok" false). --serve keeps polling for new jobs
         until SIGTERM/SIGINT/SIGUSR1 (under mpirun send SIGUSR1: mpirun forwards it), then finishes the jobs in flight and exits 0. Logs go to stderr as
         `time level rank job task message`. An unrecoverable error on any rank aborts the MPI world.
         Examples:
@@ -30,6 +34,8 @@ struct WorkerCommand: ParsableCommand {
     var pollMilliseconds = 250
     @Option(help: "Lease length in seconds; renewed every third of it. An expired lease is requeued by the next run.")
     var leaseSeconds = 60.0
+    @Option(help: "--drain: wait at most this long (0-604800 s) for jobs held under another owner's unexpired lease.")
+    var drainWaitSeconds = CoordinatorOptions.defaultDrainWaitSeconds
     @Option(help: "At most this many jobs in flight at once (1-64).")
     var maxJobs = 4
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
@@ -39,6 +45,9 @@ struct WorkerCommand: ParsableCommand {
         guard (1...1000).contains(pollMilliseconds) else { throw ValidationError("--poll-ms must be between 1 and 1000") }
         guard leaseSeconds.isFinite, leaseSeconds >= 0.1, leaseSeconds <= 7 * 86_400 else {
             throw ValidationError("--lease-seconds must be between 0.1 and 604800")
+        }
+        guard drainWaitSeconds.isFinite, (0...604_800).contains(drainWaitSeconds) else {
+            throw ValidationError("--drain-wait-seconds must be between 0 and 604800")
         }
         guard (1...64).contains(maxJobs) else { throw ValidationError("--max-jobs must be between 1 and 64") }
     }
@@ -62,7 +71,7 @@ struct WorkerCommand: ParsableCommand {
             let pool: any WorkerPool = world.size > 1 ? MPIWorkerPool(communicator: world) : LocalWorkerPool(catalog: .standard)
             let options = CoordinatorOptions(
                 mode: mode == .serve ? .serve : .drain, leaseSeconds: leaseSeconds, pollSeconds: Double(pollMilliseconds) / 1000,
-                maxJobsInFlight: maxJobs, softwareVersion: RTClusterVersion.string, stopRequested: { StopSignal.requested })
+                maxJobsInFlight: maxJobs, softwareVersion: RTClusterVersion.string, drainWaitSeconds: drainWaitSeconds, stopRequested: { StopSignal.requested })
             Logger(label: "rtcluster.worker").info("coordinator \(options.owner) starts on \(counted(world.size, "rank")) (\(mode.rawValue))")
             summary = try Coordinator(registry: registry, dataRoot: data.root, catalog: .standard, pool: pool, options: options).run()
         } catch {
@@ -74,6 +83,7 @@ struct WorkerCommand: ParsableCommand {
             try Output.json(report)
         } else {
             print("\(summary.jobsSucceeded) succeeded, \(summary.jobsFailed) failed, \(summary.jobsDropped) dropped (cancelled or lost), "
+                  + (summary.jobsHeldElsewhere > 0 ? "\(summary.jobsHeldElsewhere) held by another owner (not drained), " : "")
                   + "\(counted(summary.tasksDispatched, "task")) on \(counted(world.size, "rank"))")
         }
         // A drained queue with failed jobs is a failed check for scripts (after MPI_Finalize: mpirun returns the code).
@@ -101,13 +111,16 @@ struct LogLevelArgument: ExpressibleByArgument {
 
 /// JSON printed by `worker --json` on rank 0.
 struct WorkerReport: Encodable {
-    /// False when a drain run failed any job it processed (exit code 1); a served world reports true.
+    /// False when a drain run failed any job it processed or left jobs held by another owner (exit code 1); a
+    /// served world reports true.
     let ok: Bool
     let ranks: Int
-    let claimed, succeeded, failed, dropped, tasks: Int
+    /// `held`: jobs another owner still held under an unexpired lease when the drain gave up waiting.
+    let claimed, succeeded, failed, dropped, held, tasks: Int
 
     init(summary: CoordinatorSummary, ranks: Int, drained: Bool) {
-        ok = !(drained && summary.jobsFailed > 0)
+        ok = !(drained && (summary.jobsFailed > 0 || summary.jobsHeldElsewhere > 0))
+        held = summary.jobsHeldElsewhere
         self.ranks = ranks
         claimed = summary.jobsClaimed
         succeeded = summary.jobsSucceeded

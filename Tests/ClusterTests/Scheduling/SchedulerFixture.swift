@@ -41,14 +41,14 @@ final class SchedulerFixture {
     /// assumes a worker cache of `workerCacheBytes` (0: shared fields always in full).
     @discardableResult
     func drain(kind: any JobKindPlugin = CountingKind(), slots: Int = 1, completion: LocalWorkerPool.Completion = .dispatchOrder,
-               leaseSeconds: Double = 30, pollSeconds: Double = 0.01, maxJobsInFlight: Int = 4,
+               leaseSeconds: Double = 30, pollSeconds: Double = 0.01, maxJobsInFlight: Int = 4, drainWaitSeconds: Double = 30,
                workerCache: PayloadCache = PayloadCache(), workerCacheBytes: Int = PayloadCache.defaultCapacityBytes) throws -> CoordinatorSummary {
         let catalog = KindCatalog([kind])
         let coordinator = Coordinator(
             registry: registry, dataRoot: root, catalog: catalog,
             pool: LocalWorkerPool(catalog: catalog, slots: slots, completion: completion, cache: workerCache),
             options: CoordinatorOptions(mode: .drain, leaseSeconds: leaseSeconds, pollSeconds: pollSeconds, owner: "test-run",
-                                        maxJobsInFlight: maxJobsInFlight, softwareVersion: "test", workerCacheBytes: workerCacheBytes))
+                                        maxJobsInFlight: maxJobsInFlight, softwareVersion: "test", drainWaitSeconds: drainWaitSeconds, workerCacheBytes: workerCacheBytes))
         return try coordinator.run()
     }
 

@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `rtcluster run` with a stand-in `mpirun` (a shell script first in PATH): how it reports a world that failed,
+/// passes the coordinator's report and code on, forwards signals and takes mpirun down when it dies.
+@Suite struct RunMpirunChildTests {
+    /// A directory holding an executable `mpirun` with `body` (sh), and the PATH that finds it first.
+    static func fakeMpirun(_ cli: CLIRunner, _ body: String) throws -> [String: String] {
+        let directory = cli.path("fake-bin")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let script = directory + "/mpirun"
+        try ("#!/bin/sh\n" + body + "\n").write(toFile: script, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
+        return ["PATH": directory + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")]
+    }
+
+    /// mpirun's own failures (an unreachable host: 255; a rank crash: 1 with nothing on stdout; killed by a
+    /// signal) are world failures: exit 70, one JSON document with mpirun's status under --json, a message on stderr.
+    @Test func worldFailuresExitSeventyWithOneJSONDocument() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        let cases: [(body: String, key: String, value: Int)] = [
+            ("echo 'ORTE was unable to reliably start one or more daemons.' >&2; exit 255", "exit_code", 255),
+            ("echo 'mpirun noticed that process rank 1 exited on signal 6' >&2; exit 1", "exit_code", 1),
+            ("kill -KILL $$", "signal", 9),
+        ]
+        for (body, key, value) in cases {
+            let path = try Self.fakeMpirun(cli, body)
+            let json = try cli.run(["run", "-n", "2", "--drain", "--json"], environment: path)
+            #expect(json.status == 70, "\(body): \(json.stderr)")
+            let report = try #require(try json.json() as? [String: Any], "\(body): stdout \(json.stdout)")
+            #expect(report["ok"] as? Bool == false && report["exit_code"] as? Int == 70, "\(report)")
+            #expect((report["mpirun_status"] as? [String: Any])?[key] as? Int == value, "\(body): \(report)")
+            #expect((report["error"] as? String)?.hasPrefix("the MPI world failed") == true, "\(report)")
+            let text = try cli.run(["run", "-n", "2", "--drain"], environment: path)
+            #expect(text.status == 70 && text.stdout.isEmpty, "\(body): \(text.stdout)")
+            #expect(text.stderr.contains("error: the MPI world failed"), "\(body): \(text.stderr)")
+        }
+    }
+
+    /// The coordinator's report is passed through as the only stdout document, with its code (0; 1 for failed jobs).
+    @Test func coordinatorReportAndCodePassThrough() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        for (document, code) in [("{\"ok\": true, \"failed\": 0}", 0), ("{\"ok\": false, \"failed\": 1}", 1)] {
+            let path = try Self.fakeMpirun(cli, "echo 'progress on stderr' >&2; printf '%s\\n' '\(document)'; exit \(code)")
+            let r = try cli.run(["run", "-n", "2", "--drain", "--json"], environment: path)
+            #expect(r.status == Int32(code), "\(r.stderr)")
+            #expect(r.stdout == document + "\n", "\(r.stdout)")
+            #expect(r.stderr.contains("progress on stderr") && !r.stderr.contains("error:"), "\(r.stderr)")
+        }
+    }
+
+    /// SIGTERM to `run` reaches mpirun; kill -9 of `run` takes mpirun down (SIGTERM from the kernel).
+    @Test func signalsReachMpirunAndItDiesWithRun() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        let started = cli.path("started"), got = cli.path("got")
+        let path = try Self.fakeMpirun(cli, """
+        trap 'echo term > "\(got)"; exit 143' TERM
+        echo $$ > "\(started)"
+        while :; do sleep 0.05; done
+        """)
+        for killRun in [SIGTERM, SIGKILL] {
+            try? FileManager.default.removeItem(atPath: started)
+            try? FileManager.default.removeItem(atPath: got)
+            let process = Process()
+            process.executableURL = CLIRunner.binary
+            process.arguments = ["run", "-n", "2", "--drain"]
+            var env = ProcessInfo.processInfo.environment.filter { k, _ in !["OMPI_", "PMIX_", "OPAL_"].contains { k.hasPrefix($0) } }
+            env["RTCLUSTER_HOME"] = cli.dataDir.path
+            env.merge(path) { _, added in added }
+            process.environment = env
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let deadline = Date().addingTimeInterval(20)
+            while !FileManager.default.fileExists(atPath: started) && Date() < deadline { usleep(20_000) }
+            try #require(FileManager.default.fileExists(atPath: started), "the stand-in mpirun did not start")
+            kill(process.processIdentifier, killRun)
+            process.waitUntilExit()
+            if killRun == SIGTERM { #expect(process.terminationStatus == 70, "mpirun ended by the forwarded SIGTERM without a report") }
+            // The stand-in writes its file when SIGTERM reaches it (forwarded, or as the death signal).
+            while !FileManager.default.fileExists(atPath: got) && Date() < deadline { usleep(20_000) }
+            #expect(FileManager.default.fileExists(atPath: got), "mpirun got no SIGTERM after \(killRun == SIGTERM ? "SIGTERM" : "SIGKILL") to run")
+        }
+    }
+}
