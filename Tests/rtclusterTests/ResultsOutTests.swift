@@ -133,4 +133,21 @@ import Testing
         #expect(try Self.entries(parent + "/job-1") == before)
         #expect(try String(contentsOfFile: parent + "/job-1/.rtcluster-bundle", encoding: .utf8).contains("target: job-1"))
     }
+
+    /// `--out` with "." or ".." components is refused (64) before anything is resolved: `store/results/lnk/../job-3`
+    /// with lnk pointing outside passes a kernel-resolved data-directory check but a textual `..` lands in the store.
+    @Test func outWithDotComponentsIsRefused() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        try ResultsBundleTests.caseWithJob(cli)
+        #expect(try cli.run(["worker", "--drain", "--poll-ms", "20"]).status == 0)
+        let results = cli.dataDir.path + "/store/results"
+        try fm.createDirectory(atPath: cli.path("outside/deep"), withIntermediateDirectories: true)
+        try fm.createSymbolicLink(atPath: results + "/lnk", withDestinationPath: cli.path("outside/deep"))
+        for out in [results + "/lnk/../job-3", cli.work.path + "/outside/./b", cli.work.path + "/outside/deep/../c"] {
+            let r = try cli.run(["results", "1", "--out", out])
+            #expect(r.status == 64 && r.stderr.contains("component"), "\(out): \(r.stderr)")
+        }
+        #expect(!fm.fileExists(atPath: results + "/job-3"))
+        #expect(try Self.entries(cli.path("outside")) == ["deep"])
+    }
 }
