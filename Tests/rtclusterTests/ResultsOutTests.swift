@@ -1,4 +1,5 @@
 import Foundation
+import Store
 import Testing
 
 /// What `results --out DIR` may replace and where it stages: only earlier bundles, never a link, never "" or ".",
@@ -60,7 +61,7 @@ import Testing
         let parent = cli.path("exports")
         try fm.createDirectory(atPath: parent, withIntermediateDirectories: true)
         let dead = "2147483000"
-        let stale = [".rtc-0123abcd-\(dead).tmp", ".rtc-0123abcd-\(dead).old", ".job-1.tmp-\(dead)", ".job-1.old-\(dead)"]
+        let stale = [".rtc-0123abcd-\(dead).tmp", ".rtc-0123abcd-\(dead).old", ".job-1.tmp-\(dead)", ".job-7.old-\(dead)"]
         let kept = [".rtc-0123abcd-\(getpid()).tmp", ".rtc-89abcdef-\(dead).old-notes", ".rtc-0123abcd-\(dead).tmp-x"]
         for name in stale + kept {
             try fm.createDirectory(atPath: parent + "/" + name, withIntermediateDirectories: true)
@@ -70,6 +71,83 @@ import Testing
         try fm.createDirectory(atPath: foreign, withIntermediateDirectories: true)
         try "keep".write(toFile: foreign + "/notes.txt", atomically: true, encoding: .utf8)
         #expect(try cli.run(["results", "1", "--out", parent + "/job-1"]).status == 0)
-        #expect(try Self.entries(parent) == (kept + [".rtc-fedcba98-\(dead).tmp", "job-1"]).sorted())
+        // An earlier version's `.job-7.old-<pid>` (its target missing) is the user's previous bundle: put back as job-7.
+        #expect(try Self.entries(parent) == (kept + [".rtc-fedcba98-\(dead).tmp", "job-1", "job-7"]).sorted())
+        #expect(try Self.entries(parent + "/job-7") == ["report.html"])
+    }
+
+    static let dead = "2147483000"
+    static func hashPrefix(_ text: String, _ count: Int) -> String { String(SHA256.hex(of: Array(text.utf8)).prefix(count)) }
+    static var thisHost: String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        return hashPrefix(gethostname(&buffer, buffer.count) == 0 ? String(cString: buffer) : "", 6)
+    }
+
+    /// A killed `results --dicom` leaves AtomicFile temporaries of RTDOSE.dcm / RTSTRUCT.dcm (plain and hashed
+    /// forms) in its staging directory: still ours, removed. A temporary of another name keeps the directory; another
+    /// host's staging is judged by age only (its pid means nothing here), this host's by its pid.
+    @Test func stagingWithAtomicTemporariesIsCleanedAndOtherHostsAreJudgedByAge() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        try ResultsBundleTests.caseWithJob(cli)
+        #expect(try cli.run(["worker", "--drain", "--poll-ms", "20"]).status == 0)
+        let parent = cli.path("exports")
+        let dead = Self.dead, name = Self.hashPrefix("job-1", 8)
+        let contents: [String: [String]] = [
+            ".rtc-\(name)-\(Self.thisHost)-\(dead).tmp": [".rtcluster-bundle", "report.html", ".RTDOSE.dcm.tmp-\(dead)-1f2e3d",
+                                                         ".rtc-\(Self.hashPrefix("RTSTRUCT.dcm", 12)).tmp-\(dead)-abc"],
+            ".rtc-0123abcd-\(dead).tmp": [".RTSTRUCT.dcm.tmp-\(dead)-ff"],
+            ".rtc-0123abcd-\(Self.thisHost)-\(dead).tmp": ["dvh.csv", ".notes.txt.tmp-\(dead)-ff"],
+            ".rtc-89abcdef-\(dead).tmp": [".RTDOSE.dcm.tmp-x-ff"],
+            ".rtc-0123abcd-000000-\(dead).tmp": ["report.html"],
+        ]
+        for (directory, files) in contents {
+            try fm.createDirectory(atPath: parent + "/" + directory, withIntermediateDirectories: true)
+            for file in files { try "x".write(toFile: parent + "/" + directory + "/" + file, atomically: false, encoding: .utf8) }
+        }
+        let r = try cli.run(["results", "1", "--out", parent + "/job-1", "--dicom"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try Self.entries(parent) == [".rtc-0123abcd-000000-\(dead).tmp", ".rtc-0123abcd-\(Self.thisHost)-\(dead).tmp",
+                                             ".rtc-89abcdef-\(dead).tmp", "job-1"].sorted())
+        #expect(try Self.entries(parent + "/job-1").contains("report.html"))
+    }
+
+    /// A run killed between moving the previous bundle to `.old` and renaming the new one in: the next run in that
+    /// folder puts the previous bundle back (its marker names the target) instead of deleting it; with the target
+    /// present, a stale `.old` is removed.
+    @Test func previousBundleMovedAsideByAKilledRunIsPutBack() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        try ResultsBundleTests.caseWithJob(cli)
+        #expect(try cli.run(["worker", "--drain", "--poll-ms", "20"]).status == 0)
+        let parent = cli.path("exports")
+        #expect(try cli.run(["results", "1", "--out", parent + "/job-1"]).status == 0)
+        #expect(try cli.run(["results", "1", "--out", parent + "/copy"]).status == 0)
+        let before = try Self.entries(parent + "/job-1")
+        let aside = parent + "/.rtc-\(Self.hashPrefix("job-1", 8))-\(Self.thisHost)-\(Self.dead).old"
+        try fm.moveItem(atPath: parent + "/job-1", toPath: aside)
+        let copyAside = parent + "/.rtc-\(Self.hashPrefix("copy", 8))-\(Self.thisHost)-\(Self.dead).old"
+        try fm.copyItem(atPath: parent + "/copy", toPath: copyAside)
+
+        let r = try cli.run(["results", "1", "--out", parent + "/other"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try Self.entries(parent) == ["copy", "job-1", "other"])
+        #expect(try Self.entries(parent + "/job-1") == before)
+        #expect(try String(contentsOfFile: parent + "/job-1/.rtcluster-bundle", encoding: .utf8).contains("target: job-1"))
+    }
+
+    /// `--out` with "." or ".." components is refused (64) before anything is resolved: `store/results/lnk/../job-3`
+    /// with lnk pointing outside passes a kernel-resolved data-directory check but a textual `..` lands in the store.
+    @Test func outWithDotComponentsIsRefused() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        try ResultsBundleTests.caseWithJob(cli)
+        #expect(try cli.run(["worker", "--drain", "--poll-ms", "20"]).status == 0)
+        let results = cli.dataDir.path + "/store/results"
+        try fm.createDirectory(atPath: cli.path("outside/deep"), withIntermediateDirectories: true)
+        try fm.createSymbolicLink(atPath: results + "/lnk", withDestinationPath: cli.path("outside/deep"))
+        for out in [results + "/lnk/../job-3", cli.work.path + "/outside/./b", cli.work.path + "/outside/deep/../c"] {
+            let r = try cli.run(["results", "1", "--out", out])
+            #expect(r.status == 64 && r.stderr.contains("component"), "\(out): \(r.stderr)")
+        }
+        #expect(!fm.fileExists(atPath: results + "/job-3"))
+        #expect(try Self.entries(cli.path("outside")) == ["deep"])
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Registry
+import Synchronization
 import Testing
 
 /// `rtcluster worker` in one process (no mpirun) and `rtcluster run --dry-run`.
@@ -52,6 +53,40 @@ import Testing
         #expect(report["ok"] as? Bool == false && report["held"] as? Int == 1 && report["claimed"] as? Int == 0, "\(report)")
         #expect(r.stderr.contains("held by owner run-elsewhere-1 until") && r.stderr.contains("waiting"), "\(r.stderr)")
         #expect(try cli.run(["worker", "--drain-wait-seconds", "-1"]).status == 64)
+    }
+
+    /// A job cancelled while the worker runs it (claimed, then dropped) leaves the drain at 0 with "ok": true; the
+    /// other job still succeeds. The selftest is made long (about seconds) so that the cancel lands mid-run.
+    @Test func drainExitsZeroWhenARunningJobIsCancelled() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        #expect(try cli.run(["phantom", "thorax", "--out", cli.path("ct.h5"), "--size", "small"]).status == 0)
+        #expect(try cli.run(["case", "add", cli.path("ct.h5"), "--id", "c1"]).status == 0)
+        try "kind: selftest\ntasks: 4000\ncompute_iterations: 2000\n".write(toFile: cli.path("long.yaml"), atomically: true, encoding: .utf8)
+        try "kind: selftest\ntasks: 2\n".write(toFile: cli.path("short.yaml"), atomically: true, encoding: .utf8)
+        try #require(try cli.run(["submit", "c1", cli.path("long.yaml"), "--priority", "1000"]).status == 0)
+        try #require(try cli.run(["submit", "c1", cli.path("short.yaml")]).status == 0)
+        let finished = DispatchSemaphore(value: 0)
+        let drained = Mutex<CLIRunner.Result?>(nil)
+        DispatchQueue.global().async {
+            drained.withLock { $0 = try? cli.run(["worker", "--drain", "--poll-ms", "20", "--json"]) }
+            finished.signal()
+        }
+        // Wait (at most 60 s) until the worker has claimed job 1, then cancel it.
+        var state = ""
+        for _ in 0..<3000 where state != "running" {
+            state = (try? cli.run(["status", "1", "--json"]).json() as? [String: Any])??["state"] as? String ?? ""
+            if state != "running" { usleep(20_000) }
+        }
+        try #require(state == "running", "job 1 never ran (state \(state))")
+        #expect(try cli.run(["cancel", "1"]).status == 0)
+        #expect(finished.wait(timeout: .now() + 120) == .success, "the drain did not end within 120 s of the cancel")
+        let r = try #require(drained.withLock { $0 })
+        #expect(r.status == 0, "\(r.stderr)")
+        let report = try #require(try r.json() as? [String: Any])
+        #expect(report["ok"] as? Bool == true && report["succeeded"] as? Int == 1 && report["failed"] as? Int == 0
+                && report["dropped"] as? Int == 1, "\(report)")
+        let status = try #require(try cli.run(["status", "1", "--json"]).json() as? [String: Any])
+        #expect(status["state"] as? String == "cancelled", "\(status)")
     }
 
     @Test func runBuildsTheMpirunCommandForThisMachine() throws {

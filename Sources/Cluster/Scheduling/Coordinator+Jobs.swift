@@ -152,9 +152,15 @@ extension Coordinator {
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             try result.write(to: file.path)
             logger.debug("result file written in \(String(format: "%.3f", (clock.now - writeStart).seconds)) s", metadata: ["job": "\(job.id)"])
-            digest = try SHA256.hex(ofFile: file)
         } catch {
             return try markFailed(job.id, error: "cannot write the result file: \(error)")
+        }
+        do {
+            digest = try resultDigest(file)
+        } catch {
+            // A result without its digest is never recorded: it must not stay behind for a later attempt to adopt.
+            try? FileManager.default.removeItem(at: file)
+            return try markFailed(job.id, error: "cannot compute the SHA-256 of the written result file \(relative): \(error); result removed")
         }
         do {
             try registry.markSucceeded(jobID: job.id, owner: options.owner, resultPath: relative, resultSHA256: digest)

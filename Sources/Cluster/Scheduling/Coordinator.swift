@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Registry
+import Store
 
 #if canImport(Glibc)
 import Glibc
@@ -23,6 +24,8 @@ public final class Coordinator {
     let options: CoordinatorOptions
     let logger: Logger
     let clock = ContinuousClock()
+    /// The SHA-256 of a written result file; replaced only by tests (a failing digest).
+    var resultDigest: (URL) throws -> String = { try SHA256.hex(ofFile: $0) }
 
     var active: [ActiveJob] = []
     private var dispatchCursor = 0

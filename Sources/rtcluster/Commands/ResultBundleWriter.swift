@@ -26,18 +26,21 @@ struct ResultBundleWriter {
     func write(to directory: URL) throws -> [String] {
         let fm = FileManager.default
         let target = directory.standardizedFileURL
-        try checkReplaceable(target)
         let parent = target.deletingLastPathComponent()
-        try fm.createDirectory(at: parent, withIntermediateDirectories: true)
+        // First, so that a previous bundle a killed run left as `.old` is back in place before the target is judged.
         Self.removeStaleStaging(in: parent)
+        try checkReplaceable(target)
+        try fm.createDirectory(at: parent, withIntermediateDirectories: true)
         let staging = parent.appendingPathComponent(Self.stagingName(for: target.lastPathComponent, "tmp"), isDirectory: true)
         try? fm.removeItem(at: staging)
         try fm.createDirectory(at: staging, withIntermediateDirectories: false)
         do {
-            try Data("rtcluster result bundle of job \(job.id)\n".utf8).write(to: staging.appendingPathComponent(Self.marker))
+            try Data(Self.markerText(job: job.id, target: target.lastPathComponent).utf8).write(to: staging.appendingPathComponent(Self.marker))
             let names = try fill(staging)
             let previous = parent.appendingPathComponent(Self.stagingName(for: target.lastPathComponent, "old"), isDirectory: true)
             let replacing = fm.fileExists(atPath: target.path)
+            // A `.old` of this pid's name is from an earlier process with the same pid (ours is made only here).
+            if replacing { try? fm.removeItem(at: previous) }
             if replacing { try fm.moveItem(at: target, to: previous) }
             guard rename(staging.path, target.path) == 0 else {
                 let reason = String(cString: strerror(errno))
@@ -52,44 +55,106 @@ struct ResultBundleWriter {
         }
     }
 
-    /// `.rtc-<8 hex of the name's SHA-256>-<pid>.<suffix>`: short whatever the target's name (a 255-byte name stays
-    /// legal), hidden, and recognisable by ``removeStaleStaging(in:)``.
-    static func stagingName(for name: String, _ suffix: String) -> String {
-        ".rtc-\(SHA256.hex(of: Array(name.utf8)).prefix(8))-\(getpid()).\(suffix)"
+    /// The ``marker``'s text: the job and the target's name (to put a `.old` back after a run killed mid-replace).
+    static func markerText(job: Int64, target: String) -> String {
+        "rtcluster result bundle of job \(job)\ntarget: \(target)\n"
     }
 
-    /// Removes the staging directories of `results` runs that were killed (their pid is gone, or they are older than
-    /// ``staleStagingSeconds``) from `parent`: only directories named as ``stagingName(for:_:)`` makes them (or
-    /// `.<name>.tmp-<pid>` / `.<name>.old-<pid>` of earlier versions) that are empty or hold only bundle files.
+    /// `.rtc-<8 hex of the name's SHA-256>-<6 hex of the host name's SHA-256>-<pid>.<suffix>`: short whatever the
+    /// target's name (a 255-byte name stays legal), hidden, and recognisable by ``removeStaleStaging(in:)``; the host
+    /// part lets a run on another host of a shared file system leave it alone while the pid is alive there.
+    static func stagingName(for name: String, _ suffix: String) -> String {
+        ".rtc-\(hashPrefix(name, 8))-\(thisHost)-\(getpid()).\(suffix)"
+    }
+
+    static func hashPrefix(_ text: String, _ count: Int) -> String { String(SHA256.hex(of: Array(text.utf8)).prefix(count)) }
+
+    /// 6 hex of this host's name's SHA-256.
+    static let thisHost: String = {
+        var buffer = [CChar](repeating: 0, count: 256)
+        let name = gethostname(&buffer, buffer.count) == 0 ? String(cString: buffer) : ""
+        return hashPrefix(name, 6)
+    }()
+
+    /// Cleans up after `results` runs that were killed (their pid, on this host, is gone or is this process; or they
+    /// are older than ``staleStagingSeconds``) in `parent`: only directories named as ``stagingName(for:_:)`` makes
+    /// them (or as earlier versions did) that hold only bundle files, the marker and AtomicFile temporaries of bundle
+    /// files. A `.old` (the previous bundle, moved aside) whose target is missing is renamed back to it when its
+    /// marker (or its name) tells the target; any other is removed.
     static func removeStaleStaging(in parent: URL) {
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: parent.path) else { return }
         for name in names {
-            guard let pid = stagingPID(name) else { continue }
+            guard let staging = StagingName(name) else { continue }
             let url = parent.appendingPathComponent(name)
             guard let attributes = try? fm.attributesOfItem(atPath: url.path), attributes[.type] as? FileAttributeType == .typeDirectory,
-                  let entries = try? fm.contentsOfDirectory(atPath: url.path),
-                  entries.allSatisfy({ $0 == marker || bundleNames.contains($0) }) else { continue }
+                  let entries = try? fm.contentsOfDirectory(atPath: url.path), entries.allSatisfy(isBundleEntry) else { continue }
             let age = (attributes[.modificationDate] as? Date).map { Date().timeIntervalSince($0) } ?? 0
-            let gone = kill(pid, 0) != 0 && errno == ESRCH
-            if gone || age > staleStagingSeconds { try? fm.removeItem(at: url) }
+            let local = staging.host == nil || staging.host == thisHost
+            let gone = local && (staging.pid == getpid() || (kill(staging.pid, 0) != 0 && errno == ESRCH))
+            guard gone || age > staleStagingSeconds else { continue }
+            if staging.isOld, let target = restoredTarget(of: url, staging), !fm.fileExists(atPath: parent.appendingPathComponent(target).path),
+               rename(url.path, parent.appendingPathComponent(target).path) == 0 { continue }
+            try? fm.removeItem(at: url)
         }
     }
 
-    /// The pid in a staging directory's name, or nil when the name is not one of ours.
-    static func stagingPID(_ name: String) -> Int32? {
-        let parts = name.split(separator: "-", omittingEmptySubsequences: false)
-        if name.hasPrefix(".rtc-"), parts.count == 3, parts[1].count == 8, parts[1].allSatisfy(\.isHexDigit) {
-            for suffix in [".tmp", ".old"] where parts[2].hasSuffix(suffix) {
-                return Int32(parts[2].dropLast(suffix.count)).flatMap { $0 > 0 ? $0 : nil }
+    /// The target name a `.old` belongs to: from its marker (checked against the name's hash) or an earlier version's
+    /// `.<name>.old-<pid>`; nil when unknown.
+    static func restoredTarget(of url: URL, _ staging: StagingName) -> String? {
+        if let known = staging.target { return known }
+        guard let text = try? String(contentsOf: url.appendingPathComponent(marker), encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("target: ") }) else { return nil }
+        let target = String(line.dropFirst("target: ".count))
+        guard !target.isEmpty, !target.contains("/"), target != ".", target != "..", hashPrefix(target, 8) == staging.nameHash else { return nil }
+        return target
+    }
+
+    /// True for what a (partial) bundle directory may hold: the marker, a bundle file or an AtomicFile temporary of one
+    /// (`.<name>.tmp-<pid>-<hex>`, or the hashed `.rtc-<12 hex>.tmp-<pid>-<hex>` form).
+    static func isBundleEntry(_ entry: String) -> Bool {
+        if entry == marker || bundleNames.contains(entry) { return true }
+        guard entry.hasPrefix("."), let range = entry.range(of: ".tmp-", options: .backwards) else { return false }
+        let base = String(entry[entry.index(after: entry.startIndex)..<range.lowerBound])
+        let tail = entry[range.upperBound...].split(separator: "-", omittingEmptySubsequences: false)
+        guard tail.count == 2, !tail[0].isEmpty, Int32(tail[0]) != nil, !tail[1].isEmpty, tail[1].allSatisfy(\.isHexDigit) else { return false }
+        return bundleNames.contains(base) || bundleNames.contains { "rtc-" + hashPrefix($0, 12) == base }
+    }
+
+    /// A staging directory's name parsed: the pid, the host hash (nil for names of earlier versions), `.old` or
+    /// `.tmp`, and the target's name hash or (earlier versions) the target's name.
+    struct StagingName {
+        let pid: Int32
+        let host: String?
+        let isOld: Bool
+        let nameHash: String
+        let target: String?
+
+        /// Nil when the name is not one of ours.
+        init?(_ name: String) {
+            let parts = name.split(separator: "-", omittingEmptySubsequences: false)
+            func isHex(_ part: Substring, _ count: Int) -> Bool { part.count == count && part.allSatisfy(\.isHexDigit) }
+            if name.hasPrefix(".rtc-"), parts.count == 3 || parts.count == 4, isHex(parts[1], 8), parts.count == 3 || isHex(parts[2], 6) {
+                guard let last = parts.last, let suffix = [".tmp", ".old"].first(where: { last.hasSuffix($0) }),
+                      let pid = Int32(last.dropLast(suffix.count)), pid > 0 else { return nil }
+                self.pid = pid
+                host = parts.count == 4 ? String(parts[2]) : nil
+                isOld = suffix == ".old"
+                nameHash = String(parts[1])
+                target = nil
+                return
             }
-            return nil
+            // Earlier versions: `.<name>.tmp-<pid>` and `.<name>.old-<pid>`.
+            guard name.hasPrefix("."), let dash = name.lastIndex(of: "-") else { return nil }
+            let head = name[..<dash]
+            guard head.count > 5, head.hasSuffix(".tmp") || head.hasSuffix(".old"), let pid = Int32(name[name.index(after: dash)...]), pid > 0 else { return nil }
+            let target = String(head.dropFirst().dropLast(4))
+            self.pid = pid
+            host = nil
+            isOld = head.hasSuffix(".old")
+            nameHash = ResultBundleWriter.hashPrefix(target, 8)
+            self.target = target
         }
-        // Earlier versions: `.<name>.tmp-<pid>` and `.<name>.old-<pid>`.
-        guard name.hasPrefix("."), let dash = name.lastIndex(of: "-") else { return nil }
-        let head = name[..<dash]
-        guard head.count > 5, head.hasSuffix(".tmp") || head.hasSuffix(".old"), let pid = Int32(name[name.index(after: dash)...]), pid > 0 else { return nil }
-        return pid
     }
 
     /// Refuses a target that exists and is not an empty directory or a bundle written by `results`.

@@ -235,6 +235,23 @@ import Store
         #expect(!FileManager.default.fileExists(atPath: stale.path))
         #expect(FileManager.default.fileExists(atPath: live.path), "a temporary of a running process is kept")
     }
+    /// A result file whose SHA-256 cannot be computed after it was written: the job fails with a message saying so
+    /// (not "cannot write") and the file is removed, so that no later attempt adopts an unrecorded result.
+    @Test func resultWhoseDigestFailsIsRemoved() throws {
+        struct DigestFailure: Error, CustomStringConvertible { var description: String { "injected read error" } }
+        let fixture = try SchedulerFixture()
+        let job = try fixture.submit("phases=1 tasks=2")
+        let summary = try fixture.drain(resultDigest: { url in
+            #expect(FileManager.default.fileExists(atPath: url.path), "the digest is taken of the written file")
+            throw DigestFailure()
+        })
+        let record = try fixture.registry.job(id: job)
+        #expect(record.state == .failed && summary.jobsFailed == 1)
+        let error = record.error ?? "-"
+        #expect(error.contains("cannot compute the SHA-256") && error.contains("injected read error") && !error.contains("cannot write"), "\(error)")
+        #expect(!FileManager.default.fileExists(atPath: fixture.resultURL(job).path))
+    }
+
     /// A job's result directory may hold only what an earlier attempt of the same job wrote (same `job_id` and
     /// `job_submitted_at`): that is replaced; anything else (another job with the same id, a stray file) fails the
     /// job and stays as it was, even on a later attempt.

@@ -42,13 +42,15 @@ final class SchedulerFixture {
     @discardableResult
     func drain(kind: any JobKindPlugin = CountingKind(), slots: Int = 1, completion: LocalWorkerPool.Completion = .dispatchOrder,
                leaseSeconds: Double = 30, pollSeconds: Double = 0.01, maxJobsInFlight: Int = 4, drainWaitSeconds: Double = 30,
-               workerCache: PayloadCache = PayloadCache(), workerCacheBytes: Int = PayloadCache.defaultCapacityBytes) throws -> CoordinatorSummary {
+               workerCache: PayloadCache = PayloadCache(), workerCacheBytes: Int = PayloadCache.defaultCapacityBytes,
+               resultDigest: ((URL) throws -> String)? = nil) throws -> CoordinatorSummary {
         let catalog = KindCatalog([kind])
         let coordinator = Coordinator(
             registry: registry, dataRoot: root, catalog: catalog,
             pool: LocalWorkerPool(catalog: catalog, slots: slots, completion: completion, cache: workerCache),
             options: CoordinatorOptions(mode: .drain, leaseSeconds: leaseSeconds, pollSeconds: pollSeconds, owner: "test-run",
                                         maxJobsInFlight: maxJobsInFlight, softwareVersion: "test", drainWaitSeconds: drainWaitSeconds, workerCacheBytes: workerCacheBytes))
+        if let resultDigest { coordinator.resultDigest = resultDigest }
         return try coordinator.run()
     }
 
