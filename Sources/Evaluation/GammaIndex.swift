@@ -10,18 +10,20 @@ import Core
 /// distance term alone reaches the best γ found. Reference voxels with no search point inside the evaluated grid
 /// are not evaluated (−1 in the map), like those below the threshold.
 ///
-/// Doses beyond ±``doseLimitGy`` are refused: a grid holding e.g. 2.6e38 Gy (a file scaled by 1e38) gave γ ≈ 2e39,
+/// Doses outside 0…``doseLimitGy`` (negative, not a number, or beyond the limit) are refused: a grid holding e.g.
+/// 2.6e38 Gy (a file scaled by 1e38) gave γ ≈ 2e39,
 /// beyond the float32 range of the map. A γ that still leaves that range (a local criterion on a reference dose of
 /// 1e-40 Gy) is refused too, never stored as infinity nor counted as a voxel outside the evaluated grid.
 public enum GammaIndex {
-    /// The largest dose magnitude a compared grid may hold, in Gy: far beyond any delivered dose (and the upper end
-    /// of an explicit normalisation dose).
+    /// The largest dose a compared grid may hold, in Gy: far beyond any delivered dose (and the upper end of an
+    /// explicit normalisation dose).
     public static let doseLimitGy = 1e4
 
-    /// The first voxel (x, y, z index) of `dose` whose magnitude exceeds ``doseLimitGy``, with its value; nil when none does.
+    /// The first voxel (x, y, z index) of `dose` outside 0…``doseLimitGy`` (negative, not a number or beyond the
+    /// limit; −0 is 0), with its value; nil when none is.
     public static func implausibleDose(in dose: DoseVolume) -> (voxel: SIMD3<Int>, valueGy: Double)? {
         let limit = Float(doseLimitGy)
-        let found: Int? = dose.withUnsafeBufferPointer { d in d.firstIndex { abs($0) > limit } }
+        let found: Int? = dose.withUnsafeBufferPointer { d in d.firstIndex { !($0 >= 0 && $0 <= limit) } }
         guard let found else { return nil }
         let g = dose.grid
         return (SIMD3(found % g.nx, (found / g.nx) % g.ny, found / (g.nx * g.ny)), Double(dose.voxels[found]))
@@ -38,10 +40,14 @@ public enum GammaIndex {
         for (role, volume) in [("reference", reference), ("evaluated", evaluated)] {
             if let (voxel, value) = implausibleDose(in: volume) {
                 throw EvaluationError.invalidParameter("the \(role) dose holds \(value) Gy at voxel (x, y, z) = (\(voxel.x), \(voxel.y), \(voxel.z)), "
-                    + "beyond the ±\(Int(doseLimitGy)) Gy a dose grid may hold")
+                    + "outside the 0…\(Int(doseLimitGy)) Gy a dose grid may hold")
             }
         }
         let norm = criteria.normalisationDoseGy ?? Double(reference.voxels.max() ?? 0)
+        guard norm > 0 || criteria.normalisationDoseGy != nil else {
+            throw EvaluationError.invalidParameter("the reference dose is 0 Gy everywhere: no normalisation dose to compare against "
+                + "(give one explicitly, or check the file)")
+        }
         guard norm > 0, norm.isFinite else { throw EvaluationError.invalidParameter("normalisation dose \(norm) Gy") }
         let threshold = criteria.lowDoseThresholdPct / 100 * norm
         try requireOverlap(reference.grid, evaluated.grid)

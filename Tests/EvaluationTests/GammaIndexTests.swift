@@ -129,6 +129,31 @@ import Evaluation
         #expect(GammaIndex.implausibleDose(in: Self.field(scale: 5000)) == nil)
     }
 
+    /// A negative or not-a-number dose is refused (−0 is 0), and a reference of 0 Gy everywhere says so instead of
+    /// "normalisation dose 0.0 Gy" (or "-0.0 Gy" for a negated file).
+    @Test func negativeAndZeroReferencesAreRefusedClearly() throws {
+        for bad in [Float(-0.5), .nan, -.infinity] {
+            var dose = Self.field()
+            dose[4, 1, 3] = bad
+            #expect(GammaIndex.implausibleDose(in: dose)?.voxel == SIMD3(4, 1, 3), "\(bad)")
+            #expect(throws: EvaluationError.self) { try GammaIndex.compare(reference: Self.field(), evaluated: dose) }
+        }
+        var negativeZero = Self.field(scale: 0)
+        negativeZero.withUnsafeMutableBufferPointer { for i in $0.indices { $0[i] = -0.0 } }
+        #expect(GammaIndex.implausibleDose(in: negativeZero) == nil)
+        for zero in [Self.field(scale: 0), negativeZero] {
+            do {
+                _ = try GammaIndex.compare(reference: zero, evaluated: Self.field())
+                Issue.record("a reference of 0 Gy everywhere was compared")
+            } catch let error as EvaluationError {
+                #expect("\(error)".contains("reference dose is 0 Gy everywhere"), "\(error)")
+            }
+        }
+        // With an explicit normalisation dose a zero reference is compared (every voxel below the threshold).
+        let explicit = try GammaIndex.compare(reference: Self.field(scale: 0), evaluated: Self.field(), criteria: GammaCriteria(normalisationDoseGy: 2))
+        #expect(explicit.passRatePct == nil)
+    }
+
     /// A γ beyond float32 (a local criterion on a reference dose of 1e-40 Gy against 2 Gy) is refused instead of being
     /// stored as +inf; a Double overflow (a 1e-300 % criterion) is refused instead of being counted as "outside the grid".
     @Test func gammaBeyondTheMapRangeIsRefused() throws {

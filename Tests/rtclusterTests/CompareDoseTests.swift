@@ -190,7 +190,7 @@ import Testing
         try Self.write(try Self.gaussianDose(centreXMM: 0, scale: 1e38), to: cli.path("huge.h5"))
         let evaluated = try cli.run(["compare-dose", cli.path("a.h5"), cli.path("huge.h5"), "--gamma-map", cli.path("g.h5")])
         #expect(evaluated.status == 65, "\(evaluated.stdout) \(evaluated.stderr)")
-        #expect(evaluated.stderr.contains(cli.path("huge.h5") + ": /dose/total holds") && evaluated.stderr.contains("±10000 Gy"), "\(evaluated.stderr)")
+        #expect(evaluated.stderr.contains(cli.path("huge.h5") + ": /dose/total holds") && evaluated.stderr.contains("0…10000 Gy"), "\(evaluated.stderr)")
         #expect(!FileManager.default.fileExists(atPath: cli.path("g.h5")))
         let reference = try cli.run(["compare-dose", cli.path("huge.h5"), cli.path("a.h5"), "--json"])
         #expect(reference.status == 65)

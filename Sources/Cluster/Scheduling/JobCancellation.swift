@@ -13,8 +13,6 @@ public final class JobCancellation: @unchecked Sendable {
     private let lock = NSLock()
     private var lastProbe: ContinuousClock.Instant?
     private var stopReason: String?
-    /// True while one thread asks the registry.
-    private var probing = false
 
     /// `probe` returns why the job must stop (e.g. "job is cancelled"), or nil while it may go on.
     public init(minimumInterval: Duration = .zero, probe: @escaping @Sendable () -> String?) {
@@ -30,20 +28,13 @@ public final class JobCancellation: @unchecked Sendable {
         if let reason = stopReason(now: ContinuousClock.now) { throw JobCancelled(reason: reason) }
     }
 
-    /// The stop reason, asking the registry first when the last probe is `minimumInterval` old. The probe runs
-    /// outside the lock (it may wait on a busy registry): other threads checking meanwhile see the last answer.
     private func stopReason(now: ContinuousClock.Instant) -> String? {
         lock.lock()
-        let due = stopReason == nil && !probing && (lastProbe.map { now - $0 >= minimumInterval } ?? true)
-        if due { (lastProbe, probing) = (now, true) }
-        let known = stopReason
-        lock.unlock()
-        guard due else { return known }
-        let reason = probe()
-        lock.lock()
         defer { lock.unlock() }
-        probing = false
-        if stopReason == nil { stopReason = reason }
+        if stopReason == nil, lastProbe.map({ now - $0 >= minimumInterval }) ?? true {
+            lastProbe = now
+            stopReason = probe()
+        }
         return stopReason
     }
 }

@@ -83,8 +83,8 @@ struct CompareDoseCommand: ReportingCommand {
         if !report.passed { throw ExitCode(ExitStatus.checkFailed.rawValue) }
     }
 
-    /// The `/dose/total` volume of a result file; a file without dose, or with a dose beyond ±10 000 Gy (e.g. a grid
-    /// scaled by 1e38, whose γ left the float32 range of the map), is invalid input.
+    /// The `/dose/total` volume of a result file; a file without dose, or with a dose outside 0…10 000 Gy (negative,
+    /// not a number, or e.g. a grid scaled by 1e38, whose γ left the float32 range of the map), is invalid input.
     private static func dose(in path: String) throws -> DoseVolume {
         try InputPath.requireRegularFile(path, what: "result file")
         guard let dose = try ResultFile.read(path: path).doseGy else {
@@ -92,7 +92,7 @@ struct CompareDoseCommand: ReportingCommand {
         }
         if let (voxel, value) = GammaIndex.implausibleDose(in: dose) {
             throw CLIError.invalidInput("\(path): /dose/total holds \(value) Gy at voxel (x, y, z) = (\(voxel.x), \(voxel.y), \(voxel.z)), "
-                + "beyond the ±\(Int(GammaIndex.doseLimitGy)) Gy a dose grid may hold; is it in Gy?")
+                + "outside the 0…\(Int(GammaIndex.doseLimitGy)) Gy a dose grid may hold; is it a dose in Gy?")
         }
         return dose
     }
