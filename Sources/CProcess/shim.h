@@ -13,15 +13,18 @@
 #include <unistd.h>
 
 /// Starts `path` with `argv` and `envp` (NULL-terminated) in a child: stdout on `stdout_fd` (when ≥ 0), every
-/// signal unblocked and at its default, and `death_signal` sent to it when this process dies (even by SIGKILL).
-/// Returns the child's pid, or -1 with errno set when fork failed; a child that cannot exec exits 127.
+/// signal unblocked, SIGPIPE at its default and the other signals as this process had them (one ignored here, e.g.
+/// SIGHUP under nohup, stays ignored), and `death_signal` sent to it when this process dies (even by SIGKILL).
+/// SIGCHLD is set to its default here first, so that the child can be waited for. Returns the child's pid, or -1
+/// with errno set when fork failed; a child that cannot exec exits 127.
 static inline pid_t rt_spawn_tied(const char *path, char *const argv[], char *const envp[], int stdout_fd, int death_signal) {
+    signal(SIGCHLD, SIG_DFL);
     pid_t parent = getpid();
     pid_t pid = fork();
     if (pid != 0) return pid;
     if (prctl(PR_SET_PDEATHSIG, death_signal) != 0 || getppid() != parent) _exit(127);
-    static const int defaults[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE};
-    for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++) signal(defaults[i], SIG_DFL);
+    // Handlers do not survive execve (they become the default); ignored signals do, except SIGPIPE reset here.
+    signal(SIGPIPE, SIG_DFL);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
@@ -47,6 +50,10 @@ static inline int rt_pipe_cloexec(int fds[2]) {
 }
 
 static volatile sig_atomic_t rt_forward_target = 0;
+// The forwarded signals (a list for function-local arrays: file-scope arrays of this header are not emitted for
+// Swift's use), and bit i set when the i-th of them got the forwarding handler.
+#define RT_FORWARDED_SIGNALS {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2}
+static int rt_installed_mask = 0;
 
 static inline void rt_forward_handler(int sig, siginfo_t *info, void *context) {
     (void)context;
@@ -58,16 +65,33 @@ static inline void rt_forward_handler(int sig, siginfo_t *info, void *context) {
 }
 
 /// From now on SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2 sent to this process go to `child` instead
-/// (those the terminal sends to the whole foreground group are not sent twice); SIGPIPE is ignored.
+/// (those the terminal sends to the whole foreground group are not sent twice), except those this process
+/// ignores (`nohup`'s SIGHUP, a background job's SIGINT and SIGQUIT), which stay ignored; SIGPIPE is ignored.
 static inline void rt_forward_signals_to(pid_t child) {
     rt_forward_target = child;
-    static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
     struct sigaction action;
     action.sa_sigaction = rt_forward_handler;
     sigemptyset(&action.sa_mask);
     action.sa_flags = SA_SIGINFO | SA_RESTART;
-    for (size_t i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++) sigaction(forwarded[i], &action, NULL);
+    static const int forwarded[] = RT_FORWARDED_SIGNALS;
+    rt_installed_mask = 0;
+    for (size_t i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++) {
+        struct sigaction previous;
+        if (sigaction(forwarded[i], NULL, &previous) != 0 || previous.sa_handler == SIG_IGN) continue;
+        if (sigaction(forwarded[i], &action, NULL) == 0) rt_installed_mask |= 1 << i;
+    }
     signal(SIGPIPE, SIG_IGN);
+}
+
+/// Ends the forwarding (the child was reaped: its pid may be reused): the signals it took over are at their
+/// default again (they were not ignored before, and `run` installs no handler of its own for them).
+static inline void rt_stop_forwarding(void) {
+    static const int forwarded[] = RT_FORWARDED_SIGNALS;
+    rt_forward_target = 0;
+    for (size_t i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++) {
+        if (rt_installed_mask & (1 << i)) signal(forwarded[i], SIG_DFL);
+    }
+    rt_installed_mask = 0;
 }
 
 /// Status helpers (macros in C).

@@ -71,8 +71,9 @@ import Testing
         try fm.createDirectory(atPath: foreign, withIntermediateDirectories: true)
         try "keep".write(toFile: foreign + "/notes.txt", atomically: true, encoding: .utf8)
         #expect(try cli.run(["results", "1", "--out", parent + "/job-1"]).status == 0)
-        // An earlier version's `.job-7.old-<pid>` (its target missing) is the user's previous bundle: put back as job-7.
-        #expect(try Self.entries(parent) == (kept + [".rtc-fedcba98-\(dead).tmp", "job-1", "job-7"]).sorted())
+        // An earlier version's `.job-7.old-<pid>` (its target missing) is the user's previous bundle: put back as job-7;
+        // a `.old` whose target is unknown (no marker naming it) is kept.
+        #expect(try Self.entries(parent) == (kept + [".rtc-fedcba98-\(dead).tmp", ".rtc-0123abcd-\(dead).old", "job-1", "job-7"]).sorted())
         #expect(try Self.entries(parent + "/job-7") == ["report.html"])
     }
 
@@ -143,11 +144,14 @@ import Testing
         let results = cli.dataDir.path + "/store/results"
         try fm.createDirectory(atPath: cli.path("outside/deep"), withIntermediateDirectories: true)
         try fm.createSymbolicLink(atPath: results + "/lnk", withDestinationPath: cli.path("outside/deep"))
-        for out in [results + "/lnk/../job-3", cli.work.path + "/outside/./b", cli.work.path + "/outside/deep/../c"] {
+        for out in [results + "/lnk/../job-3", cli.work.path + "/outside/deep/../c"] {
             let r = try cli.run(["results", "1", "--out", out])
             #expect(r.status == 64 && r.stderr.contains("component"), "\(out): \(r.stderr)")
         }
         #expect(!fm.fileExists(atPath: results + "/job-3"))
         #expect(try Self.entries(cli.path("outside")) == ["deep"])
+        // A `.` component (`./bundle`) is harmless: written where it names.
+        #expect(try cli.run(["results", "1", "--out", cli.work.path + "/outside/./b"]).status == 0)
+        #expect(fm.fileExists(atPath: cli.path("outside/b/.rtcluster-bundle")))
     }
 }

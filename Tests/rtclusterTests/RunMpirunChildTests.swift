@@ -53,6 +53,37 @@ import Glibc
         }
     }
 
+    /// The text report passes through with its code 1, for one task as for several ("1 task on 2 ranks").
+    @Test func textReportPassesThroughForOneTaskToo() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        for line in ["0 succeeded, 1 failed, 0 dropped (cancelled or lost), 1 task on 2 ranks",
+                     "1 succeeded, 1 failed, 0 dropped (cancelled or lost), 7 tasks on 3 ranks"] {
+            let path = try Self.fakeMpirun(cli, "printf '%s\\n' '\(line)'; exit 1")
+            let r = try cli.run(["run", "-n", "2", "--drain"], environment: path)
+            #expect(r.status == 1 && r.stdout == line + "\n" && !r.stderr.contains("error:"), "\(line): \(r.status) \(r.stderr)")
+        }
+    }
+
+    /// A SIGHUP ignored by whoever started `run` (nohup) stays ignored: `run` and mpirun go on.
+    @Test func ignoredHangupStaysIgnored() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        let path = try Self.fakeMpirun(cli, "sleep 2; echo '{\"ok\": true}'; exit 0")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/nohup")
+        process.arguments = [CLIRunner.binary.path, "run", "-n", "2", "--drain", "--json"]
+        var environment = ProcessInfo.processInfo.environment.filter { k, _ in !["OMPI_", "PMIX_", "OPAL_"].contains { k.hasPrefix($0) } }
+        environment["PATH"] = path["PATH"]
+        environment["RTCLUSTER_HOME"] = cli.dataDir.path
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        usleep(1_000_000)   // run has started the stand-in mpirun (which sleeps 2 s)
+        kill(process.processIdentifier, SIGHUP)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0, "status \(process.terminationStatus)")
+    }
+
     /// SIGTERM to `run` reaches mpirun; kill -9 of `run` takes mpirun down (SIGTERM from the kernel).
     @Test func signalsReachMpirunAndItDiesWithRun() throws {
         let cli = try CLIRunner(); defer { cli.cleanUp() }

@@ -121,17 +121,17 @@ public final class Coordinator {
     /// `summary.jobsHeldElsewhere` and logged as not drained.
     private func waitForJobsHeldElsewhere() throws -> Bool {
         let now = Date()
-        let held = try jobsHeldElsewhere(now: now)
-        if try !reclaimLeasesOfExitedLocalRuns(held).isEmpty {
-            // Requeued at once: remove the exited run's partial files too, as at the start of a run.
-            try recover()
-            queueMayHaveJobs = true
-            return true
-        }
+        let held = try registry.jobs(state: .running, limit: Int(Int32.max))
+            .filter { $0.leaseOwner != options.owner && ($0.leaseExpiresAt ?? now) > now }
+            .sorted { $0.id < $1.id }
         summary.jobsHeldElsewhere = held.count
         guard !held.isEmpty else {
             drainWaitDeadline = nil
-            return false
+            // A lease that ran out since the run's start (after its recovery, before this look) is not held but
+            // still running: requeue it and claim again.
+            guard try recover(onlyRequeuedJobs: true) else { return false }
+            queueMayHaveJobs = true
+            return true
         }
         let deadline = drainWaitDeadline ?? now.addingTimeInterval(options.drainWaitSeconds)
         drainWaitDeadline = deadline
@@ -150,56 +150,34 @@ public final class Coordinator {
         let earliest = held.compactMap(\.leaseExpiresAt).min() ?? now
         let pause = min(max(earliest.timeIntervalSince(now), 0), deadline.timeIntervalSince(now), options.pollSeconds) + 0.001
         usleep(UInt32(pause * 1e6))
-        // A lease ran out: requeue it and remove the dead run's partial files, as at the start of a run.
-        if Date() >= earliest { try recover() }
+        // A lease ran out: requeue it and remove the stale partial files of those jobs only (other owners' runs
+        // go on working in their own job directories).
+        if Date() >= earliest { try recover(onlyRequeuedJobs: true) }
         queueMayHaveJobs = true
         return true
-    }
-
-    /// Running jobs under another owner's lease that has not expired at `now`, by id.
-    private func jobsHeldElsewhere(now: Date) throws -> [JobRecord] {
-        try registry.jobs(state: .running, limit: Int(Int32.max))
-            .filter { $0.leaseOwner != options.owner && ($0.leaseExpiresAt ?? now) > now }
-            .sorted { $0.id < $1.id }
-    }
-
-    /// Ends at once the leases among `held` whose owner is a run of this machine (its run id names this host) whose
-    /// process has exited (no process has its pid): running → queued, or failed when its attempts are used up, as
-    /// an expired lease would. A pid in use again by another process keeps the lease until it expires. Returns the
-    /// ids of the jobs it ended.
-    private func reclaimLeasesOfExitedLocalRuns(_ held: [JobRecord]) throws -> Set<Int64> {
-        var ended: Set<Int64> = []
-        for job in held {
-            guard let owner = job.leaseOwner, let pid = CoordinatorOptions.localProcessID(ofRunID: owner),
-                  kill(pid, 0) != 0, errno == ESRCH else { continue }
-            do {
-                let record = try registry.requeueForRetry(jobID: job.id, owner: owner,
-                                                          error: "lease owner \(owner) exited (no process \(pid) on this host)")
-                ended.insert(job.id)
-                logger.notice("job \(record.state == .queued ? "requeued" : "failed"): its lease owner \(owner) has exited (pid \(pid) on this host) (attempt \(record.attempts) of \(record.maxAttempts))",
-                              metadata: ["job": "\(job.id)"])
-            } catch let error as RegistryError where error.isLostLease {
-                continue  // ended meanwhile by someone else
-            }
-        }
-        return ended
     }
 
     /// A lease expiry for logs (ISO 8601, UTC).
     private static func timestamp(_ date: Date?) -> String { date.map { $0.formatted(.iso8601) } ?? "?" }
 
-    /// Start of a run: expired leases, and those of exited runs of this machine, go back to the queue (or fail after
-    /// max attempts), stale temporaries go.
-    private func recover() throws {
-        _ = try reclaimLeasesOfExitedLocalRuns(try jobsHeldElsewhere(now: Date()))
-        for job in try registry.requeueExpiredLeases() {
+    /// Start of a run: expired leases go back to the queue (or fail after max attempts), stale temporaries go;
+    /// `onlyRequeuedJobs` (a drain's wait) removes only those in the directories of the jobs it requeued.
+    /// Returns true when it requeued (or failed) a job.
+    @discardableResult
+    private func recover(onlyRequeuedJobs: Bool = false) throws -> Bool {
+        let requeued = try registry.requeueExpiredLeases()
+        for job in requeued {
             logger.notice("job \(job.state == .queued ? "requeued" : "failed") after an expired lease (attempt \(job.attempts) of \(job.maxAttempts))",
                           metadata: ["job": "\(job.id)"])
         }
         let resultsDirectory = dataRoot.appendingPathComponent("store/results", isDirectory: true)
-        for path in StaleFiles.removeTemporaries(under: resultsDirectory) {
-            logger.notice("removed stale temporary file \(path)")
+        let directories = onlyRequeuedJobs ? requeued.map { resultsDirectory.appendingPathComponent("job-\($0.id)", isDirectory: true) } : [resultsDirectory]
+        for directory in directories {
+            for path in StaleFiles.removeTemporaries(under: directory) {
+                logger.notice("removed stale temporary file \(path)")
+            }
         }
+        return !requeued.isEmpty
     }
 
     /// Sends tasks to idle workers, claiming jobs when there is room; true when anything was sent or claimed.

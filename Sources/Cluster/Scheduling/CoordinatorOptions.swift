@@ -50,20 +50,7 @@ public struct CoordinatorOptions: Sendable {
 
     /// A run id "run-<host>-<pid>-<random>", unique across restarts.
     public static func makeRunID() -> String {
-        "run-\(hostLabel)-\(ProcessInfo.processInfo.processIdentifier)-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
-    }
-
-    /// This machine's name as run ids carry it: its first 40 characters, each other than a letter, digit or "-"
-    /// replaced by "-".
-    public static let hostLabel = String(ProcessInfo.processInfo.hostName.prefix(40).map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "-" })
-
-    /// The process id in `owner` when it is a run id made by ``makeRunID()`` on this machine (same host label),
-    /// else nil (another machine, or an owner of another form).
-    public static func localProcessID(ofRunID owner: String) -> Int32? {
-        let parts = owner.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count >= 4, parts[0] == "run", let random = parts.last, !random.isEmpty, random.count <= 8,
-              random.allSatisfy(\.isHexDigit), let pid = Int32(parts[parts.count - 2]), pid > 0,
-              parts[1..<(parts.count - 2)].joined(separator: "-") == hostLabel else { return nil }
-        return pid
+        let host = ProcessInfo.processInfo.hostName.prefix(40).map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "-" }
+        return "run-\(String(host))-\(ProcessInfo.processInfo.processIdentifier)-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
     }
 }

@@ -91,7 +91,7 @@ extension H5Dataset {
 
     /// Deflates the chunks of `writes` that hold a non-zero element on up to `threads` threads, then stores
     /// them dataset by dataset in chunk order (`H5Dwrite_chunk`); all-zero chunks are not stored (the fill
-    /// value 0). Chunks with the same bytes (in any of the datasets; with the same level and element size)
+    /// value 0). Chunks with the same bytes (in any of the datasets; with the same chunk shape, level and element size)
     /// are deflated once: the first of them in order, the others compared byte by byte with it and given its
     /// stream, which is the stream they would get themselves. The output does not depend on `threads`.
     static func writeChunks(_ writes: [ChunkWrite], threads: Int) throws {

@@ -35,10 +35,10 @@ struct MpirunChild {
         let cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for pointer in cArguments + cEnvironment { free(pointer) } }
         // Signals that arrive between the fork and the forwarding's installation wait until it is in place.
-        var forwarded = sigset_t(), previous = sigset_t()
+        var forwarded = sigset_t()
         sigemptyset(&forwarded)
         for signalNumber in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2] { sigaddset(&forwarded, signalNumber) }
-        pthread_sigmask(SIG_BLOCK, &forwarded, &previous)
+        pthread_sigmask(SIG_BLOCK, &forwarded, nil)
         let child = rt_spawn_tied(arguments[0], cArguments, cEnvironment, writeEnd, SIGTERM)
         let spawnErrno = errno
         close(writeEnd)
@@ -54,6 +54,8 @@ struct MpirunChild {
         var captured = Data()
         var buffer = [UInt8](repeating: 0, count: 65_536)
         var open = true
+        // Off once stdout is closed (`run | head`): mpirun's output is still read, so that it never blocks.
+        var passThrough = true
         /// Reads what is there (waiting at most `timeout` ms) and passes it on; false at end of file or on error.
         func pump(timeout: Int32) -> Bool {
             var descriptor = pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)
@@ -63,7 +65,7 @@ struct MpirunChild {
             if count < 0 { return errno == EINTR || errno == EAGAIN }
             guard count > 0 else { return false }
             let chunk = Data(buffer[0..<count])
-            FileHandle.standardOutput.write(chunk)
+            if passThrough { passThrough = Self.writeAll(chunk) }
             captured.append(chunk)
             if captured.count > 1 << 20 { captured.removeFirst(captured.count - (1 << 20)) }
             return true
@@ -72,7 +74,10 @@ struct MpirunChild {
         while true {
             if open { open = pump(timeout: 100) }
             let waited = waitpid(child, &status, open ? WNOHANG : 0)
-            if waited == child { break }
+            if waited == child {
+                rt_stop_forwarding()
+                break
+            }
             if waited < 0 && errno != EINTR {
                 throw CLIError.internalError("cannot wait for mpirun: \(String(cString: strerror(errno)))")
             }
@@ -87,6 +92,22 @@ struct MpirunChild {
         close(readEnd)
         let ending: Ending = rt_wait_signaled(status) != 0 ? .signaled(rt_wait_signal(status)) : .exited(rt_wait_exit_code(status))
         return (ending, captured)
+    }
+
+    /// Writes `data` to stdout with write(2) (FileHandle traps on a write error); false when stdout is closed or fails.
+    static func writeAll(_ data: Data) -> Bool {
+        data.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR || errno == EAGAIN { continue }
+                    return false
+                }
+                offset += written
+            }
+            return true
+        }
     }
 
     /// `run`'s exit code after mpirun's `ending` with `stdout`: mpirun's success, and the coordinator's own codes
@@ -114,7 +135,9 @@ struct MpirunChild {
         if json {
             return ((try? JSONSerialization.jsonObject(with: stdout)) as? [String: Any])?["ok"] is Bool
         }
-        return String(decoding: stdout, as: UTF8.self).split(separator: "\n").contains { $0.contains(" succeeded, ") && $0.contains(" tasks on ") }
+        return String(decoding: stdout, as: UTF8.self).split(separator: "\n").contains {
+            $0.contains(" succeeded, ") && ($0.contains(" tasks on ") || $0.contains(" task on "))
+        }
     }
 }
 

@@ -41,7 +41,11 @@ struct ResultBundleWriter {
             let replacing = fm.fileExists(atPath: target.path)
             // A `.old` of this pid's name is from an earlier process with the same pid (ours is made only here).
             if replacing { try? fm.removeItem(at: previous) }
-            if replacing { try fm.moveItem(at: target, to: previous) }
+            if replacing {
+                try fm.moveItem(at: target, to: previous)
+                // A rename keeps the old bundle's time: stamp it now, so that another run does not judge it stale.
+                try? fm.setAttributes([.modificationDate: Date()], ofItemAtPath: previous.path)
+            }
             guard rename(staging.path, target.path) == 0 else {
                 let reason = String(cString: strerror(errno))
                 if replacing { try? fm.moveItem(at: previous, to: target) }
@@ -80,7 +84,7 @@ struct ResultBundleWriter {
     /// are older than ``staleStagingSeconds``) in `parent`: only directories named as ``stagingName(for:_:)`` makes
     /// them (or as earlier versions did) that hold only bundle files, the marker and AtomicFile temporaries of bundle
     /// files. A `.old` (the previous bundle, moved aside) whose target is missing is renamed back to it when its
-    /// marker (or its name) tells the target; any other is removed.
+    /// marker (or its name) tells the target; one whose target is unknown is kept; any other is removed.
     static func removeStaleStaging(in parent: URL) {
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: parent.path) else { return }
@@ -93,8 +97,15 @@ struct ResultBundleWriter {
             let local = staging.host == nil || staging.host == thisHost
             let gone = local && (staging.pid == getpid() || (kill(staging.pid, 0) != 0 && errno == ESRCH))
             guard gone || age > staleStagingSeconds else { continue }
-            if staging.isOld, let target = restoredTarget(of: url, staging), !fm.fileExists(atPath: parent.appendingPathComponent(target).path),
-               rename(url.path, parent.appendingPathComponent(target).path) == 0 { continue }
+            if staging.isOld {
+                // The previous bundle: put back when its target is missing; kept when the target is unknown.
+                guard let target = restoredTarget(of: url, staging) else { continue }
+                let destination = parent.appendingPathComponent(target).path
+                if !fm.fileExists(atPath: destination) {
+                    _ = rename(url.path, destination)
+                    continue
+                }
+            }
             try? fm.removeItem(at: url)
         }
     }

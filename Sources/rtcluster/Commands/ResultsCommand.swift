@@ -34,9 +34,10 @@ struct ResultsCommand: ReportingCommand {
         guard let last, last != ".", last != ".." else {
             throw ValidationError("--out \"\(out)\" is not a directory name (the bundle replaces the directory it names)")
         }
-        // The data-directory check resolves `..` as the kernel does (after links), the writer textually: they could differ.
-        if out.split(separator: "/").contains(where: { $0 == "." || $0 == ".." }) {
-            throw ValidationError("--out \"\(out)\" has a \".\" or \"..\" component; name the directory without them")
+        // The data-directory check resolves `..` as the kernel does (after links), the writer textually: they could
+        // differ. (`.` components, as in `./bundle`, mean the same to both.)
+        if out.split(separator: "/").contains(where: { $0 == ".." }) {
+            throw ValidationError("--out \"\(out)\" has a \"..\" component; name the directory without it")
         }
     }
 

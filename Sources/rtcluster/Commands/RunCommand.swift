@@ -8,7 +8,7 @@ struct RunCommand: ReportingCommand {
         commandName: "run",
         abstract: "Start the MPI scheduler (mpirun -n N rtcluster worker) with the right flags for this machine.",
         discussion: """
-        Runs mpirun as its child: SIGINT, SIGTERM, SIGHUP, SIGUSR1 and SIGUSR2 sent to `run` are
+        Runs mpirun as its child: SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2 sent to `run` are
         forwarded to mpirun, and mpirun gets SIGTERM when `run` dies (even by kill -9); rank 0's stdout and
         every rank's stderr stream through. When mpirun ends without the coordinator's report (a rank
         crashed or aborted, a host could not be reached, mpirun was killed), `run` exits 70 and, with
@@ -21,9 +21,8 @@ struct RunCommand: ReportingCommand {
         or was cancelled, 1 when any of them failed (the summary and `--json`'s "failed" count them,
         "ok" is false); with --serve 0 after a stop signal. After a crash the dead run's jobs stay
         `running` until their lease expires: --drain waits for them (a notice names each job, owner and
-        expiry), then retries them (at once when the owner was a run of this host whose process has
-        exited); jobs still held after --drain-wait-seconds (default 300) are counted as "held" and the
-        exit code is 1.
+        expiry), then retries them; jobs still held after --drain-wait-seconds (default 300) are counted
+        as "held" and the exit code is 1.
         Examples:
           rtcluster run -n 2 --drain
           rtcluster run -n 8 --hostfile hosts.txt --serve --data-dir /srv/rtcluster

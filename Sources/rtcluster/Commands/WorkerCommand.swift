@@ -16,8 +16,7 @@ struct WorkerCommand: ParsableCommand {
         or was cancelled, 1 when any of them failed (the summary counts them; `rtcluster list --state
         failed` names them). A job still running under another owner's lease (a run that crashed keeps
         it until it expires) is waited for, with a notice "job held by owner X until T; waiting", and
-        claimed again when the lease expires (at once when the owner was a run of this host whose
-        process has exited); jobs still held after --drain-wait-seconds are logged and
+        claimed again when the lease expires; jobs still held after --drain-wait-seconds are logged and
         counted as "held", and the exit code is 1 ("ok" false). --serve keeps polling for new jobs
         until SIGTERM/SIGINT/SIGUSR1 (under mpirun send SIGUSR1: mpirun forwards it), then finishes the jobs in flight and exits 0. Logs go to stderr as
         `time level rank job task message`. An unrecoverable error on any rank aborts the MPI world.

@@ -172,44 +172,6 @@ import Store
         #expect(seconds >= 0.25 && seconds < 10, "waited \(seconds) s for a 0.3 s bound")
     }
 
-    /// A lease whose owner is a run of this machine whose process has exited is ended at once (no wait for its
-    /// expiry) and the job retried; a live process's lease, and one of another machine, are waited for.
-    @Test func leaseOfAnExitedLocalRunIsReclaimedAtOnce() throws {
-        let exited = Process()
-        exited.executableURL = URL(fileURLWithPath: "/bin/true")
-        try exited.run()
-        exited.waitUntilExit()
-        let deadPID = exited.processIdentifier
-        let host = CoordinatorOptions.hostLabel
-        #expect(CoordinatorOptions.localProcessID(ofRunID: "run-\(host)-\(deadPID)-1f0a") == deadPID)
-        #expect(CoordinatorOptions.localProcessID(ofRunID: CoordinatorOptions.makeRunID()) == getpid())
-        for other in ["run-x\(host)-\(deadPID)-1f0a", "dead-run", "run-\(host)-12x-1f0a", "run-\(host)-\(deadPID)-xyz"] {
-            #expect(CoordinatorOptions.localProcessID(ofRunID: other) == nil, "\(other)")
-        }
-
-        let fixture = try SchedulerFixture()
-        let job = try fixture.submit("phases=1 tasks=3")
-        let owner = "run-\(host)-\(deadPID)-1f0a"
-        _ = try #require(try fixture.registry.claimNextJob(owner: owner, leaseSeconds: 60))
-        let clock = ContinuousClock()
-        let start = clock.now
-        let summary = try fixture.drain()
-        let seconds = (clock.now - start).seconds
-        let record = try fixture.registry.job(id: job)
-        #expect(record.state == .succeeded && record.attempts == 2 && summary.jobsHeldElsewhere == 0, "\(record.state), \(summary)")
-        #expect(seconds < 10, "not the 60 s lease: \(seconds) s")
-        #expect(try fixture.registry.events(jobID: job).contains { $0.message.contains("lease owner \(owner) exited") })
-
-        for live in ["run-\(host)-\(getpid())-1f0a", "run-elsewhere-\(deadPID)-1f0a"] {
-            let held = try fixture.submit("phases=1 tasks=3")
-            _ = try #require(try fixture.registry.claimNextJob(owner: live, leaseSeconds: 60))
-            let summary = try fixture.drain(drainWaitSeconds: 0.2)
-            let record = try fixture.registry.job(id: held)
-            #expect(summary.jobsHeldElsewhere == 1 && record.leaseOwner == live, "\(live): \(summary)")
-            _ = try fixture.registry.cancel(jobID: held)
-        }
-    }
-
     /// Throughput of empty tasks through the whole path (encode, dispatch, execute, decode, merge) in one
     /// process. Debug build on the shared 2-core machine: 70-550 µs per task depending on load; bound 5 ms per task.
     @Test func emptyTaskThroughputInProcess() throws {
