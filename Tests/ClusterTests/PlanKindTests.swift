@@ -127,6 +127,21 @@ import Testing
             #expect(file.arrays[path] != nil, "\(path) missing")
         }
         #expect(file.arrays["/plan/beams"]?.shape == [3, 4])
+        // One bixel row per weight; its beam index counts agree with /plan/beams, its centres lie on the 5 mm lattice.
+        let weightCount = try #require(file.arrays["/plan/weights"]?.shape.first)
+        let bixels = try #require(file.arrays["/plan/beamlets"])
+        #expect(bixels.shape == [weightCount, 4])
+        if case .float64(let rows) = bixels.values, case .float64(let beams)? = file.arrays["/plan/beams"]?.values {
+            var counts = [0, 0, 0]
+            var offLattice = 0
+            for n in stride(from: 0, to: rows.count, by: 4) {
+                counts[Int(rows[n])] += 1
+                let u = rows[n + 1], v = rows[n + 2]
+                if rows[n + 3] != 5 || (u / 5).rounded() * 5 != u || (v / 5).rounded() * 5 != v { offLattice += 1 }
+            }
+            #expect(counts == [beams[3], beams[7], beams[11]].map { Int($0) })
+            #expect(offLattice == 0)
+        } else { Issue.record("/plan/beamlets or /plan/beams is not float64") }
         for name in ["isocentre_mm", "beamlet_count", "histories_per_beamlet", "nonzeros", "normalisation_factor",
                      "stage_seconds_influence", "stage_seconds_optimisation", "stage_seconds_final_dose", "stage_seconds_evaluation"] {
             #expect(file.attributes[name] != nil, "attribute \(name) missing")

@@ -5,7 +5,7 @@ import Store
 
 /// The `dose` job kind: the Monte Carlo-lite influence matrix of a beam set in one phase of beamlet-batch
 /// tasks, then the forward dose of unit weights. The result holds `/dose/total`, `/dose/uncertainty`,
-/// `/influence` (when the spec asks), `/plan/beams`, `/plan/weights` and the attributes `isocentre_mm`,
+/// `/influence` (when the spec asks), `/plan/beams`, `/plan/beamlets`, `/plan/weights` and the attributes `isocentre_mm`,
 /// `beamlet_count`, `histories_per_beamlet`, `nonzeros` (see the planning contract).
 public struct DoseKind: JobKindPlugin {
     public let name = "dose"

@@ -48,13 +48,16 @@ final class DoseRun: JobRun {
         return .finished(JobOutcome(result: result, summary: summary))
     }
 
-    /// `/plan/beams` (beams × [gantry°, couch°, SAD mm, beamlet count]) and `/plan/weights`.
+    /// `/plan/beams` (beams × [gantry°, couch°, SAD mm, beamlet count]), `/plan/beamlets` (beamlets × [beam index, u mm,
+    /// v mm, width mm]: each bixel's centre on the isocentre plane, row n = weight n) and `/plan/weights`.
     static func planArrays(_ setup: DoseSetup) throws -> [String: ResultArray] {
         let g = setup.geometry
         let beams = g.beams.enumerated().flatMap { b, beam -> [Double] in
             [beam.gantryDeg, 0, beam.sadMM, Double(g.beamlets.filter { $0.beamIndex == b }.count)]
         }
+        let beamlets = g.beamlets.flatMap { [Double($0.beamIndex), $0.uMM, $0.vMM, $0.widthMM] }
         return ["/plan/beams": try ResultArray(shape: [g.beams.count, 4], values: .float64(beams)),
+                "/plan/beamlets": try ResultArray(shape: [g.beamlets.count, 4], values: .float64(beamlets)),
                 "/plan/weights": ResultArray(.float64(setup.weights))]
     }
 

@@ -7,7 +7,7 @@ import Store
 /// collective phase of all workers) → [Monte Carlo correction dose → re-optimisation with the correction] → final dose (recomputed with more histories when the spec asks) →
 /// normalisation and evaluation on the coordinator.
 ///
-/// The result holds what a dose result holds (`/dose/total`, `/dose/uncertainty`, `/plan/beams`, `/plan/weights`,
+/// The result holds what a dose result holds (`/dose/total`, `/dose/uncertainty`, `/plan/beams`, `/plan/beamlets`, `/plan/weights`,
 /// all normalised) plus `/dvh/<structure>`, the `metrics_json` attribute, `/segmentation/*` when segmentation
 /// ran, `normalisation_factor`, `stage_seconds_<stage>` and `timings_phase_names` (see Protocol.md and the
 /// planning contract).
