@@ -7,7 +7,7 @@ struct RTCluster: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rtcluster",
         abstract: "Batch compute back end for remote radiotherapy: cases, jobs, MPI workers, results.",
-        discussion: """
+        discussion: helpText("""
         Cases (CT + structures) are registered in a data directory; jobs (segment, dose, plan) are
         queued against them and processed by MPI workers. Exit codes: 0 success, 1 a check failed,
         64 usage error, 65 invalid input, 66 not found, 70 internal error.
@@ -16,7 +16,7 @@ struct RTCluster: ParsableCommand {
           rtcluster phantom thorax --out thorax.h5 --seed 3
           rtcluster case add thorax.h5 --id thorax-3 --site demo
           rtcluster submit thorax-3 jobs/segment.yaml --json
-        """,
+        """),
         version: RTClusterVersion.string,
         subcommands: [
             PhantomCommand.self, CaseCommand.self, SubmitCommand.self, StatusCommand.self, ListCommand.self,

@@ -28,6 +28,28 @@ import Testing
         }
     }
 
+    /// Help prose is reflowed (`helpText`) so that an 80-column terminal shows full lines: a prose line followed by more
+    /// prose of its paragraph is not cut short (source line breaks had left fragments such as "Flags added: root").
+    @Test func helpProseFillsAnEightyColumnTerminal() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        let commands = [["case", "add"], ["case", "list"], ["case", "show"], ["submit"], ["status"], ["list"],
+                        ["cancel"], ["events"], ["results"], ["selftest"], ["phantom"], ["compare-dose"], ["case"], ["worker"], ["run"], []]
+        for command in commands {
+            let r = try cli.run(command + ["--help"], environment: ["COLUMNS": "80"])
+            let lines = r.stdout.components(separatedBy: "USAGE:")[0].components(separatedBy: "\n")
+            func prose(_ line: String) -> Bool { !line.isEmpty && !line.hasPrefix(" ") }
+            func heading(_ line: String) -> Bool { line.hasSuffix(":") && line.split(separator: " ").count <= 3 }
+            let name = command.joined(separator: " ")
+            for (line, next) in zip(lines, lines.dropFirst()) {
+                if prose(line) && prose(next) && !heading(next) && !heading(line) && !next.hasPrefix("- ") {
+                    #expect(line.count >= 50, "\(name) --help cuts a line short: \"\(line)\"")
+                }
+                // An example wider than the terminal would continue on an unindented line.
+                #expect(!(line.hasPrefix("  ") && prose(next)), "\(name) --help wraps the example \"\(line)\"")
+            }
+        }
+    }
+
     @Test func caseAddSubmitStatusCancelRoundTrip() throws {
         let cli = try CLIRunner(); defer { cli.cleanUp() }
         try Self.writeSmallCase(to: cli.path("small.h5"))

@@ -10,12 +10,12 @@ struct CaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "case",
         abstract: "Register and inspect cases (a CT with optional structures).",
-        discussion: """
+        discussion: helpText("""
         Examples:
           rtcluster case add thorax.h5 --id thorax-7 --site hospital-a
           rtcluster case list --json
           rtcluster case show thorax-7
-        """,
+        """),
         subcommands: [CaseAddCommand.self, CaseListCommand.self, CaseShowCommand.self]
     )
 }
@@ -25,7 +25,7 @@ struct CaseAddCommand: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
         abstract: "Register a CT (DICOM series folder, HDF5 case file or NIfTI-1 .nii/.nii.gz) as a case.",
-        discussion: """
+        discussion: helpText("""
         The input is validated completely (layout, dtypes, dimensions, spacing, NaN, size limit),
         then written into the store as an HDF5 case file; the registry records its SHA-256.
         Nothing is registered when any check fails.
@@ -33,7 +33,7 @@ struct CaseAddCommand: ReportingCommand {
           rtcluster case add thorax.h5 --id thorax-7 --site hospital-a
           rtcluster case add ct.nii.gz --id patient-0042 --json
           rtcluster case add dicom/ --id patient-0043 --series 1.2.840.113619.2.55.3
-        """
+        """)
     )
     @OptionGroup var global: GlobalOptions
     @Argument(help: "CT: a DICOM series folder, an .h5 case file or a .nii / .nii.gz image.") var file: String
@@ -158,10 +158,10 @@ struct CaseListCommand: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "List registered cases, oldest first.",
-        discussion: """
+        discussion: helpText("""
         Example:
           rtcluster case list --site hospital-a --json
-        """
+        """)
     )
     @OptionGroup var global: GlobalOptions
     @Option(help: "Only cases of this site.") var site: String?
@@ -183,10 +183,10 @@ struct CaseShowCommand: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
         abstract: "Show a case: geometry, structures, file fingerprint and its jobs.",
-        discussion: """
+        discussion: helpText("""
         Example:
           rtcluster case show thorax-7
-        """
+        """)
     )
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Case id.") var id: String

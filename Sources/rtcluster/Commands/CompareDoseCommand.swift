@@ -9,16 +9,16 @@ struct CompareDoseCommand: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare-dose",
         abstract: "Dose QA: 3D gamma index between two dose grids (result files with /dose/total).",
-        discussion: """
+        discussion: helpText("""
         A is the reference, B the evaluated dose; B is interpolated trilinearly, so the grids may
         differ. Default: global 3 %/2 mm with a 10 % low-dose threshold (AAPM TG-218). Exit code 0
         when the pass rate reaches --min-pass-rate, 1 when it does not, 65 for unreadable input (also a
         dose outside 0…10000 Gy, a reference of 0 Gy everywhere without --normalisation-gy, or a gamma
         beyond the float32 range of the map).
         Examples:
-          rtcluster compare-dose store/results/job-3/result.h5 store/results/job-4/result.h5
-          rtcluster compare-dose a.h5 b.h5 --dd 2 --dta 2 --local --gamma-map gamma.h5 --json
-        """
+          rtcluster compare-dose job-3/result.h5 job-4/result.h5
+          rtcluster compare-dose a.h5 b.h5 --dd 2 --dta 2 --local --gamma-map g.h5
+        """)
     )
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Reference dose: an HDF5 result file with /dose/total.") var reference: String

@@ -7,12 +7,12 @@ struct StatusCommand: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract: "Show a job's state and progress, or a summary of the queue.",
-        discussion: """
+        discussion: helpText("""
         Examples:
           rtcluster status            # counts per state and the jobs not yet finished
           rtcluster status 12 --json  # one job, machine-readable
           rtcluster status --watch    # refresh every 2 s until interrupted
-        """
+        """)
     )
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Job id.") var job: Int64?
@@ -87,11 +87,11 @@ struct ListCommand: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "List jobs, newest first.",
-        discussion: """
+        discussion: helpText("""
         Examples:
           rtcluster list --state queued
           rtcluster list --case thorax-7 --json
-        """
+        """)
     )
     @OptionGroup var global: GlobalOptions
     @Option(help: "Only jobs in this state (queued, running, succeeded, failed, cancelled).") var state: JobStateArgument?
@@ -125,11 +125,11 @@ struct CancelCommand: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "cancel",
         abstract: "Cancel a queued or running job.",
-        discussion: """
+        discussion: helpText("""
         A running job's coordinator stops dispatching its tasks and drops partial results.
         Example:
           rtcluster cancel 12
-        """
+        """)
     )
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Job id.") var job: Int64
@@ -146,10 +146,10 @@ struct EventsCommand: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "events",
         abstract: "Show the audit log of a job (submission, claims, state changes, errors).",
-        discussion: """
+        discussion: helpText("""
         Example:
           rtcluster events 12 --json
-        """
+        """)
     )
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Job id.") var job: Int64

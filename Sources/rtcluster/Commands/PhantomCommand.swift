@@ -8,18 +8,19 @@ struct PhantomCommand: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "phantom",
         abstract: "Write a synthetic CT case (HDF5) with ground-truth structures, for tests, demos and benchmarks.",
-        discussion: """
-        thorax: patient supine with arms, couch and pad, lungs, trachea and bronchi, vertebrae with
+        discussion: helpText("""
+        - thorax: patient supine with arms, couch and pad, lungs, trachea and bronchi, vertebrae with
         spinal canal, ribs, heart, a lung tumour (gtv) and its ptv; realistic HU and noise.
-        water: a water cylinder in air (or --box for a flat water tank), for dose checks.
-        slab: a 300×300×300 mm water tank with lung (0.26 g/cm³, −749 HU) from 5 to 15 cm depth below
+        - water: a water cylinder in air (or --box for a flat water tank), for dose checks.
+        - slab: a 300×300×300 mm water tank with lung (0.26 g/cm³, −749 HU) from 5 to 15 cm depth below
         its anterior face (water 0–5 cm / lung 5–15 cm / water 15–30 cm), for heterogeneity checks.
+
         Sizes: small (64x64x40), standard (128x128x64), large (256x256x120) or NXxNYxNZ.
         Examples:
           rtcluster phantom thorax --out thorax.h5 --seed 7
           rtcluster phantom water --box --out tank.h5 --size 64x64x64
           rtcluster phantom slab --out slab.h5
-        """
+        """)
     )
     enum Kind: String, ExpressibleByArgument, CaseIterable { case water, thorax, slab }
 

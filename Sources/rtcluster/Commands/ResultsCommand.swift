@@ -6,7 +6,7 @@ struct ResultsCommand: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "results",
         abstract: "Write a finished job's result bundle: result.h5, PNG slices, DVH, metrics and an HTML report.",
-        discussion: """
+        discussion: helpText("""
         DIR receives result.h5, axial.png, coronal.png, sagittal.png, dvh.csv (when the result has a
         dose), metrics.json and report.html (self-contained; open it in a browser). With --dicom also
         RTDOSE.dcm (when there is a dose) and RTSTRUCT.dcm, in the CT's study and frame of reference.
@@ -22,7 +22,7 @@ struct ResultsCommand: ReportingCommand {
         Examples:
           rtcluster results 12 --out results/job-12
           rtcluster results 12 --out results/job-12 --dicom --json
-        """
+        """)
     )
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Job id.") var job: Int64

@@ -7,7 +7,7 @@ struct RunCommand: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Start the MPI scheduler (mpirun -n N rtcluster worker) with the right flags for this machine.",
-        discussion: """
+        discussion: helpText("""
         Runs mpirun as its child: SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2 sent to `run` are
         forwarded to mpirun, and mpirun gets SIGTERM when `run` dies (even by kill -9); rank 0's stdout and
         every rank's stderr stream through. When mpirun ends without the coordinator's report (a rank
@@ -26,8 +26,8 @@ struct RunCommand: ReportingCommand {
         Examples:
           rtcluster run -n 2 --drain
           rtcluster run -n 8 --hostfile hosts.txt --serve --data-dir /srv/rtcluster
-          rtcluster run -n 4 --drain --dry-run      # print the mpirun command only (--json: its argv)
-        """
+          rtcluster run -n 4 --drain --dry-run     # the mpirun command only
+        """)
     )
     @OptionGroup var global: GlobalOptions
     @Option(name: .customShort("n"), help: "Number of MPI ranks (1 coordinator + N-1 workers).") var ranks: Int

@@ -8,14 +8,14 @@ struct SelfTestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "selftest",
         abstract: "Check the MPI world: point-to-point, collectives, large messages, with exact expected values.",
-        discussion: """
+        discussion: helpText("""
         Run it under mpirun on a new cluster or allocation; rank 0 prints the report. Exit code 0
         when every check passes on every rank, 1 otherwise.
         Examples:
-          rtcluster selftest                                  # one process (MPI world of size 1)
+          rtcluster selftest                        # one process (world of size 1)
           scripts/mpirun.sh -n 4 .build/release/rtcluster selftest --json
-          srun rtcluster selftest --latency                   # inside a Slurm allocation
-        """
+          srun rtcluster selftest --latency         # inside a Slurm allocation
+        """)
     )
     @Flag(help: "Print the report as JSON (rank 0 only).") var json = false
     @Flag(help: "Also measure the mean latency of an allreduce of 1000 doubles.") var latency = false

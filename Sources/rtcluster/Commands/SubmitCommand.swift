@@ -10,7 +10,7 @@ struct SubmitCommand: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "submit",
         abstract: "Validate a job spec (YAML) against a registered case and queue the job.",
-        discussion: """
+        discussion: helpText("""
         The spec is checked completely before anything is written: unknown keys, types, ranges and
         structure names (against the case's structures plus those the job segments itself), and the
         dose grid's size over the case's CT (at most 2^27 voxels).
@@ -18,7 +18,7 @@ struct SubmitCommand: ReportingCommand {
         Examples:
           rtcluster submit thorax-7 jobs/segment.yaml
           rtcluster submit tg119 jobs/tg119-plan.yaml --priority 800 --json
-        """
+        """)
     )
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Case id.") var caseID: String

@@ -11,7 +11,7 @@ struct WorkerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
         abstract: "Run the scheduler in this MPI world: rank 0 coordinates, the other ranks run tasks.",
-        discussion: """
+        discussion: helpText("""
         --drain processes the queue until it is empty, then exits 0 when every job it processed succeeded
         or was cancelled, 1 when any of them failed (the summary counts them; `rtcluster list --state
         failed` names them). A job still running under another owner's lease (a run that crashed keeps
@@ -21,10 +21,10 @@ struct WorkerCommand: ParsableCommand {
         until SIGTERM/SIGINT/SIGUSR1 (under mpirun send SIGUSR1: mpirun forwards it), then finishes the jobs in flight and exits 0. Logs go to stderr as
         `time level rank job task message`. An unrecoverable error on any rank aborts the MPI world.
         Examples:
-          rtcluster worker --drain                                  # one process: coordinator runs tasks
-          scripts/mpirun.sh -n 4 .build/release/rtcluster worker --drain --data-dir /srv/rtcluster
-          srun rtcluster worker --serve --lease-seconds 120         # inside a Slurm allocation
-        """
+          rtcluster worker --drain              # one process: rank 0 runs tasks
+          scripts/mpirun.sh -n 4 .build/release/rtcluster worker --drain
+          srun rtcluster worker --serve --lease-seconds 120    # in a Slurm allocation
+        """)
     )
     @OptionGroup var global: GlobalOptions
     @Flag(help: "When to stop: --drain when the queue is empty (default), --serve on SIGTERM/SIGINT/SIGUSR1.")
