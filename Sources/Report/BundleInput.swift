@@ -20,6 +20,8 @@ public struct BundleInput: Sendable {
     public var isocentreMM: SIMD3<Double>?
     /// The job spec text, shown at the end of the report.
     public var specText: String?
+    /// Per-beam fluence maps of a dose or plan result (`/plan/*`); empty → no `fluence.png`/`fluence.csv`.
+    public var fluence: [FluenceMap]
 
     /// An input with the CT and title; everything else empty.
     public init(title: String, ct: CTVolume) {
@@ -28,5 +30,6 @@ public struct BundleInput: Sendable {
         provenance = []
         structures = []
         dvhCurves = []
+        fluence = []
     }
 }

@@ -16,6 +16,8 @@ struct ReportDocument {
     let metrics: PlanMetrics
     let table: DVHTable?
     let images: [Image]
+    /// The fluence mosaic (PNG) and its width in pixels.
+    let fluence: (png: [UInt8], width: Int)?
     let centre: ResultBundle.SliceCentre
     let isodoses: [IsodoseLevel]
     let referenceIsPrescription: Bool
@@ -46,6 +48,7 @@ struct ReportDocument {
         h += warningsSection()
         h += slicesSection()
         h += dvhSection()
+        h += fluenceSection()
         h += metricsSection()
         h += goalsSection()
         if let spec = input.specText { h += "<h2>Job spec</h2>\n<pre>\(e(spec))</pre>\n" }
@@ -72,6 +75,17 @@ struct ReportDocument {
             for level in isodoses { h += "<span class=\"swatch\" style=\"background:\(level.colour.hex)\"></span>\(e(level.label)) = \(fmt(level.doseGy)) Gy" }
             h += "</p>\n"
         }
+        return h
+    }
+
+    /// The beams' fluence maps: the mosaic and which tile is which beam.
+    private func fluenceSection() -> String {
+        guard let fluence else { return "" }
+        let beams = input.fluence.map { "\(fmt($0.gantryDeg))°" }.joined(separator: ", ")
+        var h = "<h2>Fluence</h2>\n<p>Beamlet weights on the isocentre plane in the beam's-eye view (u to the right, v up: IEC X "
+        h += "and Y), one tile per beam, left to right and top to bottom: gantry \(e(beams)). Colour from 0 (dark blue) to the "
+        h += "largest weight (dark red); grey: no beamlet. Values in fluence.csv.</p>\n"
+        h += "<img alt=\"fluence maps\" width=\"\(min(fluence.width, 900))\" src=\"data:image/png;base64,\(Data(fluence.png).base64EncodedString())\">\n"
         return h
     }
 

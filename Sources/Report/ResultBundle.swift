@@ -3,8 +3,8 @@ import Evaluation
 import Foundation
 
 /// Makes the files of a result bundle a physicist opens: `axial.png`, `coronal.png`,
-/// `sagittal.png`, `dvh.csv` (when there is a dose), `metrics.json` and a self-contained
-/// `report.html`. Pure: the caller reads the inputs and writes the files.
+/// `sagittal.png`, `dvh.csv` (when there is a dose), `fluence.png` and `fluence.csv` (when there are beams),
+/// `metrics.json` and a self-contained `report.html`. Pure: the caller reads the inputs and writes the files.
 public enum ResultBundle {
     /// The bundle's files for `input`.
     public static func make(_ input: BundleInput) throws -> [BundleFile] {
@@ -38,8 +38,16 @@ public enum ResultBundle {
         }
         let table = curves.isEmpty ? nil : DVHTable(curves: curves)
         if let table { files.append(BundleFile(name: "dvh.csv", bytes: Array(table.csv.utf8))) }
+        var fluence: (png: [UInt8], width: Int)?
+        if input.fluence.contains(where: { !$0.bixels.isEmpty }) {
+            let mosaic = FluenceMap.mosaic(input.fluence)
+            let png = try PNGWriter.encode(mosaic)
+            files.append(BundleFile(name: "fluence.png", bytes: png))
+            files.append(BundleFile(name: "fluence.csv", bytes: Array(FluenceMap.csv(input.fluence).utf8)))
+            fluence = (png, mosaic.width)
+        }
         files.append(BundleFile(name: "metrics.json", bytes: Array(metricsText.utf8)))
-        let document = ReportDocument(input: input, metrics: metrics, table: table, images: images, centre: centre,
+        let document = ReportDocument(input: input, metrics: metrics, table: table, images: images, fluence: fluence, centre: centre,
                                       isodoses: isodoses, referenceIsPrescription: metrics.prescription?.doseGy != nil)
         files.append(BundleFile(name: "report.html", bytes: Array(document.html.utf8)))
         return files

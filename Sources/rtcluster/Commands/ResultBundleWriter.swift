@@ -15,8 +15,8 @@ struct ResultBundleWriter {
     let includesDICOM: Bool
 
     /// Every file name a bundle may hold besides the ``marker``.
-    static let bundleNames: Set<String> = ["result.h5", "axial.png", "coronal.png", "sagittal.png", "dvh.csv", "metrics.json",
-                                           "report.html", "RTDOSE.dcm", "RTSTRUCT.dcm"]
+    static let bundleNames: Set<String> = ["result.h5", "axial.png", "coronal.png", "sagittal.png", "dvh.csv", "fluence.png",
+                                           "fluence.csv", "metrics.json", "report.html", "RTDOSE.dcm", "RTSTRUCT.dcm"]
     /// The hidden file that marks a directory as a bundle `results` wrote (and may replace).
     static let marker = ".rtcluster-bundle"
     /// Staging directories older than this are stale even when their pid runs (a reused pid): a bundle takes seconds.
@@ -202,6 +202,7 @@ struct ResultBundleWriter {
         input.doseGy = result.doseGy
         input.structures = structures
         input.dvhCurves = try dvhCurves(result)
+        input.fluence = try fluenceMaps(result)
         if case .string(let json)? = result.attributes["metrics_json"] { input.metricsJSON = json }
         if case .doubles(let iso)? = result.attributes["isocentre_mm"], iso.count == 3 { input.isocentreMM = SIMD3(iso[0], iso[1], iso[2]) }
         input.specText = job.spec
@@ -254,6 +255,22 @@ struct ResultBundleWriter {
             }
             let rows = array.shape[0]
             return try DVHCurve(structure: String(path.dropFirst(5)), doseGy: (0..<rows).map { v[2 * $0] }, volumePct: (0..<rows).map { v[2 * $0 + 1] })
+        }
+    }
+
+    /// The per-beam fluence maps of a dose or plan result from `/plan/beams`, `/plan/beamlets` and `/plan/weights`; none
+    /// when the result has no beams or predates `/plan/beamlets`.
+    private func fluenceMaps(_ result: ResultFile) throws -> [FluenceMap] {
+        guard let beams = result.arrays["/plan/beams"], let beamlets = result.arrays["/plan/beamlets"],
+              let weights = result.arrays["/plan/weights"] else { return [] }
+        guard case .float64(let b) = beams.values, case .float64(let x) = beamlets.values, case .float64(let w) = weights.values,
+              beams.shape.count == 2, beams.shape[1] == 4, beamlets.shape.count == 2, beamlets.shape[1] == 4, weights.shape.count == 1 else {
+            throw CLIError.invalidInput("\(resultURL.path): /plan/beams, /plan/beamlets or /plan/weights is not float64 of shape [beams, 4], [beamlets, 4], [beamlets]")
+        }
+        do {
+            return try FluenceMap.maps(beams: b, beamlets: x, weights: w)
+        } catch let error as ReportError {
+            throw CLIError.invalidInput("\(resultURL.path): \(error.message)")
         }
     }
 
