@@ -1,10 +1,9 @@
-import Foundation
-
 /// One beam's fluence as a physicist reads it: the weight of each bixel, placed at its centre on the isocentre plane in
 /// the beam's-eye view (u: IEC X, to the right; v: IEC Y, towards the gantry, drawn upwards).
 public struct FluenceMap: Sendable, Equatable {
-    /// A bixel centre (mm) and its weight.
+    /// A beamlet: its row in the result (`/plan/beamlets`, `/plan/weights`), its bixel centre (mm) and its weight.
     public struct Bixel: Sendable, Equatable {
+        public let beamlet: Int
         public let uMM: Double, vMM: Double, weight: Double
     }
 
@@ -17,15 +16,15 @@ public struct FluenceMap: Sendable, Equatable {
     /// The beam's bixels in the result's beamlet order.
     public let bixels: [Bixel]
 
-    /// Most bixels a map may span along u or v (2 m at 5 mm): a wider span is not a plan, and its picture would not fit.
+    /// Most bixels the picture spans along u or v (2 m at 5 mm bixels, 40 cm at 1 mm); wider maps get no picture.
     public static let maxSpan = 400
-    /// Most beams drawn (a job has at most 36).
+    /// Most beams (a job has at most 36).
     public static let maxBeams = 64
 
     /// The per-beam maps of a result: `beams` is `/plan/beams` row by row ([gantry°, couch°, SAD mm, beamlet count]),
     /// `beamlets` is `/plan/beamlets` ([beam index, u mm, v mm, width mm]) and `weights` is `/plan/weights`.
-    /// - Throws: ``ReportError`` naming the first inconsistency (shapes, counts, indices, widths, a weight that is
-    ///   negative or not a number, a span beyond ``maxSpan`` bixels).
+    /// - Throws: ``ReportError`` naming the first inconsistency (shapes, counts, indices, angles, positions, widths, a
+    ///   weight that is negative or not a number, more than ``maxBeams`` beams).
     public static func maps(beams: [Double], beamlets: [Double], weights: [Double]) throws -> [FluenceMap] {
         guard !beams.isEmpty, beams.count % 4 == 0 else { throw ReportError("/plan/beams holds \(beams.count) values, not rows of 4") }
         guard beamlets.count == 4 * weights.count else {
@@ -36,7 +35,7 @@ public struct FluenceMap: Sendable, Equatable {
         var bixels = [[Bixel]](repeating: [], count: beamCount)
         var width: Double?
         for n in weights.indices {
-            let row = beamlets[(4 * n)..<(4 * n + 4)].map { $0 }
+            let row = Array(beamlets[(4 * n)..<(4 * n + 4)])
             guard let b = Int(exactly: row[0]), (0..<beamCount).contains(b) else {
                 throw ReportError("/plan/beamlets row \(n): beam index \(row[0]) is not one of the \(beamCount) beams")
             }
@@ -48,38 +47,33 @@ public struct FluenceMap: Sendable, Equatable {
             }
             width = row[3]
             guard weights[n].isFinite, weights[n] >= 0 else { throw ReportError("/plan/weights[\(n)] = \(weights[n]) is not a weight") }
-            bixels[b].append(Bixel(uMM: row[1], vMM: row[2], weight: weights[n]))
+            bixels[b].append(Bixel(beamlet: n, uMM: row[1], vMM: row[2], weight: weights[n]))
         }
-        let maps = try (0..<beamCount).map { b -> FluenceMap in
+        return try (0..<beamCount).map { b -> FluenceMap in
+            guard beams[4 * b].isFinite else { throw ReportError("/plan/beams row \(b): gantry angle \(beams[4 * b]) is not a number") }
             guard Double(bixels[b].count) == beams[4 * b + 3] else {
                 throw ReportError("/plan/beams row \(b) counts \(beams[4 * b + 3]) beamlets, /plan/beamlets holds \(bixels[b].count)")
             }
             return FluenceMap(beamIndex: b, gantryDeg: beams[4 * b], bixelMM: width ?? 1, bixels: bixels[b])
         }
-        let all = bixels.joined(), w = width ?? 1
-        let u = all.map(\.uMM), v = all.map(\.vMM)
-        let columns = ((u.max() ?? 0) - (u.min() ?? 0)) / w + 1, rows = ((v.max() ?? 0) - (v.min() ?? 0)) / w + 1
-        guard columns <= Double(maxSpan), rows <= Double(maxSpan) else {
-            throw ReportError(String(format: "the bixels span %.0f × %.0f bixels of %g mm, more than %d along an axis", columns, rows, w, maxSpan))
-        }
-        return maps
     }
 
-    /// `fluence.csv`: one row per beamlet in the result's order (`beam,gantry_deg,u_mm,v_mm,width_mm,weight`).
+    /// `fluence.csv`: one row per beamlet in the result's order, `beamlet` being its row in `/plan/beamlets` and
+    /// `/plan/weights` (`beamlet,beam,gantry_deg,u_mm,v_mm,width_mm,weight`).
     public static func csv(_ maps: [FluenceMap]) -> String {
-        var rows = ["beam,gantry_deg,u_mm,v_mm,width_mm,weight"]
-        for map in maps {
-            for x in map.bixels { rows.append("\(map.beamIndex),\(map.gantryDeg),\(x.uMM),\(x.vMM),\(map.bixelMM),\(x.weight)") }
+        let rows = maps.flatMap { map in map.bixels.map { (map, $0) } }.sorted { $0.1.beamlet < $1.1.beamlet }.map { map, x in
+            "\(x.beamlet),\(map.beamIndex),\(map.gantryDeg),\(x.uMM),\(x.vMM),\(map.bixelMM),\(x.weight)"
         }
-        return rows.joined(separator: "\n") + "\n"
+        return (["beamlet,beam,gantry_deg,u_mm,v_mm,width_mm,weight"] + rows).joined(separator: "\n") + "\n"
     }
 
     /// All maps as one picture, tiles in beam order left to right and top to bottom (3 per row, more when there are
     /// more than 9 beams), on one common (u, v) lattice so that the isocentre sits at the same place in every tile;
     /// colour `jet(weight / largest weight)`, grey where a beam has no bixel, white between tiles. Each bixel is a square
-    /// of 1–12 pixels (larger for fewer bixels; the picture stays within about 2400 pixels across).
-    static func mosaic(_ maps: [FluenceMap]) -> RGBImage {
-        let lattice = Lattice(maps)
+    /// of 1–12 pixels (larger for fewer bixels; at most about 3300 pixels across). Nil when there is no bixel, the maps'
+    /// widths differ, or the bixels span more than ``maxSpan`` along an axis.
+    static func mosaic(_ maps: [FluenceMap]) -> RGBImage? {
+        guard let lattice = Lattice(maps) else { return nil }
         let across = max(1, min(maps.count, max(3, Int(Double(maps.count).squareRoot().rounded(.up)))))
         let down = (maps.count + across - 1) / across
         let span = max(lattice.columns, lattice.rows)
@@ -105,21 +99,25 @@ public struct FluenceMap: Sendable, Equatable {
         let bixelMM: Double, uMin: Double, vMax: Double
         let columns: Int, rows: Int
 
-        init(_ maps: [FluenceMap]) {
+        /// Nil without bixels, with differing widths, or when the bixels span more than ``maxSpan`` along an axis.
+        init?(_ maps: [FluenceMap]) {
             let all = maps.flatMap(\.bixels)
-            bixelMM = maps.first?.bixelMM ?? 1
-            uMin = all.map(\.uMM).min() ?? 0
-            vMax = all.map(\.vMM).max() ?? 0
-            let uMax = all.map(\.uMM).max() ?? 0, vMin = all.map(\.vMM).min() ?? 0
-            // `maps` refused spans beyond maxSpan; the bound keeps the conversion safe for any input.
-            columns = Int(min((uMax - uMin) / bixelMM, Double(FluenceMap.maxSpan + 1)).rounded()) + 1
-            rows = Int(min((vMax - vMin) / bixelMM, Double(FluenceMap.maxSpan + 1)).rounded()) + 1
+            guard let w = maps.first?.bixelMM, maps.allSatisfy({ $0.bixelMM == w }), !all.isEmpty else { return nil }
+            let u = all.map(\.uMM), v = all.map(\.vMM)
+            let columns = (u.max()! - u.min()!) / w + 1, rows = (v.max()! - v.min()!) / w + 1
+            guard columns <= Double(FluenceMap.maxSpan), rows <= Double(FluenceMap.maxSpan) else { return nil }
+            bixelMM = w
+            uMin = u.min()!
+            vMax = v.max()!
+            self.columns = Int(columns.rounded())
+            self.rows = Int(rows.rounded())
         }
 
         /// The (column, row) of a bixel's centre, clamped to the lattice.
         func cell(_ bixel: Bixel) -> (Int, Int) {
-            let column = Int(((bixel.uMM - uMin) / bixelMM).rounded()), row = Int(((vMax - bixel.vMM) / bixelMM).rounded())
-            return (min(max(column, 0), columns - 1), min(max(row, 0), rows - 1))
+            let column = min(max(((bixel.uMM - uMin) / bixelMM).rounded(), 0), Double(columns - 1))
+            let row = min(max(((vMax - bixel.vMM) / bixelMM).rounded(), 0), Double(rows - 1))
+            return (Int(column), Int(row))
         }
     }
 }

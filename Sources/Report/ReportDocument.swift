@@ -80,7 +80,10 @@ struct ReportDocument {
 
     /// The beams' fluence maps: the mosaic and which tile is which beam.
     private func fluenceSection() -> String {
-        guard let fluence else { return "" }
+        guard input.fluence.contains(where: { !$0.bixels.isEmpty }) else { return "" }
+        guard let fluence else {
+            return "<h2>Fluence</h2>\n<p>The bixels span more than \(FluenceMap.maxSpan) bixels along an axis: no picture; the weights are in fluence.csv.</p>\n"
+        }
         let beams = input.fluence.map { "\(fmt($0.gantryDeg))°" }.joined(separator: ", ")
         var h = "<h2>Fluence</h2>\n<p>Beamlet weights on the isocentre plane in the beam's-eye view (u to the right, v up: IEC X "
         h += "and Y), one tile per beam, left to right and top to bottom: gantry \(e(beams)). Colour from 0 (dark blue) to the "

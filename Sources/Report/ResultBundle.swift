@@ -40,11 +40,12 @@ public enum ResultBundle {
         if let table { files.append(BundleFile(name: "dvh.csv", bytes: Array(table.csv.utf8))) }
         var fluence: (png: [UInt8], width: Int)?
         if input.fluence.contains(where: { !$0.bixels.isEmpty }) {
-            let mosaic = FluenceMap.mosaic(input.fluence)
-            let png = try PNGWriter.encode(mosaic)
-            files.append(BundleFile(name: "fluence.png", bytes: png))
             files.append(BundleFile(name: "fluence.csv", bytes: Array(FluenceMap.csv(input.fluence).utf8)))
-            fluence = (png, mosaic.width)
+            if let mosaic = FluenceMap.mosaic(input.fluence) {
+                let png = try PNGWriter.encode(mosaic)
+                files.append(BundleFile(name: "fluence.png", bytes: png))
+                fluence = (png, mosaic.width)
+            }
         }
         files.append(BundleFile(name: "metrics.json", bytes: Array(metricsText.utf8)))
         let document = ReportDocument(input: input, metrics: metrics, table: table, images: images, fluence: fluence, centre: centre,

@@ -160,7 +160,9 @@ import Testing
             #expect(influence.values == matrix.doseGy && influence.rowIndices == matrix.rowIndices && influence.columnStarts == matrix.columnPointers)
             #expect(file.arrays["/plan/beams"] == (try ResultArray(shape: [1, 4], values: .float64([0, 0, 1000, 16]))))
             #expect(file.arrays["/plan/weights"] == ResultArray(.float64(Array(repeating: 1, count: 16))))
-            let bixels = setup.geometry.beamlets.flatMap { [Double($0.beamIndex), $0.uMM, $0.vMM, $0.widthMM] }
+            // The 20 × 20 mm open field of 5 mm bixels: centres at ±2.5 and ±7.5 mm, v then u increasing.
+            let centres: [Double] = [-7.5, -2.5, 2.5, 7.5]
+            let bixels: [Double] = centres.flatMap { v -> [Double] in centres.flatMap { u -> [Double] in [0, u, v, 5] } }
             #expect(file.arrays["/plan/beamlets"] == (try ResultArray(shape: [16, 4], values: .float64(bixels))))
             #expect(file.attributes["beamlet_count"] == .int(16) && file.attributes["histories_per_beamlet"] == .int(60))
             #expect(file.attributes["nonzeros"] == .int(matrix.nonZeroCount))

@@ -23,12 +23,15 @@ import Testing
         let files = Set(try #require((try r.json() as? [String: Any])?["files"] as? [String]).map { URL(fileURLWithPath: $0).lastPathComponent })
         #expect(files.isSuperset(of: ["result.h5", "dvh.csv", "fluence.png", "fluence.csv", "metrics.json", "report.html", "RTDOSE.dcm",
                                       "RTSTRUCT.dcm"]), "\(files)")
-        // fluence.csv: one row per beamlet, weights as stored in /plan/weights (after normalisation), on the bixel lattice.
+        // fluence.csv: one row per beamlet in result order, weights as stored in /plan/weights (after normalisation),
+        // bixel centres on the 10 mm lattice through the isocentre.
         let fluence = try String(contentsOfFile: cli.path("bundle/fluence.csv"), encoding: .utf8).split(separator: "\n")
         let result = try ResultFile.read(path: cli.path("bundle/result.h5"))
         guard case .float64(let weights)? = result.arrays["/plan/weights"]?.values else { Issue.record("no /plan/weights"); return }
-        #expect(fluence.first == "beam,gantry_deg,u_mm,v_mm,width_mm,weight" && fluence.count == weights.count + 1)
-        #expect(fluence.dropFirst().map { Double($0.split(separator: ",")[5])! } == weights)
+        #expect(fluence.first == "beamlet,beam,gantry_deg,u_mm,v_mm,width_mm,weight" && fluence.count == weights.count + 1)
+        let rows = fluence.dropFirst().map { $0.split(separator: ",").map { Double($0)! } }
+        #expect(rows.map { $0[6] } == weights && rows.map { Int($0[0]) } == Array(weights.indices))
+        #expect(rows.allSatisfy { $0[5] == 10 && ($0[3] / 10).rounded() * 10 == $0[3] && ($0[4] / 10).rounded() * 10 == $0[4] })
         let header = try String(contentsOfFile: cli.path("bundle/dvh.csv"), encoding: .utf8).split(separator: "\n").first ?? ""
         #expect(header.hasPrefix("dose_gy,") && header.contains("ptv") && header.contains("lung_left"), "\(header)")
         let metrics = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: cli.path("bundle/metrics.json")))) as? [String: Any])

@@ -202,7 +202,7 @@ struct ResultBundleWriter {
         input.doseGy = result.doseGy
         input.structures = structures
         input.dvhCurves = try dvhCurves(result)
-        input.fluence = try fluenceMaps(result)
+        input.fluence = fluenceMaps(result)
         if case .string(let json)? = result.attributes["metrics_json"] { input.metricsJSON = json }
         if case .doubles(let iso)? = result.attributes["isocentre_mm"], iso.count == 3 { input.isocentreMM = SIMD3(iso[0], iso[1], iso[2]) }
         input.specText = job.spec
@@ -259,18 +259,21 @@ struct ResultBundleWriter {
     }
 
     /// The per-beam fluence maps of a dose or plan result from `/plan/beams`, `/plan/beamlets` and `/plan/weights`; none
-    /// when the result has no beams or predates `/plan/beamlets`.
-    private func fluenceMaps(_ result: ResultFile) throws -> [FluenceMap] {
+    /// when the result has no beams or predates `/plan/beamlets`. Arrays that do not fit together cost the bundle its
+    /// fluence files only (a notice on stderr names the problem): the dose, DVH and report are still written.
+    private func fluenceMaps(_ result: ResultFile) -> [FluenceMap] {
         guard let beams = result.arrays["/plan/beams"], let beamlets = result.arrays["/plan/beamlets"],
               let weights = result.arrays["/plan/weights"] else { return [] }
         guard case .float64(let b) = beams.values, case .float64(let x) = beamlets.values, case .float64(let w) = weights.values,
               beams.shape.count == 2, beams.shape[1] == 4, beamlets.shape.count == 2, beamlets.shape[1] == 4, weights.shape.count == 1 else {
-            throw CLIError.invalidInput("\(resultURL.path): /plan/beams, /plan/beamlets or /plan/weights is not float64 of shape [beams, 4], [beamlets, 4], [beamlets]")
+            Output.stderr("notice: \(resultURL.path): /plan/beams, /plan/beamlets or /plan/weights is not float64 of shape [beams, 4], [beamlets, 4], [beamlets]: no fluence maps")
+            return []
         }
         do {
             return try FluenceMap.maps(beams: b, beamlets: x, weights: w)
-        } catch let error as ReportError {
-            throw CLIError.invalidInput("\(resultURL.path): \(error.message)")
+        } catch {
+            Output.stderr("notice: \(resultURL.path): \(error): no fluence maps")
+            return []
         }
     }
 

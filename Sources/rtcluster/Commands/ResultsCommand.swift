@@ -8,7 +8,8 @@ struct ResultsCommand: ReportingCommand {
         abstract: "Write a finished job's result bundle: result.h5, PNG slices, DVH, metrics and an HTML report.",
         discussion: helpText("""
         DIR receives result.h5, axial.png, coronal.png, sagittal.png, dvh.csv (when the result has a
-        dose), fluence.png and fluence.csv (each beam's beamlet weights, for dose and plan results),
+        dose), fluence.csv and fluence.png (each beam's beamlet weights, for dose and plan results that
+        carry /plan/beamlets),
         metrics.json and report.html (self-contained; open it in a browser). With --dicom also
         RTDOSE.dcm (when there is a dose) and RTSTRUCT.dcm, in the CT's study and frame of reference.
         The bundle is written into a temporary directory and renamed to DIR at the end: after an error
