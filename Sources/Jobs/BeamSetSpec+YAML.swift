@@ -3,6 +3,8 @@ extension BeamSetSpec {
     static let keys = ["gantry_deg", "couch_deg", "bixel_mm", "isocentre_mm", "sad_mm", "energy"]
     /// Most beams in one beam set.
     static let maxBeams = 36
+    /// Gantry angles closer than this (degrees, around the circle) are one beam given twice.
+    static let distinctAngleDeg = 0.01
 
     /// Reads a `beams:` mapping.
     init(reading value: SpecValue) throws(JobSpecError) {
@@ -11,8 +13,9 @@ extension BeamSetSpec {
         var gantry: [Double] = []
         for item in items {
             let angle = try item.double(in: Interval(0, 360, upperOpen: true))
-            if let j = gantry.firstIndex(of: angle) {
-                throw item.error(.invalidValue, "\(DecimalText.format(angle)) duplicates \(items[j].path)")
+            if let j = gantry.firstIndex(where: { min(abs($0 - angle), 360 - abs($0 - angle)) < BeamSetSpec.distinctAngleDeg }) {
+                let same = gantry[j] == angle ? "" : " (angles less than \(DecimalText.format(BeamSetSpec.distinctAngleDeg))° apart are one beam)"
+                throw item.error(.invalidValue, "\(DecimalText.format(angle)) duplicates \(items[j].path)" + same)
             }
             gantry.append(angle)
         }

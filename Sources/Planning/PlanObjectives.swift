@@ -49,8 +49,10 @@ public enum PlanObjectives {
         }
     }
 
+    /// A JSON number; nil for anything else, `true`/`false` included. On Linux every JSON number bridges to `Bool`
+    /// (`is Bool` holds for 0 and 1), so a Boolean is told by its type encoding: "c", where numbers are "i", "q" or "d".
     private static func number(_ value: Any?) -> Double? {
-        guard let n = value as? NSNumber, !(value is Bool) else { return nil }
+        guard let n = value as? NSNumber, String(cString: n.objCType) != "c" else { return nil }
         return n.doubleValue
     }
 
@@ -67,7 +69,14 @@ public enum PlanObjectives {
         }
         return ObjectiveSpec(structure: structure, type: type, doseGy: parameters[0],
                              volumePct: type.needsVolume ? parameters[1] : nil, eudA: type.needsEUDExponent ? parameters[1] : nil,
-                             penalty: number(o["penalty"]) ?? 1)
+                             penalty: try penalty(o, structure: structure))
+    }
+
+    /// The stored penalty, 1 when absent; anything but a number is refused (it had silently become 1).
+    private static func penalty(_ o: [String: Any], structure: String) throws -> Double {
+        guard let value = o["penalty"] else { return 1 }
+        guard let p = number(value) else { throw PlanningError("objectives_json of \"\(structure)\": penalty \(value) is not a number") }
+        return p
     }
 
     private static func specForm(_ o: [String: Any], structure: String) throws -> ObjectiveSpec {
@@ -76,7 +85,7 @@ public enum PlanObjectives {
         }
         guard let dose = number(o["dose_gy"]) else { throw PlanningError("objectives_json of \"\(structure)\": \(raw) needs dose_gy") }
         return ObjectiveSpec(structure: structure, type: type, doseGy: dose, volumePct: number(o["volume_pct"]),
-                             eudA: number(o["eud_a"]), penalty: number(o["penalty"]) ?? 1)
+                             eudA: number(o["eud_a"]), penalty: try penalty(o, structure: structure))
     }
 
     /// The ranges the spec parser enforces for listed objectives.

@@ -18,6 +18,25 @@ import Testing
         #expect(o == [ObjectiveSpec(structure: "cord", type: .eud, doseGy: 10, eudA: 8, penalty: 1)])
     }
 
+    /// 0 and 1 are numbers (they had been read as Booleans and dropped: a mean dose of 0 Gy was refused, a penalty of 0
+    /// became 1); `true` is not a number.
+    @Test func zeroAndOneAreNumbersAndBooleansAreNot() throws {
+        #expect(try PlanObjectives.parse(json: #"[{"type": "mean_dose", "dose_gy": 0, "penalty": 1}]"#, structure: "heart")
+                == [ObjectiveSpec(structure: "heart", type: .meanDose, doseGy: 0, penalty: 1)])
+        #expect(try PlanObjectives.parse(json: #"[{"className": "DoseObjectives.matRad_MeanDose", "parameters": [0]}]"#, structure: "heart")
+                == [ObjectiveSpec(structure: "heart", type: .meanDose, doseGy: 0, penalty: 1)])
+        #expect(try PlanObjectives.parse(json: #"[{"type": "max_dvh", "dose_gy": 1.0, "volume_pct": 0, "penalty": 2}]"#, structure: "cord")
+                == [ObjectiveSpec(structure: "cord", type: .maxDVH, doseGy: 1, volumePct: 0, penalty: 2)])
+        #expect(try PlanObjectives.parse(json: #"[{"type": "eud", "dose_gy": 10, "eud_a": 1}]"#, structure: "cord")
+                == [ObjectiveSpec(structure: "cord", type: .eud, doseGy: 10, eudA: 1, penalty: 1)])
+        #expect { _ = try PlanObjectives.parse(json: #"[{"type": "mean_dose", "dose_gy": 5, "penalty": 0}]"#, structure: "x") }
+            throws: { "\($0)".contains("penalty") }
+        #expect { _ = try PlanObjectives.parse(json: #"[{"type": "mean_dose", "dose_gy": true}]"#, structure: "x") }
+            throws: { "\($0)".contains("dose_gy") }
+        #expect { _ = try PlanObjectives.parse(json: #"[{"type": "mean_dose", "dose_gy": 5, "penalty": true}]"#, structure: "x") }
+            throws: { "\($0)".contains("penalty") && "\($0)".contains("not a number") }
+    }
+
     @Test(arguments: [
         (#"[{"className": "DoseObjectives.matRad_Unknown", "parameters": 1}]"#, "matRad_Unknown"),
         (#"[{"className": "DoseObjectives.matRad_MinDVH", "parameters": 50}]"#, "needs 2 parameter"),

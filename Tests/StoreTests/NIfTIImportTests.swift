@@ -44,6 +44,32 @@ import Testing
         #expect(ct.voxels == Self.values.map { Int16($0) })
     }
 
+    /// pixdim and the affines are in xyzt_units' spatial unit: metres and microns are converted to mm (a metre file had
+    /// been read as 0.5 mm voxels, a micron file refused as 500 mm), an unknown unit is read as mm, other codes refused.
+    @Test func spatialUnitsOfTheHeaderAreConvertedToMillimetres() throws {
+        let dir = try TemporaryDirectory()
+        for (units, scale) in [(UInt8(1), 1000.0), (2, 1), (3, 0.001), (0, 1), (0x0A, 1)] {
+            let millimetres: [[Double]] = [[-0.5, 0, 0, 10], [0, -1.25, 0, -20], [0, 0, 2, -30]]
+            var w = Self.image(sform: millimetres.map { $0.map { Float($0 / scale) } })
+            w.xyztUnits = units
+            try w.write(to: dir.file("u\(units).nii"))
+            let ct = try NIfTIImport.readCT(path: dir.file("u\(units).nii"))
+            #expect(abs(ct.grid.spacingMM.x - 0.5) < 1e-6 && abs(ct.grid.spacingMM.y - 1.25) < 1e-6 && abs(ct.grid.spacingMM.z - 2) < 1e-6,
+                    "units \(units): \(ct.grid.spacingMM)")
+            #expect(abs(ct.grid.originMM.x + 10) < 1e-4 && abs(ct.grid.originMM.y - 20) < 1e-4 && abs(ct.grid.originMM.z + 30) < 1e-4)
+        }
+        // The qform path: pixdim in metres.
+        var q = Self.image(sform: [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]])
+        (q.sformCode, q.qformCode, q.pixdim, q.xyztUnits) = (0, 1, [1, 0.0005, 0.00125, 0.002], 1)
+        try q.write(to: dir.file("q.nii"))
+        let ct = try NIfTIImport.readCT(path: dir.file("q.nii"))
+        #expect(abs(ct.grid.spacingMM.x - 0.5) < 1e-6 && abs(ct.grid.spacingMM.y - 1.25) < 1e-6 && abs(ct.grid.spacingMM.z - 2) < 1e-6)
+        var bad = Self.image(sform: [[-0.5, 0, 0, 10], [0, -1.25, 0, -20], [0, 0, 2, -30]])
+        bad.xyztUnits = 5
+        try bad.write(to: dir.file("bad.nii"))
+        #expect { _ = try NIfTIImport.readCT(path: dir.file("bad.nii")) } throws: { "\($0)".contains("spatial unit code 5") }
+    }
+
     @Test func rasStoredImageIsFlippedIntoLPS() throws {
         let dir = try TemporaryDirectory()
         let sform: [[Float]] = [[0.5, 0, 0, -10], [0, 1.25, 0, -20], [0, 0, 2, -30]]

@@ -18,6 +18,8 @@ struct NIfTITestWriter {
     var magic = "n+1"
     var headerSize: Int32 = 348
     var bigEndian = false
+    /// xyzt_units (byte 123): spatial unit code in the low 3 bits (0 unknown, 1 m, 2 mm, 3 µm).
+    var xyztUnits: UInt8 = 0
     /// Voxel bytes in file order (i fastest), already encoded.
     var data: [UInt8] = []
 
@@ -65,6 +67,7 @@ struct NIfTITestWriter {
         i16(254, sformCode)
         for k in 0..<3 { f32(256 + 4 * k, quaternion[k]); f32(268 + 4 * k, qOffset[k]) }
         for r in 0..<3 { for c in 0..<4 { f32(280 + 16 * r + 4 * c, sform[r][c]) } }
+        put(123, [xyztUnits])
         put(344, Array(magic.utf8) + [0])
         return h + data
     }

@@ -23,6 +23,9 @@ struct NIfTIHeader: Sendable, Equatable {
     let sform: [[Double]]
     /// Byte order of the header and the voxel data.
     let isBigEndian: Bool
+    /// Millimetres per unit of pixdim and the affines (xyzt_units: metre 1000, mm 1, micron 0.001; unknown taken as mm,
+    /// as other readers do).
+    let millimetresPerUnit: Double
 
     /// Decodes and checks a header: size field 348 (either byte order), magic "n+1" (a
     /// "ni1" header/image pair is rejected as unsupported), 3-D or 4-D with one volume.
@@ -72,6 +75,13 @@ struct NIfTIHeader: Sendable, Equatable {
         quaternion = (0..<3).map { Double(reader.float32(256 + 4 * $0)) }
         qOffset = (0..<3).map { Double(reader.float32(268 + 4 * $0)) }
         sform = (0..<3).map { row in (0..<4).map { Double(reader.float32(280 + 16 * row + 4 * $0)) } }
+        switch bytes[123] & 0x07 {
+        case 0, 2: millimetresPerUnit = 1
+        case 1: millimetresPerUnit = 1000
+        case 3: millimetresPerUnit = 0.001
+        case let code:
+            throw StoreError.nifti(file: file, reason: "xyzt_units gives the spatial unit code \(code); known: 1 metre, 2 millimetre, 3 micron (0 unknown, read as millimetre)")
+        }
     }
 }
 

@@ -52,7 +52,7 @@ struct NIfTIOrientation: Sendable, Equatable {
         self.originMM = origin
     }
 
-    /// The 3×4 voxel-to-LPS affine (rows x, y, z; last column the offset).
+    /// The 3×4 voxel-to-LPS affine in mm (rows x, y, z; last column the offset), scaled by the header's spatial unit.
     static func affineLPS(_ h: NIfTIHeader, file: String) throws -> [[Double]] {
         var m: [[Double]]
         if h.sformCode > 0 {
@@ -72,6 +72,7 @@ struct NIfTIOrientation: Sendable, Equatable {
         guard m.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
             throw StoreError.nifti(file: file, reason: "the \(h.sformCode > 0 ? "sform" : "qform") contains non-finite values")
         }
+        m = m.map { row in row.map { $0 * h.millimetresPerUnit } }
         m[0] = m[0].map { -$0 }
         m[1] = m[1].map { -$0 }
         return m
