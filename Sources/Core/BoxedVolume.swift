@@ -2,7 +2,7 @@
 /// slice), kept as the box's voxels only, in pieces of consecutive slices (e.g. the slabs that computed
 /// it). A segmentation's masks are such volumes: most of a CT's slice is air, couch and table, and a
 /// writer that knows the box stores the chunks outside it as unstored (zero) without reading them.
-/// ``placed(threads:)`` gives the full volume.
+/// ``slices(_:)`` gives slices of the box, ``placed(threads:)`` the full volume.
 public struct BoxedVolume<Voxel: VoxelScalar>: Sendable, Equatable {
     /// Slices `first..<first + slices` of the box, `[z][y][x]` with the box's columns and rows.
     public struct Piece: Sendable, Equatable {
@@ -23,6 +23,8 @@ public struct BoxedVolume<Voxel: VoxelScalar>: Sendable, Equatable {
 
     /// Voxels in one slice of the box.
     public var boxSliceCount: Int { columns.count * rows.count }
+    /// The box's sub-grid of ``grid`` (all slices).
+    public var boxGrid: Grid { grid.box(columns: columns, rows: rows) }
 
     /// A volume from the box's pieces; throws unless the box lies inside the grid (not empty) and the
     /// pieces tile the slices with whole box slices.
@@ -59,6 +61,17 @@ public struct BoxedVolume<Voxel: VoxelScalar>: Sendable, Equatable {
         try Self.withBases(pieces[...], boxSlice: boxSliceCount, slices: []) { try body($0) }
     }
 
+    /// Calls `body` with the slice addresses of each of `volumes` (`[k][z]`: slice `z` of volume `k`; valid during the call).
+    public static func withSlicePointers<R>(_ volumes: [BoxedVolume], _ body: ([[UnsafePointer<Voxel>]]) throws -> R) rethrows -> R {
+        try withSlicePointers(volumes[...], done: [], body)
+    }
+
+    private static func withSlicePointers<R>(_ volumes: ArraySlice<BoxedVolume>, done: [[UnsafePointer<Voxel>]],
+                                             _ body: ([[UnsafePointer<Voxel>]]) throws -> R) rethrows -> R {
+        guard let first = volumes.first else { return try body(done) }
+        return try first.withSlicePointers { try withSlicePointers(volumes.dropFirst(), done: done + [$0], body) }
+    }
+
     private static func withBases<R>(_ pieces: ArraySlice<Piece>, boxSlice: Int, slices: [UnsafePointer<Voxel>],
                                      _ body: ([UnsafePointer<Voxel>]) throws -> R) rethrows -> R {
         guard let first = pieces.first else { return try body(slices) }
@@ -66,6 +79,29 @@ public struct BoxedVolume<Voxel: VoxelScalar>: Sendable, Equatable {
             let added = (0..<(b.count / boxSlice)).map { b.baseAddress! + $0 * boxSlice }
             return try withBases(pieces.dropFirst(), boxSlice: boxSlice, slices: slices + added, body)
         }
+    }
+
+    /// Slices `range` of the box, on the box's sub-grid of those slices: a piece itself (no copy) when it covers
+    /// exactly `range`, else one copy of the slices.
+    public func slices(_ range: Range<Int>) -> Volume<Voxel> {
+        let g = boxGrid.slab(range), slice = boxSliceCount
+        if let p = pieces.first(where: { $0.first == range.lowerBound && $0.voxels.count == range.count * slice }) {
+            return try! Volume(grid: g, voxels: p.voxels)
+        }
+        let voxels = [Voxel](unsafeUninitializedCapacity: g.voxelCount) { buffer, initialized in
+            // Raw byte copies, as in `placed(threads:)`.
+            let size = MemoryLayout<Voxel>.stride, out = UnsafeMutableRawPointer(buffer.baseAddress!)
+            for p in pieces {
+                let a = max(range.lowerBound, p.first), b = min(range.upperBound, p.first + p.voxels.count / slice)
+                guard a < b else { continue }
+                p.voxels.withUnsafeBytes { src in
+                    (out + (a - range.lowerBound) * slice * size).copyMemory(from: src.baseAddress! + (a - p.first) * slice * size,
+                                                                            byteCount: (b - a) * slice * size)
+                }
+            }
+            initialized = g.voxelCount
+        }
+        return try! Volume(grid: g, voxels: voxels)
     }
 
     /// The full volume: the box's voxels in the box, zero elsewhere; slice ranges on up to `threads` threads

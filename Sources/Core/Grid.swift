@@ -87,6 +87,17 @@ public struct Grid: Hashable, Sendable, Codable, CustomStringConvertible {
         return try! Grid(nx: nx, ny: ny, nz: zRange.count, spacingMM: spacingMM, originMM: o)
     }
 
+    /// The sub-grid of columns `columns` and rows `rows` (all slices, origin moved to the first column and row);
+    /// this grid itself for the whole slice.
+    public func box(columns: Range<Int>, rows: Range<Int>) -> Grid {
+        precondition(columns.lowerBound >= 0 && columns.upperBound <= nx && !columns.isEmpty
+                     && rows.lowerBound >= 0 && rows.upperBound <= ny && !rows.isEmpty, "box \(columns) × \(rows) outside \(nx)×\(ny)")
+        if columns == 0..<nx && rows == 0..<ny { return self }
+        // Dimensions and spacing were validated for the parent grid.
+        return try! Grid(nx: columns.count, ny: rows.count, nz: nz, spacingMM: spacingMM,
+                         originMM: originMM + SIMD3(Double(columns.lowerBound), Double(rows.lowerBound), 0) * spacingMM)
+    }
+
     public var description: String {
         "\(nx)×\(ny)×\(nz) voxels, spacing \(Grid.format(spacingMM)) mm, origin \(Grid.format(originMM)) mm"
     }

@@ -44,4 +44,12 @@ import Testing
         #expect(s.originMM == [0, 0, 13])
         #expect(s.position(0, 0, 0) == g.position(0, 0, 4))
     }
+
+    @Test func boxGridMovesOrigin() throws {
+        let g = try Grid(nx: 6, ny: 5, nz: 4, spacingMM: [1.5, 2, 3], originMM: [-10, 7, 5])
+        let b = g.box(columns: 2..<5, rows: 1..<5)
+        #expect(b.nx == 3 && b.ny == 4 && b.nz == 4 && b.spacingMM == g.spacingMM)
+        #expect(b.position(0, 0, 0) == g.position(2, 1, 0) && b.position(2, 3, 3) == g.position(4, 4, 3))
+        #expect(g.box(columns: 0..<6, rows: 0..<5) == g)
+    }
 }

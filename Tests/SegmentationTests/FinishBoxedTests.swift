@@ -8,16 +8,15 @@ import Core
     /// The full-grid output by brute force: each mask's pieces placed voxel by voxel at the box's offset,
     /// the label map painted in declaration order, volumes from the voxel counts.
     static func bruteForce(_ pipeline: SegmentationPipeline, _ state: SegmentationState, grid: Grid) -> SegmentationOutput {
-        let crop = BodyCrop(scalars: state.decisions)
+        let crop = BodyCrop(scalars: state.decisions), work = crop?.grid(grid) ?? grid
         var masks: [String: MaskVolume] = [:], volumes: [String: Double] = [:]
         var labels = MaskVolume(grid: grid)
         for structure in SegmentationStructure.allCases where pipeline.request.wants(structure) {
             var mask = MaskVolume(grid: grid)
             for piece in state.masks[structure.rawValue]?.pieces ?? [] {
-                let g = piece.volume.grid
-                for z in 0..<g.nz { for y in 0..<g.ny { for x in 0..<g.nx {
-                    mask[x + (crop?.lowerX ?? 0), y + (crop?.lowerY ?? 0), piece.first + z] = piece.volume[x, y, z]
-                } } }
+                for (i, v) in piece.voxels.enumerated() {
+                    mask[i % work.nx + (crop?.lowerX ?? 0), i / work.nx % work.ny + (crop?.lowerY ?? 0), piece.first + i / work.sliceCount] = v
+                }
             }
             var n = 0
             for z in 0..<grid.nz { for y in 0..<grid.ny { for x in 0..<grid.nx where mask[x, y, z] != 0 {
@@ -47,21 +46,21 @@ import Core
             let crop = BodyCrop(scalars: state.decisions)
             #expect((crop == nil) == (n < 2), "box \(n)")
             let work = crop?.grid(grid) ?? grid
+            let columns = crop?.columns ?? 0..<grid.nx, rows = crop?.rows ?? 0..<grid.ny
             for (k, structure) in structures.enumerated() where k % 4 != 3 {   // every fourth mask missing (all zero)
                 let cuts = [[0, 7], [0, 3, 7], [0, 1, 2, 6, 7]][k % 3]
                 let density = [0.0, 0.2, 0.9][(k + n) % 3]
                 let pieces = zip(cuts, cuts.dropFirst()).map { a, b in
                     let voxels = (0..<(work.sliceCount * (b - a))).map { _ in UInt8(rng.uniform() < density ? 1 : 0) }
-                    return SlabPieces<UInt8>.Piece(first: a, volume: try! MaskVolume(grid: work.slab(a..<b), voxels: voxels))
+                    return BoxedVolume<UInt8>.Piece(first: a, voxels: voxels)
                 }
-                state.masks[structure.rawValue] = SlabPieces(pieces: pieces)
+                state.masks[structure.rawValue] = try BoxedVolume(grid: grid, columns: columns, rows: rows, pieces: pieces)
             }
             let expected = Self.bruteForce(pipeline, state, grid: grid)
             for threads in [1, 2, 3, 16] {
                 let boxed = pipeline.finishBoxed(state: state, threads: threads)
                 #expect(boxed.placed(threads: threads) == expected, "box \(n), \(threads) threads")
                 #expect(pipeline.finish(state: state, threads: threads) == expected, "box \(n), \(threads) threads: finish")
-                let columns = crop.map { $0.lowerX..<($0.upperX + 1) } ?? 0..<grid.nx, rows = crop.map { $0.lowerY..<($0.upperY + 1) } ?? 0..<grid.ny
                 #expect(boxed.masks.values.allSatisfy { $0.columns == columns && $0.rows == rows } && boxed.labels.columns == columns,
                         "box \(n): the masks stay on the body box")
                 #expect(Set(boxed.masks.keys) == Set(structures.map(\.rawValue)))

@@ -220,28 +220,6 @@ struct PipelineKernelTests {
         #expect(long.slab(2..<5).voxels == m.voxels && long.slab(5..<6).voxels == m.slab(2..<3).voxels)
     }
 
-    @Test("slab pieces: any slice range equals the whole volume's slices; a piece is returned as it is")
-    func slabPiecesGiveTheSlicesOfTheWholeVolume() throws {
-        let g = Synthetic.grid(7, 5, 11)
-        let whole = Self.randomMask(g, seed: 41)
-        for cuts in [[11], [4, 11], [1, 2, 9, 11]] {
-            var first = 0
-            var pieces: [SlabPieces<UInt8>.Piece] = []
-            for end in cuts {
-                pieces.append(SlabPieces.Piece(first: first, volume: whole.slab(first..<end)))
-                first = end
-            }
-            let p = SlabPieces(pieces: pieces)
-            for lo in 0..<11 {
-                for hi in (lo + 1)...11 {
-                    let v = p.slices(lo..<hi, on: g)
-                    #expect(v == whole.slab(lo..<hi), "cuts \(cuts), slices \(lo)..<\(hi)")
-                }
-            }
-        }
-        #expect(SlabPieces(whole).slices(0..<11, on: g) == whole)
-    }
-
     @Test("slice work is the same on 1, 2 and 5 threads")
     func sliceWorkDoesNotDependOnThreads() throws {
         let g = Synthetic.grid(23, 9, 13)

@@ -21,6 +21,8 @@ struct BodyCrop: Equatable {
     /// Columns and rows of the box.
     var width: Int { upperX - lowerX + 1 }
     var height: Int { upperY - lowerY + 1 }
+    var columns: Range<Int> { lowerX..<(upperX + 1) }
+    var rows: Range<Int> { lowerY..<(upperY + 1) }
 
     /// The box from the decisions in `scalars`; nil before body selection or when it spans the slice.
     init?(scalars: [String: Double]) {
@@ -50,10 +52,7 @@ struct BodyCrop: Equatable {
     }
 
     /// The box's sub-grid of the full grid `full` (all slices).
-    func grid(_ full: Grid) -> Grid {
-        try! Grid(nx: width, ny: height, nz: full.nz, spacingMM: full.spacingMM,
-                  originMM: full.originMM + SIMD3(Double(lowerX), Double(lowerY), 0) * full.spacingMM)
-    }
+    func grid(_ full: Grid) -> Grid { full.box(columns: columns, rows: rows) }
 
     /// True when `g` has the box's columns and rows.
     func fits(_ g: Grid) -> Bool { g.nx == width && g.ny == height }

@@ -10,25 +10,23 @@ extension SegmentationPipeline {
 
     /// ``finish(state:threads:)`` without placing anything on the full grid: the masks stay the slabs' pieces on
     /// the body box (no copy), and only the label map is made, on the box. Each of up to `threads` threads takes a
-    /// contiguous slice range and, structure by structure and piece by piece, paints the range's mask into the
+    /// contiguous slice range and, structure by structure and slice by slice, paints the range's mask into the
     /// label map and counts its voxels: the same output for any `threads`.
     public func finishBoxed(state: SegmentationState, threads: Int = 1) -> BoxedSegmentationOutput {
         let crop = BodyCrop(scalars: state.decisions)
-        let work = crop?.grid(grid) ?? grid
-        let columns = crop.map { $0.lowerX..<($0.upperX + 1) } ?? 0..<grid.nx
-        let rows = crop.map { $0.lowerY..<($0.upperY + 1) } ?? 0..<grid.ny
+        let columns = crop?.columns ?? 0..<grid.nx, rows = crop?.rows ?? 0..<grid.ny
+        let slice = columns.count * rows.count
+        let boxed = { (voxels: [UInt8]) in try! BoxedVolume(grid: grid, columns: columns, rows: rows, pieces: [.init(first: 0, voxels: voxels)]) }
         let wanted = SegmentationStructure.allCases.filter(request.wants)
-        let inputs = wanted.map { state.masks[$0.rawValue] ?? SlabPieces(MaskVolume(grid: work)) }
+        let masks = wanted.map { state.masks[$0.rawValue] ?? boxed([UInt8](repeating: 0, count: slice * grid.nz)) }
+        precondition(masks.allSatisfy { $0.columns == columns && $0.rows == rows }, "a mask is not on the body box")
         let ranges = max(1, min(threads, grid.nz))
         // Voxels of each structure (row) in each slice range (column).
         let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: wanted.count * ranges)
         counts.initialize(repeating: 0)
         defer { counts.deallocate() }
-        var labels = MaskVolume(grid: work)
-        // Every piece of every mask, flattened: piece j of structure k is entry offsets[k] + j.
-        let pieces = inputs.flatMap(\.pieces)
-        let offsets = inputs.reduce(into: [0]) { $0.append($0.last! + $1.pieces.count) }
-        Self.withBases(pieces.map(\.volume)[...]) { bases in
+        var labels = [UInt8](repeating: 0, count: slice * grid.nz)
+        BoxedVolume.withSlicePointers(masks) { slices in
             labels.withUnsafeMutableBufferPointer { l in
                 Concurrent.forEach(ranges, threads: ranges) { r in
                     // Local copies: stores through the byte pointers could alias the closure's captures,
@@ -38,15 +36,11 @@ extension SegmentationPipeline {
                     for (k, structure) in wanted.enumerated() {
                         let value = structure.labelValue
                         var n = 0
-                        for j in offsets[k]..<offsets[k + 1] {
-                            let a = max(z0, pieces[j].first), b = min(z1, pieces[j].first + pieces[j].volume.grid.nz)
-                            guard a < b else { continue }
-                            // Slices a..<b of the mask (in the piece) and of the label map.
-                            let m = bases[j] + (a &- pieces[j].first) &* work.sliceCount, paint = labelMap + a &* work.sliceCount
-                            // One pass paints the label map and counts the mask's voxels (the volume).
+                        for z in z0..<z1 {
+                            // One pass over slice z paints the label map and counts the mask's voxels (the volume).
+                            let m = slices[k][z], paint = labelMap + z &* slice
                             var i = 0
-                            let upper = (b &- a) &* work.sliceCount
-                            while i < upper {
+                            while i < slice {
                                 let on = m[i] != 0
                                 paint[i] = on ? value : paint[i]
                                 n &+= on ? 1 : 0
@@ -58,21 +52,12 @@ extension SegmentationPipeline {
                 }
             }
         }
-        let boxed = { (pieces: [BoxedVolume<UInt8>.Piece]) in try! BoxedVolume(grid: grid, columns: columns, rows: rows, pieces: pieces) }
-        var masks: [String: BoxedVolume<UInt8>] = [:]
         var volumes: [String: Double] = [:]
         for (k, structure) in wanted.enumerated() {
-            masks[structure.rawValue] = boxed(inputs[k].pieces.map { BoxedVolume.Piece(first: $0.first, voxels: $0.volume.voxels) })
             volumes[structure.rawValue] = Double(counts[(k * ranges)..<((k + 1) * ranges)].reduce(0, +)) * grid.voxelVolumeCC
         }
-        return BoxedSegmentationOutput(masks: masks, labels: boxed([BoxedVolume.Piece(first: 0, voxels: labels.voxels)]), volumesCC: volumes)
-    }
-
-    /// Calls `body` with the storage bases of `volumes` (valid during the call).
-    private static func withBases(_ volumes: ArraySlice<MaskVolume>, _ body: ([UnsafePointer<UInt8>]) -> Void,
-                                  bases: [UnsafePointer<UInt8>] = []) {
-        guard let first = volumes.first else { return body(bases) }
-        first.withUnsafeBufferPointer { withBases(volumes.dropFirst(), body, bases: bases + [$0.baseAddress!]) }
+        return BoxedSegmentationOutput(masks: Dictionary(uniqueKeysWithValues: zip(wanted.map(\.rawValue), masks)),
+                                       labels: boxed(labels), volumesCC: volumes)
     }
 
     /// Segments `ct` in this process exactly as a scheduler does with `slabCount` slabs per local

@@ -14,8 +14,8 @@ extension SegmentationPipeline {
         var masks: [String: MaskVolume] = [:]
         for name in Self.inputs(of: step) {
             let range = Self.coreInputs(of: step).contains(name) ? slab.core : slab.extended
-            if let pieces = state.masks[name] {
-                masks[name] = pieces.slices(range, on: workGrid(step: step, state: state))
+            if let mask = state.masks[name] {
+                masks[name] = mask.slices(range)
             } else if state.labels[name] != nil {
                 masks[name] = try classMap(name, range: range, crop: crop, state: state)
             }
@@ -38,11 +38,11 @@ extension SegmentationPipeline {
                              ct: crop.crop(ct, slices: slab.extended), masks: masks, scalars: scalars)
     }
 
-    /// The grid of the volumes local step `step` reads and writes: the body box (all slices)
-    /// after body selection, else the CT grid.
-    func workGrid(step: LocalStepID, state: SegmentationState) -> Grid {
-        guard step != .bodyCandidates, let crop = BodyCrop(scalars: state.decisions) else { return grid }
-        return crop.grid(grid)
+    /// The in-plane box (all slices) of the volumes local step `step` reads and writes: the body box
+    /// after body selection, else the whole slice.
+    func workBox(step: LocalStepID, state: SegmentationState) -> (columns: Range<Int>, rows: Range<Int>) {
+        guard step != .bodyCandidates, let crop = BodyCrop(scalars: state.decisions) else { return (0..<grid.nx, 0..<grid.ny) }
+        return (crop.columns, crop.rows)
     }
 
     /// The class map of labelling `name` over slices `range`, on the body box `crop` (nil: the full
@@ -89,8 +89,8 @@ extension SegmentationPipeline {
     }
 
     /// Takes the outputs of local step `step` (one per slab, in slab order, cores tiling the volume)
-    /// into `state` as they are: each volume as the pieces of its slabs (``SlabPieces``, on the step's
-    /// work grid, the body box after body selection; no copy), each labelling as the slabs' label maps,
+    /// into `state` as they are: each volume as the pieces of its slabs (a `BoxedVolume` on the step's
+    /// box, the body box after body selection; no copy), each labelling as the slabs' label maps,
     /// and keeps their summaries for the next global step.
     public func absorb(step: LocalStepID, outputs: [SlabStepOutput], into state: inout SegmentationState) throws {
         var next = 0
@@ -101,13 +101,13 @@ extension SegmentationPipeline {
             next = o.core.upperBound
         }
         guard next == grid.nz else { throw SegmentationError.inconsistentSlabs("slab outputs cover \(next) of \(grid.nz) slices") }
-        let work = workGrid(step: step, state: state)
+        let box = workBox(step: step, state: state), work = grid.box(columns: box.columns, rows: box.rows)
         for name in Set(outputs.flatMap { $0.masks.keys }) {
-            state.masks[name] = SlabPieces(pieces: try outputs.map { o in
+            state.masks[name] = try BoxedVolume(grid: grid, columns: box.columns, rows: box.rows, pieces: outputs.map { o in
                 guard let v = o.masks[name], v.grid.nx == work.nx, v.grid.ny == work.ny, v.grid.nz == o.core.count else {
                     throw SegmentationError.inconsistentSlabs("slab \(o.slabIndex) lacks mask '\(name)' on its core (\(work.nx)×\(work.ny) per slice)")
                 }
-                return SlabPieces.Piece(first: o.core.lowerBound, volume: v)
+                return .init(first: o.core.lowerBound, voxels: v.voxels)
             })
         }
         for name in Set(outputs.flatMap { $0.labels.keys }) {

@@ -7,9 +7,9 @@ public struct SegmentationState: Sendable {
     /// The CT being segmented; nil when the ranks that run the local steps read it themselves
     /// (slab inputs then carry no CT: ``SlabStepInput/ctSlicesToRead``).
     public let ct: CTVolume?
-    /// Masks by name, on the grid their step worked on (the body box after body selection), as the
-    /// core slices of the slabs that produced them.
-    var masks: [String: SlabPieces<UInt8>] = [:]
+    /// Masks by name, on the CT grid, kept on the box their step worked on (the body box after body
+    /// selection, else the whole slice) as the core slices of the slabs that produced them.
+    var masks: [String: BoxedVolume<UInt8>] = [:]
     /// Label maps by labelling name, one per slab (in slab order, on its core slices): that slab's
     /// local labels on an in-plane rectangle of the step's grid (``PlaneRect``).
     var labels: [String: [LabelVolume]] = [:]

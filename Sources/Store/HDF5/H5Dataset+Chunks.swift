@@ -72,20 +72,12 @@ extension H5Dataset {
                 writes.append(nil)
             }
         }
-        try withSlicePointers(volumes.map(\.volume)[...]) { slices in
+        try BoxedVolume.withSlicePointers(volumes.map(\.volume)) { slices in
             let pinned = zip(writes, slices).compactMap { write, pointers in
-                write.map { ChunkWrite(dataset: $0.dataset, grid: $0.grid, rows: BoxRows(slices: pointers, columns: $0.rows.columns, rows: $0.rows.rows), level: $0.level) }
+                write.map { ChunkWrite(dataset: $0.dataset, grid: $0.grid, rows: BoxRows(slices: pointers.map(UnsafeRawPointer.init),
+                                                                                          columns: $0.rows.columns, rows: $0.rows.rows), level: $0.level) }
             }
             try writeChunks(pinned, threads: threads)
-        }
-    }
-
-    /// Calls `body` with the slice addresses of each of `volumes` (valid during the call).
-    private static func withSlicePointers<T: VoxelScalar>(_ volumes: ArraySlice<BoxedVolume<T>>, done: [[UnsafeRawPointer]] = [],
-                                                          _ body: ([[UnsafeRawPointer]]) throws -> Void) throws {
-        guard let first = volumes.first else { return try body(done) }
-        try first.withSlicePointers { pointers in
-            try withSlicePointers(volumes.dropFirst(), done: done + [pointers.map { UnsafeRawPointer($0) }], body)
         }
     }
 
