@@ -25,7 +25,9 @@ public struct BeamGeometry: Sendable, Hashable, Codable {
     /// influence matrix holds tens of thousands of non-zeros, so more do not fit a node.
     public static let maxBeamlets = 1 << 18
 
-    /// Beamlets whose bixel, grown by `marginMM`, contains the projection of a target voxel centre.
+    /// Beamlets whose bixel, grown by `marginMM`, contains the projection of a target voxel centre. Where the target's
+    /// voxels are wider than a bixel (in-plane spacing along u, slice spacing along v), each projected centre also
+    /// counts out to half the voxel's width, so that no bixel between the centres of a coarse target is lost.
     /// Throws before listing any bixel when the bounding rectangles of the target's projections hold more than
     /// ``maxBeamlets`` bixels in all.
     /// - Parameters:
@@ -42,7 +44,11 @@ public struct BeamGeometry: Sendable, Hashable, Codable {
         guard !points.isEmpty else { throw DoseError.invalidTarget("target mask has no voxel") }
         let iso = isocentreMM ?? points.reduce(SIMD3<Double>.zero, +) / Double(points.count)
         let beams = try gantryDeg.map { try Beam(gantryDeg: $0, isocentreMM: iso, sadMM: sadMM) }
-        let reach = bixelMM / 2 + marginMM
+        // Half a bixel plus the margin, plus half of what a voxel is wider than a bixel: u sees the in-plane spacing at
+        // any gantry angle (the larger one bounds it), v the slice spacing.
+        let s = target.grid.spacingMM
+        let voxelWidth = SIMD2(max(s.x, s.y), s.z)
+        let reach = bixelMM / 2 + marginMM + pointwiseMax(voxelWidth - bixelMM, .zero) / 2
         // A bound of the bixel count from the bounding rectangles of the projections, before any bixel is listed: the
         // bixels whose grown squares meet the rectangle [lo, hi] number at most floor((hi − lo + 2·reach) / w) + 1 per axis.
         var bound = 0.0

@@ -51,6 +51,25 @@ struct BeamGeometryTests {
         #expect(throws: DoseError.self) { try BeamGeometry.covering(target: MaskVolume(grid: grid), gantryDeg: [0]) }
     }
 
+    @Test("Voxels wider than a bixel lose no bixel between their centres (margin 0)")
+    func coveringCoarseVoxels() throws {
+        // 2 × 2 × 2 voxels of 8 mm centred on the isocentre: centres at ±4 mm, the target spans ±8 mm.
+        let grid = try Grid(nx: 4, ny: 4, nz: 4, spacingMM: SIMD3(repeating: 8), originMM: SIMD3(repeating: -12))
+        var mask = MaskVolume(grid: grid)
+        for k in 1..<3 { for j in 1..<3 { for i in 1..<3 { mask[i, j, k] = 1 } } }
+        let g = try BeamGeometry.covering(target: mask, gantryDeg: [0], bixelMM: 5, marginMM: 0)
+        // The central bixel (u, v = 0, reaching ±2.5 mm) holds no projected centre but lies inside the target: kept,
+        // with the ±5 mm ones; the ±10 mm ones (7.5–12.5 mm) lie outside it.
+        #expect(Set(g.beamlets.map(\.uMM)) == [-5, 0, 5] && Set(g.beamlets.map(\.vMM)) == [-5, 0, 5])
+        #expect(g.beamlets.count == 9)
+        // Only the slice spacing is coarse: u keeps the centre rule, v fills in.
+        let flat = try Grid(nx: 8, ny: 8, nz: 4, spacingMM: SIMD3(2, 2, 8), originMM: SIMD3(-7, -7, -12))
+        var slab = MaskVolume(grid: flat)
+        for k in 1..<3 { for j in 2..<6 { for i in 2..<6 { slab[i, j, k] = 1 } } }
+        let h = try BeamGeometry.covering(target: slab, gantryDeg: [0], bixelMM: 5, marginMM: 0)
+        #expect(Set(h.beamlets.map(\.vMM)) == [-5, 0, 5] && Set(h.beamlets.map(\.uMM)) == [-5, 0, 5])
+    }
+
     @Test("A target whose projections would span more than maxBeamlets bixels is refused before any bixel is listed")
     func coveringRefusesAbsurdBeamletCounts() throws {
         // 64 × 64 × 8 voxels at 20 mm: a 1.28 m wide target; 1 mm bixels, 36 beams: about 36 · 1300² ≈ 6·10^7 bixels.
