@@ -44,8 +44,8 @@ public struct BeamGeometry: Sendable, Hashable, Codable {
         guard !points.isEmpty else { throw DoseError.invalidTarget("target mask has no voxel") }
         let iso = isocentreMM ?? points.reduce(SIMD3<Double>.zero, +) / Double(points.count)
         let beams = try gantryDeg.map { try Beam(gantryDeg: $0, isocentreMM: iso, sadMM: sadMM) }
-        // Half a bixel plus the margin, plus half of what a voxel is wider than a bixel: u sees the in-plane spacing at
-        // any gantry angle (the larger one bounds it), v the slice spacing.
+        // Half a bixel plus the margin, plus half of what a voxel is wider than a bixel: along u, projected centres of
+        // neighbouring voxels lie at most the larger in-plane spacing apart at any gantry angle; along v, the slice spacing.
         let s = target.grid.spacingMM
         let voxelWidth = SIMD2(max(s.x, s.y), s.z)
         let reach = bixelMM / 2 + marginMM + pointwiseMax(voxelWidth - bixelMM, .zero) / 2
