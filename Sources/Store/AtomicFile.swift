@@ -45,7 +45,7 @@ enum AtomicFile {
     }
 
     private static func sync(_ path: String, finalPath: String) throws {
-        let fd = open(path, O_RDONLY)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw StoreError.io(file: finalPath, reason: "cannot open \(path) to sync: \(errnoText())") }
         defer { close(fd) }
         guard fsync(fd) == 0 else { throw StoreError.io(file: finalPath, reason: "fsync failed: \(errnoText())") }

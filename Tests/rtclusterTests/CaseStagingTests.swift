@@ -9,8 +9,10 @@ import Testing
 
     /// An open descriptor of `path` holding an exclusive flock, as a live `case add` run holds its lock (this test
     /// process is not the CLI's, so the lock is foreign to the runs under test); closing it releases the lock.
+    /// Close-on-exec: tests running alongside start processes, and a child that inherited the descriptor would keep
+    /// the lock after it is closed here.
     static func holdLock(_ path: String) throws -> Int32 {
-        let fd = open(path, O_RDWR)
+        let fd = open(path, O_RDWR | O_CLOEXEC)
         guard fd >= 0, flock(fd, LOCK_EX | LOCK_NB) == 0 else { throw CocoaError(.fileLocking, userInfo: [NSFilePathErrorKey: path]) }
         return fd
     }

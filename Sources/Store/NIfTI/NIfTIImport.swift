@@ -143,7 +143,7 @@ final class NIfTIStream {
     private var length: UInt64 = 0
 
     init(path: String) throws {
-        guard let stream = gzopen(path, "rb") else { throw StoreError.io(file: path, reason: "cannot open: \(errnoText())") }
+        guard let stream = gzopen(path, "rbe") else { throw StoreError.io(file: path, reason: "cannot open: \(errnoText())") }
         self.stream = stream
         self.path = path
     }
@@ -176,7 +176,7 @@ final class NIfTIStream {
             guard extra <= 1 << 24 else { throw StoreError.nifti(file: path, reason: "more than 16 MiB of data follow the voxel data") }
         }
         guard gzdirect(stream) == 0 else { return }
-        guard let file = fopen(path, "rb") else { throw StoreError.io(file: path, reason: "cannot reopen: \(errnoText())") }
+        guard let file = fopen(path, "rbe") else { throw StoreError.io(file: path, reason: "cannot reopen: \(errnoText())") }
         defer { fclose(file) }
         var trailer = [UInt8](repeating: 0, count: 8)
         guard fseek(file, -8, SEEK_END) == 0, fread(&trailer, 1, 8, file) == 8 else {

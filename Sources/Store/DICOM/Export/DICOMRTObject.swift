@@ -47,7 +47,7 @@ enum DICOMRTObject {
     static func write(_ dataSet: DICOMDataSet, to path: String, encoder: DICOMEncoder) throws {
         let bytes = try encoder.fileBytes(dataSet)
         try AtomicFile.write(to: path) { temporary in
-            guard let stream = fopen(temporary, "wb") else { throw DICOMError(file: path, "cannot create: \(errnoText())") }
+            guard let stream = fopen(temporary, "wbe") else { throw DICOMError(file: path, "cannot create: \(errnoText())") }
             let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, stream) }
             guard fclose(stream) == 0, written == bytes.count else { throw DICOMError(file: path, "write failed: \(errnoText())") }
         }

@@ -49,7 +49,7 @@ public struct DICOMFile: Sendable {
 
     /// The whole content of `path`.
     static func readBytes(_ path: String) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw DICOMError(file: path, "cannot open: \(errnoText())") }
         defer { close(fd) }
         var info = stat()
