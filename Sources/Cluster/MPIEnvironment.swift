@@ -10,8 +10,10 @@ import Glibc
 ///
 /// MPI may be initialised once per process and never again after `finalize()`. `initialize` is idempotent and
 /// thread-safe: the first call runs `MPI_Init_thread`, sets `MPI_ERRORS_RETURN` on the world communicator and
-/// returns it; later calls return the same communicator. A process started without `mpirun` becomes a
-/// singleton world of size 1. Test processes initialise once and never finalise.
+/// returns it; later calls return the same communicator. A process started without `mpirun` becomes an isolated
+/// singleton world of size 1: Open MPI's `ess_singleton_isolated` is set (unless the environment sets it), so no
+/// `orted` daemon is forked, which would inherit every descriptor the process has open at that moment (files, locks,
+/// pipes) and keep them to the process's end. Test processes initialise once and never finalise.
 public enum MPIEnvironment {
     private struct State {
         var world: Communicator?
@@ -53,6 +55,7 @@ public enum MPIEnvironment {
             if isInitialized {
                 MPI_Query_thread(&provided)
             } else {
+                setenv("OMPI_MCA_ess_singleton_isolated", "1", 0)  // read by the singleton component only
                 let code = MPI_Init_thread(nil, nil, requested.mpiLevel, &provided)
                 if code != MPI_SUCCESS { fatal("MPI_Init_thread failed with error code \(code)") }
             }

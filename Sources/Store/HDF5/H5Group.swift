@@ -1,5 +1,9 @@
 import CHDF5
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What a link inside a group points to.
 enum H5ChildKind: Sendable {
     case group, dataset, other
@@ -135,6 +139,7 @@ final class H5File: H5Group {
         defer { H5Pclose(fapl) }
         let fid = H5Fopen(path, writable ? rt_h5f_acc_rdwr() : rt_h5f_acc_rdonly(), fapl)
         guard fid >= 0 else { throw H5Library.failure(file: path, object: "/", operation: "file open") }
+        closeOnExec(fid, fapl: fapl)
         return H5File(id: fid, file: path, path: "/", closer: H5Fclose)
     }
 
@@ -145,7 +150,19 @@ final class H5File: H5Group {
         defer { H5Pclose(fapl) }
         let fid = H5Fcreate(path, rt_h5f_acc_excl(), rt_h5p_default(), fapl)
         guard fid >= 0 else { throw H5Library.failure(file: path, object: "/", operation: "file create") }
+        closeOnExec(fid, fapl: fapl)
         return H5File(id: fid, file: path, path: "/", closer: H5Fclose)
+    }
+
+    /// Marks the file's descriptor close-on-exec. libhdf5 opens files without `O_CLOEXEC` and holds an `flock` on
+    /// them while open; a process started meanwhile (mpirun, a test's child) would otherwise inherit the
+    /// descriptor and keep the file locked after it is closed here.
+    private static func closeOnExec(_ fid: hid_t, fapl: hid_t) {
+        var handle: UnsafeMutableRawPointer?
+        guard H5Fget_vfd_handle(fid, fapl, &handle) >= 0, let handle else { return }
+        let fd = handle.load(as: Int32.self)
+        let flags = fcntl(fd, F_GETFD)
+        if flags >= 0 { _ = fcntl(fd, F_SETFD, flags | FD_CLOEXEC) }
     }
 
     /// Closing the file closes every object still open in it, so that the file is complete on disk

@@ -76,18 +76,23 @@ import Testing
     @Test func checkIsThrottledAndSticky() throws {
         let probes = Mutex(0)
         let cancelled = Mutex(false)
-        let check = JobCancellation(minimumInterval: .milliseconds(200)) {
+        let probe: @Sendable () -> String? = {
             probes.withLock { $0 += 1 }
             return cancelled.withLock { $0 } ? "job is cancelled" : nil
         }
-        for _ in 0..<100 { try check.check() }
+        // Throttled: 100 checks within a 60 s interval ask once (however slowly a loaded machine runs them).
+        let throttled = JobCancellation(minimumInterval: .seconds(60), probe: probe)
+        for _ in 0..<100 { try throttled.check() }
         #expect(probes.withLock { $0 } == 1)
+        // Asked again once the interval has passed; once stopped, it stays stopped without asking.
+        let check = JobCancellation(minimumInterval: .milliseconds(200), probe: probe)
+        try check.check()
         cancelled.withLock { $0 = true }
         usleep(250_000)
         #expect(throws: JobCancelled(reason: "job is cancelled")) { try check.check() }
         cancelled.withLock { $0 = false }
         #expect(throws: JobCancelled.self) { try check.check() }
-        #expect(probes.withLock { $0 } == 2)
+        #expect(probes.withLock { $0 } == 3)
     }
 
     /// The plan and segment kinds check between their coordinator-side steps: a cancellation that trips at the n-th

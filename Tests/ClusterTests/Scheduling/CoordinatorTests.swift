@@ -85,8 +85,6 @@ import Store
         let victim = try fixture.submit("phases=4 tasks=10 sleep-ms=5")
         let other = try fixture.submit("phases=1 tasks=3", caseID: "case-b")
         // The other job's single phase has no task index 0 of phase 1: it never cancels itself.
-        let clock = ContinuousClock()
-        let start = clock.now
         let summary = try fixture.drain(kind: kind, slots: 2, pollSeconds: 0.02)
         let record = try registry.job(id: victim)
         #expect(record.state == .cancelled)
@@ -94,7 +92,6 @@ import Store
         #expect(summary.tasksDispatched < 40 + 3, "dispatch stopped after the cancellation")
         #expect(summary.jobsDropped == 1)
         #expect(try registry.job(id: other).state == .succeeded)
-        #expect(clock.now - start < .seconds(2))
     }
 
     @Test func smallJobDoesNotWaitBehindLargeOne() throws {
@@ -145,16 +142,18 @@ import Store
         let fixture = try SchedulerFixture()
         let job = try fixture.submit("phases=1 tasks=3")
         _ = try #require(try fixture.registry.claimNextJob(owner: "dead-run", leaseSeconds: 2))
+        let expiry = try #require(try fixture.registry.job(id: job).leaseExpiresAt)
         let clock = ContinuousClock()
+        let remaining = expiry.timeIntervalSinceNow
         let start = clock.now
         let summary = try fixture.drain()
         let seconds = (clock.now - start).seconds
         let record = try fixture.registry.job(id: job)
         #expect(record.state == .succeeded && record.attempts == 2, "\(record.state) after \(record.attempts) attempts")
         #expect(summary.jobsClaimed == 1 && summary.jobsHeldElsewhere == 0)
-        // The lease had ≤ 2 s left when the drain began (1 s of it may go to a loaded machine before that); the wait
-        // ends within a poll period (0.01 s) of its expiry. Upper bound 15 s (load).
-        #expect(seconds >= 1 && seconds < 15, "\(seconds) s")
+        // The wait lasts at least what was left of the lease when the drain began (its end is polled every 0.01 s;
+        // 0.05 s allowed for the stored expiry's rounding); no upper bound: a loaded machine may take long.
+        #expect(seconds >= remaining - 0.05, "\(seconds) s for a lease with \(remaining) s left")
     }
 
     /// A lease that outlives `drainWaitSeconds` (a live run elsewhere, or a long lease) ends the drain after the
@@ -170,12 +169,12 @@ import Store
         #expect(summary.jobsHeldElsewhere == 1 && summary.jobsClaimed == 0, "\(summary)")
         let record = try fixture.registry.job(id: job)
         #expect(record.state == .running && record.leaseOwner == "other-run")
-        #expect(seconds >= 0.25 && seconds < 10, "waited \(seconds) s for a 0.3 s bound")
+        #expect(seconds >= 0.25, "waited \(seconds) s for a 0.3 s bound")
     }
 
-    /// Throughput of empty tasks through the whole path (encode, dispatch, execute, decode, merge) in one
-    /// process. Debug build on the shared 2-core machine: 70-550 µs per task depending on load; bound 5 ms per task.
-    @Test func emptyTaskThroughputInProcess() throws {
+    /// 2000 empty tasks through the whole path (encode, dispatch, execute, decode, merge) in one process; the time
+    /// is printed, not asserted (debug build on the shared 2-core machine: 70-550 µs per task depending on load).
+    @Test func twoThousandEmptyTasksRunInProcess() throws {
         let fixture = try SchedulerFixture()
         let job = try fixture.submit("phases=1 tasks=2000")
         let clock = ContinuousClock()
@@ -184,7 +183,6 @@ import Store
         let seconds = (clock.now - start).seconds
         #expect(try fixture.registry.job(id: job).state == .succeeded)
         print(String(format: "2000 empty tasks in process: %.3f s, %.1f µs per task", seconds, seconds / 2000 * 1e6))
-        #expect(seconds < 10)
     }
 
     @Test func staleTemporariesAreRemovedAtStart() throws {
