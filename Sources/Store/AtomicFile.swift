@@ -5,10 +5,10 @@ import Darwin
 #endif
 
 /// Writes files so that they appear only whole: the content goes to a temporary name in the
-/// same directory (`.name.tmp-<pid>-<random>`; for a long name a short hashed one), is fsync'ed, then renamed over the final name,
+/// same directory (`.name.tmp-<pid>-<host>-<random>`; for a long name a short hashed one), is fsync'ed, then renamed over the final name,
 /// and the directory is fsync'ed. On any error the temporary is removed and nothing is created
 /// under the final name (an existing file there is left untouched).
-enum AtomicFile {
+public enum AtomicFile {
     /// Runs `body` with a temporary path to fill, then publishes it as `path`.
     static func write(to path: String, _ body: (_ temporaryPath: String) throws -> Void) throws {
         let (directory, name) = split(path)
@@ -30,11 +30,31 @@ enum AtomicFile {
     /// Names longer than this get a short temporary name, so that the temporary stays within NAME_MAX (255 bytes).
     static let longNameBytes = 200
 
-    /// `.<name>.tmp-<pid>-<random hex>`, or for a name of more than ``longNameBytes`` bytes
-    /// `.rtc-<12 hex of its SHA-256>.tmp-<pid>-<random hex>` (at most 52 bytes).
+    /// `.<name>.tmp-<pid>-<host>-<random hex>`, or for a name of more than ``longNameBytes`` bytes
+    /// `.rtc-<12 hex of its SHA-256>.tmp-<pid>-<host>-<random hex>` (at most 59 bytes); `<host>` is ``hostTag``, so a
+    /// cleaner on another host of a shared file system can tell that the pid is not its own.
     static func temporaryName(for name: String) -> String {
         let base = name.utf8.count > longNameBytes ? "rtc-" + SHA256.hex(of: Array(name.utf8)).prefix(12) : name
-        return "." + base + ".tmp-\(getpid())-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        return "." + base + ".tmp-\(getpid())-\(hostTag)-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+    }
+
+    /// 6 hex of the SHA-256 of this host's name: tells which host's process ids a temporary or staging name holds.
+    public static let hostTag: String = {
+        var buffer = [CChar](repeating: 0, count: 256)
+        let name = gethostname(&buffer, buffer.count) == 0 ? String(cString: buffer) : ""
+        return String(SHA256.hex(of: Array(name.utf8)).prefix(6))
+    }()
+
+    /// The writer of a temporary name this type makes (`.<name>.tmp-<pid>-<host>-<hex>`) or earlier versions made
+    /// (`.<name>.tmp-<pid>-<hex>`, host unknown): its pid and host tag; nil for any other name.
+    public static func temporaryWriter(of entry: String) -> (pid: Int32, host: String?)? {
+        guard entry.hasPrefix("."), let marker = entry.range(of: ".tmp-", options: .backwards),
+              marker.lowerBound > entry.index(after: entry.startIndex) else { return nil }
+        let tail = entry[marker.upperBound...].split(separator: "-", omittingEmptySubsequences: false)
+        func isHex(_ part: Substring) -> Bool { !part.isEmpty && part.allSatisfy(\.isHexDigit) }
+        guard tail.count == 2 || tail.count == 3, let pid = Int32(tail[0]), pid > 0, tail.dropFirst().allSatisfy(isHex) else { return nil }
+        if tail.count == 2 { return (pid, nil) }
+        return tail[1].count == 6 ? (pid, String(tail[1])) : nil
     }
 
     /// Directory and last component of `path` ("." when there is no directory part).

@@ -39,8 +39,21 @@ import Testing
             #expect(FileManager.default.createFile(atPath: temporary, contents: Data("x".utf8)))
         }
         let name = try #require(seen).split(separator: "/").last.map(String.init) ?? ""
-        #expect(name.hasPrefix(".out.h5.tmp-\(getpid())-"))
+        #expect(name.hasPrefix(".out.h5.tmp-\(getpid())-\(AtomicFile.hostTag)-"))
+        #expect(AtomicFile.temporaryWriter(of: name)?.pid == getpid() && AtomicFile.temporaryWriter(of: name)?.host == AtomicFile.hostTag)
         #expect(try dir.entries() == ["out.h5"])
+    }
+
+    /// The writer's pid and host are read back from temporary names of this version and of earlier ones (no host);
+    /// other names are not temporaries.
+    @Test func temporaryNamesTellTheirWriter() {
+        #expect(AtomicFile.temporaryWriter(of: ".result.h5.tmp-123-0a1b2c-ff09")! == (123, "0a1b2c"))
+        #expect(AtomicFile.temporaryWriter(of: ".rtc-0123456789ab.tmp-7-abcdef-1")! == (7, "abcdef"))
+        #expect(AtomicFile.temporaryWriter(of: ".result.h5.tmp-123-ff09")! == (123, nil))
+        for other in ["result.h5", ".result.h5", ".tmp-1-ff", ".x.tmp-0-ff", ".x.tmp-1-", ".x.tmp-1-zz", ".x.tmp-1-abc-ff",
+                      ".x.tmp-1-abcdef-ff-1", ".x.tmp--1-ff", ".x.tmp-99999999999-ff"] {
+            #expect(AtomicFile.temporaryWriter(of: other) == nil, "\(other)")
+        }
     }
 
     @Test func overwritingReplacesTheFileWhole() throws {
@@ -63,7 +76,7 @@ import Testing
             #expect(FileManager.default.createFile(atPath: temporary, contents: Data("x".utf8)))
         }
         let temporary = try #require(seen).split(separator: "/").last.map(String.init) ?? ""
-        #expect(temporary.hasPrefix(".rtc-") && temporary.contains(".tmp-\(getpid())-") && temporary.utf8.count <= 52, "\(temporary)")
+        #expect(temporary.hasPrefix(".rtc-") && temporary.contains(".tmp-\(getpid())-\(AtomicFile.hostTag)-") && temporary.utf8.count <= 59, "\(temporary)")
         #expect(try dir.entries() == [name])
     }
 }

@@ -96,7 +96,7 @@ import Testing
         let contents: [String: [String]] = [
             ".rtc-\(name)-\(Self.thisHost)-\(dead).tmp": [".rtcluster-bundle", "report.html", ".RTDOSE.dcm.tmp-\(dead)-1f2e3d",
                                                          ".rtc-\(Self.hashPrefix("RTSTRUCT.dcm", 12)).tmp-\(dead)-abc"],
-            ".rtc-0123abcd-\(dead).tmp": [".RTSTRUCT.dcm.tmp-\(dead)-ff"],
+            ".rtc-0123abcd-\(dead).tmp": [".RTSTRUCT.dcm.tmp-\(dead)-ff", ".metrics.json.tmp-\(dead)-\(Self.thisHost)-9a"],
             ".rtc-0123abcd-\(Self.thisHost)-\(dead).tmp": ["dvh.csv", ".notes.txt.tmp-\(dead)-ff"],
             ".rtc-89abcdef-\(dead).tmp": [".RTDOSE.dcm.tmp-x-ff"],
             ".rtc-0123abcd-000000-\(dead).tmp": ["report.html"],

@@ -68,17 +68,10 @@ struct ResultBundleWriter {
     /// target's name (a 255-byte name stays legal), hidden, and recognisable by ``removeStaleStaging(in:)``; the host
     /// part lets a run on another host of a shared file system leave it alone while the pid is alive there.
     static func stagingName(for name: String, _ suffix: String) -> String {
-        ".rtc-\(hashPrefix(name, 8))-\(thisHost)-\(getpid()).\(suffix)"
+        ".rtc-\(hashPrefix(name, 8))-\(AtomicFile.hostTag)-\(getpid()).\(suffix)"
     }
 
     static func hashPrefix(_ text: String, _ count: Int) -> String { String(SHA256.hex(of: Array(text.utf8)).prefix(count)) }
-
-    /// 6 hex of this host's name's SHA-256.
-    static let thisHost: String = {
-        var buffer = [CChar](repeating: 0, count: 256)
-        let name = gethostname(&buffer, buffer.count) == 0 ? String(cString: buffer) : ""
-        return hashPrefix(name, 6)
-    }()
 
     /// Cleans up after `results` runs that were killed (their pid, on this host, is gone or is this process; or they
     /// are older than ``staleStagingSeconds``) in `parent`: only directories named as ``stagingName(for:_:)`` makes
@@ -94,7 +87,7 @@ struct ResultBundleWriter {
             guard let attributes = try? fm.attributesOfItem(atPath: url.path), attributes[.type] as? FileAttributeType == .typeDirectory,
                   let entries = try? fm.contentsOfDirectory(atPath: url.path), entries.allSatisfy(isBundleEntry) else { continue }
             let age = (attributes[.modificationDate] as? Date).map { Date().timeIntervalSince($0) } ?? 0
-            let local = staging.host == nil || staging.host == thisHost
+            let local = staging.host == nil || staging.host == AtomicFile.hostTag
             let gone = local && (staging.pid == getpid() || (kill(staging.pid, 0) != 0 && errno == ESRCH))
             guard gone || age > staleStagingSeconds else { continue }
             if staging.isOld {
@@ -122,13 +115,11 @@ struct ResultBundleWriter {
     }
 
     /// True for what a (partial) bundle directory may hold: the marker, a bundle file or an AtomicFile temporary of one
-    /// (`.<name>.tmp-<pid>-<hex>`, or the hashed `.rtc-<12 hex>.tmp-<pid>-<hex>` form).
+    /// (`.<name>.tmp-<pid>-<host>-<hex>`, the hashed `.rtc-<12 hex>.tmp-…` form, or either without the host).
     static func isBundleEntry(_ entry: String) -> Bool {
         if entry == marker || bundleNames.contains(entry) { return true }
-        guard entry.hasPrefix("."), let range = entry.range(of: ".tmp-", options: .backwards) else { return false }
+        guard AtomicFile.temporaryWriter(of: entry) != nil, let range = entry.range(of: ".tmp-", options: .backwards) else { return false }
         let base = String(entry[entry.index(after: entry.startIndex)..<range.lowerBound])
-        let tail = entry[range.upperBound...].split(separator: "-", omittingEmptySubsequences: false)
-        guard tail.count == 2, !tail[0].isEmpty, Int32(tail[0]) != nil, !tail[1].isEmpty, tail[1].allSatisfy(\.isHexDigit) else { return false }
         return bundleNames.contains(base) || bundleNames.contains { "rtc-" + hashPrefix($0, 12) == base }
     }
 

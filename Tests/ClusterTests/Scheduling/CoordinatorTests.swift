@@ -189,12 +189,22 @@ import Store
         let fixture = try SchedulerFixture()
         let directory = fixture.root.appendingPathComponent("store/results/job-7")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let stale = directory.appendingPathComponent(".result.h5.tmp-2147483000-abc")
-        let live = directory.appendingPathComponent(".result.h5.tmp-\(getpid())-abc")
-        for url in [stale, live] { #expect(FileManager.default.createFile(atPath: url.path, contents: Data([1]))) }
+        let here = AtomicFile.hostTag, elsewhere = AtomicFile.hostTag == "000000" ? "111111" : "000000"
+        let stale = directory.appendingPathComponent(".result.h5.tmp-2147483000-\(here)-abc")
+        let staleEarlierVersion = directory.appendingPathComponent(".result.h5.tmp-2147483000-abc")
+        let live = directory.appendingPathComponent(".result.h5.tmp-\(getpid())-\(here)-abc")
+        // Another host's pid means nothing here: its temporary is kept until untouched for a day.
+        let otherHostRecent = directory.appendingPathComponent(".result.h5.tmp-2147483000-\(elsewhere)-abc")
+        let otherHostOld = directory.appendingPathComponent(".result.h5.tmp-2147483000-\(elsewhere)-abd")
+        let notOurs = directory.appendingPathComponent(".result.h5.tmp-x")
+        for url in [stale, staleEarlierVersion, live, otherHostRecent, otherHostOld, notOurs] {
+            #expect(FileManager.default.createFile(atPath: url.path, contents: Data([1])))
+        }
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-2 * 86_400)], ofItemAtPath: otherHostOld.path)
         try fixture.drain()
-        #expect(!FileManager.default.fileExists(atPath: stale.path))
+        for url in [stale, staleEarlierVersion, otherHostOld] { #expect(!FileManager.default.fileExists(atPath: url.path), "\(url.lastPathComponent)") }
         #expect(FileManager.default.fileExists(atPath: live.path), "a temporary of a running process is kept")
+        for url in [otherHostRecent, notOurs] { #expect(FileManager.default.fileExists(atPath: url.path), "\(url.lastPathComponent)") }
     }
     /// A result file whose SHA-256 cannot be computed after it was written: the job fails with a message saying so
     /// (not "cannot write") and the file is removed, so that no later attempt adopts an unrecorded result.
