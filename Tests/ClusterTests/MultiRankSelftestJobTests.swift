@@ -84,7 +84,8 @@ import Glibc
         let seconds = (clock.now - start).seconds
         print(String(format: "rank crash: mpirun exited %d after %.2f s (startup included)", crashed.status, seconds))
         #expect(crashed.status != 0)
-        #expect(seconds < 15, "no hang: mpirun ended \(seconds) s after its start")
+        // No hang: well before the 120 s --timeout, with room for a slow start of the world on a loaded machine.
+        #expect(seconds < 60, "no hang: mpirun ended \(seconds) s after its start")
         #expect((crashed.stdout + crashed.stderr).contains("injected rank crash in task 10 (crash_task)"), "\(crashed.stderr.suffix(2000))")
         let registry = try cli.registry()
         #expect(try registry.job(id: retried).state == .running, "the dead run still holds the lease")

@@ -70,7 +70,8 @@ import Testing
         let finished = DispatchGroup()
         let drained = Mutex<CLIRunner.Result?>(nil)
         DispatchQueue.global().async(group: finished) {
-            drained.withLock { $0 = try? CLIRunner.capture(worker, in: cli.work) }
+            let result = try? CLIRunner.capture(worker, in: cli.work)
+            drained.withLock { $0 = result }
         }
         // A test that stops early kills the worker (also one that starts after this point).
         defer { while finished.wait(timeout: .now() + 0.1) == .timedOut { CLIRunner.stop(worker) } }
