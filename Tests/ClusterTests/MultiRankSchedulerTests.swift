@@ -1,4 +1,5 @@
 import Foundation
+import Registry
 import Testing
 @testable import Cluster
 
@@ -45,13 +46,18 @@ import Glibc
     @Test(.enabled(if: launcher.unavailableReason == nil, "\(launcher.unavailableReason ?? "")"))
     func cancelRunningJobUnderMpirun() throws {
         let cli = try SchedulerCLI(launcher: Self.launcher)
-        // The standard phantom (128×128×64): a small-phantom job in 2 slabs per step can end before the cancel lands.
-        try cli.addThoraxCase(id: "thorax", size: "standard")
-        let victim = try cli.submitSegment(caseID: "thorax", priority: 900)
+        try cli.addThoraxCase(id: "thorax")
+        // A victim of minutes (debug build), so that the cancel lands while it runs however slowly the `cancel` child
+        // starts (a segment job can end first); the drain stops at the cancel, so that costs no time.
+        let victim = try cli.submitSelftest(caseID: "thorax", "tasks: 4000\ncompute_iterations: 500", priority: 900)
         let other = try cli.submitSegment(caseID: "thorax", priority: 100)
         let (process, log) = try cli.start(["run", "-n", "2", "--drain", "--timeout", "120", "--poll-ms", "100", "--max-jobs", "1"])
+        defer { cli.stop(process) }
+        // Running is read in this process: a `status` child per poll is slow to start on a loaded machine.
+        let registry = try cli.registry()
         let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline, try cli.status(victim)["state"] as? String != "running" { usleep(20_000) }
+        while Date() < deadline, try registry.job(id: victim).state != .running { usleep(20_000) }
+        try #require(try registry.job(id: victim).state == .running, "job \(victim) never ran")
         let cancel = try cli.run(["cancel", "\(victim)"])
         #expect(cancel.status == 0, "\(cancel.stderr)")
         process.waitUntilExit()
@@ -68,11 +74,14 @@ import Glibc
     func serveRunsNewJobsAndStopsOnSignal() throws {
         let cli = try SchedulerCLI(launcher: Self.launcher)
         try cli.addThoraxCase(id: "thorax")
-        let (process, log) = try cli.start(["run", "-n", "2", "--serve", "--timeout", "40", "--poll-ms", "50"])
+        let (process, log) = try cli.start(["run", "-n", "2", "--serve", "--timeout", "120", "--poll-ms", "50"])
+        defer { cli.stop(process) }
         usleep(500_000)
         let job = try cli.submitSegment(caseID: "thorax")
-        let deadline = Date().addingTimeInterval(15)
-        while Date() < deadline, try cli.status(job)["state"] as? String != "succeeded" { usleep(50_000) }
+        let registry = try cli.registry()
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline, try registry.job(id: job).state != .succeeded { usleep(50_000) }
+        #expect(try registry.job(id: job).state == .succeeded, "job \(job) did not succeed within 120 s")
         #expect(process.isRunning, "serve mode keeps running with an empty queue")
         kill(process.processIdentifier, SIGUSR1)
         process.waitUntilExit()
@@ -90,6 +99,7 @@ import Glibc
         try cli.addThoraxCase(id: "thorax", size: "standard")
         let jobs = try (0..<3).map { _ in try cli.submitSegment(caseID: "thorax") }
         let (process, _) = try cli.start(["run", "-n", "3", "--drain", "--timeout", "120", "--lease-seconds", "2", "--poll-ms", "50"])
+        defer { cli.stop(process) }
         let registry = try cli.registry()
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline, try !jobs.contains(where: { try registry.job(id: $0).state == .running }) { usleep(20_000) }
@@ -98,9 +108,9 @@ import Glibc
         process.waitUntilExit()
         let killed = try jobs.filter { try registry.job(id: $0).state == .running }
         #expect(!killed.isEmpty, "the kill interrupted a running job")
-        // Orphaned ranks go on for about a second (renewing leases, possibly finishing a job): wait until every
-        // lease has run out; the jobs still running then are the ones the next run must retry.
-        try MultiRankSelftestJobs.waitForExpiredLeases(of: jobs, in: registry)
+        // Orphaned ranks go on for a while (renewing leases, possibly finishing a job): wait until they are gone and
+        // every lease has run out; the jobs still running then are the ones the next run must retry.
+        try cli.waitForStoppedRuns(holding: jobs)
         let interrupted = try jobs.filter { try registry.job(id: $0).state == .running }
         let again = try cli.run(["run", "-n", "2", "--drain", "--timeout", "120", "--lease-seconds", "2", "--poll-ms", "50"])
         #expect(again.status == 0, "\(again.stderr.suffix(2000))")

@@ -1,6 +1,7 @@
 import Foundation
 import Registry
 import Store
+import Testing
 
 /// `selftest` jobs through the CLI: submission of a spec text, the registry read in process (faster than a
 /// `status` child process in a debug build), and the checksums of a result file.
@@ -20,6 +21,25 @@ extension SchedulerCLI {
     /// The registry of the data directory, opened in this process.
     func registry() throws -> Registry {
         try Registry(path: dataDir.appendingPathComponent("registry.sqlite").path)
+    }
+
+    /// Waits (at most 60 s) until no process works on the data directory any more and no job of `jobs` is running
+    /// under a lease that has not expired, as a later run would find them; requires that it came to that.
+    func waitForStoppedRuns(holding jobs: [Int64]) throws {
+        let registry = try registry()
+        let deadline = Date().addingTimeInterval(60)
+        var processes: [Int32] = [], held: [Int64] = []
+        repeat {
+            let now = Date()
+            processes = processesOnDataDirectory()
+            held = try jobs.filter { job in
+                let record = try registry.job(id: job)
+                return record.state == .running && (record.leaseExpiresAt ?? now) > now
+            }
+            if processes.isEmpty && held.isEmpty { return }
+            usleep(100_000)
+        } while Date() < deadline
+        try #require(processes.isEmpty && held.isEmpty, "after 60 s processes \(processes) still run, jobs \(held) still leased")
     }
 
     /// Jobs in the order they were claimed (by the id of their first `job.claimed` event).

@@ -1,6 +1,10 @@
 import Foundation
 import Store
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Drives the built `rtcluster` binary against a scratch data directory: plain commands (phantom, case add,
 /// submit, cancel) as child processes, and `rtcluster run -n N` (mpirun) in the foreground or background.
 final class SchedulerCLI {
@@ -36,6 +40,24 @@ final class SchedulerCLI {
         process.standardError = handle
         try process.run()
         return (process, log)
+    }
+
+    /// Kills a process from ``start(_:logName:)`` (SIGKILL) and waits for it when it still runs: put in a `defer`
+    /// right after the start, so that a test that stops early leaves no world behind (`run` takes mpirun down).
+    func stop(_ process: Process) {
+        guard process.isRunning, process.processIdentifier > 0 else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// Ids of the live processes with this data directory on their command line: ranks of a killed run go on for
+    /// a while, renewing leases.
+    func processesOnDataDirectory() -> [Int32] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return names.compactMap(Int32.init).filter { pid in
+            guard let line = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+            return line.split(separator: 0).contains { String(decoding: $0, as: UTF8.self) == dataDir.path }
+        }
     }
 
     /// Runs `rtcluster args…` to completion.

@@ -30,9 +30,7 @@ import Testing
         let tool = URL(fileURLWithPath: "/usr/bin/sha256sum")
         try #require(FileManager.default.isExecutableFile(atPath: tool.path), "sha256sum absent")
         let p = Process(); p.executableURL = tool; p.arguments = [url.path]
-        let pipe = Pipe(); p.standardOutput = pipe
-        try p.run(); p.waitUntilExit()
-        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(out.hasPrefix(ours))
+        let (status, out) = try capture(p)
+        #expect(status == 0 && out.hasPrefix(ours), "\(out)")
     }
 }

@@ -50,6 +50,24 @@ func errorText(_ body: () throws -> Void) -> String? {
     do { try body(); return nil } catch { return "\(error)" }
 }
 
+/// Runs `process` to its end with stdout and stderr captured together in a file, not a pipe: a pipe's write end can
+/// leak into a long-lived child that a test running beside this one starts, and reading to its end would then wait
+/// for that child too.
+func capture(_ process: Process) throws -> (status: Int32, output: String) {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("rtcluster-store-capture-\(UUID().uuidString)")
+    guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+        throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+    }
+    defer { try? FileManager.default.removeItem(at: url) }
+    let file = try FileHandle(forWritingTo: url)
+    defer { try? file.close() }
+    process.standardOutput = file
+    process.standardError = file
+    try process.run()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: try Data(contentsOf: url), as: UTF8.self))
+}
+
 /// Runs `h5dump` with `arguments`; nil when h5dump is not installed.
 func h5dump(_ arguments: [String]) throws -> (status: Int32, output: String)? {
     try run("h5dump", arguments)

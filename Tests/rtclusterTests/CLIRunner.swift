@@ -51,18 +51,42 @@ struct CLIRunner {
     /// with `environment` added).
     @discardableResult
     func run(_ args: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Result {
+        try Self.capture(process(args, in: directory, environment: environment), in: work)
+    }
+
+    /// `rtcluster args…` as ``run(_:in:environment:)`` starts it, not started yet.
+    func process(_ args: [String], in directory: URL? = nil, environment: [String: String] = [:]) -> Process {
         let p = Process()
         p.executableURL = CLIRunner.binary
         p.arguments = args
         if let directory { p.currentDirectoryURL = directory }
+        p.environment = self.environment(adding: environment)
+        return p
+    }
+
+    /// This process's environment without MPI launcher variables, with `RTCLUSTER_HOME` set to this runner's data
+    /// directory, short backtraces, and `added`.
+    func environment(adding added: [String: String] = [:]) -> [String: String] {
         var env = ProcessInfo.processInfo.environment.filter { k, _ in !["OMPI_", "PMIX_", "OPAL_"].contains { k.hasPrefix($0) } }
         env["RTCLUSTER_HOME"] = dataDir.path
         env["SWIFT_BACKTRACE"] = "enable=no"
-        env.merge(environment) { _, added in added }
-        p.environment = env
-        // Output goes to files, not pipes: the run ends when the child exits, even if a process it (or a test
-        // running beside it) started still holds an inherited descriptor, as an MPI daemon may.
-        let capture = work.appendingPathComponent("capture-\(UUID().uuidString)")
+        env.merge(added) { _, added in added }
+        return env
+    }
+
+    /// Kills `process` (SIGKILL) and waits for it when it still runs: put in a `defer` right after starting a
+    /// background child, so that a test that stops early leaves no process behind.
+    static func stop(_ process: Process) {
+        guard process.isRunning, process.processIdentifier > 0 else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// Runs `process` to its end with stdout and stderr captured in files of `directory`, not pipes: a pipe's write
+    /// end can leak into a long-lived child that a test running beside this one starts (an MPI daemon, a stand-in
+    /// mpirun), and reading to its end would then wait for that child too.
+    static func capture(_ process: Process, in directory: URL = FileManager.default.temporaryDirectory) throws -> Result {
+        let capture = directory.appendingPathComponent("capture-\(UUID().uuidString)")
         let outURL = capture.appendingPathExtension("out"), errURL = capture.appendingPathExtension("err")
         guard FileManager.default.createFile(atPath: outURL.path, contents: nil),
               FileManager.default.createFile(atPath: errURL.path, contents: nil) else {
@@ -71,11 +95,12 @@ struct CLIRunner {
         defer { try? FileManager.default.removeItem(at: outURL); try? FileManager.default.removeItem(at: errURL) }
         let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
         defer { try? out.close(); try? err.close() }
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        p.waitUntilExit()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        process.waitUntilExit()
         let outData = try Data(contentsOf: outURL), errData = try Data(contentsOf: errURL)
-        return Result(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
     }
 }

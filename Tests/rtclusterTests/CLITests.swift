@@ -262,15 +262,8 @@ import Testing
                 let proc = Process()
                 proc.executableURL = URL(fileURLWithPath: "/bin/sh")
                 proc.arguments = ["-c", script]
-                var env = ProcessInfo.processInfo.environment.filter { k, _ in !["OMPI_", "PMIX_", "OPAL_"].contains { k.hasPrefix($0) } }
-                env["RTCLUSTER_HOME"] = cli.dataDir.path
-                proc.environment = env
-                let pipe = Pipe()
-                proc.standardOutput = pipe
-                proc.standardError = pipe
-                try? proc.run()
-                let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                proc.waitUntilExit()
+                proc.environment = cli.environment()
+                let text = (try? CLIRunner.capture(proc, in: cli.work)).map { $0.stdout + $0.stderr } ?? "FAILED to start sh\n"
                 lock.lock(); outputs[p] = text; lock.unlock()
                 group.leave()
             }

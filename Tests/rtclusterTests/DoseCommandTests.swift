@@ -49,12 +49,9 @@ import Testing
         let check = Process()
         check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         check.arguments = ["python3", Self.repository.appendingPathComponent("scripts/check_influence.py").path, result]
-        let out = Pipe()
-        check.standardOutput = out
-        try check.run()
-        let report = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        check.waitUntilExit()
-        #expect(check.terminationStatus == 0, "\(report)")
+        let checked = try CLIRunner.capture(check, in: cli.work)
+        let report = checked.stdout
+        #expect(checked.status == 0, "\(report) \(checked.stderr)")
         #expect(report.contains("\"shape\": [32768, 400]") && report.contains("\"problems\": []"), "\(report)")
     }
 

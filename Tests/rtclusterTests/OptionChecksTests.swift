@@ -69,7 +69,7 @@ import Testing
         try #require(try cli.run(["case", "add", cli.path("small.h5"), "--id", "small"]).status == 0)
         let p = Process()
         p.executableURL = CLIRunner.binary
-        p.arguments = ["status", "--watch", "--interval", "0.5", "--data-dir", cli.dataDir.path]
+        p.arguments = ["status", "--watch", "--interval", "2", "--data-dir", cli.dataDir.path]
         let outURL = cli.work.appendingPathComponent("watch.txt")
         try #require(FileManager.default.createFile(atPath: outURL.path, contents: nil))
         let out = try FileHandle(forWritingTo: outURL)
@@ -77,10 +77,11 @@ import Testing
         p.standardOutput = out
         p.standardError = FileHandle.nullDevice
         try p.run()
-        // Up to 10 s for two refreshes (a loaded machine starts the debug binary slowly). Without a flush per refresh
-        // nothing reaches the file in that time: 20 refreshes of about 80 bytes stay inside stdout's 4 KiB buffer.
+        defer { CLIRunner.stop(p) }
+        // Up to 60 s for two refreshes (a loaded machine starts the debug binary slowly). Without a flush per refresh
+        // nothing reaches the file in that time: 30 refreshes of about 80 bytes stay inside stdout's 4 KiB buffer.
         var text = ""
-        for _ in 0..<100 where text.components(separatedBy: "queued 0").count < 3 {
+        for _ in 0..<600 where text.components(separatedBy: "queued 0").count < 3 {
             usleep(100_000)
             text = String(decoding: try Data(contentsOf: outURL), as: UTF8.self)
         }

@@ -177,13 +177,7 @@ import Testing
             let p = Process()
             p.executableURL = URL(fileURLWithPath: asRoot ? "/usr/sbin/runuser" : "/usr/bin/env")
             p.arguments = (asRoot ? ["-u", "nobody", "--", "env"] : []) + ["RTCLUSTER_HOME=\(home)", "SWIFT_BACKTRACE=enable=no", CLIRunner.binary.path] + args
-            let out = Pipe(), err = Pipe()
-            p.standardOutput = out
-            p.standardError = err
-            try p.run()
-            let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            return CLIRunner.Result(status: p.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+            return try CLIRunner.capture(p, in: cli.work)
         }
         for args in [["list"], ["status"], ["status", "1"], ["events", "1"], ["case", "list"], ["case", "show", "small-1"]] {
             let r = try run(args + ["--json"])

@@ -15,13 +15,8 @@ import Testing
         let p = Process()
         p.executableURL = URL(fileURLWithPath: exe)
         p.arguments = args
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let r = try CLIRunner.capture(p)
+        return (r.status, r.stdout + r.stderr)
     }
 
     /// dciodvfy error lines of `path` (empty when clean or when dciodvfy is absent).

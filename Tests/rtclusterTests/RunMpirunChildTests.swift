@@ -67,19 +67,24 @@ import Glibc
     /// A SIGHUP ignored by whoever started `run` (nohup) stays ignored: `run` and mpirun go on.
     @Test func ignoredHangupStaysIgnored() throws {
         let cli = try CLIRunner(); defer { cli.cleanUp() }
-        let path = try Self.fakeMpirun(cli, "sleep 2; echo '{\"ok\": true}'; exit 0")
+        // The stand-in mpirun says it has started, then waits (at most 60 s) until the test has sent the SIGHUP.
+        let started = cli.path("started"), sent = cli.path("sent")
+        let path = try Self.fakeMpirun(cli, """
+        : > "\(started)"
+        i=0; while [ ! -e "\(sent)" ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i + 1)); done
+        echo '{"ok": true}'; exit 0
+        """)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/nohup")
         process.arguments = [CLIRunner.binary.path, "run", "-n", "2", "--drain", "--json"]
-        var environment = ProcessInfo.processInfo.environment.filter { k, _ in !["OMPI_", "PMIX_", "OPAL_"].contains { k.hasPrefix($0) } }
-        environment["PATH"] = path["PATH"]
-        environment["RTCLUSTER_HOME"] = cli.dataDir.path
-        process.environment = environment
+        process.environment = cli.environment(adding: path)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        usleep(1_000_000)   // run has started the stand-in mpirun (which sleeps 2 s)
+        defer { CLIRunner.stop(process) }
+        try #require(Self.waitForFile(started), "the stand-in mpirun did not start")
         kill(process.processIdentifier, SIGHUP)
+        FileManager.default.createFile(atPath: sent, contents: nil)
         process.waitUntilExit()
         #expect(process.terminationReason == .exit && process.terminationStatus == 0, "status \(process.terminationStatus)")
     }
@@ -88,33 +93,33 @@ import Glibc
     @Test func signalsReachMpirunAndItDiesWithRun() throws {
         let cli = try CLIRunner(); defer { cli.cleanUp() }
         let started = cli.path("started"), got = cli.path("got")
+        // The stand-in loops for at most 60 s, so that it ends even when no SIGTERM reaches it.
         let path = try Self.fakeMpirun(cli, """
         trap 'echo term > "\(got)"; exit 143' TERM
         echo $$ > "\(started)"
-        while :; do sleep 0.05; done
+        i=0; while [ $i -lt 1200 ]; do sleep 0.05; i=$((i + 1)); done
         """)
         for killRun in [SIGTERM, SIGKILL] {
             try? FileManager.default.removeItem(atPath: started)
             try? FileManager.default.removeItem(atPath: got)
-            let process = Process()
-            process.executableURL = CLIRunner.binary
-            process.arguments = ["run", "-n", "2", "--drain"]
-            var env = ProcessInfo.processInfo.environment.filter { k, _ in !["OMPI_", "PMIX_", "OPAL_"].contains { k.hasPrefix($0) } }
-            env["RTCLUSTER_HOME"] = cli.dataDir.path
-            env.merge(path) { _, added in added }
-            process.environment = env
+            let process = cli.process(["run", "-n", "2", "--drain"], environment: path)
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            let deadline = Date().addingTimeInterval(20)
-            while !FileManager.default.fileExists(atPath: started) && Date() < deadline { usleep(20_000) }
-            try #require(FileManager.default.fileExists(atPath: started), "the stand-in mpirun did not start")
+            defer { CLIRunner.stop(process) }
+            try #require(Self.waitForFile(started), "the stand-in mpirun did not start")
             kill(process.processIdentifier, killRun)
             process.waitUntilExit()
             if killRun == SIGTERM { #expect(process.terminationStatus == 70, "mpirun ended by the forwarded SIGTERM without a report") }
             // The stand-in writes its file when SIGTERM reaches it (forwarded, or as the death signal).
-            while !FileManager.default.fileExists(atPath: got) && Date() < deadline { usleep(20_000) }
-            #expect(FileManager.default.fileExists(atPath: got), "mpirun got no SIGTERM after \(killRun == SIGTERM ? "SIGTERM" : "SIGKILL") to run")
+            #expect(Self.waitForFile(got), "mpirun got no SIGTERM after \(killRun == SIGTERM ? "SIGTERM" : "SIGKILL") to run")
         }
+    }
+
+    /// Waits (at most 60 s) until `path` exists; whether it does.
+    static func waitForFile(_ path: String) -> Bool {
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: path) && Date() < deadline { usleep(20_000) }
+        return FileManager.default.fileExists(atPath: path)
     }
 }

@@ -42,13 +42,7 @@ func runPython(_ arguments: [String], script scriptName: String = "compare_pydic
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = ["python3", script] + arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    return try capture(process)
 }
 
 /// Order-sensitive statistics of a CT volume, printed identically by the Python reference:
