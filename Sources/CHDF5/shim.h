@@ -4,6 +4,7 @@
 #include <hdf5.h>
 
 static inline unsigned rt_h5f_acc_rdonly(void) { return H5F_ACC_RDONLY; }
+static inline hid_t rt_h5fd_sec2(void) { return H5FD_SEC2; }
 static inline unsigned rt_h5f_acc_rdwr(void) { return H5F_ACC_RDWR; }
 static inline unsigned rt_h5f_acc_trunc(void) { return H5F_ACC_TRUNC; }
 static inline unsigned rt_h5f_acc_excl(void) { return H5F_ACC_EXCL; }

@@ -103,16 +103,32 @@ public final class Registry: Sendable {
         }
     }
 
-    /// A busy handler that naps 2 ms between attempts to take a lock and gives up once the naps add up
-    /// to `timeoutSeconds` (the wall-clock wait is at least that).
+    /// A busy handler that naps 2 ms between attempts to take a lock and gives up once `timeoutSeconds` of wall
+    /// clock have passed since the first attempt (counting naps instead would stretch the wait on a loaded machine,
+    /// where each nap oversleeps). SQLite calls it on the thread running the statement with the count of earlier
+    /// calls for the same lock wait; a call that does not continue the last count (0, or any other jump) begins a
+    /// new wait. The wait's start and last count are kept per thread.
     static func busyWait(timeoutSeconds: Double) -> Database.BusyCallback {
         let napMicroseconds: UInt32 = 2_000
-        let maximumNaps = Int((timeoutSeconds * 1e6 / Double(napMicroseconds)).rounded(.up))
+        let timeoutNanoseconds = timeoutSeconds * 1e9
         return { naps in
-            guard naps < maximumNaps else { return false }
+            let now = DispatchTime.now().uptimeNanoseconds
+            let slot = Thread.current.threadDictionary
+            let wait: BusyWait
+            if let current = slot[BusyWait.key] as? BusyWait { wait = current } else { wait = BusyWait(); slot[BusyWait.key] = wait }
+            if naps == 0 || naps != wait.naps + 1 { wait.since = now }
+            wait.naps = naps
+            guard Double(now >= wait.since ? now - wait.since : 0) < timeoutNanoseconds else { return false }
             usleep(napMicroseconds)
             return true
         }
+    }
+
+    /// One thread's current lock wait: its start (uptime, ns) and the last count SQLite passed.
+    private final class BusyWait {
+        static let key = "rtcluster.registry.busyWait"
+        var since: UInt64 = 0
+        var naps = -1
     }
 
     /// Runs `body` in one immediate write transaction; errors become `RegistryError`.

@@ -38,11 +38,14 @@ public enum AtomicFile {
         return "." + base + ".tmp-\(getpid())-\(hostTag)-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
     }
 
-    /// 6 hex of the SHA-256 of this host's name: tells which host's process ids a temporary or staging name holds.
+    /// 6 hex of the SHA-256 of this host's name and pid namespace (`<host name>\n<link of /proc/self/ns/pid>`): tells
+    /// whose process ids a temporary or staging name holds (containers may share a host name, not their pids).
     public static let hostTag: String = {
         var buffer = [CChar](repeating: 0, count: 256)
-        let name = gethostname(&buffer, buffer.count) == 0 ? String(cString: buffer) : ""
-        return String(SHA256.hex(of: Array(name.utf8)).prefix(6))
+        let name = gethostname(&buffer, buffer.count - 1) == 0 ? String(cString: buffer) : ""
+        var link = [CChar](repeating: 0, count: 64)
+        let namespace = readlink("/proc/self/ns/pid", &link, link.count - 1) > 0 ? String(cString: link) : ""
+        return String(SHA256.hex(of: Array((name + "\n" + namespace).utf8)).prefix(6))
     }()
 
     /// The writer of a temporary name this type makes (`.<name>.tmp-<pid>-<host>-<hex>`) or earlier versions made

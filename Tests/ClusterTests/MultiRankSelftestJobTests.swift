@@ -134,7 +134,7 @@ import Glibc
                 records = try jobs.map { try registry.job(id: $0) }
             }
             try #require(moment.reached(records, begun) || !process.isRunning, "\(moment.name): not seen within 120 s")
-            kill(process.processIdentifier, SIGKILL)
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }  // a reaped run's pid may be reused
             process.waitUntilExit()
             let after = try jobs.map { try registry.job(id: $0) }
             print("kill -9 at \(moment.name): \(after.map(\.state.rawValue))")

@@ -115,6 +115,22 @@ struct ClaimRaceTests {
         #expect(try setup.jobCounts()[.running] == 200)
     }
 
+    /// The busy timeout is wall-clock time from a lock wait's first attempt, however long the naps took; each wait
+    /// (naps back at 0) starts afresh.
+    @Test func busyTimeoutIsWallClockFromTheFirstAttempt() {
+        let wait = Registry.busyWait(timeoutSeconds: 0.2)
+        #expect(wait(0))
+        usleep(250_000)  // a machine so loaded that a nap lasted 0.25 s
+        #expect(!wait(1), "gave up: 0.25 s have passed, though only 1 nap was taken")
+        #expect(wait(0), "a new lock wait")
+        // A call that does not continue the count (SQLite calls the handler from paths that do not reset it) starts
+        // a new wait too, rather than inheriting an old start time.
+        usleep(250_000)
+        #expect(wait(5), "not the continuation of the wait that ended at 1")
+        let patient = Registry.busyWait(timeoutSeconds: 10)
+        #expect((0..<50).allSatisfy { patient($0) }, "50 naps of 2 ms are well within 10 s")
+    }
+
     @Test("A write waits for another connection's write lock within the busy timeout, and fails with 'database is locked' past it")
     func busyTimeout() throws {
         let directory = try makeScratchDirectory()

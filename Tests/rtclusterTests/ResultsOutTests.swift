@@ -79,9 +79,12 @@ import Testing
 
     static let dead = "2147483000"
     static func hashPrefix(_ text: String, _ count: Int) -> String { String(SHA256.hex(of: Array(text.utf8)).prefix(count)) }
+    /// The host tag computed here (host name and pid namespace), independently of the CLI's.
     static var thisHost: String {
         var buffer = [CChar](repeating: 0, count: 256)
-        return hashPrefix(gethostname(&buffer, buffer.count) == 0 ? String(cString: buffer) : "", 6)
+        let name = gethostname(&buffer, buffer.count - 1) == 0 ? String(cString: buffer) : ""
+        let namespace = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/pid")) ?? ""
+        return hashPrefix(name + "\n" + namespace, 6)
     }
 
     /// A killed `results --dicom` leaves AtomicFile temporaries of RTDOSE.dcm / RTSTRUCT.dcm (plain and hashed

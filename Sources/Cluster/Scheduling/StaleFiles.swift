@@ -10,7 +10,7 @@ import Glibc
 /// another host (a data directory shared between hosts, where this host cannot see the pid) only when untouched for
 /// ``foreignAgeSeconds``.
 public enum StaleFiles {
-    /// Age after which a temporary of another host (or of an unknown host) is taken as abandoned: a day.
+    /// Age after which a temporary of another host is taken as abandoned: a day.
     static let foreignAgeSeconds = 86_400.0
 
     /// Removes stale temporaries under `directory` (recursively); returns the removed paths.

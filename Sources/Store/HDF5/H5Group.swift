@@ -155,9 +155,14 @@ final class H5File: H5Group {
     }
 
     /// Marks the file's descriptor close-on-exec. libhdf5 opens files without `O_CLOEXEC` and holds an `flock` on
-    /// them while open; a process started meanwhile (mpirun, a test's child) would otherwise inherit the
-    /// descriptor and keep the file locked after it is closed here.
+    /// them while open; a process started later (mpirun, a test's child) would otherwise inherit the descriptor and
+    /// keep the file locked after it is closed here. Only for the default sec2 driver, whose handle is its `int`
+    /// descriptor (a driver chosen through the environment hands back something else).
     private static func closeOnExec(_ fid: hid_t, fapl: hid_t) {
+        let access = H5Fget_access_plist(fid)
+        guard access >= 0 else { return }
+        defer { H5Pclose(access) }
+        guard H5Pget_driver(access) == rt_h5fd_sec2() else { return }
         var handle: UnsafeMutableRawPointer?
         guard H5Fget_vfd_handle(fid, fapl, &handle) >= 0, let handle else { return }
         let fd = handle.load(as: Int32.self)

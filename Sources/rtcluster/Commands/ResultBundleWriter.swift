@@ -64,7 +64,7 @@ struct ResultBundleWriter {
         "rtcluster result bundle of job \(job)\ntarget: \(target)\n"
     }
 
-    /// `.rtc-<8 hex of the name's SHA-256>-<6 hex of the host name's SHA-256>-<pid>.<suffix>`: short whatever the
+    /// `.rtc-<8 hex of the name's SHA-256>-<AtomicFile.hostTag>-<pid>.<suffix>`: short whatever the
     /// target's name (a 255-byte name stays legal), hidden, and recognisable by ``removeStaleStaging(in:)``; the host
     /// part lets a run on another host of a shared file system leave it alone while the pid is alive there.
     static func stagingName(for name: String, _ suffix: String) -> String {

@@ -144,8 +144,8 @@ import Store
         _ = try #require(try fixture.registry.claimNextJob(owner: "dead-run", leaseSeconds: 2))
         let expiry = try #require(try fixture.registry.job(id: job).leaseExpiresAt)
         let clock = ContinuousClock()
-        let remaining = expiry.timeIntervalSinceNow
         let start = clock.now
+        let remaining = expiry.timeIntervalSinceNow
         let summary = try fixture.drain()
         let seconds = (clock.now - start).seconds
         let record = try fixture.registry.job(id: job)
