@@ -139,4 +139,21 @@ import Testing
             #expect((try proc.json() as? [String: Any])?["exit_code"] as? Int == 65)
         }
     }
+
+    /// An output file's missing folders are made (as for a bundle); a folder that cannot be made is named with the
+    /// path as given, not the writer's temporary file.
+    @Test func outputFileWhoseFolderIsMissingOrBlocked() throws {
+        let cli = try CLIRunner(); defer { cli.cleanUp() }
+        let made = try cli.run(["phantom", "water", "--size", "16x16x8", "--out", cli.path("new/folder/w.h5")])
+        #expect(made.status == 0 && FileManager.default.fileExists(atPath: cli.path("new/folder/w.h5")), "\(made.stderr)")
+        let file = cli.path("afile")
+        try Data("x".utf8).write(to: URL(fileURLWithPath: file))
+        let phantom = try cli.run(["phantom", "water", "--size", "16x16x8", "--out", file + "/sub/w.h5"])
+        Self.expectPlain(phantom, ["cannot write --out \(file)/sub/w.h5", "\(file) exists and is not a directory"], "phantom")
+        // A dose grid compared with itself: the map goes under the blocked path.
+        let dose = cli.path("dose.h5")
+        try CompareDoseTests.write(try CompareDoseTests.gaussianDose(centreXMM: 0), to: dose)
+        let compared = try cli.run(["compare-dose", dose, dose, "--gamma-map", file + "/g.h5"])
+        Self.expectPlain(compared, ["cannot write --gamma-map \(file)/g.h5", "\(file) exists and is not a directory"], "gamma map")
+    }
 }

@@ -126,6 +126,7 @@ struct CaseAddCommand: ReportingCommand {
         }
         if isDirectory.boolValue {
             let dicom = try DICOMImport.readCTSeries(directory: path, seriesUID: seriesUID, limits: limits)
+            for line in dicom.leftOut { Output.stderr("notice: \(path): \(line)") }
             return try CaseFile(ct: dicom.ct, structures: [], orientation: dicom.patientPosition.isEmpty ? "HFS" : dicom.patientPosition,
                                 frameOfReferenceUID: dicom.frameOfReferenceUID, seriesIdentity: CTSeriesIdentity(series: dicom), source: path)
         }

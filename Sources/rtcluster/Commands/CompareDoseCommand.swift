@@ -71,7 +71,10 @@ struct CompareDoseCommand: ReportingCommand {
             throw CLIError.invalidInput("reference \(reference), evaluated \(evaluated): \(error)")
         }
         let seconds = (ContinuousClock.now - start).seconds
-        if let gammaMap { try write(result, criteria: criteria, to: gammaMap) }
+        if let gammaMap {
+            try PathFailure.prepareDirectory(forOutputFile: gammaMap, option: "--gamma-map")
+            try write(result, criteria: criteria, to: gammaMap)
+        }
         let normalisation = normalisationGy ?? Double(referenceDose.voxels.max() ?? 0)
         let report = GammaReport(reference: reference, evaluated: evaluated, criteria: criteria, result: result,
                                  thresholdGy: threshold / 100 * normalisation,

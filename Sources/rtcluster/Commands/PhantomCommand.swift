@@ -58,6 +58,7 @@ struct PhantomCommand: ReportingCommand {
             phantom = try PhantomFactory.slab(size: gridSize, spacingMM: tankSpacing(gridSize), noiseHU: noiseHU ?? 0, seed: seed)
         }
         let caseFile = try CaseFile(ct: phantom.ct, structures: phantom.structures.map { Store.Structure(name: $0.name, mask: $0.mask) })
+        try PathFailure.prepareDirectory(forOutputFile: out, option: "--out")
         try caseFile.write(to: out)
         let summary = PhantomSummary(
             file: out, kind: phantom.kind, seed: seed, dims: [phantom.grid.nx, phantom.grid.ny, phantom.grid.nz],

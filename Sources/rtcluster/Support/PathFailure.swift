@@ -38,6 +38,18 @@ enum PathFailure {
         return CLIError(status: status, message: "\(what) \(path): \(reason)")
     }
 
+    /// Creates the directory that is to hold the output file `path` when missing (as `mkdir -p`); a path that cannot
+    /// hold it (a file in the way, a read-only parent) is reported as `option` and the path as given, not as the
+    /// writer's temporary file.
+    static func prepareDirectory(forOutputFile path: String, option: String) throws {
+        let parent = URL(fileURLWithPath: path).deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+        } catch where isFileSystemError(error) {
+            throw Self.error(error, "cannot write \(option)", path: path, target: parent.path)
+        }
+    }
+
     /// The first existing component of `path` (the path itself included) that is not a directory, as the kernel
     /// resolves it: a file standing where a directory must be.
     static func firstNonDirectory(in path: String) -> String? {

@@ -36,8 +36,13 @@ import Testing
         let dir = try DICOMDirectory()
         try SyntheticCT().write(to: dir.path)
         try Data("notes".utf8).write(to: URL(fileURLWithPath: dir.file("notes.txt")))
-        let listed = try #require(throws: DICOMError.self) { try DICOMImport.readCTSeries(directory: dir.path) }
-        #expect(listed.file.hasSuffix("notes.txt"))
+        // Beside a series, a file without the signature is left out and said; alone, it is named in the error.
+        let listed = try DICOMImport.readCTSeries(directory: dir.path)
+        #expect(listed.leftOut == ["1 file (\(dir.file("notes.txt"))) without the DICOM Part 10 signature left out"], "\(listed.leftOut)")
+        let alone = try DICOMDirectory()
+        try Data("notes".utf8).write(to: URL(fileURLWithPath: alone.file("notes.txt")))
+        let none = try #require(throws: DICOMError.self) { try DICOMImport.readCTSeries(directory: alone.path) }
+        #expect(none.reason.hasPrefix("no CT image files found; 1 file (") && none.reason.contains("notes.txt"), "\(none)")
         #expect(throws: DICOMError.self) { try DICOMImport.readCTSeries(directory: dir.file("absent")) }
     }
 

@@ -207,6 +207,39 @@ import Testing
         #expect(series.sopInstanceUIDs == (1...5).map { "1.2.3.4.5.\($0)" })
     }
 
+    /// What an exported CD or PACS folder holds besides the series (a README, an index, an RT Structure Set) is left
+    /// out and said; a file with the signature that fails to parse is still an error naming it.
+    @Test func nonDICOMFilesAndObjectsWithoutImageAreLeftOutAndSaid() throws {
+        let dir = try DICOMDirectory()
+        var s = SyntheticCT()
+        s.slices = 4
+        try FileManager.default.createDirectory(atPath: dir.file("sub"), withIntermediateDirectories: true)
+        try s.write(to: dir.file("sub"))
+        try Data("license text".utf8).write(to: URL(fileURLWithPath: dir.file("LICENSE")))
+        try Data(repeating: 0x41, count: 4000).write(to: URL(fileURLWithPath: dir.file("sub/INDEX.HTM")))
+        var rtstruct = DICOMDataSet(file: "rs.dcm")
+        rtstruct.set(DICOMTags.sopClassUID, "UI", "1.2.840.10008.5.1.4.1.1.481.3")
+        rtstruct.set(DICOMTags.sopInstanceUID, "UI", "1.2.3.4.99")
+        rtstruct.set(DICOMTags.modality, "CS", "RTSTRUCT")
+        try s.write(rtstruct, to: dir.file("rs.dcm"))
+        let series = try DICOMImport.readCTSeries(directory: dir.path)
+        #expect(series.ct.grid.nz == 4)
+        #expect(series.leftOut.count == 2, "\(series.leftOut)")
+        #expect(series.leftOut.first == "2 files (\(dir.file("LICENSE")), \(dir.file("sub/INDEX.HTM"))) without the DICOM Part 10 signature left out")
+        #expect(series.leftOut.last?.hasPrefix("1 file (\(dir.file("rs.dcm"))) of DICOM objects RTSTRUCT without an image left out (contours") == true,
+                "\(series.leftOut)")
+        // A plain series leaves nothing out.
+        let plain = try DICOMDirectory()
+        try s.write(to: plain.path)
+        #expect(try DICOMImport.readCTSeries(directory: plain.path).leftOut.isEmpty)
+        // The signature followed by damage is not a README: the import fails, naming the file.
+        var damaged = try s.fileBytes(s.dataSet(1))
+        damaged.removeLast(damaged.count - 140)
+        try Data(damaged).write(to: URL(fileURLWithPath: dir.file("sub/ct1.dcm")))
+        let failure = try #require(throws: DICOMError.self) { try DICOMImport.readCTSeries(directory: dir.path) }
+        #expect(failure.file == dir.file("sub/ct1.dcm"), "\(failure)")
+    }
+
     @Test func limitsAreCheckedBeforeDecoding() throws {
         let dir = try DICOMDirectory()
         try SyntheticCT().write(to: dir.path)

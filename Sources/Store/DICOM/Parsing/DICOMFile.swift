@@ -47,6 +47,24 @@ public struct DICOMFile: Sendable {
         return DICOMFile(path: path, meta: meta, transferSyntax: syntax, dataSet: dataSet)
     }
 
+    /// Whether `path` starts as a Part 10 file does: a 128-byte preamble, then "DICM". Reads 132 bytes at most;
+    /// a file that cannot be opened is an error naming it.
+    public static func hasPart10Signature(path: String) throws -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw DICOMError(file: path, "cannot open: \(errnoText())") }
+        defer { close(fd) }
+        var head = [UInt8](repeating: 0, count: 132)
+        var done = 0
+        while done < head.count {
+            let n = head.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + done, $0.count - done) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { throw DICOMError(file: path, "cannot read: \(errnoText())") }
+            if n == 0 { return false }
+            done += n
+        }
+        return head[128...] == [0x44, 0x49, 0x43, 0x4D]
+    }
+
     /// The whole content of `path`.
     static func readBytes(_ path: String) throws -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)

@@ -9,9 +9,10 @@ import Core
 ///
 /// The files of the directory and of its subdirectories, at any depth, are read (hidden files and
 /// folders are skipped; symbolic links are followed, each directory read once; any other unreadable
-/// file is an error naming it). Files are grouped by Series Instance UID (files of other modalities,
-/// e.g. RT objects or a PET series, are ignored; an image of another modality inside the chosen CT
-/// series is an error naming it). With several CT series, `seriesUID` picks one, otherwise the error
+/// file is an error naming it). Files without the Part 10 signature (a README, a viewer on an exported CD) and
+/// DICOM objects without an image (an RT Structure Set: contours are not imported) are left out and said in
+/// ``DICOMSeries/leftOut``. Files are grouped by Series Instance UID (images of other modalities, e.g. a PET
+/// series, are left out too; an image of another modality inside the chosen CT series is an error naming it). With several CT series, `seriesUID` picks one, otherwise the error
 /// lists them. Slices are sorted
 /// along the slice normal and must be axial (row/column directions along ±x/±y within 1e-3),
 /// share orientation, rows, columns and pixel spacing, lie on one line through the volume (no
@@ -24,11 +25,18 @@ public enum DICOMImport {
     public static func readCTSeries(directory: String, seriesUID: String? = nil, limits: StoreLimits = StoreLimits()) throws -> DICOMSeries {
         // Images of other modalities: path, modality, series.
         var others: [(path: String, modality: String, seriesUID: String)] = []
+        var notDICOM: [String] = [], objects: [String: [String]] = [:]  // non-image objects by modality
         let headers = try listFiles(directory).compactMap { path -> DICOMSlice? in
+            guard try DICOMFile.hasPart10Signature(path: path) else {
+                notDICOM.append(path)
+                return nil
+            }
             let file = try DICOMFile.read(path: path, stopBeforePixelData: true)
             guard DICOMSlice.isCTImage(file) else {
                 if file.dataSet[DICOMTags.rows] != nil {
                     others.append((path, file.dataSet.string(DICOMTags.modality) ?? "", file.dataSet.string(DICOMTags.seriesInstanceUID) ?? ""))
+                } else {
+                    objects[nonEmpty(file.dataSet.string(DICOMTags.modality)) ?? "without modality", default: []].append(path)
                 }
                 return nil
             }
@@ -38,7 +46,17 @@ public enum DICOMImport {
         let modalities = Set(others.map { $0.modality.isEmpty ? "(none)" : $0.modality }).sorted()
         let ignored = others.isEmpty ? "" :
             "\(others.count) image file\(others.count == 1 ? "" : "s") of modality \(modalities.joined(separator: ", ")) ignored"
-        guard !headers.isEmpty else { throw DICOMError(file: directory, "no CT image files found" + (ignored.isEmpty ? "" : "; " + ignored)) }
+        var leftOut: [String] = []
+        func files(_ paths: [String]) -> String {
+            "\(paths.count) file\(paths.count == 1 ? "" : "s") (\(paths.prefix(3).joined(separator: ", "))\(paths.count > 3 ? ", …" : ""))"
+        }
+        if !notDICOM.isEmpty { leftOut.append("\(files(notDICOM)) without the DICOM Part 10 signature left out") }
+        for (modality, paths) in objects.sorted(by: { $0.key < $1.key }) {
+            leftOut.append("\(files(paths)) of DICOM objects \(modality) without an image left out"
+                           + (modality == "RTSTRUCT" ? " (contours are not imported: segment the case or add a case file with structures)" : ""))
+        }
+        if !ignored.isEmpty { leftOut.append(ignored) }
+        guard !headers.isEmpty else { throw DICOMError(file: directory, (["no CT image files found"] + leftOut).joined(separator: "; ")) }
         let slices = try selectSeries(headers, seriesUID: seriesUID, directory: directory)
         let foreign = others.filter { $0.seriesUID == slices[0].seriesUID }
         if let f = foreign.first {
@@ -46,7 +64,7 @@ public enum DICOMImport {
                              "is '\(f.modality)' in CT series \(f.seriesUID.isEmpty ? "(blank Series Instance UID)" : f.seriesUID)" + (foreign.count > 1 ? " (\(foreign.count) such files)" : "")
                              + "; a series mixing modalities is not imported: remove the non-CT files from the folder")
         }
-        return try assemble(slices, directory: directory, limits: limits, ignored: ignored)
+        return try assemble(slices, directory: directory, limits: limits, ignored: ignored, leftOut: leftOut)
     }
 
     /// The regular, non-hidden files under `directory` and its non-hidden subdirectories at any depth
@@ -100,7 +118,8 @@ public enum DICOMImport {
 
     /// Sorts, checks and decodes the slices into a volume on our grid.
     /// `ignored` (may be empty) says which image files of other modalities were left out, for a gap's message.
-    private static func assemble(_ unsorted: [DICOMSlice], directory: String, limits: StoreLimits, ignored: String) throws -> DICOMSeries {
+    private static func assemble(_ unsorted: [DICOMSlice], directory: String, limits: StoreLimits, ignored: String,
+                                 leftOut: [String]) throws -> DICOMSeries {
         let first = unsorted[0]
         let iop = DICOMTags.imageOrientationPatient
         guard let rowAxis = axis(of: first.row), let columnAxis = axis(of: first.column), rowAxis.index != columnAxis.index else {
@@ -153,8 +172,10 @@ public enum DICOMImport {
                     voxel[columnAxis.index] = columnAxis.sign > 0 ? j : rows - 1 - j
                     let value = (Double(values[j * columns + i]) * slice.slope + slice.intercept).rounded()
                     guard value >= Double(Int16.min), value <= Double(Int16.max) else {
-                        throw DICOMError(file: slice.file.path, tag: DICOMTags.rescaleSlope,
-                                         "HU \(value) at row \(j), column \(i) does not fit Int16 (-32768...32767)")
+                        let intercept = abs(slice.intercept) > Double(Int16.max)
+                        throw DICOMError(file: slice.file.path, tag: intercept ? DICOMTags.rescaleIntercept : DICOMTags.rescaleSlope,
+                                         "HU \(value) (stored \(values[j * columns + i]) × slope \(slice.slope) + intercept \(slice.intercept)) "
+                                         + "at row \(j), column \(i) does not fit Int16 (-32768...32767)")
                     }
                     hu[grid.index(voxel[0], voxel[1], voxel[2])] = Int16(value)
                 }
@@ -181,7 +202,8 @@ public enum DICOMImport {
             imageOrientationPatient: first.orientation,
             sopClassUID: nonEmpty(d.string(DICOMTags.sopClassUID)) ?? first.file.meta.string(DICOMTags.mediaStorageSOPClassUID) ?? "",
             sopInstanceUIDs: slices.map { nonEmpty($0.file.dataSet.string(DICOMTags.sopInstanceUID)) ?? $0.file.meta.string(DICOMTags.mediaStorageSOPInstanceUID) ?? "" },
-            transferSyntax: first.file.transferSyntax)
+            transferSyntax: first.file.transferSyntax,
+            leftOut: leftOut)
     }
 
     /// The slice spacing; throws on duplicates, gaps, non-uniform spacing or in-plane shifts.

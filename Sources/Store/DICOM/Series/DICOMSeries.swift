@@ -27,4 +27,7 @@ public struct DICOMSeries: Sendable {
     public let sopInstanceUIDs: [String]
     /// Transfer syntax of the first file.
     public let transferSyntax: DICOMTransferSyntax
+    /// What the folder held besides the series, left out (non-DICOM files, DICOM objects without an image such as an
+    /// RT Structure Set, images of other modalities), one line each for the user; empty when nothing was left out.
+    public let leftOut: [String]
 }
