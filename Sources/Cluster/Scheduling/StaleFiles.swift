@@ -19,21 +19,19 @@ public enum StaleFiles {
         guard let walker = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.contentModificationDateKey]) else { return [] }
         var removed: [String] = []
         for case let url as URL in walker {
-            let name = url.lastPathComponent
-            guard AtomicFile.temporaryWriter(of: name) != nil else { continue }
+            guard let writer = AtomicFile.temporaryWriter(of: url.lastPathComponent) else { continue }
             let modified = (try? url.resourceValues(forKeys: [.contentModificationDateKey]))?.contentModificationDate
-            if isStaleTemporary(name, modified: modified), (try? FileManager.default.removeItem(at: url)) != nil { removed.append(url.path) }
+            if isStale(writer, modified: modified), (try? FileManager.default.removeItem(at: url)) != nil { removed.append(url.path) }
         }
         return removed
     }
 
-    /// True for an AtomicFile temporary whose writer is gone: of this host (or of an earlier version's name without
-    /// a host) when its pid no longer runs here; of another host when last modified more than ``foreignAgeSeconds``
-    /// ago (`now` is the time to judge at).
-    static func isStaleTemporary(_ name: String, modified: Date?, now: Date = Date()) -> Bool {
-        guard let writer = AtomicFile.temporaryWriter(of: name) else { return false }
+    /// True when the writer of an AtomicFile temporary is gone: of this host (or of an earlier version's name without
+    /// a host) when its pid no longer runs here; of another host when the file was last modified more than
+    /// ``foreignAgeSeconds`` ago.
+    static func isStale(_ writer: (pid: Int32, host: String?), modified: Date?) -> Bool {
         if let host = writer.host, host != AtomicFile.hostTag {
-            return modified.map { now.timeIntervalSince($0) > foreignAgeSeconds } ?? false
+            return modified.map { Date().timeIntervalSince($0) > foreignAgeSeconds } ?? false
         }
         return kill(writer.pid, 0) != 0 && errno == ESRCH
     }
